@@ -1,0 +1,3 @@
+//! The `riskmap` command line.
+
+fn main() {}

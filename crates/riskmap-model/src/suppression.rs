@@ -1,0 +1,216 @@
+//! Statistical disclosure control (domain §4.3): the only way a count or a rate reaches an
+//! output.
+//!
+//! A [`Disclosed`] value can only be built by a [`SuppressionPolicy`] (or as one of the
+//! value-free symbols), so code that serialises API responses, tiles or exports cannot emit a
+//! number the audience may not see: it never holds one. The symbols follow Eurostat usage:
+//! `c` confidential (suppressed), `u` unstable, `:` not available, `z` not applicable.
+
+use crate::{AdminLevel, Audience, Kato, Sensitivity};
+
+/// A value after disclosure control for one audience.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Disclosed<T>(Shown<T>);
+
+/// What an output may show for one cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shown<T> {
+    /// The value, shown as is.
+    Value(T),
+    /// The value, flagged unstable (`u`): small numerator, show hatched.
+    Unstable(T),
+    /// Suppressed (`c`).
+    Suppressed,
+    /// Not available (`:`): not reported, or no denominator.
+    NotAvailable,
+    /// Not applicable (`z`).
+    NotApplicable,
+}
+
+impl<T: Copy> Disclosed<T> {
+    /// A cell with no data (`:`).
+    pub fn not_available() -> Self {
+        Disclosed(Shown::NotAvailable)
+    }
+
+    /// A cell that does not apply (`z`).
+    pub fn not_applicable() -> Self {
+        Disclosed(Shown::NotApplicable)
+    }
+
+    /// What may be shown.
+    pub fn shown(&self) -> Shown<T> {
+        self.0
+    }
+
+    /// The number, when one may be shown (plain or unstable).
+    pub fn value(&self) -> Option<T> {
+        match self.0 {
+            Shown::Value(v) | Shown::Unstable(v) => Some(v),
+            Shown::Suppressed | Shown::NotAvailable | Shown::NotApplicable => None,
+        }
+    }
+
+    /// The flag symbol: `None` for a plain value, else `u`, `c`, `:` or `z`.
+    pub fn symbol(&self) -> Option<&'static str> {
+        match self.0 {
+            Shown::Value(_) => None,
+            Shown::Unstable(_) => Some("u"),
+            Shown::Suppressed => Some("c"),
+            Shown::NotAvailable => Some(":"),
+            Shown::NotApplicable => Some("z"),
+        }
+    }
+}
+
+/// The thresholds of domain §4.3, passed explicitly to whoever publishes.
+///
+/// There is deliberately no `Default`: the thresholds are policy, chosen by the caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuppressionPolicy {
+    /// Counts from 1 to `min_count - 1` are suppressed for audiences without exact access.
+    pub min_count: u64,
+    /// Rates whose numerator is below this are flagged unstable (`u`).
+    pub stable_numerator: u64,
+    /// S2 counts shown to the public are rounded to a multiple of this.
+    pub s2_rounding: u64,
+}
+
+impl SuppressionPolicy {
+    /// The rules recommended in domain §4.3: `c` below 10, `u` below 20, S2 rounded to 5.
+    pub fn recommended() -> Self {
+        Self { min_count: 10, stable_numerator: 20, s2_rounding: 5 }
+    }
+
+    /// Publishes one count of `indicator sensitivity` for the unit `unit` at `level`.
+    ///
+    /// # Examples
+    /// ```
+    /// use riskmap_model::{AdminLevel, Audience, Kato, Sensitivity, SuppressionPolicy};
+    /// let policy = SuppressionPolicy::recommended();
+    /// let region = Kato::parse("750000000").unwrap();
+    /// let shown = policy.count(7, Sensitivity::S1, AdminLevel::Region, &region, &Audience::Public);
+    /// assert_eq!(shown.symbol(), Some("c"));
+    /// let exact = policy.count(7, Sensitivity::S1, AdminLevel::Region, &region, &Audience::Ministry);
+    /// assert_eq!(exact.value(), Some(7));
+    /// ```
+    pub fn count(
+        &self,
+        count: u64,
+        sensitivity: Sensitivity,
+        level: AdminLevel,
+        unit: &Kato,
+        audience: &Audience,
+    ) -> Disclosed<u64> {
+        if !audience.may_see_level(sensitivity, level) {
+            return Disclosed(Shown::Suppressed);
+        }
+        if audience.sees_exact(sensitivity, level, unit) {
+            return Disclosed(Shown::Value(count));
+        }
+        if count == 0 {
+            return Disclosed(Shown::Value(0));
+        }
+        if count < self.min_count {
+            return Disclosed(Shown::Suppressed);
+        }
+        if sensitivity == Sensitivity::S2 && self.s2_rounding > 1 {
+            let step = self.s2_rounding;
+            return Disclosed(Shown::Value((count + step / 2) / step * step));
+        }
+        Disclosed(Shown::Value(count))
+    }
+
+    /// Publishes a rate `numerator / denominator * per`.
+    ///
+    /// A non-positive denominator gives `:` (never divided by). For audiences without exact
+    /// access a numerator from 1 to `min_count - 1` gives `c`; for every audience a numerator
+    /// below `stable_numerator` (other than a true zero) is flagged `u`.
+    pub fn rate(
+        &self,
+        numerator: u64,
+        denominator: f64,
+        per: f64,
+        sensitivity: Sensitivity,
+        level: AdminLevel,
+        unit: &Kato,
+        audience: &Audience,
+    ) -> Disclosed<f64> {
+        if !audience.may_see_level(sensitivity, level) {
+            return Disclosed(Shown::Suppressed);
+        }
+        if !(denominator > 0.0) || !denominator.is_finite() {
+            return Disclosed(Shown::NotAvailable);
+        }
+        let exact = audience.sees_exact(sensitivity, level, unit);
+        if !exact && numerator > 0 && numerator < self.min_count {
+            return Disclosed(Shown::Suppressed);
+        }
+        #[allow(clippy::cast_precision_loss, reason = "counts of children are far below 2^52")]
+        let value = numerator as f64 / denominator * per;
+        if numerator > 0 && numerator < self.stable_numerator {
+            return Disclosed(Shown::Unstable(value));
+        }
+        Disclosed(Shown::Value(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region() -> Kato {
+        Kato::parse("750000000").unwrap()
+    }
+
+    #[test]
+    fn public_never_sees_counts_one_to_nine() {
+        let policy = SuppressionPolicy::recommended();
+        for count in 1..10 {
+            let shown = policy.count(count, Sensitivity::S1, AdminLevel::Region, &region(), &Audience::Public);
+            assert_eq!(shown.value(), None, "count {count}");
+            assert_eq!(shown.symbol(), Some("c"));
+        }
+        let zero = policy.count(0, Sensitivity::S1, AdminLevel::Region, &region(), &Audience::Public);
+        assert_eq!(zero.value(), Some(0));
+    }
+
+    #[test]
+    fn public_s2_counts_are_rounded_to_five() {
+        let policy = SuppressionPolicy::recommended();
+        let shown = policy.count(12, Sensitivity::S2, AdminLevel::Region, &region(), &Audience::Public);
+        assert_eq!(shown.value(), Some(10));
+        let shown = policy.count(13, Sensitivity::S2, AdminLevel::Region, &region(), &Audience::Public);
+        assert_eq!(shown.value(), Some(15));
+    }
+
+    #[test]
+    fn public_sees_no_sensitive_district_values() {
+        let policy = SuppressionPolicy::recommended();
+        let district = Kato::parse("751110000").unwrap();
+        let shown = policy.count(250, Sensitivity::S1, AdminLevel::District, &district, &Audience::Public);
+        assert_eq!(shown.symbol(), Some("c"));
+    }
+
+    #[test]
+    fn rates_flag_small_numerators_and_refuse_zero_denominators() {
+        let policy = SuppressionPolicy::recommended();
+        let rate = |n, d, who: &Audience| policy.rate(n, d, 10_000.0, Sensitivity::S1, AdminLevel::Region, &region(), who);
+        assert_eq!(rate(5, 1000.0, &Audience::Public).symbol(), Some("c"));
+        assert_eq!(rate(5, 1000.0, &Audience::Ministry).symbol(), Some("u"));
+        assert_eq!(rate(15, 1000.0, &Audience::Public).symbol(), Some("u"));
+        assert_eq!(rate(25, 1000.0, &Audience::Public).value(), Some(250.0));
+        assert_eq!(rate(25, 0.0, &Audience::Ministry).symbol(), Some(":"));
+    }
+
+    #[test]
+    fn akimat_is_exact_only_in_own_region() {
+        let policy = SuppressionPolicy::recommended();
+        let akimat = Audience::Regional { region: region() };
+        let own = policy.count(3, Sensitivity::S1, AdminLevel::District, &Kato::parse("751110000").unwrap(), &akimat);
+        assert_eq!(own.value(), Some(3));
+        let other = Kato::parse("100000000").unwrap();
+        let foreign = policy.count(3, Sensitivity::S1, AdminLevel::Region, &other, &akimat);
+        assert_eq!(foreign.symbol(), Some("c"));
+    }
+}

@@ -1,0 +1,19 @@
+//! `cargo xtask`: project automation written in Rust (matklad's xtask pattern).
+//!
+//! `cargo xtask tidy` checks house rules that the compiler does not: every Rust file opens with
+//! a `//!` comment, no `dbg!`/`todo!`/`#[should_panic]`, and the pure crates name no IO crate.
+
+mod tidy;
+
+fn main() -> anyhow::Result<()> {
+    let task = std::env::args().nth(1).unwrap_or_default();
+    match task.as_str() {
+        "tidy" => tidy::run(&workspace_root()),
+        _ => anyhow::bail!("usage: cargo xtask tidy"),
+    }
+}
+
+/// The workspace root (the parent of this crate).
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives one level below the root").to_path_buf()
+}
