@@ -24,6 +24,8 @@ pub mod measure;
 pub mod period;
 /// NOBD organisation ids of schools.
 pub mod school_id;
+/// Schools and their quarterly records.
+pub mod school;
 /// Sensitivity classes S0/S1/S2 and the audiences (tiers) that read them.
 pub mod sensitivity;
 /// Statistical disclosure control: the only way a count or rate reaches an output.
@@ -34,6 +36,7 @@ pub use error::{Error, Result};
 pub use indicator::{Catalogue, Indicator};
 pub use kato::Kato;
 pub use period::Period;
+pub use school::{School, SchoolQuarterRecord, Settlement};
 pub use school_id::SchoolId;
 pub use sensitivity::{Audience, Sensitivity};
 pub use measure::{Measure, MeasureKind, MeasureValues};

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 /// let points = [[10.0, 10.0], [20.0, 10.0], [40.0, 10.0], [15.0, 20.0], [30.0, 20.0], [30.0, 30.0]];
 /// let w = distance_band(&points, 15.0).expect("valid points");
 /// assert_eq!(w.neighbours(4), &[1, 2, 3, 5]);
-/// assert_eq!(min_threshold_distance(&points).expect("two points or more"), 10.0 * 2f64.sqrt());
+/// assert_eq!(min_threshold_distance(&points).expect("two points or more"), 200f64.sqrt());
 /// ```
 pub fn distance_band(points: &[[f64; 2]], threshold: f64) -> Result<Weights> {
     if !(threshold.is_finite() && threshold >= 0.0) {

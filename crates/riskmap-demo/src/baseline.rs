@@ -1,0 +1,23 @@
+//! The national yearly totals the synthetic data aim at, from the plan's baseline
+//! (`docs/plan-digest.md`, 2022 figures) and plausible orders of magnitude where the plan gives
+//! none (marked "assumed").
+
+use riskmap_model::Measure;
+
+/// Expected national events a year for each event measure.
+pub const YEARLY_EVENTS: &[(Measure, f64)] = &[
+    (Measure::SuicideDeaths, 155.0),
+    (Measure::SuicideAttempts, 309.0),
+    (Measure::OffencesAgainstPupils, 2_005.0),
+    (Measure::PupilsCriminalOffence, 1_735.0),
+    (Measure::ViolSexual, 719.0),
+    // assumed: detected violence and bullying are not in the plan's baseline
+    (Measure::ViolTotal, 12_000.0),
+    (Measure::BullyingCases, 6_500.0),
+    (Measure::CyberbullyingCases, 2_200.0),
+    (Measure::SelfharmEpisodes, 950.0),
+    (Measure::IsuOpened, 30_000.0),
+];
+
+/// Yearly relative change of event rates in the synthetic data (the plan wants −5 %).
+pub const YEARLY_TREND: f64 = -0.03;

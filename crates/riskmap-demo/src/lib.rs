@@ -1,0 +1,66 @@
+//! Synthetic school × quarter data for the whole country, for demos, tests and benchmarks.
+//!
+//! Everything this crate produces is fiction and must be labelled so wherever it is shown
+//! (`"synthetic": true` in the API, a banner on the page, a flag in the store).
+//!
+//! The generator is deterministic: the same [`DemoConfig`] and geography give the same data,
+//! bit for bit, because all randomness comes from one ChaCha8 stream seeded by `seed`.
+//! It places the real number of schools per region (`schools-2022-23.csv`) at random points
+//! inside their district polygons (districts weighted by population), gives them about
+//! 3.7 million pupils in all, and draws event counts from Poisson distributions whose national
+//! yearly totals sit near the baseline of Resolution 748 (≈155 suicides, ≈309 attempts,
+//! ≈2,000 offences against minors a year), with region, district and school effects so that
+//! the map shows real variation.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+/// National yearly event totals the generator aims at.
+pub mod baseline;
+/// Placing schools in districts and inside polygons.
+mod placement;
+/// Drawing the quarterly records.
+mod records;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use riskmap_geo::Geography;
+use riskmap_model::{Period, School, SchoolQuarterRecord};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct DemoConfig {
+    /// Seed of the random stream.
+    pub seed: u64,
+    /// The quarters to generate, in order.
+    pub periods: Vec<Period>,
+    /// Total pupils nationally in the first quarter.
+    pub national_pupils: u64,
+    /// Scale the number of schools per region (1.0 = the real 7,687).
+    pub school_scale: f64,
+}
+
+impl DemoConfig {
+    /// The skeleton's demo: seed 748, 2023-Q1 … 2024-Q4, 3.7 M pupils, all 7,687 schools.
+    pub fn standard() -> Self {
+        let first = Period::new(2023, 1).expect("valid literal period");
+        let last = Period::new(2024, 4).expect("valid literal period");
+        Self { seed: 748, periods: Period::range_inclusive(first, last), national_pupils: 3_700_000, school_scale: 1.0 }
+    }
+}
+
+/// The generated data set.
+#[derive(Debug, Clone)]
+pub struct DemoData {
+    /// Schools.
+    pub schools: Vec<School>,
+    /// Quarterly records (schools that stayed silent in a quarter have none).
+    pub records: Vec<SchoolQuarterRecord>,
+}
+
+/// Generates the data set.
+pub fn generate(geography: &Geography, config: &DemoConfig) -> DemoData {
+    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    let placed = placement::place_schools(geography, config, &mut rng);
+    let records = records::draw_records(&placed, config, &mut rng);
+    DemoData { schools: placed.into_iter().map(|p| p.school).collect(), records }
+}
