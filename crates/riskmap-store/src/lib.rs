@@ -1,0 +1,29 @@
+//! riskmap's storage, and the only crate that knows SQL.
+//!
+//! [`Store`] talks to SQLite (the embedded default: one file, created and migrated on first
+//! start) or PostgreSQL (when given a `postgres://` URL), through sqlx. Both backends run the
+//! same query text (SQLite accepts `$n` placeholders) against parallel migrations in
+//! `migrations/sqlite` and `migrations/postgres`.
+//!
+//! Invariants: the store holds aggregates only (counts per school and quarter), never
+//! person-level data; a batch is written in one transaction, so a failure leaves the store as
+//! it was; column names reach SQL only from `riskmap_model::Measure`, never from input.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+/// Aggregation of school × quarter facts to districts and regions.
+mod aggregates;
+/// Writing batches of schools and records.
+mod batches;
+/// The one error type of this crate.
+pub mod error;
+/// Connection, backend dispatch and migrations.
+mod store;
+/// Administrative units.
+mod units;
+
+pub use aggregates::UnitPeriodSums;
+pub use batches::{BatchOutcome, NewBatch};
+pub use error::{Error, Result};
+pub use store::{Backend, Store};
+pub use units::AdminUnitRow;
