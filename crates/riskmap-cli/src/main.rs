@@ -1,3 +1,43 @@
-//! The `riskmap` command line.
+//! The `riskmap` command line: glue between clap, the geography, the store and the server.
 
-fn main() {}
+mod serve_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// riskmap: interactive regional risk map for child protection in Kazakhstan.
+#[derive(Debug, Parser)]
+#[command(name = "riskmap", version, about)]
+enum Command {
+    /// Run the web service (API and map).
+    Serve(serve_cmd::ServeArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RISKMAP_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match Command::parse() {
+        Command::Serve(args) => serve_cmd::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints an error and its causes on standard error.
+fn report(error: &anyhow::Error) {
+    #[allow(clippy::print_stderr, reason = "the command line reports its own failure")]
+    {
+        eprintln!("error: {error}");
+        for cause in error.chain().skip(1) {
+            eprintln!("  caused by: {cause}");
+        }
+    }
+}

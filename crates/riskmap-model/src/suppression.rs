@@ -38,6 +38,11 @@ impl<T: Copy> Disclosed<T> {
         Disclosed(Shown::NotApplicable)
     }
 
+    /// A withheld cell (`c`); holds no value, so anyone may build it.
+    pub fn suppressed() -> Self {
+        Disclosed(Shown::Suppressed)
+    }
+
     /// What may be shown.
     pub fn shown(&self) -> Shown<T> {
         self.0
@@ -152,6 +157,23 @@ impl SuppressionPolicy {
             return Disclosed(Shown::Unstable(value));
         }
         Disclosed(Shown::Value(value))
+    }
+}
+
+impl SuppressionPolicy {
+    /// Publishes a quantity that is not a count of children (an FTE ratio, a share of posts
+    /// filled). Exact for audiences with exact access; otherwise shown only for S0.
+    pub fn quantity(&self, value: f64, sensitivity: Sensitivity, level: AdminLevel, unit: &Kato, audience: &Audience) -> Disclosed<f64> {
+        if !audience.may_see_level(sensitivity, level) {
+            return Disclosed(Shown::Suppressed);
+        }
+        if !value.is_finite() {
+            return Disclosed(Shown::NotAvailable);
+        }
+        if audience.sees_exact(sensitivity, level, unit) || sensitivity == Sensitivity::S0 {
+            return Disclosed(Shown::Value(value));
+        }
+        Disclosed(Shown::Suppressed)
     }
 }
 

@@ -123,6 +123,15 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// True when any stored record is real (not synthetic).
+    pub async fn has_real_data(&self) -> Result<bool> {
+        let found: Option<i64> = with_pool!(self, pool, DB => {
+            sqlx::query_scalar("select cast(1 as bigint) from school_quarter where synthetic = $1 limit 1").bind(false).fetch_optional(pool).await
+        })
+        .context("look for real records")?;
+        Ok(found.is_some())
+    }
+
     /// A number that changes whenever stored data change (the newest batch id); caches key
     /// on it so that a new ingest is visible at once.
     pub async fn data_version(&self) -> Result<i64> {

@@ -1,0 +1,123 @@
+//! `riskmap serve`: load the geography, open the store (filling it with demo data on request)
+//! and serve the API and the map.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use riskmap_model::{AdminLevel, Audience, Catalogue, SuppressionPolicy};
+use riskmap_server::{AppState, ServerConfig};
+use riskmap_store::{AdminUnitRow, BatchOutcome, NewBatch, Store};
+use sha2::{Digest, Sha256};
+
+/// Options of `riskmap serve`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "RISKMAP_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Database URL: sqlite://FILE (created on first start) or postgres://...
+    #[arg(long, env = "RISKMAP_DATABASE_URL", default_value = "sqlite://riskmap.sqlite3")]
+    database: String,
+    /// Folder with the reference geography (kz-adm1.geojson, kz-adm2.geojson, ...).
+    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR)]
+    geography: PathBuf,
+    /// Folder with the web page (index.html and its scripts).
+    #[arg(long, env = "RISKMAP_WEB_DIR", default_value = "web")]
+    web_dir: PathBuf,
+    /// Fill an empty store with synthetic demo data first, and show anonymous visitors the
+    /// ministry view while the store holds synthetic data only.
+    #[arg(long)]
+    demo: bool,
+}
+
+pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
+    let geography = riskmap_geo::load_dir(&args.geography).with_context(|| format!("cannot load the geography from {}", args.geography.display()))?;
+    let geography = Arc::new(geography);
+    let store = Store::connect(&args.database).await.context("cannot open the store")?;
+    store.upsert_admin_units(&admin_units(&geography)).await.context("cannot store the administrative units")?;
+    if args.demo {
+        load_demo(&store, &geography).await?;
+    }
+    let demo_view = args.demo && !store.has_real_data().await?;
+    let anonymous_audience = if demo_view { Audience::Ministry } else { Audience::Public };
+    let web_dir = locate_web_dir(&args.web_dir);
+    if !web_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
+        tracing::warn!(dir = %web_dir.display(), "MapLibre is not installed in the web folder: run `npm ci` in web/");
+    }
+    let config = ServerConfig { web_dir, anonymous_audience, policy: SuppressionPolicy::recommended() };
+    let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
+    let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
+    let address = listener.local_addr().context("cannot read the listening address")?;
+    #[allow(clippy::print_stdout, reason = "the URL is the command's output")]
+    {
+        println!("riskmap is serving on http://{address}/ ({} store{})", store.backend().as_str(), if demo_view { ", demo data, ministry view" } else { "" });
+    }
+    riskmap_server::serve(listener, state, shutdown_signal()).await.context("server failed")?;
+    store.close().await;
+    Ok(())
+}
+
+/// The web folder as given, or the repository's `web/` when run from elsewhere in a checkout.
+fn locate_web_dir(given: &std::path::Path) -> PathBuf {
+    if given.join("index.html").exists() {
+        return given.to_path_buf();
+    }
+    let repository_web = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web"));
+    if given == std::path::Path::new("web") && repository_web.join("index.html").exists() { repository_web } else { given.to_path_buf() }
+}
+
+fn admin_units(geography: &riskmap_geo::Geography) -> Vec<AdminUnitRow> {
+    let regions = geography.regions().iter().map(|r| AdminUnitRow {
+        kato: r.kato,
+        level: AdminLevel::Region,
+        parent: None,
+        unit_type: r.unit_type.as_str().to_owned(),
+        name_kk: r.names.kk.clone(),
+        name_ru: r.names.ru.clone(),
+        name_en: r.names.en.clone(),
+        population: Some(r.population),
+    });
+    let districts = geography.districts().iter().map(|d| AdminUnitRow {
+        kato: d.kato,
+        level: AdminLevel::District,
+        parent: Some(d.region),
+        unit_type: d.unit_type.as_str().to_owned(),
+        name_kk: d.names.kk.clone(),
+        name_ru: d.names.ru.clone(),
+        name_en: d.names.en.clone(),
+        population: d.population,
+    });
+    regions.chain(districts).collect()
+}
+
+/// Generates the standard demo data set and stores it, unless the store already has data.
+async fn load_demo(store: &Store, geography: &riskmap_geo::Geography) -> anyhow::Result<()> {
+    if !store.is_empty().await? {
+        tracing::info!("the store already has data; demo data not added");
+        return Ok(());
+    }
+    let config = riskmap_demo::DemoConfig::standard();
+    let started = std::time::Instant::now();
+    let data = riskmap_demo::generate(geography, &config);
+    let description = format!("riskmap-demo standard seed={} periods={}..{} v1", config.seed, config.periods.first().map(ToString::to_string).unwrap_or_default(), config.periods.last().map(ToString::to_string).unwrap_or_default());
+    let hash = Sha256::digest(description.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let batch = NewBatch { source: description, kind: "demo".to_owned(), content_sha256: hash, synthetic: true };
+    let outcome = store.import_batch(&batch, &data.schools, &data.records).await.context("cannot store the demo data")?;
+    if let BatchOutcome::Stored { batch_id } = outcome {
+        tracing::info!(batch_id, schools = data.schools.len(), records = data.records.len(), elapsed_ms = started.elapsed().as_millis(), "demo data stored (synthetic)");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

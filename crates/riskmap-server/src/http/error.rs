@@ -1,0 +1,61 @@
+//! The service's one error type and its mapping to HTTP responses.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request is malformed (bad KATO code, bad period, unknown indicator).
+    #[error("{message}")]
+    BadRequest {
+        /// Stable machine code, e.g. `bad_kato`.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
+    /// The request is well-formed but names nothing that exists.
+    #[error("{message}")]
+    NotFound {
+        /// Stable machine code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
+    /// The store failed.
+    #[error("storage failure")]
+    Store(#[from] riskmap_store::Error),
+}
+
+/// Result of a handler.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Error::NotFound { .. } => StatusCode::NOT_FOUND,
+            Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (code, message) = match &self {
+            Error::BadRequest { code, message } | Error::NotFound { code, message } => (*code, message.clone()),
+            Error::Store(source) => {
+                tracing::error!(error = %source, cause = ?std::error::Error::source(source), "store failure");
+                ("internal", "internal error".to_owned())
+            }
+        };
+        (status, Json(serde_json::json!({ "error": { "code": code, "message": message } }))).into_response()
+    }
+}
+
+/// `/api/v1/...` paths that match no route.
+pub(crate) async fn unknown_route(uri: axum::http::Uri) -> Error {
+    Error::NotFound { code: "no_route", message: format!("no API route {}", uri.path()) }
+}

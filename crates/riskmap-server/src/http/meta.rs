@@ -1,0 +1,50 @@
+//! `GET /api/v1/meta`: what the page needs to build its menus and legends.
+
+use axum::Json;
+use axum::extract::State;
+use riskmap_model::Audience;
+use riskmap_model::indicator::{Dimension, Direction};
+
+use super::Result;
+use crate::AppState;
+
+/// The attribution line required by the boundaries' licence (shared/data/kz/SOURCES.md).
+pub(crate) const ATTRIBUTION: &str = "Administrative boundaries: geokz by Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; based on OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap). Population: BNS ASPR RK, 1 January 2023.";
+
+// GET /api/v1/meta
+pub(crate) async fn get_meta(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
+    let periods = state.store.periods().await?;
+    let synthetic = state.store.has_synthetic_data().await?;
+    let indicators: Vec<serde_json::Value> = state
+        .catalogue
+        .indicators
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "code": i.code,
+                "label": { "kk": i.label.kk, "ru": i.label.ru, "en": i.label.en },
+                "unit": { "kk": i.unit.kk, "ru": i.unit.ru, "en": i.unit.en },
+                "direction": match i.direction { Direction::HigherIsWorse => "higher_is_worse", Direction::LowerIsWorse => "lower_is_worse" },
+                "dimension": match i.dimension { Dimension::Harm => "harm", Dimension::Vulnerability => "vulnerability", Dimension::CopingCapacity => "coping_capacity" },
+                "sensitivity": i.sensitivity.as_str(),
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "synthetic": synthetic,
+        "periods": periods.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "latest_period": periods.last().map(ToString::to_string),
+        "catalogue_version": state.catalogue.version,
+        "indicators": indicators,
+        "audience": audience_name(&state.config.anonymous_audience),
+        "attribution": ATTRIBUTION,
+    })))
+}
+
+pub(crate) fn audience_name(audience: &Audience) -> String {
+    match audience {
+        Audience::Public => "public".to_owned(),
+        Audience::Regional { region } => format!("akimat:{region}"),
+        Audience::Ministry => "ministry".to_owned(),
+    }
+}

@@ -1,0 +1,32 @@
+//! The router: every route of the service, registered in one place.
+
+mod error;
+mod health;
+mod meta;
+mod units;
+mod wire;
+
+use axum::Router;
+use axum::routing::get;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub use error::{Error, Result};
+
+use crate::AppState;
+
+/// Builds the service: the JSON API under `/api/v1`, health checks, and the web page.
+pub fn app(state: AppState) -> Router {
+    let web_dir = state.config.web_dir.clone();
+    let maplibre_dist = web_dir.join("node_modules/maplibre-gl/dist");
+    let api = Router::new()
+        .route("/meta", get(meta::get_meta))
+        .route("/regions", get(units::list_regions))
+        .route("/regions/{kato}/districts", get(units::list_districts))
+        .fallback(error::unknown_route);
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest("/api/v1", api)
+        .nest_service("/vendor/maplibre-gl", ServeDir::new(maplibre_dist))
+        .fallback_service(ServeDir::new(&web_dir).append_index_html_on_directories(true).not_found_service(ServeFile::new(web_dir.join("404.html"))))
+        .with_state(state)
+}

@@ -1,0 +1,167 @@
+//! `GET /api/v1/regions` and `GET /api/v1/regions/{kato}/districts`: RFC 7946 feature
+//! collections of units with their indicators for the rolling year and its four quarters.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use riskmap_model::{AdminLevel, Indicator, Kato, Period};
+use riskmap_store::UnitPeriodSums;
+use serde::Serialize;
+
+use super::meta::{ATTRIBUTION, audience_name};
+use super::wire::{WireCount, WireValue};
+use super::{Error, Result};
+use crate::AppState;
+use crate::indicators::{Reader, disclose};
+
+/// Query parameters shared by the unit collections.
+type UnitQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+// GET /api/v1/regions?period=YYYY-Qn&indicators=a,b
+pub(crate) async fn list_regions(State(state): State<AppState>, query: UnitQuery) -> Result<Json<serde_json::Value>> {
+    let params = parse_query(query)?;
+    let units: Vec<UnitInfo> = state
+        .geography
+        .regions()
+        .iter()
+        .map(|r| UnitInfo { kato: r.kato, parent: None, unit_type: r.unit_type.as_str(), names: &r.names, population: Some(r.population), label_point: (r.label_point.x(), r.label_point.y()) })
+        .collect();
+    collection(&state, AdminLevel::Region, &units, &params).await
+}
+
+// GET /api/v1/regions/{kato}/districts?period=YYYY-Qn&indicators=a,b
+pub(crate) async fn list_districts(State(state): State<AppState>, Path(kato): Path<String>, query: UnitQuery) -> Result<Json<serde_json::Value>> {
+    let region = Kato::parse(&kato).map_err(|e| Error::BadRequest { code: "bad_kato", message: e.to_string() })?;
+    if state.geography.region(&region).is_none() {
+        return Err(Error::NotFound { code: "unknown_region", message: format!("no region with KATO {region}") });
+    }
+    let params = parse_query(query)?;
+    let units: Vec<UnitInfo> = state
+        .geography
+        .districts_of(&region)
+        .map(|d| UnitInfo {
+            kato: d.kato,
+            parent: Some(d.region),
+            unit_type: d.unit_type.as_str(),
+            names: &d.names,
+            population: d.population,
+            label_point: (d.label_point.x(), d.label_point.y()),
+        })
+        .collect();
+    collection(&state, AdminLevel::District, &units, &params).await
+}
+
+struct UnitInfo<'a> {
+    kato: Kato,
+    parent: Option<Kato>,
+    unit_type: &'static str,
+    names: &'a riskmap_geo::Names,
+    population: Option<u64>,
+    label_point: (f64, f64),
+}
+
+struct Params {
+    period: Option<Period>,
+    indicators: Option<Vec<String>>,
+}
+
+fn parse_query(query: UnitQuery) -> Result<Params> {
+    let Query(map) = query.map_err(|e| Error::BadRequest { code: "bad_query", message: e.body_text() })?;
+    if let Some(unknown) = map.keys().find(|k| !matches!(k.as_str(), "period" | "indicators")) {
+        return Err(Error::BadRequest { code: "bad_query", message: format!("unknown query parameter {unknown:?}; use period and indicators") });
+    }
+    let period = map.get("period").map(|p| Period::parse(p)).transpose().map_err(|e| Error::BadRequest { code: "bad_period", message: e.to_string() })?;
+    let indicators = map.get("indicators").map(|list| list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect());
+    Ok(Params { period, indicators })
+}
+
+#[derive(Serialize)]
+struct WireIndicator {
+    #[serde(flatten)]
+    rolling_year: WireValue,
+    numerator: WireCount,
+    quarters: Vec<WireQuarter>,
+}
+
+#[derive(Serialize)]
+struct WireQuarter {
+    period: String,
+    #[serde(flatten)]
+    value: WireValue,
+}
+
+async fn collection(state: &AppState, level: AdminLevel, units: &[UnitInfo<'_>], params: &Params) -> Result<Json<serde_json::Value>> {
+    let indicators = select_indicators(state, params.indicators.as_deref())?;
+    let available = state.store.periods().await?;
+    let period = match (params.period, available.last()) {
+        (Some(period), _) if available.contains(&period) => Some(period),
+        (Some(period), _) => return Err(Error::NotFound { code: "unknown_period", message: format!("no data for period {period}") }),
+        (None, latest) => latest.copied(),
+    };
+    let quarters = period.map(|p| p.trailing(4)).unwrap_or_default();
+    let sums = state.store.unit_period_sums(level, &quarters).await?;
+    let mut by_unit: HashMap<Kato, Vec<&UnitPeriodSums>> = HashMap::new();
+    for row in &sums {
+        by_unit.entry(row.unit).or_default().push(row);
+    }
+    let synthetic = state.store.has_synthetic_data().await?;
+    let audience = &state.config.anonymous_audience;
+    let features: Vec<serde_json::Value> = units
+        .iter()
+        .map(|unit| {
+            let unit_sums = by_unit.get(&unit.kato).map(Vec::as_slice).unwrap_or(&[]);
+            let reader = Reader { policy: &state.config.policy, audience, level, unit: &unit.kato };
+            let mut values = serde_json::Map::new();
+            for indicator in &indicators {
+                let year = disclose(indicator, unit_sums, &quarters, reader);
+                let per_quarter = quarters
+                    .iter()
+                    .map(|q| WireQuarter { period: q.to_string(), value: disclose(indicator, unit_sums, std::slice::from_ref(q), reader).value.into() })
+                    .collect();
+                let wire = WireIndicator { rolling_year: year.value.into(), numerator: WireCount(year.numerator), quarters: per_quarter };
+                values.insert(indicator.code.clone(), serde_json::to_value(wire).unwrap_or(serde_json::Value::Null));
+            }
+            let reporting = unit_sums.iter().find(|s| Some(s.period) == period).map_or(0, |s| s.records);
+            serde_json::json!({
+                "type": "Feature",
+                "id": unit.kato.as_str(),
+                "geometry": state.geometries.get(&unit.kato).cloned().unwrap_or(serde_json::Value::Null),
+                "properties": {
+                    "kato": unit.kato.as_str(),
+                    "parent_kato": unit.parent.map(|p| p.to_string()),
+                    "level": level.as_str(),
+                    "unit_type": unit.unit_type,
+                    "name_kk": unit.names.kk,
+                    "name_ru": unit.names.ru,
+                    "name_en": unit.names.en,
+                    "population_2023": unit.population,
+                    "label_point": [unit.label_point.0, unit.label_point.1],
+                    "schools_reporting": reporting,
+                    "synthetic": synthetic,
+                    "indicators": values,
+                }
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "type": "FeatureCollection",
+        "features": features,
+        "level": level.as_str(),
+        "period": period.map(|p| p.to_string()),
+        "rolling_year": quarters.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "synthetic": synthetic,
+        "audience": audience_name(audience),
+        "catalogue_version": state.catalogue.version,
+        "attribution": ATTRIBUTION,
+    })))
+}
+
+fn select_indicators<'a>(state: &'a AppState, codes: Option<&[String]>) -> Result<Vec<&'a Indicator>> {
+    let Some(codes) = codes else { return Ok(state.catalogue.indicators.iter().collect()) };
+    codes
+        .iter()
+        .map(|code| state.catalogue.get(code).ok_or_else(|| Error::BadRequest { code: "unknown_indicator", message: format!("unknown indicator {code:?}") }))
+        .collect()
+}

@@ -1,0 +1,72 @@
+//! Indicator values for one unit, computed from stored sums and disclosed for one audience.
+//!
+//! value = per × pooled_quarters × Σ numerator / Σ denominator over the quarters used (see
+//! `data/indicators.toml`): over a rolling year this is events per `per` pupils a year, and a
+//! single quarter is annualised the same way.
+
+use riskmap_model::{AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, Period, Sensitivity, SuppressionPolicy};
+use riskmap_store::UnitPeriodSums;
+
+/// An indicator of one unit over some quarters, after disclosure control.
+#[derive(Debug, Clone, Copy)]
+pub struct DisclosedIndicator {
+    /// The value (or its symbol).
+    pub value: Disclosed<f64>,
+    /// The numerator count (or its symbol); `z` for non-count numerators.
+    pub numerator: Disclosed<u64>,
+}
+
+/// Who reads, about which unit.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    /// Disclosure thresholds.
+    pub policy: &'a SuppressionPolicy,
+    /// The audience.
+    pub audience: &'a Audience,
+    /// Level of the unit.
+    pub level: AdminLevel,
+    /// The unit.
+    pub unit: &'a Kato,
+}
+
+/// Computes and discloses `indicator` from the sums of the given quarters.
+pub fn disclose(indicator: &Indicator, sums: &[&UnitPeriodSums], periods: &[Period], reader: Reader<'_>) -> DisclosedIndicator {
+    let total = |measure| -> Option<f64> {
+        let values: Vec<f64> = sums.iter().filter(|s| periods.contains(&s.period)).filter_map(|s| s.sums.get(measure)).collect();
+        if values.is_empty() { None } else { Some(values.iter().sum()) }
+    };
+    let (Some(numerator), Some(denominator)) = (total(indicator.numerator), total(indicator.denominator)) else {
+        return DisclosedIndicator { value: Disclosed::not_available(), numerator: Disclosed::not_available() };
+    };
+    if public_s2_outside_calendar_year(indicator, periods, reader.audience) {
+        return DisclosedIndicator { value: Disclosed::suppressed(), numerator: Disclosed::suppressed() };
+    }
+    #[allow(clippy::cast_precision_loss, reason = "a handful of quarters")]
+    let pooled = indicator.pooled_quarters as f64;
+    match indicator.numerator.kind() {
+        MeasureKind::Count => {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "sums of non-negative whole counts")]
+            let count = numerator.round().max(0.0) as u64;
+            let value = reader.policy.rate(count, denominator / pooled, indicator.per, indicator.sensitivity, reader.level, reader.unit, reader.audience);
+            let numerator = reader.policy.count(count, indicator.sensitivity, reader.level, reader.unit, reader.audience);
+            DisclosedIndicator { value, numerator }
+        }
+        MeasureKind::Decimal => {
+            let value = if denominator > 0.0 {
+                reader.policy.quantity(numerator / denominator * indicator.per * pooled, indicator.sensitivity, reader.level, reader.unit, reader.audience)
+            } else {
+                Disclosed::not_available()
+            };
+            DisclosedIndicator { value, numerator: Disclosed::not_applicable() }
+        }
+    }
+}
+
+/// Domain §4.3: the public sees S2 only as calendar-year totals.
+fn public_s2_outside_calendar_year(indicator: &Indicator, periods: &[Period], audience: &Audience) -> bool {
+    if *audience != Audience::Public || indicator.sensitivity != Sensitivity::S2 {
+        return false;
+    }
+    let calendar_year = periods.len() == 4 && periods.iter().all(|p| p.year() == periods[0].year());
+    !calendar_year
+}

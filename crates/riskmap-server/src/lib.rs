@@ -1,0 +1,26 @@
+//! riskmap's HTTP service, and the only crate that knows HTTP.
+//!
+//! Entry point: [`app`] builds the axum `Router` from an [`AppState`]; tests call it with
+//! `tower::ServiceExt::oneshot`, the CLI serves it on a socket.
+//!
+//! Invariants: every number that reaches a response has passed through
+//! `riskmap_model::SuppressionPolicy` (the wire types accept only `Disclosed` values);
+//! geometry is WGS84 (RFC 7946); 4xx errors have the body `{"error": {"code", "message"}}`
+//! and 5xx errors never carry internal detail.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+/// HTTP routes, handlers, wire types and errors.
+pub mod http;
+/// Indicator values computed from stored sums and disclosed for one audience.
+pub mod indicators;
+/// Shared state of the handlers.
+pub mod state;
+
+pub use http::app;
+pub use state::{AppState, ServerConfig};
+
+/// Serves the app on `listener` until `shutdown` completes, then drains open requests.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,59 @@
+//! The state every handler reads: geography, store, catalogue and disclosure policy.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use riskmap_geo::Geography;
+use riskmap_model::{Audience, Catalogue, SuppressionPolicy};
+use riskmap_store::Store;
+
+/// Settings of the service, validated by the caller.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The folder with `index.html` and the page's scripts (`web/`).
+    pub web_dir: PathBuf,
+    /// The audience of requests that carry no credentials. `Audience::Public` in production;
+    /// the demo mode (synthetic data only) serves the ministry view so that a new user sees
+    /// the whole map at once.
+    pub anonymous_audience: Audience,
+    /// Disclosure thresholds.
+    pub policy: SuppressionPolicy,
+}
+
+/// Shared, immutable state of the handlers (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The validated geography.
+    pub geography: Arc<Geography>,
+    /// The store.
+    pub store: Store,
+    /// The indicator catalogue.
+    pub catalogue: Arc<Catalogue>,
+    /// Settings.
+    pub config: Arc<ServerConfig>,
+    /// Pre-serialised RFC 7946 geometries of regions and districts, by KATO code.
+    pub geometries: Arc<std::collections::HashMap<riskmap_model::Kato, serde_json::Value>>,
+}
+
+impl AppState {
+    /// Builds the state, serialising every boundary once.
+    pub fn new(geography: Arc<Geography>, store: Store, catalogue: Catalogue, config: ServerConfig) -> Self {
+        let mut geometries = std::collections::HashMap::new();
+        for region in geography.regions() {
+            geometries.insert(region.kato, geometry_json(&region.geometry));
+        }
+        for district in geography.districts() {
+            geometries.insert(district.kato, geometry_json(&district.geometry));
+        }
+        Self { geography, store, catalogue: Arc::new(catalogue), config: Arc::new(config), geometries: Arc::new(geometries) }
+    }
+}
+
+fn geometry_json(geometry: &geo_types::MultiPolygon<f64>) -> serde_json::Value {
+    let value = if geometry.0.len() == 1 {
+        geojson::GeometryValue::from(&geometry.0[0])
+    } else {
+        geojson::GeometryValue::from(geometry)
+    };
+    serde_json::to_value(geojson::Geometry::new(value)).unwrap_or(serde_json::Value::Null)
+}

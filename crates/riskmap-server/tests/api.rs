@@ -1,0 +1,176 @@
+//! API tests through `tower::ServiceExt::oneshot` (no socket), on the real geography and a
+//! small synthetic data set in a SQLite file.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use riskmap_geo::Geography;
+use riskmap_model::{AdminLevel, Audience, Catalogue, SuppressionPolicy};
+use riskmap_server::{AppState, ServerConfig};
+use riskmap_store::{AdminUnitRow, NewBatch, Store};
+use tower::ServiceExt;
+
+fn geography() -> Arc<Geography> {
+    static GEOGRAPHY: OnceLock<Arc<Geography>> = OnceLock::new();
+    GEOGRAPHY
+        .get_or_init(|| {
+            let dir = std::env::var_os("RISKMAP_GEOGRAPHY").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/kz")));
+            Arc::new(riskmap_geo::load_dir(&dir).unwrap())
+        })
+        .clone()
+}
+
+struct TestApp {
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+async fn test_app(audience: Audience) -> TestApp {
+    let geography = geography();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite://{}", dir.path().join("api.sqlite3").display())).await.unwrap();
+    let mut units: Vec<AdminUnitRow> = geography
+        .regions()
+        .iter()
+        .map(|r| AdminUnitRow { kato: r.kato, level: AdminLevel::Region, parent: None, unit_type: r.unit_type.as_str().to_owned(), name_kk: r.names.kk.clone(), name_ru: r.names.ru.clone(), name_en: r.names.en.clone(), population: Some(r.population) })
+        .collect();
+    units.extend(geography.districts().iter().map(|d| AdminUnitRow { kato: d.kato, level: AdminLevel::District, parent: Some(d.region), unit_type: d.unit_type.as_str().to_owned(), name_kk: d.names.kk.clone(), name_ru: d.names.ru.clone(), name_en: d.names.en.clone(), population: d.population }));
+    store.upsert_admin_units(&units).await.unwrap();
+    let mut config = riskmap_demo::DemoConfig::standard();
+    config.school_scale = 0.1;
+    let data = riskmap_demo::generate(&geography, &config);
+    let batch = NewBatch { source: "api test".to_owned(), kind: "demo".to_owned(), content_sha256: "api-test".to_owned(), synthetic: true };
+    store.import_batch(&batch, &data.schools, &data.records).await.unwrap();
+    let web_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web"));
+    let server_config = ServerConfig { web_dir, anonymous_audience: audience, policy: SuppressionPolicy::recommended() };
+    TestApp { state: AppState::new(geography, store, Catalogue::builtin(), server_config), _dir: dir }
+}
+
+async fn get(app: &TestApp, uri: &str) -> (StatusCode, serde_json::Value) {
+    let response = riskmap_server::app(app.state.clone()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, json)
+}
+
+fn assert_feature_collection(json: &serde_json::Value) {
+    assert_eq!(json["type"], "FeatureCollection");
+    for feature in json["features"].as_array().unwrap() {
+        assert_eq!(feature["type"], "Feature");
+        let geometry_type = feature["geometry"]["type"].as_str().unwrap();
+        assert!(matches!(geometry_type, "Polygon" | "MultiPolygon"), "{geometry_type}");
+        assert!(feature["geometry"]["coordinates"].as_array().is_some_and(|c| !c.is_empty()));
+        assert!(feature["properties"].is_object());
+    }
+    // Re-parse with the geojson crate as an independent validity check.
+    let text = serde_json::to_string(json).unwrap();
+    text.parse::<geojson::GeoJson>().expect("valid RFC 7946 GeoJSON");
+}
+
+#[tokio::test]
+async fn regions_are_twenty_features_with_names_and_indicators() {
+    let app = test_app(Audience::Ministry).await;
+    let (status, json) = get(&app, "/api/v1/regions").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_feature_collection(&json);
+    let features = json["features"].as_array().unwrap();
+    assert_eq!(features.len(), 20);
+    assert_eq!(json["synthetic"], true);
+    assert_eq!(json["period"], "2024-Q4");
+    assert_eq!(json["rolling_year"].as_array().unwrap().len(), 4);
+    for feature in features {
+        let props = &feature["properties"];
+        assert_eq!(props["kato"].as_str().unwrap().len(), 9);
+        for lang in ["kk", "ru", "en"] {
+            assert!(!props[format!("name_{lang}")].as_str().unwrap().is_empty());
+        }
+        assert_eq!(props["synthetic"], true);
+        let viol = &props["indicators"]["viol_rate"];
+        assert!(viol["value"].as_f64().is_some_and(|v| v > 0.0), "{viol}");
+        assert_eq!(viol["quarters"].as_array().unwrap().len(), 4);
+    }
+}
+
+#[tokio::test]
+async fn districts_of_one_region() {
+    let app = test_app(Audience::Ministry).await;
+    let (status, json) = get(&app, "/api/v1/regions/750000000/districts?indicators=viol_rate,psych_coverage").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_feature_collection(&json);
+    let features = json["features"].as_array().unwrap();
+    assert_eq!(features.len(), app.state.geography.districts_of(&riskmap_model::Kato::parse("750000000").unwrap()).count());
+    for feature in features {
+        assert!(feature["properties"]["kato"].as_str().unwrap().starts_with("75"));
+        let indicators = feature["properties"]["indicators"].as_object().unwrap();
+        assert_eq!(indicators.len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_requests_are_clean_json_errors() {
+    let app = test_app(Audience::Ministry).await;
+    for (uri, status, code) in [
+        ("/api/v1/regions/990000000/districts", StatusCode::NOT_FOUND, "unknown_region"),
+        ("/api/v1/regions/351110000/districts", StatusCode::NOT_FOUND, "unknown_region"),
+        ("/api/v1/regions/12345/districts", StatusCode::BAD_REQUEST, "bad_kato"),
+        ("/api/v1/regions/abcdefghi/districts", StatusCode::BAD_REQUEST, "bad_kato"),
+        ("/api/v1/regions?period=2024-Q7", StatusCode::BAD_REQUEST, "bad_period"),
+        ("/api/v1/regions?period=2019-Q1", StatusCode::NOT_FOUND, "unknown_period"),
+        ("/api/v1/regions?indicators=nope", StatusCode::BAD_REQUEST, "unknown_indicator"),
+        ("/api/v1/regions?colour=red", StatusCode::BAD_REQUEST, "bad_query"),
+        ("/api/v1/nothing-here", StatusCode::NOT_FOUND, "no_route"),
+    ] {
+        let (got, json) = get(&app, uri).await;
+        assert_eq!(got, status, "{uri}: {json}");
+        assert_eq!(json["error"]["code"], code, "{uri}");
+        assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+}
+
+#[tokio::test]
+async fn public_audience_never_sees_small_counts_or_district_harm() {
+    let app = test_app(Audience::Public).await;
+    let (_, regions) = get(&app, "/api/v1/regions?period=2024-Q2").await;
+    for feature in regions["features"].as_array().unwrap() {
+        for (code, entry) in feature["properties"]["indicators"].as_object().unwrap() {
+            if let Some(n) = entry["numerator"].as_u64() {
+                assert!(n == 0 || n >= 10, "{code}: numerator {n} published");
+            }
+            let s2 = app.state.catalogue.get(code).unwrap().sensitivity == riskmap_model::Sensitivity::S2;
+            if s2 {
+                assert_eq!(entry["flag"], "c", "S2 {code} outside a calendar year must be suppressed");
+            }
+        }
+    }
+    let (_, districts) = get(&app, "/api/v1/regions/750000000/districts").await;
+    for feature in districts["features"].as_array().unwrap() {
+        let viol = &feature["properties"]["indicators"]["viol_rate"];
+        assert_eq!(viol["value"], serde_json::Value::Null);
+        assert_eq!(viol["flag"], "c");
+    }
+}
+
+#[tokio::test]
+async fn health_and_meta() {
+    let app = test_app(Audience::Ministry).await;
+    let (status, json) = get(&app, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["status"], "ok");
+    let (_, meta) = get(&app, "/api/v1/meta").await;
+    assert_eq!(meta["periods"].as_array().unwrap().len(), 8);
+    assert!(meta["attribution"].as_str().unwrap().contains("geokz"));
+    assert!(meta["indicators"].as_array().unwrap().iter().any(|i| i["code"] == "viol_rate"));
+}
+
+#[tokio::test]
+async fn the_web_page_is_served() {
+    let app = test_app(Audience::Ministry).await;
+    let response = riskmap_server::app(app.state.clone()).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("maplibre-gl.css"));
+}

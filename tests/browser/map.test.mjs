@@ -1,0 +1,75 @@
+// Browser test: the page served by `riskmap serve --demo` draws the 20 regions with MapLibre
+// in headless Chromium (WebGL2 through SwiftShader), drills down to districts, and logs no
+// console errors. Screenshots are kept in tests/artifacts/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { startServer, CHROMIUM_ARGS, REPO } from "./server.mjs";
+
+const ARTIFACTS = join(REPO, "tests/artifacts");
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function openMap() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = [];
+  page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(server.url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 90_000 });
+  return { page, errors };
+}
+
+const renderedKatos = (page, layer) =>
+  page.evaluate((layerId) => [...new Set(window.riskmap.map.queryRenderedFeatures({ layers: [layerId] }).map((f) => f.properties.kato))], layer);
+
+test("the map shows the 20 regions with a legend, the attribution and the synthetic banner", async () => {
+  const { page, errors } = await openMap();
+  const katos = await renderedKatos(page, "regions-fill");
+  assert.equal(katos.length, 20, `rendered regions: ${katos.join(",")}`);
+  assert.ok(await page.isVisible("#synthetic-banner"), "synthetic-data banner is visible");
+  assert.match(await page.textContent("#attribution"), /geokz/);
+  assert.match(await page.textContent("#attribution"), /CC BY 4\.0/);
+  assert.ok((await page.locator("#legend li").count()) >= 5, "legend has classes");
+  const renderer = await page.evaluate(() => {
+    const gl = window.riskmap.map.getCanvas().getContext("webgl2");
+    return gl ? gl.getParameter(gl.VERSION) : "none";
+  });
+  assert.match(renderer, /WebGL 2/);
+  await page.screenshot({ path: join(ARTIFACTS, "map-regions.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("clicking a region shows its districts", async () => {
+  const { page, errors } = await openMap();
+  const target = await page.evaluate(() => {
+    const feature = window.riskmap.state.regions.features.find((f) => f.properties.kato === "350000000");
+    const point = window.riskmap.map.project(feature.properties.label_point);
+    const box = window.riskmap.map.getCanvas().getBoundingClientRect();
+    return { x: box.left + point.x, y: box.top + point.y };
+  });
+  await page.mouse.click(target.x, target.y);
+  await page.waitForFunction(() => window.riskmap.state.region !== null, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.riskmap.map.loaded() && window.riskmap.map.queryRenderedFeatures({ layers: ["districts-fill"] }).length > 0, null, { timeout: 30_000 });
+  const districts = await renderedKatos(page, "districts-fill");
+  assert.ok(districts.length >= 5, `rendered districts: ${districts.length}`);
+  assert.ok(districts.every((k) => k.startsWith("35")), "only Karagandy districts");
+  assert.match(await page.textContent("#breadcrumbs"), /›/);
+  await page.screenshot({ path: join(ARTIFACTS, "map-districts.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

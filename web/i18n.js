@@ -1,0 +1,32 @@
+// riskmap web map: interface strings in Kazakh, Russian and English.
+export const STRINGS = {
+  kk: {
+    title: "Балаларды қорғау: өңірлер бойынша тәуекелдер картасы",
+    indicator: "Көрсеткіш", period: "Кезең", language: "Тіл",
+    country: "Қазақстан", synthetic: "СИНТЕТИКАЛЫҚ ДЕРЕКТЕР — демонстрация үшін ғана, нақты балалар туралы мәлімет емес",
+    noData: "деректер жоқ", suppressed: "жасырылған (c)", unstable: "тұрақсыз (u)",
+    rollingYear: "соңғы 4 тоқсан", legendLow: "төмен", legendHigh: "жоғары",
+    clickHint: "Аудандарды көру үшін өңірді басыңыз", schools: "есеп берген мектептер",
+  },
+  ru: {
+    title: "Защита детей: карта рисков по регионам",
+    indicator: "Показатель", period: "Период", language: "Язык",
+    country: "Казахстан", synthetic: "СИНТЕТИЧЕСКИЕ ДАННЫЕ — только для демонстрации, не сведения о реальных детях",
+    noData: "нет данных", suppressed: "скрыто (c)", unstable: "неустойчиво (u)",
+    rollingYear: "последние 4 квартала", legendLow: "ниже", legendHigh: "выше",
+    clickHint: "Нажмите на регион, чтобы увидеть районы", schools: "школ отчиталось",
+  },
+  en: {
+    title: "Child protection: risk map by region",
+    indicator: "Indicator", period: "Period", language: "Language",
+    country: "Kazakhstan", synthetic: "SYNTHETIC DATA — for demonstration only, not about real children",
+    noData: "no data", suppressed: "suppressed (c)", unstable: "unstable (u)",
+    rollingYear: "last 4 quarters", legendLow: "lower", legendHigh: "higher",
+    clickHint: "Click a region to see its districts", schools: "schools reporting",
+  },
+};
+
+export function numberFormat(lang) {
+  const locale = { kk: "kk-KZ", ru: "ru-RU", en: "en-GB" }[lang] ?? "en-GB";
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+}
