@@ -28,6 +28,7 @@ async function openMap() {
   const errors = [];
   page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
   page.on("pageerror", (error) => errors.push(String(error)));
+  page.on("response", (response) => { if (response.status() >= 400) errors.push(`HTTP ${response.status()} ${response.url()}`); });
   await page.goto(server.url);
   await page.waitForSelector("body[data-ready=true]", { timeout: 90_000 });
   return { page, errors };
@@ -64,7 +65,7 @@ test("clicking a region shows its districts", async () => {
   });
   await page.mouse.click(target.x, target.y);
   await page.waitForFunction(() => window.riskmap.state.region !== null, null, { timeout: 30_000 });
-  await page.waitForFunction(() => window.riskmap.map.loaded() && window.riskmap.map.queryRenderedFeatures({ layers: ["districts-fill"] }).length > 0, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.riskmap.map.getLayer("districts-fill") && window.riskmap.map.loaded() && window.riskmap.map.queryRenderedFeatures({ layers: ["districts-fill"] }).length > 0, null, { timeout: 30_000 });
   const districts = await renderedKatos(page, "districts-fill");
   assert.ok(districts.length >= 5, `rendered districts: ${districts.length}`);
   assert.ok(districts.every((k) => k.startsWith("35")), "only Karagandy districts");
