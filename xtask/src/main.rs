@@ -1,7 +1,8 @@
 //! `cargo xtask`: project automation written in Rust (matklad's xtask pattern).
 //!
 //! `cargo xtask tidy` checks house rules that the compiler does not: every Rust file opens with
-//! a `//!` comment, no `dbg!`/`todo!`/`#[should_panic]`, and the pure crates name no IO crate.
+//! a `//!` comment, no debugging macros, placeholders or panic-expecting tests, and the pure
+//! crates name no IO crate.
 
 mod tidy;
 

@@ -1,5 +1,7 @@
 //! The standard demo data set on the real geography: sizes, totals and determinism.
 
+#![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 

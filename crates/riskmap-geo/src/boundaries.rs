@@ -108,10 +108,8 @@ pub(crate) fn parse_units(source: &Source, with_parent: bool) -> Result<Vec<RawU
         let ctx = FeatureContext { file: &source.name, index, feature };
         let kato = ctx.kato("kato")?;
         let parent = if with_parent { Some(ctx.kato("kato_parent")?) } else { None };
-        if let Some(parent) = parent {
-            if !kato.same_region(&parent) {
-                return Err(ctx.fail(format!("kato_parent {parent} is in another region")));
-            }
+        if let Some(parent) = parent.filter(|p| !kato.same_region(p)) {
+            return Err(ctx.fail(format!("kato_parent {parent} is in another region")));
         }
         // Prefer the official KATO 2022 Russian name where geokz's own has known typos.
         let name_ru = ctx.optional_text("name_ru_kato2022").map_or_else(|| ctx.text("name_ru"), Ok)?;

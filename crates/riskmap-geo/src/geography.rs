@@ -299,11 +299,9 @@ fn join_population(districts: &mut [District], rows: &HashMap<Kato, PopulationRo
             district.population = Some(row.total);
             district.population_basis = PopulationBasis::Direct;
         }
-        if let Some((_, table_code)) = recoded.iter().find(|(polygon, _)| *polygon == district.kato) {
-            if let Some(row) = rows.get(table_code) {
-                district.population = Some(row.total);
-                district.population_basis = PopulationBasis::Recoded;
-            }
+        if let Some(row) = recoded.iter().find(|(polygon, _)| *polygon == district.kato).and_then(|(_, table_code)| rows.get(table_code)) {
+            district.population = Some(row.total);
+            district.population_basis = PopulationBasis::Recoded;
         }
     }
     if let Some(row) = rows.get(&urban_rural.0) {

@@ -1,5 +1,7 @@
 //! Invariants of the real reference files in `shared/data/kz`, read from their folder.
 
+#![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 

@@ -125,7 +125,7 @@ impl Catalogue {
                 "coping_capacity" => Dimension::CopingCapacity,
                 other => return Err(fail(format!("unknown dimension {other:?}"))),
             };
-            if !(item.per > 0.0) {
+            if item.per.is_nan() || item.per <= 0.0 {
                 return Err(fail("per must be positive".to_owned()));
             }
             if !(1..=12).contains(&item.pooled_quarters) {

@@ -68,6 +68,29 @@ impl<T: Copy> Disclosed<T> {
     }
 }
 
+/// Where a cell sits and who reads it: everything the policy needs besides the number.
+#[derive(Debug, Clone, Copy)]
+pub struct Cell<'a> {
+    /// Sensitivity class of the indicator or measure.
+    pub sensitivity: Sensitivity,
+    /// Level of the unit.
+    pub level: AdminLevel,
+    /// The unit's code.
+    pub unit: &'a Kato,
+    /// The reader.
+    pub audience: &'a Audience,
+}
+
+impl Cell<'_> {
+    fn hidden(&self) -> bool {
+        !self.audience.may_see_level(self.sensitivity, self.level)
+    }
+
+    fn exact(&self) -> bool {
+        self.audience.sees_exact(self.sensitivity, self.level, self.unit)
+    }
+}
+
 /// The thresholds of domain §4.3, passed explicitly to whoever publishes.
 ///
 /// There is deliberately no `Default`: the thresholds are policy, chosen by the caller.
@@ -92,25 +115,20 @@ impl SuppressionPolicy {
     /// # Examples
     /// ```
     /// use riskmap_model::{AdminLevel, Audience, Kato, Sensitivity, SuppressionPolicy};
+    /// use riskmap_model::suppression::Cell;
     /// let policy = SuppressionPolicy::recommended();
     /// let region = Kato::parse("750000000").unwrap();
-    /// let shown = policy.count(7, Sensitivity::S1, AdminLevel::Region, &region, &Audience::Public);
-    /// assert_eq!(shown.symbol(), Some("c"));
-    /// let exact = policy.count(7, Sensitivity::S1, AdminLevel::Region, &region, &Audience::Ministry);
-    /// assert_eq!(exact.value(), Some(7));
+    /// let public = Cell { sensitivity: Sensitivity::S1, level: AdminLevel::Region, unit: &region, audience: &Audience::Public };
+    /// assert_eq!(policy.count(7, &public).symbol(), Some("c"));
+    /// let ministry = Cell { audience: &Audience::Ministry, ..public };
+    /// assert_eq!(policy.count(7, &ministry).value(), Some(7));
     /// ```
-    pub fn count(
-        &self,
-        count: u64,
-        sensitivity: Sensitivity,
-        level: AdminLevel,
-        unit: &Kato,
-        audience: &Audience,
-    ) -> Disclosed<u64> {
-        if !audience.may_see_level(sensitivity, level) {
+    pub fn count(&self, count: u64, cell: &Cell<'_>) -> Disclosed<u64> {
+        let sensitivity = cell.sensitivity;
+        if cell.hidden() {
             return Disclosed(Shown::Suppressed);
         }
-        if audience.sees_exact(sensitivity, level, unit) {
+        if cell.exact() {
             return Disclosed(Shown::Value(count));
         }
         if count == 0 {
@@ -131,23 +149,14 @@ impl SuppressionPolicy {
     /// A non-positive denominator gives `:` (never divided by). For audiences without exact
     /// access a numerator from 1 to `min_count - 1` gives `c`; for every audience a numerator
     /// below `stable_numerator` (other than a true zero) is flagged `u`.
-    pub fn rate(
-        &self,
-        numerator: u64,
-        denominator: f64,
-        per: f64,
-        sensitivity: Sensitivity,
-        level: AdminLevel,
-        unit: &Kato,
-        audience: &Audience,
-    ) -> Disclosed<f64> {
-        if !audience.may_see_level(sensitivity, level) {
+    pub fn rate(&self, numerator: u64, denominator: f64, per: f64, cell: &Cell<'_>) -> Disclosed<f64> {
+        if cell.hidden() {
             return Disclosed(Shown::Suppressed);
         }
-        if !(denominator > 0.0) || !denominator.is_finite() {
+        if denominator.is_nan() || denominator <= 0.0 || denominator.is_infinite() {
             return Disclosed(Shown::NotAvailable);
         }
-        let exact = audience.sees_exact(sensitivity, level, unit);
+        let exact = cell.exact();
         if !exact && numerator > 0 && numerator < self.min_count {
             return Disclosed(Shown::Suppressed);
         }
@@ -163,14 +172,14 @@ impl SuppressionPolicy {
 impl SuppressionPolicy {
     /// Publishes a quantity that is not a count of children (an FTE ratio, a share of posts
     /// filled). Exact for audiences with exact access; otherwise shown only for S0.
-    pub fn quantity(&self, value: f64, sensitivity: Sensitivity, level: AdminLevel, unit: &Kato, audience: &Audience) -> Disclosed<f64> {
-        if !audience.may_see_level(sensitivity, level) {
+    pub fn quantity(&self, value: f64, cell: &Cell<'_>) -> Disclosed<f64> {
+        if cell.hidden() {
             return Disclosed(Shown::Suppressed);
         }
         if !value.is_finite() {
             return Disclosed(Shown::NotAvailable);
         }
-        if audience.sees_exact(sensitivity, level, unit) || sensitivity == Sensitivity::S0 {
+        if cell.exact() || cell.sensitivity == Sensitivity::S0 {
             return Disclosed(Shown::Value(value));
         }
         Disclosed(Shown::Suppressed)
@@ -185,24 +194,28 @@ mod tests {
         Kato::parse("750000000").unwrap()
     }
 
+    fn cell<'a>(sensitivity: Sensitivity, level: AdminLevel, unit: &'a Kato, audience: &'a Audience) -> Cell<'a> {
+        Cell { sensitivity, level, unit, audience }
+    }
+
     #[test]
     fn public_never_sees_counts_one_to_nine() {
         let policy = SuppressionPolicy::recommended();
         for count in 1..10 {
-            let shown = policy.count(count, Sensitivity::S1, AdminLevel::Region, &region(), &Audience::Public);
+            let shown = policy.count(count, &cell(Sensitivity::S1, AdminLevel::Region, &region(), &Audience::Public));
             assert_eq!(shown.value(), None, "count {count}");
             assert_eq!(shown.symbol(), Some("c"));
         }
-        let zero = policy.count(0, Sensitivity::S1, AdminLevel::Region, &region(), &Audience::Public);
+        let zero = policy.count(0, &cell(Sensitivity::S1, AdminLevel::Region, &region(), &Audience::Public));
         assert_eq!(zero.value(), Some(0));
     }
 
     #[test]
     fn public_s2_counts_are_rounded_to_five() {
         let policy = SuppressionPolicy::recommended();
-        let shown = policy.count(12, Sensitivity::S2, AdminLevel::Region, &region(), &Audience::Public);
+        let shown = policy.count(12, &cell(Sensitivity::S2, AdminLevel::Region, &region(), &Audience::Public));
         assert_eq!(shown.value(), Some(10));
-        let shown = policy.count(13, Sensitivity::S2, AdminLevel::Region, &region(), &Audience::Public);
+        let shown = policy.count(13, &cell(Sensitivity::S2, AdminLevel::Region, &region(), &Audience::Public));
         assert_eq!(shown.value(), Some(15));
     }
 
@@ -210,14 +223,14 @@ mod tests {
     fn public_sees_no_sensitive_district_values() {
         let policy = SuppressionPolicy::recommended();
         let district = Kato::parse("751110000").unwrap();
-        let shown = policy.count(250, Sensitivity::S1, AdminLevel::District, &district, &Audience::Public);
+        let shown = policy.count(250, &cell(Sensitivity::S1, AdminLevel::District, &district, &Audience::Public));
         assert_eq!(shown.symbol(), Some("c"));
     }
 
     #[test]
     fn rates_flag_small_numerators_and_refuse_zero_denominators() {
         let policy = SuppressionPolicy::recommended();
-        let rate = |n, d, who: &Audience| policy.rate(n, d, 10_000.0, Sensitivity::S1, AdminLevel::Region, &region(), who);
+        let rate = |n, d, who: &Audience| policy.rate(n, d, 10_000.0, &cell(Sensitivity::S1, AdminLevel::Region, &region(), who));
         assert_eq!(rate(5, 1000.0, &Audience::Public).symbol(), Some("c"));
         assert_eq!(rate(5, 1000.0, &Audience::Ministry).symbol(), Some("u"));
         assert_eq!(rate(15, 1000.0, &Audience::Public).symbol(), Some("u"));
@@ -229,10 +242,10 @@ mod tests {
     fn akimat_is_exact_only_in_own_region() {
         let policy = SuppressionPolicy::recommended();
         let akimat = Audience::Regional { region: region() };
-        let own = policy.count(3, Sensitivity::S1, AdminLevel::District, &Kato::parse("751110000").unwrap(), &akimat);
+        let own = policy.count(3, &cell(Sensitivity::S1, AdminLevel::District, &Kato::parse("751110000").unwrap(), &akimat));
         assert_eq!(own.value(), Some(3));
         let other = Kato::parse("100000000").unwrap();
-        let foreign = policy.count(3, Sensitivity::S1, AdminLevel::Region, &other, &akimat);
+        let foreign = policy.count(3, &cell(Sensitivity::S1, AdminLevel::Region, &other, &akimat));
         assert_eq!(foreign.symbol(), Some("c"));
     }
 }

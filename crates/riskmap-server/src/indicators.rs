@@ -4,6 +4,7 @@
 //! `data/indicators.toml`): over a rolling year this is events per `per` pupils a year, and a
 //! single quarter is annualised the same way.
 
+use riskmap_model::suppression::Cell;
 use riskmap_model::{AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, Period, Sensitivity, SuppressionPolicy};
 use riskmap_store::UnitPeriodSums;
 
@@ -41,19 +42,20 @@ pub fn disclose(indicator: &Indicator, sums: &[&UnitPeriodSums], periods: &[Peri
     if public_s2_outside_calendar_year(indicator, periods, reader.audience) {
         return DisclosedIndicator { value: Disclosed::suppressed(), numerator: Disclosed::suppressed() };
     }
+    let cell = Cell { sensitivity: indicator.sensitivity, level: reader.level, unit: reader.unit, audience: reader.audience };
     #[allow(clippy::cast_precision_loss, reason = "a handful of quarters")]
     let pooled = indicator.pooled_quarters as f64;
     match indicator.numerator.kind() {
         MeasureKind::Count => {
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "sums of non-negative whole counts")]
             let count = numerator.round().max(0.0) as u64;
-            let value = reader.policy.rate(count, denominator / pooled, indicator.per, indicator.sensitivity, reader.level, reader.unit, reader.audience);
-            let numerator = reader.policy.count(count, indicator.sensitivity, reader.level, reader.unit, reader.audience);
+            let value = reader.policy.rate(count, denominator / pooled, indicator.per, &cell);
+            let numerator = reader.policy.count(count, &cell);
             DisclosedIndicator { value, numerator }
         }
         MeasureKind::Decimal => {
             let value = if denominator > 0.0 {
-                reader.policy.quantity(numerator / denominator * indicator.per * pooled, indicator.sensitivity, reader.level, reader.unit, reader.audience)
+                reader.policy.quantity(numerator / denominator * indicator.per * pooled, &cell)
             } else {
                 Disclosed::not_available()
             };

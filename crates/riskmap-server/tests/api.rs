@@ -1,6 +1,8 @@
 //! API tests through `tower::ServiceExt::oneshot` (no socket), on the real geography and a
 //! small synthetic data set in a SQLite file.
 
+#![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
+
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 

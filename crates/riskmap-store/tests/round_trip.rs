@@ -1,5 +1,7 @@
 //! Store round trips against real databases: a SQLite file and the PostgreSQL server.
 
+#![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
+
 mod support;
 
 use riskmap_model::{AdminLevel, Kato, Measure, MeasureValues, Period, School, SchoolId, SchoolQuarterRecord, Settlement};

@@ -1,5 +1,7 @@
 //! Test support: a fresh SQLite file or a fresh PostgreSQL database per test.
 
+#![allow(clippy::unwrap_used, reason = "test support: a failure should stop the test")]
+
 use riskmap_store::Store;
 use sqlx::Connection;
 
