@@ -8,18 +8,21 @@ use std::path::PathBuf;
 use riskmap_demo::{DemoConfig, generate};
 use riskmap_model::Measure;
 
-fn geography() -> riskmap_geo::Geography {
-    let dir = std::env::var_os("RISKMAP_GEOGRAPHY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/kz")));
-    riskmap_geo::load_dir(&dir).unwrap()
+fn geography() -> &'static riskmap_geo::Geography {
+    static GEOGRAPHY: std::sync::OnceLock<riskmap_geo::Geography> = std::sync::OnceLock::new();
+    GEOGRAPHY.get_or_init(|| {
+        let dir = std::env::var_os("RISKMAP_GEOGRAPHY")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/kz")));
+        riskmap_geo::load_dir(&dir).unwrap()
+    })
 }
 
 #[test]
 fn standard_demo_matches_the_plan_baseline() {
     let geo = geography();
     let config = DemoConfig::standard();
-    let data = generate(&geo, &config);
+    let data = generate(geo, &config);
     assert_eq!(data.schools.len(), 7687);
     let mut per_region: HashMap<_, u32> = HashMap::new();
     for school in &data.schools {
@@ -47,14 +50,47 @@ fn standard_demo_matches_the_plan_baseline() {
 }
 
 #[test]
+fn records_satisfy_the_contract_sum_rules() {
+    let geo = geography();
+    let mut config = DemoConfig::standard();
+    config.school_scale = 0.05;
+    let data = generate(geo, &config);
+    let sum = |r: &riskmap_model::SchoolQuarterRecord, ms: &[Measure]| -> f64 { ms.iter().map(|m| r.values.get(*m).unwrap()).sum() };
+    for r in &data.records {
+        let v = |m| r.values.get(m).unwrap();
+        assert_eq!(sum(r, &[Measure::PupilsFemale, Measure::PupilsMale]), v(Measure::PupilsTotal));
+        assert_eq!(sum(r, &[Measure::PupilsG1To4, Measure::PupilsG5To9, Measure::PupilsG10To12]), v(Measure::PupilsTotal));
+        assert_eq!(sum(r, &[Measure::ViolPhysical, Measure::ViolPsychological, Measure::ViolNeglect, Measure::ViolSexual, Measure::ViolOther]), v(Measure::ViolTotal));
+        assert_eq!(sum(r, &[Measure::ViolSetSchool, Measure::ViolSetFamily, Measure::ViolSetCommunity, Measure::ViolSetOnline]), v(Measure::ViolTotal));
+        assert_eq!(
+            sum(r, &[Measure::ViolPerpPeer, Measure::ViolPerpStaff, Measure::ViolPerpFamily, Measure::ViolPerpOtherAdult, Measure::ViolPerpUnknown]),
+            v(Measure::ViolTotal)
+        );
+        let reasons = [
+            Measure::IsuReasonBullying,
+            Measure::IsuReasonFamily,
+            Measure::IsuReasonTruancy,
+            Measure::IsuReasonOffence,
+            Measure::IsuReasonSelfharmRisk,
+            Measure::IsuReasonSubstance,
+            Measure::IsuReasonOther,
+        ];
+        assert_eq!(sum(r, &reasons), v(Measure::IsuOpened));
+        assert_eq!(v(Measure::IsuOpenEnd), v(Measure::IsuOpenStart) + v(Measure::IsuOpened) - v(Measure::IsuClosedResolved) - v(Measure::IsuClosedOther));
+        assert!(v(Measure::IsuOpenOver90d) <= v(Measure::IsuOpenEnd));
+        assert!(v(Measure::PsychFteFilled) <= v(Measure::PsychFteNorm));
+    }
+}
+
+#[test]
 fn same_seed_gives_the_same_data() {
     let geo = geography();
     let mut config = DemoConfig::standard();
     config.school_scale = 0.05;
-    let a = generate(&geo, &config);
-    let b = generate(&geo, &config);
+    let a = generate(geo, &config);
+    let b = generate(geo, &config);
     assert_eq!(a.schools, b.schools);
     assert_eq!(a.records, b.records);
     config.seed += 1;
-    assert_ne!(generate(&geo, &config).records, a.records);
+    assert_ne!(generate(geo, &config).records, a.records);
 }

@@ -1,5 +1,5 @@
-//! The measured columns of a school × quarter record (a subset of contract table B,
-//! domain §6.3) that the store keeps and the indicators are computed from.
+//! The measured columns of a school × quarter record: every count and decimal column of
+//! contract table B (domain §6.3), which the store keeps and the indicators are computed from.
 //!
 //! The list is closed: column names reach SQL only through [`Measure::column`], never from
 //! user input, so an indicator catalogue entry cannot inject text into a query.
@@ -37,23 +37,74 @@ macro_rules! measures {
 
 measures! {
     PupilsTotal => "pupils_total", Count, S0;
+    PupilsFemale => "pupils_female", Count, S0;
+    PupilsMale => "pupils_male", Count, S0;
+    PupilsG1To4 => "pupils_g1_4", Count, S0;
+    PupilsG5To9 => "pupils_g5_9", Count, S0;
+    PupilsG10To12 => "pupils_g10_12", Count, S0;
     ClassSets => "class_sets", Count, S0;
+    PupilsOrphanOrNoParentalCare => "pupils_orphan_or_no_parental_care", Count, S1;
+    PupilsSen => "pupils_sen", Count, S1;
+    PupilsDisability => "pupils_disability", Count, S1;
+    PupilsLowIncome => "pupils_low_income", Count, S1;
+    PupilsBoarding => "pupils_boarding", Count, S1;
     PsychFteNorm => "psych_fte_norm", Decimal, S0;
     PsychFteFilled => "psych_fte_filled", Decimal, S0;
+    PsychHeadcount => "psych_headcount", Count, S0;
+    PsychVacancyQuarters => "psych_vacancy_quarters", Count, S0;
     SocpedFteNorm => "socped_fte_norm", Decimal, S0;
     SocpedFteFilled => "socped_fte_filled", Decimal, S0;
+    StaffTrainedChildProtection => "staff_trained_child_protection", Count, S0;
+    IsuOpenStart => "isu_open_start", Count, S1;
     IsuOpened => "isu_opened", Count, S1;
+    IsuClosedResolved => "isu_closed_resolved", Count, S1;
+    IsuClosedOther => "isu_closed_other", Count, S1;
     IsuOpenEnd => "isu_open_end", Count, S1;
     IsuOpenOver90d => "isu_open_over_90d", Count, S1;
+    IsuMedianDaysToClose => "isu_median_days_to_close", Decimal, S1;
+    IsuReasonBullying => "isu_reason_bullying", Count, S1;
+    IsuReasonFamily => "isu_reason_family", Count, S1;
+    IsuReasonTruancy => "isu_reason_truancy", Count, S1;
+    IsuReasonOffence => "isu_reason_offence", Count, S1;
+    IsuReasonSelfharmRisk => "isu_reason_selfharm_risk", Count, S2;
+    IsuReasonSubstance => "isu_reason_substance", Count, S1;
+    IsuReasonOther => "isu_reason_other", Count, S1;
+    PupilsOnPoliceRegister => "pupils_on_police_register", Count, S1;
     ViolTotal => "viol_total", Count, S1;
+    ViolPhysical => "viol_physical", Count, S1;
+    ViolPsychological => "viol_psychological", Count, S1;
+    ViolNeglect => "viol_neglect", Count, S1;
     ViolSexual => "viol_sexual", Count, S2;
+    ViolOther => "viol_other", Count, S1;
+    ViolSetSchool => "viol_set_school", Count, S1;
+    ViolSetFamily => "viol_set_family", Count, S1;
+    ViolSetCommunity => "viol_set_community", Count, S1;
+    ViolSetOnline => "viol_set_online", Count, S1;
+    ViolPerpPeer => "viol_perp_peer", Count, S1;
+    ViolPerpStaff => "viol_perp_staff", Count, S1;
+    ViolPerpFamily => "viol_perp_family", Count, S1;
+    ViolPerpOtherAdult => "viol_perp_other_adult", Count, S1;
+    ViolPerpUnknown => "viol_perp_unknown", Count, S1;
     BullyingCases => "bullying_cases", Count, S1;
     CyberbullyingCases => "cyberbullying_cases", Count, S1;
+    ViolReportedPolice => "viol_reported_police", Count, S1;
+    ViolReferredHealth => "viol_referred_health", Count, S1;
+    ViolReferredPsychCentre => "viol_referred_psych_centre", Count, S1;
+    ViolReferredSocial => "viol_referred_social", Count, S1;
     SuicideDeaths => "suicide_deaths", Count, S2;
     SuicideAttempts => "suicide_attempts", Count, S2;
     SelfharmEpisodes => "selfharm_episodes", Count, S2;
+    SuicidalRiskIdentified => "suicidal_risk_identified", Count, S2;
+    SuicidalRiskWithPlan => "suicidal_risk_with_plan", Count, S2;
+    ScreenAssessed => "screen_assessed", Count, S1;
+    ScreenHighRisk => "screen_high_risk", Count, S1;
     PupilsCriminalOffence => "pupils_criminal_offence", Count, S1;
+    PupilsAdminOffence => "pupils_admin_offence", Count, S1;
     OffencesAgainstPupils => "offences_against_pupils", Count, S1;
+    Appeals111Qr => "appeals_111_qr", Count, S1;
+    SafetyLessonsHeld => "safety_lessons_held", Count, S0;
+    ParentSessionsHeld => "parent_sessions_held", Count, S0;
+    CompletenessSelf => "completeness_self", Decimal, S0;
 }
 
 /// Integer count or decimal quantity.

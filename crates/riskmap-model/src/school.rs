@@ -65,6 +65,14 @@ pub struct SchoolQuarterRecord {
     pub submitted_at: OffsetDateTime,
     /// Measured values.
     pub values: MeasureValues,
+    /// True when the school reports no events at all this quarter (contract `nil_return`).
+    pub nil_return: Option<bool>,
+    /// Whether the anti-bullying programme is implemented (contract `antibullying_programme`).
+    pub antibullying_programme: Option<bool>,
+    /// Contract schema version of the submission, e.g. `1.0`.
+    pub schema_version: Option<String>,
+    /// Free-text notes (≤ 500 characters, scanned for personal data at ingest).
+    pub notes: Option<String>,
 }
 
 impl SchoolQuarterRecord {

@@ -37,9 +37,12 @@ pub enum BatchOutcome {
     },
 }
 
-/// Rows per multi-row insert: 1,000 rows × 24 parameters stays below both SQLite's (32,766)
-/// and PostgreSQL's (65,535) parameter limits.
-const CHUNK_ROWS: usize = 1_000;
+/// Parameters per multi-row insert: below both SQLite's (32,766)
+/// and PostgreSQL's (65,535) limits whatever the number of columns.
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Columns of a `school_quarter` row besides the measures.
+const RECORD_FIXED_COLUMNS: usize = 10;
 
 impl Store {
     /// Stores a batch of schools (inserted or updated) and records in one transaction.
@@ -69,7 +72,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .context("insert batch")?;
-            for chunk in schools.chunks(CHUNK_ROWS) {
+            for chunk in schools.chunks(MAX_PARAMETERS / 10) {
                 let mut query = QueryBuilder::<DB>::new(
                     "insert into school (school_id, name_kk, name_ru, district_kato, region_kato, lon, lat, settlement_type, synthetic, batch_id) ",
                 );
@@ -93,8 +96,8 @@ impl Store {
                 );
                 query.build().execute(&mut *tx).await.context("insert schools")?;
             }
-            for chunk in records.chunks(CHUNK_ROWS) {
-                let mut query = QueryBuilder::<DB>::new("insert into school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id");
+            for chunk in records.chunks(MAX_PARAMETERS / (RECORD_FIXED_COLUMNS + Measure::ALL.len())) {
+                let mut query = QueryBuilder::<DB>::new("insert into school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id, nil_return, antibullying_programme, schema_version, notes");
                 for measure in Measure::ALL {
                     query.push(", ").push(measure.column());
                 }
@@ -105,7 +108,11 @@ impl Store {
                         .push_bind(i64::from(record.revision))
                         .push_bind(record.submitted_at)
                         .push_bind(batch.synthetic)
-                        .push_bind(batch_id);
+                        .push_bind(batch_id)
+                        .push_bind(record.nil_return)
+                        .push_bind(record.antibullying_programme)
+                        .push_bind(record.schema_version.clone())
+                        .push_bind(record.notes.clone());
                     for measure in Measure::ALL {
                         let value = record.values.get(*measure);
                         match measure.kind() {
@@ -150,7 +157,7 @@ impl Store {
 
     /// All stored records (every revision), ordered by school, period and revision.
     pub async fn records(&self) -> Result<Vec<SchoolQuarterRecord>> {
-        let mut sql = String::from("select school_id, period, revision, submitted_at");
+        let mut sql = String::from("select school_id, period, revision, submitted_at, nil_return, antibullying_programme, schema_version, notes");
         for measure in Measure::ALL {
             sql.push_str(", ");
             sql.push_str(measure.column());
@@ -180,6 +187,10 @@ impl Store {
                         revision: u32::try_from(revision).map_err(|_| Error::Corrupt { message: format!("revision {revision}") })?,
                         submitted_at: row.try_get("submitted_at").context("decode record")?,
                         values,
+                        nil_return: row.try_get("nil_return").context("decode record")?,
+                        antibullying_programme: row.try_get("antibullying_programme").context("decode record")?,
+                        schema_version: row.try_get("schema_version").context("decode record")?,
+                        notes: row.try_get("notes").context("decode record")?,
                     })
                 })
                 .collect()

@@ -43,7 +43,7 @@ fn record(id: &str, period: &str, revision: u32, violence: f64) -> SchoolQuarter
     values.set(Measure::PupilsTotal, Some(500.0));
     values.set(Measure::ViolTotal, Some(violence));
     values.set(Measure::PsychFteFilled, Some(0.75));
-    SchoolQuarterRecord { school: SchoolId::parse(id).unwrap(), period: Period::parse(period).unwrap(), revision, submitted_at: datetime!(2024-04-08 10:30 +05:00), values }
+    SchoolQuarterRecord { school: SchoolId::parse(id).unwrap(), period: Period::parse(period).unwrap(), revision, submitted_at: datetime!(2024-04-08 10:30 +05:00), values, nil_return: Some(false), antibullying_programme: None, schema_version: Some("1.0".to_owned()), notes: None }
 }
 
 fn batch(hash: &str) -> NewBatch {
