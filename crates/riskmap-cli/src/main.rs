@@ -1,6 +1,7 @@
 //! The `riskmap` command line: glue between clap, the geography, the store and the server.
 
 mod serve_cmd;
+mod token_cmd;
 
 use std::process::ExitCode;
 
@@ -12,6 +13,9 @@ use clap::Parser;
 enum Command {
     /// Run the web service (API and map).
     Serve(serve_cmd::ServeArgs),
+    /// Issue or revoke API tokens.
+    #[command(subcommand)]
+    Token(token_cmd::TokenCommand),
 }
 
 fn main() -> ExitCode {
@@ -21,6 +25,7 @@ fn main() -> ExitCode {
         .init();
     let result = match Command::parse() {
         Command::Serve(args) => serve_cmd::run(&args),
+        Command::Token(command) => token_cmd::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

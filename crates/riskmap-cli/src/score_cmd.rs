@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use riskmap_score::permutation::{DEFAULT_PERMUTATIONS, DEFAULT_SEED};
-use riskmap_score::table::{CSV_COLUMNS, FieldNames, ScoreInput, ScoreOptions, WeightsSpec, score_units};
+use riskmap_score::table::{
+    CSV_COLUMNS, FieldNames, ScoreInput, ScoreOptions, WeightsSpec, score_units,
+};
 
 /// Options of `riskmap score`.
 #[derive(Debug, clap::Args)]
@@ -62,32 +64,52 @@ pub(crate) fn run(args: &ScoreArgs) -> anyhow::Result<()> {
     // Errors name the feature index and the field; prefix the file so the message is complete.
     let input = ScoreInput::from_features(&features, &fields)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
-    let options = ScoreOptions { weights: args.weights, permutations: args.permutations, seed: args.seed };
-    let table = score_units(&input, &options).map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
+    let options = ScoreOptions {
+        weights: args.weights,
+        permutations: args.permutations,
+        seed: args.seed,
+    };
+    let table = score_units(&input, &options)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.input.display()))?;
 
     let diagnostics = &table.diagnostics;
     if !diagnostics.excluded_population.is_empty() {
-        let ids: Vec<&str> = diagnostics.excluded_population.iter().map(|&i| input.ids[i].as_str()).collect();
+        let ids: Vec<&str> = diagnostics
+            .excluded_population
+            .iter()
+            .map(|&i| input.ids[i].as_str())
+            .collect();
         tracing::warn!(units = ?ids, "population <= 0: excluded from rates, rate cells left empty");
     }
     if !diagnostics.islands.is_empty() {
-        let ids: Vec<&str> = diagnostics.islands.iter().map(|&i| input.ids[i].as_str()).collect();
+        let ids: Vec<&str> = diagnostics
+            .islands
+            .iter()
+            .map(|&i| input.ids[i].as_str())
+            .collect();
         tracing::warn!(units = ?ids, weights = %args.weights, "units without neighbours: local statistics left empty");
     }
     if let Some(reason) = &diagnostics.spatial_skipped {
         tracing::warn!(%reason, "LISA, Gi* and Moran's I not computed");
     }
 
-    let mut writer =
-        csv::Writer::from_path(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
-    writer.write_record(CSV_COLUMNS).with_context(|| format!("cannot write {}", args.out.display()))?;
+    let mut writer = csv::Writer::from_path(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    writer
+        .write_record(CSV_COLUMNS)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
     for row in &table.rows {
-        writer.write_record(row.csv_record()).with_context(|| format!("cannot write {}", args.out.display()))?;
+        writer
+            .write_record(row.csv_record())
+            .with_context(|| format!("cannot write {}", args.out.display()))?;
     }
-    writer.flush().with_context(|| format!("cannot write {}", args.out.display()))?;
+    writer
+        .flush()
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
 
     if let Some(path) = &args.summary {
-        let mut json = serde_json::to_string_pretty(&table.summary).context("cannot encode the summary")?;
+        let mut json =
+            serde_json::to_string_pretty(&table.summary).context("cannot encode the summary")?;
         json.push('\n');
         std::fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -103,14 +125,19 @@ pub(crate) fn run(args: &ScoreArgs) -> anyhow::Result<()> {
 
 /// The features of a GeoJSON FeatureCollection (or of a single Feature).
 fn read_features(path: &Path) -> anyhow::Result<Vec<geojson::Feature>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let geojson: geojson::GeoJson =
-        text.parse().map_err(|e| anyhow::anyhow!("{}: not valid GeoJSON: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let geojson: geojson::GeoJson = text
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{}: not valid GeoJSON: {e}", path.display()))?;
     match geojson {
         geojson::GeoJson::FeatureCollection(collection) => Ok(collection.features),
         geojson::GeoJson::Feature(feature) => Ok(vec![feature]),
         geojson::GeoJson::Geometry(_) => {
-            anyhow::bail!("{}: expected a FeatureCollection, found a bare geometry", path.display())
+            anyhow::bail!(
+                "{}: expected a FeatureCollection, found a bare geometry",
+                path.display()
+            )
         }
     }
 }

@@ -30,6 +30,10 @@ pub(crate) struct ServeArgs {
     /// ministry view while the store holds synthetic data only.
     #[arg(long)]
     demo: bool,
+    /// Serve requests without a token under the public tier (off until the ministry approves
+    /// public access; without it such requests get 401).
+    #[arg(long, env = "RISKMAP_PUBLIC_ACCESS")]
+    public_access: bool,
 }
 
 pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -46,7 +50,13 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         load_demo(&store, &geography).await?;
     }
     let demo_view = args.demo && !store.has_real_data().await?;
-    let anonymous_audience = if demo_view { Audience::Ministry } else { Audience::Public };
+    let anonymous_audience = if demo_view {
+        Some(Audience::Ministry)
+    } else if args.public_access {
+        Some(Audience::Public)
+    } else {
+        None
+    };
     let web_dir = locate_web_dir(&args.web_dir);
     if !web_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
         tracing::warn!(dir = %web_dir.display(), "MapLibre is not installed in the web folder: run `npm ci` in web/");
@@ -55,9 +65,14 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
     let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr().context("cannot read the listening address")?;
-    #[allow(clippy::print_stdout, reason = "the URL is the command's output")]
+    #[allow(clippy::print_stdout, reason = "the URL and the demo tokens are the command's output")]
     {
         println!("riskmap is serving on http://{address}/ ({} store{})", store.backend().as_str(), if demo_view { ", demo data, ministry view" } else { "" });
+        if demo_view {
+            for (grant, token) in demo_tokens(&store).await? {
+                println!("  demo token {:<8} {token}  ({})", grant.role.as_str(), describe(&grant));
+            }
+        }
     }
     riskmap_server::serve(listener, state, shutdown_signal()).await.context("server failed")?;
     store.close().await;
@@ -114,6 +129,40 @@ async fn load_demo(store: &Store, geography: &riskmap_geo::Geography) -> anyhow:
         tracing::info!(batch_id, schools = data.schools.len(), records = data.records.len(), elapsed_ms = started.elapsed().as_millis(), "demo data stored (synthetic)");
     }
     Ok(())
+}
+
+/// One token per role for the demo (synthetic data only): an akimat of Almaty city, a crisis
+/// team for two of its districts, and the other roles without scope.
+async fn demo_tokens(store: &Store) -> anyhow::Result<Vec<(riskmap_model::Grant, String)>> {
+    use riskmap_model::{Grant, Kato, Role};
+    let kato = |text: &str| Kato::parse(text).expect("literal KATO code");
+    let grants = [
+        Grant { role: Role::Public, region: None, districts: vec![], expires_at: None },
+        Grant { role: Role::Akimat, region: Some(kato("750000000")), districts: vec![], expires_at: None },
+        Grant { role: Role::Crisis, region: None, districts: vec![kato("751110000"), kato("751210000")], expires_at: Some(time::OffsetDateTime::now_utc() + time::Duration::days(90)) },
+        Grant { role: Role::Ministry, region: None, districts: vec![], expires_at: None },
+        Grant { role: Role::Steward, region: None, districts: vec![], expires_at: None },
+    ];
+    let mut issued = Vec::with_capacity(grants.len());
+    for grant in grants {
+        let (_, token) = crate::token_cmd::issue(store, &grant, "demo").await?;
+        issued.push((grant, token));
+    }
+    Ok(issued)
+}
+
+fn describe(grant: &riskmap_model::Grant) -> String {
+    let mut parts = Vec::new();
+    if let Some(region) = grant.region {
+        parts.push(format!("region {region}"));
+    }
+    if !grant.districts.is_empty() {
+        parts.push(format!("districts {}", grant.districts.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")));
+    }
+    if grant.expires_at.is_some() {
+        parts.push("expires in 90 days".to_owned());
+    }
+    if parts.is_empty() { "no scope".to_owned() } else { parts.join(", ") }
 }
 
 async fn shutdown_signal() {

@@ -29,6 +29,12 @@ pub enum Error {
         /// The offending text.
         got: String,
     },
+    /// A token's scope does not fit its role.
+    #[error("token scope: {message}")]
+    Scope {
+        /// What is wrong.
+        message: String,
+    },
     /// The indicator catalogue does not parse or breaks one of its rules.
     #[error("indicator catalogue: {message}")]
     Catalogue {

@@ -24,6 +24,8 @@ pub mod measure;
 pub mod period;
 /// NOBD organisation ids of schools.
 pub mod school_id;
+/// Roles of bearer tokens and their grants.
+pub mod role;
 /// Schools and their quarterly records.
 pub mod school;
 /// Sensitivity classes S0/S1/S2 and the audiences (tiers) that read them.
@@ -36,8 +38,9 @@ pub use error::{Error, Result};
 pub use indicator::{Catalogue, Indicator};
 pub use kato::Kato;
 pub use period::Period;
+pub use role::{Grant, Role};
 pub use school::{School, SchoolQuarterRecord, Settlement};
 pub use school_id::SchoolId;
-pub use sensitivity::{Audience, Sensitivity};
+pub use sensitivity::{Access, Audience, Sensitivity};
 pub use measure::{Measure, MeasureKind, MeasureValues};
 pub use suppression::{Disclosed, Shown, SuppressionPolicy};

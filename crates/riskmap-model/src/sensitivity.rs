@@ -35,41 +35,90 @@ impl Sensitivity {
     }
 }
 
-/// Who is reading: decides which suppression rules apply (domain §4.3).
+/// Who is reading: decides which disclosure rules apply (domain §4.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
     /// Tier P: anonymous public. S1/S2 at region level only, small counts suppressed.
     Public,
-    /// Tier A: an akimat official; exact within the own region, public rules elsewhere.
+    /// Tier A: an akimat official, exact within the own region (or, for a district education
+    /// department, the own district); public rules elsewhere.
     Regional {
         /// The official's region (`AB0000000`).
         region: Kato,
+        /// For district officials: their district.
+        district: Option<Kato>,
+    },
+    /// Role C: a crisis team, exact (including S2) in its assigned districts only.
+    Crisis {
+        /// Assigned districts.
+        districts: Vec<Kato>,
     },
     /// Tier M: ministry analysts; exact counts everywhere.
     Ministry,
+    /// Data steward: manages ingestion and tokens, no analytic access (separation of duties).
+    Steward,
+}
+
+/// How an audience may see one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The exact value.
+    Exact,
+    /// Only a band (`0`, `1–2`, `≥3`): S2 counts at school level for akimats.
+    Banded,
+    /// The public rules: `c` for 1–9, `u` for rates from small numerators, S2 rounded to 5.
+    PublicRules,
+    /// Nothing (`c`).
+    Hidden,
 }
 
 impl Audience {
-    /// True when this audience may see exact values of `sensitivity` for a unit at `level`
-    /// with code `unit`.
-    pub fn sees_exact(&self, sensitivity: Sensitivity, level: AdminLevel, unit: &Kato) -> bool {
+    /// How this audience may see a cell of `sensitivity` about `unit` at `level`. For school
+    /// cells `unit` is the school's district.
+    pub fn access(&self, sensitivity: Sensitivity, level: AdminLevel, unit: &Kato) -> Access {
         match self {
-            Audience::Ministry => true,
-            Audience::Regional { region } => {
-                unit.same_region(region) && (level != AdminLevel::School || sensitivity != Sensitivity::S2)
+            Audience::Ministry => Access::Exact,
+            Audience::Steward => Access::Hidden,
+            Audience::Public => public_access(sensitivity, level),
+            Audience::Regional { region, district } => {
+                let in_scope = match district {
+                    None => level >= AdminLevel::Region && unit.same_region(region),
+                    Some(own) => level >= AdminLevel::District && unit == own,
+                };
+                match (in_scope, level, sensitivity) {
+                    (true, AdminLevel::School, Sensitivity::S2) => Access::Banded,
+                    (true, _, _) => Access::Exact,
+                    (false, _, _) => public_access(sensitivity, level),
+                }
             }
-            Audience::Public => sensitivity == Sensitivity::S0 && level <= AdminLevel::Region,
+            Audience::Crisis { districts } => {
+                if level >= AdminLevel::District && districts.contains(unit) { Access::Exact } else { public_access(sensitivity, level) }
+            }
         }
     }
 
-    /// True when this audience may see `sensitivity` at `level` at all (possibly suppressed).
-    pub fn may_see_level(&self, sensitivity: Sensitivity, level: AdminLevel) -> bool {
+    /// True when this audience may see exact values of `sensitivity` for `unit` at `level`.
+    pub fn sees_exact(&self, sensitivity: Sensitivity, level: AdminLevel, unit: &Kato) -> bool {
+        self.access(sensitivity, level, unit) == Access::Exact
+    }
+
+    /// True when this audience may see individual schools of `district` (point features,
+    /// school rows): akimats in scope, crisis teams in their districts, the ministry.
+    pub fn may_see_schools_of(&self, district: &Kato) -> bool {
         match self {
-            Audience::Ministry | Audience::Regional { .. } => true,
-            Audience::Public => match sensitivity {
-                Sensitivity::S0 => level <= AdminLevel::District,
-                Sensitivity::S1 | Sensitivity::S2 => level <= AdminLevel::Region,
-            },
+            Audience::Ministry => true,
+            Audience::Public | Audience::Steward => false,
+            Audience::Regional { region, district: own } => own.as_ref().map_or_else(|| district.same_region(region), |own| own == district),
+            Audience::Crisis { districts } => districts.contains(district),
         }
     }
+}
+
+/// Tier P (domain §4.3): S0 down to districts, S1 and S2 at regions only, no schools.
+fn public_access(sensitivity: Sensitivity, level: AdminLevel) -> Access {
+    let deepest = match sensitivity {
+        Sensitivity::S0 => AdminLevel::District,
+        Sensitivity::S1 | Sensitivity::S2 => AdminLevel::Region,
+    };
+    if level <= deepest { Access::PublicRules } else { Access::Hidden }
 }

@@ -6,6 +6,7 @@
 //! number the audience may not see: it never holds one. The symbols follow Eurostat usage:
 //! `c` confidential (suppressed), `u` unstable, `:` not available, `z` not applicable.
 
+use crate::sensitivity::Access;
 use crate::{AdminLevel, Audience, Kato, Sensitivity};
 
 /// A value after disclosure control for one audience.
@@ -19,6 +20,8 @@ pub enum Shown<T> {
     Value(T),
     /// The value, flagged unstable (`u`): small numerator, show hatched.
     Unstable(T),
+    /// Only a band may be shown (`0`, `1-2`, `3+`): S2 counts at school level for akimats.
+    Band(&'static str),
     /// Suppressed (`c`).
     Suppressed,
     /// Not available (`:`): not reported, or no denominator.
@@ -52,7 +55,7 @@ impl<T: Copy> Disclosed<T> {
     pub fn value(&self) -> Option<T> {
         match self.0 {
             Shown::Value(v) | Shown::Unstable(v) => Some(v),
-            Shown::Suppressed | Shown::NotAvailable | Shown::NotApplicable => None,
+            Shown::Band(_) | Shown::Suppressed | Shown::NotAvailable | Shown::NotApplicable => None,
         }
     }
 
@@ -61,6 +64,7 @@ impl<T: Copy> Disclosed<T> {
         match self.0 {
             Shown::Value(_) => None,
             Shown::Unstable(_) => Some("u"),
+            Shown::Band(_) => Some("b"),
             Shown::Suppressed => Some("c"),
             Shown::NotAvailable => Some(":"),
             Shown::NotApplicable => Some("z"),
@@ -82,12 +86,8 @@ pub struct Cell<'a> {
 }
 
 impl Cell<'_> {
-    fn hidden(&self) -> bool {
-        !self.audience.may_see_level(self.sensitivity, self.level)
-    }
-
-    fn exact(&self) -> bool {
-        self.audience.sees_exact(self.sensitivity, self.level, self.unit)
+    fn access(&self) -> Access {
+        self.audience.access(self.sensitivity, self.level, self.unit)
     }
 }
 
@@ -125,11 +125,11 @@ impl SuppressionPolicy {
     /// ```
     pub fn count(&self, count: u64, cell: &Cell<'_>) -> Disclosed<u64> {
         let sensitivity = cell.sensitivity;
-        if cell.hidden() {
-            return Disclosed(Shown::Suppressed);
-        }
-        if cell.exact() {
-            return Disclosed(Shown::Value(count));
+        match cell.access() {
+            Access::Hidden => return Disclosed(Shown::Suppressed),
+            Access::Exact => return Disclosed(Shown::Value(count)),
+            Access::Banded => return Disclosed(Shown::Band(band(count))),
+            Access::PublicRules => {}
         }
         if count == 0 {
             return Disclosed(Shown::Value(0));
@@ -150,13 +150,14 @@ impl SuppressionPolicy {
     /// access a numerator from 1 to `min_count - 1` gives `c`; for every audience a numerator
     /// below `stable_numerator` (other than a true zero) is flagged `u`.
     pub fn rate(&self, numerator: u64, denominator: f64, per: f64, cell: &Cell<'_>) -> Disclosed<f64> {
-        if cell.hidden() {
-            return Disclosed(Shown::Suppressed);
-        }
+        let exact = match cell.access() {
+            Access::Hidden | Access::Banded => return Disclosed(Shown::Suppressed),
+            Access::Exact => true,
+            Access::PublicRules => false,
+        };
         if denominator.is_nan() || denominator <= 0.0 || denominator.is_infinite() {
             return Disclosed(Shown::NotAvailable);
         }
-        let exact = cell.exact();
         if !exact && numerator > 0 && numerator < self.min_count {
             return Disclosed(Shown::Suppressed);
         }
@@ -173,16 +174,26 @@ impl SuppressionPolicy {
     /// Publishes a quantity that is not a count of children (an FTE ratio, a share of posts
     /// filled). Exact for audiences with exact access; otherwise shown only for S0.
     pub fn quantity(&self, value: f64, cell: &Cell<'_>) -> Disclosed<f64> {
-        if cell.hidden() {
+        let access = cell.access();
+        if access == Access::Hidden {
             return Disclosed(Shown::Suppressed);
         }
         if !value.is_finite() {
             return Disclosed(Shown::NotAvailable);
         }
-        if cell.exact() || cell.sensitivity == Sensitivity::S0 {
+        if access == Access::Exact || cell.sensitivity == Sensitivity::S0 {
             return Disclosed(Shown::Value(value));
         }
         Disclosed(Shown::Suppressed)
+    }
+}
+
+/// The band of an S2 count shown to akimats at school level.
+fn band(count: u64) -> &'static str {
+    match count {
+        0 => "0",
+        1 | 2 => "1-2",
+        _ => "3+",
     }
 }
 
@@ -241,11 +252,32 @@ mod tests {
     #[test]
     fn akimat_is_exact_only_in_own_region() {
         let policy = SuppressionPolicy::recommended();
-        let akimat = Audience::Regional { region: region() };
+        let akimat = Audience::Regional { region: region(), district: None };
         let own = policy.count(3, &cell(Sensitivity::S1, AdminLevel::District, &Kato::parse("751110000").unwrap(), &akimat));
         assert_eq!(own.value(), Some(3));
         let other = Kato::parse("100000000").unwrap();
         let foreign = policy.count(3, &cell(Sensitivity::S1, AdminLevel::Region, &other, &akimat));
         assert_eq!(foreign.symbol(), Some("c"));
+        let school_s2 = policy.count(2, &cell(Sensitivity::S2, AdminLevel::School, &Kato::parse("751110000").unwrap(), &akimat));
+        assert_eq!(school_s2.shown(), Shown::Band("1-2"));
+        assert_eq!(school_s2.value(), None);
+    }
+
+    #[test]
+    fn crisis_team_is_exact_only_in_assigned_districts() {
+        let policy = SuppressionPolicy::recommended();
+        let assigned = Kato::parse("751110000").unwrap();
+        let crisis = Audience::Crisis { districts: vec![assigned] };
+        assert_eq!(policy.count(2, &cell(Sensitivity::S2, AdminLevel::School, &assigned, &crisis)).value(), Some(2));
+        let other = Kato::parse("751210000").unwrap();
+        assert_eq!(policy.count(2, &cell(Sensitivity::S2, AdminLevel::School, &other, &crisis)).symbol(), Some("c"));
+        assert_eq!(policy.count(50, &cell(Sensitivity::S1, AdminLevel::District, &other, &crisis)).symbol(), Some("c"));
+    }
+
+    #[test]
+    fn steward_has_no_analytic_access() {
+        let policy = SuppressionPolicy::recommended();
+        let shown = policy.count(500, &cell(Sensitivity::S0, AdminLevel::Region, &region(), &Audience::Steward));
+        assert_eq!(shown.symbol(), Some("c"));
     }
 }

@@ -12,10 +12,11 @@ use riskmap_store::Store;
 pub struct ServerConfig {
     /// The folder with `index.html` and the page's scripts (`web/`).
     pub web_dir: PathBuf,
-    /// The audience of requests that carry no credentials. `Audience::Public` in production;
-    /// the demo mode (synthetic data only) serves the ministry view so that a new user sees
-    /// the whole map at once.
-    pub anonymous_audience: Audience,
+    /// The audience of requests that carry no token: `None` answers them 401 (the default
+    /// until the ministry approves public access), `Some(Audience::Public)` serves tier P. The
+    /// demo mode (synthetic data only) serves the ministry view so that a new user sees the
+    /// whole map at once.
+    pub anonymous_audience: Option<Audience>,
     /// Disclosure thresholds.
     pub policy: SuppressionPolicy,
 }

@@ -3,61 +3,14 @@
 
 #![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
 
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use riskmap_geo::Geography;
-use riskmap_model::{AdminLevel, Audience, Catalogue, SuppressionPolicy};
-use riskmap_server::{AppState, ServerConfig};
-use riskmap_store::{AdminUnitRow, NewBatch, Store};
+use riskmap_model::Audience;
+use support::{get, test_app};
 use tower::ServiceExt;
-
-fn geography() -> Arc<Geography> {
-    static GEOGRAPHY: OnceLock<Arc<Geography>> = OnceLock::new();
-    GEOGRAPHY
-        .get_or_init(|| {
-            let dir = std::env::var_os("RISKMAP_GEOGRAPHY").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/kz")));
-            Arc::new(riskmap_geo::load_dir(&dir).unwrap())
-        })
-        .clone()
-}
-
-struct TestApp {
-    state: AppState,
-    _dir: tempfile::TempDir,
-}
-
-async fn test_app(audience: Audience) -> TestApp {
-    let geography = geography();
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("api.sqlite3").display())).await.unwrap();
-    let mut units: Vec<AdminUnitRow> = geography
-        .regions()
-        .iter()
-        .map(|r| AdminUnitRow { kato: r.kato, level: AdminLevel::Region, parent: None, unit_type: r.unit_type.as_str().to_owned(), name_kk: r.names.kk.clone(), name_ru: r.names.ru.clone(), name_en: r.names.en.clone(), population: Some(r.population) })
-        .collect();
-    units.extend(geography.districts().iter().map(|d| AdminUnitRow { kato: d.kato, level: AdminLevel::District, parent: Some(d.region), unit_type: d.unit_type.as_str().to_owned(), name_kk: d.names.kk.clone(), name_ru: d.names.ru.clone(), name_en: d.names.en.clone(), population: d.population }));
-    store.upsert_admin_units(&units).await.unwrap();
-    let mut config = riskmap_demo::DemoConfig::standard();
-    config.school_scale = 0.1;
-    let data = riskmap_demo::generate(&geography, &config);
-    let batch = NewBatch { source: "api test".to_owned(), kind: "demo".to_owned(), content_sha256: "api-test".to_owned(), synthetic: true };
-    store.import_batch(&batch, &data.schools, &data.records).await.unwrap();
-    let web_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web"));
-    let server_config = ServerConfig { web_dir, anonymous_audience: audience, policy: SuppressionPolicy::recommended() };
-    TestApp { state: AppState::new(geography, store, Catalogue::builtin(), server_config), _dir: dir }
-}
-
-async fn get(app: &TestApp, uri: &str) -> (StatusCode, serde_json::Value) {
-    let response = riskmap_server::app(app.state.clone()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
-    (status, json)
-}
 
 fn assert_feature_collection(json: &serde_json::Value) {
     assert_eq!(json["type"], "FeatureCollection");

@@ -19,6 +19,8 @@ mod batches;
 pub mod error;
 /// Connection, backend dispatch and migrations.
 mod store;
+/// Bearer tokens and the audit log.
+mod tokens;
 /// Administrative units.
 mod units;
 
@@ -26,4 +28,5 @@ pub use aggregates::UnitPeriodSums;
 pub use batches::{BatchOutcome, NewBatch};
 pub use error::{Error, Result};
 pub use store::{Backend, Store};
+pub use tokens::{AuditEvent, TokenRecord, token_hash};
 pub use units::AdminUnitRow;

@@ -23,6 +23,20 @@ pub enum Error {
         /// Human message.
         message: String,
     },
+    /// No valid credentials (401).
+    #[error("{message}")]
+    Unauthenticated {
+        /// Why.
+        message: String,
+    },
+    /// Valid credentials without the right to this resource (403).
+    #[error("{message}")]
+    Forbidden {
+        /// Stable machine code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
     /// The store failed.
     #[error("storage failure")]
     Store(#[from] riskmap_store::Error),
@@ -36,6 +50,8 @@ impl Error {
         match self {
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
+            Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            Error::Forbidden { .. } => StatusCode::FORBIDDEN,
             Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -45,13 +61,18 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
         let (code, message) = match &self {
-            Error::BadRequest { code, message } | Error::NotFound { code, message } => (*code, message.clone()),
+            Error::BadRequest { code, message } | Error::NotFound { code, message } | Error::Forbidden { code, message } => (*code, message.clone()),
+            Error::Unauthenticated { message } => ("unauthenticated", message.clone()),
             Error::Store(source) => {
                 tracing::error!(error = %source, cause = ?std::error::Error::source(source), "store failure");
                 ("internal", "internal error".to_owned())
             }
         };
-        (status, Json(serde_json::json!({ "error": { "code": code, "message": message } }))).into_response()
+        let mut response = (status, Json(serde_json::json!({ "error": { "code": code, "message": message } }))).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
 

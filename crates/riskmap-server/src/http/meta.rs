@@ -5,14 +5,14 @@ use axum::extract::State;
 use riskmap_model::Audience;
 use riskmap_model::indicator::{Dimension, Direction};
 
-use super::Result;
+use super::{Caller, Result};
 use crate::AppState;
 
 /// The attribution line required by the boundaries' licence (shared/data/kz/SOURCES.md).
 pub(crate) const ATTRIBUTION: &str = "Administrative boundaries: geokz by Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; based on OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap). Population: BNS ASPR RK, 1 January 2023.";
 
 // GET /api/v1/meta
-pub(crate) async fn get_meta(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
+pub(crate) async fn get_meta(State(state): State<AppState>, caller: Caller) -> Result<Json<serde_json::Value>> {
     let periods = state.store.periods().await?;
     let synthetic = state.store.has_synthetic_data().await?;
     let indicators: Vec<serde_json::Value> = state
@@ -36,7 +36,9 @@ pub(crate) async fn get_meta(State(state): State<AppState>) -> Result<Json<serde
         "latest_period": periods.last().map(ToString::to_string),
         "catalogue_version": state.catalogue.version,
         "indicators": indicators,
-        "audience": audience_name(&state.config.anonymous_audience),
+        "audience": audience_name(&caller.audience),
+        "role": caller.role_name(),
+        "scope": caller.scope,
         "attribution": ATTRIBUTION,
     })))
 }
@@ -44,7 +46,10 @@ pub(crate) async fn get_meta(State(state): State<AppState>) -> Result<Json<serde
 pub(crate) fn audience_name(audience: &Audience) -> String {
     match audience {
         Audience::Public => "public".to_owned(),
-        Audience::Regional { region } => format!("akimat:{region}"),
+        Audience::Regional { region, district: None } => format!("akimat:{region}"),
+        Audience::Regional { region, district: Some(district) } => format!("akimat:{region}:{district}"),
+        Audience::Crisis { districts } => format!("crisis:{}", districts.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
         Audience::Ministry => "ministry".to_owned(),
+        Audience::Steward => "steward".to_owned(),
     }
 }

@@ -1,5 +1,6 @@
 //! The router: every route of the service, registered in one place.
 
+mod auth;
 mod error;
 mod health;
 mod meta;
@@ -10,6 +11,7 @@ use axum::Router;
 use axum::routing::get;
 use tower_http::services::{ServeDir, ServeFile};
 
+pub use auth::Caller;
 pub use error::{Error, Result};
 
 use crate::AppState;

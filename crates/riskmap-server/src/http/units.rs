@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::meta::{ATTRIBUTION, audience_name};
 use super::wire::{WireCount, WireValue};
-use super::{Error, Result};
+use super::{Caller, Error, Result};
 use crate::AppState;
 use crate::indicators::{Reader, disclose};
 
@@ -20,7 +20,8 @@ use crate::indicators::{Reader, disclose};
 type UnitQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 // GET /api/v1/regions?period=YYYY-Qn&indicators=a,b
-pub(crate) async fn list_regions(State(state): State<AppState>, query: UnitQuery) -> Result<Json<serde_json::Value>> {
+pub(crate) async fn list_regions(State(state): State<AppState>, caller: Caller, query: UnitQuery) -> Result<Json<serde_json::Value>> {
+    caller.require_analytic()?;
     let params = parse_query(query)?;
     let units: Vec<UnitInfo> = state
         .geography
@@ -28,11 +29,12 @@ pub(crate) async fn list_regions(State(state): State<AppState>, query: UnitQuery
         .iter()
         .map(|r| UnitInfo { kato: r.kato, parent: None, unit_type: r.unit_type.as_str(), names: &r.names, population: Some(r.population), label_point: (r.label_point.x(), r.label_point.y()) })
         .collect();
-    collection(&state, AdminLevel::Region, &units, &params).await
+    collection(&state, &caller, AdminLevel::Region, &units, &params).await
 }
 
 // GET /api/v1/regions/{kato}/districts?period=YYYY-Qn&indicators=a,b
-pub(crate) async fn list_districts(State(state): State<AppState>, Path(kato): Path<String>, query: UnitQuery) -> Result<Json<serde_json::Value>> {
+pub(crate) async fn list_districts(State(state): State<AppState>, caller: Caller, Path(kato): Path<String>, query: UnitQuery) -> Result<Json<serde_json::Value>> {
+    caller.require_analytic()?;
     let region = Kato::parse(&kato).map_err(|e| Error::BadRequest { code: "bad_kato", message: e.to_string() })?;
     if state.geography.region(&region).is_none() {
         return Err(Error::NotFound { code: "unknown_region", message: format!("no region with KATO {region}") });
@@ -50,7 +52,7 @@ pub(crate) async fn list_districts(State(state): State<AppState>, Path(kato): Pa
             label_point: (d.label_point.x(), d.label_point.y()),
         })
         .collect();
-    collection(&state, AdminLevel::District, &units, &params).await
+    collection(&state, &caller, AdminLevel::District, &units, &params).await
 }
 
 struct UnitInfo<'a> {
@@ -92,7 +94,7 @@ struct WireQuarter {
     value: WireValue,
 }
 
-async fn collection(state: &AppState, level: AdminLevel, units: &[UnitInfo<'_>], params: &Params) -> Result<Json<serde_json::Value>> {
+async fn collection(state: &AppState, caller: &Caller, level: AdminLevel, units: &[UnitInfo<'_>], params: &Params) -> Result<Json<serde_json::Value>> {
     let indicators = select_indicators(state, params.indicators.as_deref())?;
     let available = state.store.periods().await?;
     let period = match (params.period, available.last()) {
@@ -107,7 +109,7 @@ async fn collection(state: &AppState, level: AdminLevel, units: &[UnitInfo<'_>],
         by_unit.entry(row.unit).or_default().push(row);
     }
     let synthetic = state.store.has_synthetic_data().await?;
-    let audience = &state.config.anonymous_audience;
+    let audience = &caller.audience;
     let features: Vec<serde_json::Value> = units
         .iter()
         .map(|unit| {
@@ -153,6 +155,7 @@ async fn collection(state: &AppState, level: AdminLevel, units: &[UnitInfo<'_>],
         "rolling_year": quarters.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "synthetic": synthetic,
         "audience": audience_name(audience),
+        "role": caller.role_name(),
         "catalogue_version": state.catalogue.version,
         "attribution": ATTRIBUTION,
     })))

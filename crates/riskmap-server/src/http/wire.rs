@@ -25,6 +25,7 @@ impl Serialize for WireCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0.shown() {
             Shown::Value(v) | Shown::Unstable(v) => serializer.serialize_u64(v),
+            Shown::Band(band) => serializer.serialize_str(band),
             Shown::Suppressed | Shown::NotAvailable | Shown::NotApplicable => serializer.serialize_str(self.0.symbol().unwrap_or(":")),
         }
     }
