@@ -1,0 +1,180 @@
+//! Benchmark harness (not a timed test): parse + validate + aggregate a 1,000,000-row
+//! `school_quarter` CSV, for comparison with `bench/duckdb_peer.py` on the same file.
+//!
+//! ```text
+//! cargo bench -p riskmap-ingest --bench ingest_1m                 # generate if missing, then run
+//! cargo bench -p riskmap-ingest --bench ingest_1m -- generate PATH [ROWS]
+//! cargo bench -p riskmap-ingest --bench ingest_1m -- run PATH
+//! ```
+//!
+//! The file comes from the seeded synthetic generator (`riskmap_ingest::synth`, seed 20240101,
+//! 40,000 schools, quarters from 2020-Q1, KATO district codes of the 2022 classifier). The
+//! aggregate is the sum of six columns by (first four KATO digits, period) — the district ×
+//! quarter grouping both sides compute; it is written to `PATH.rust_agg.csv`.
+#![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use riskmap_ingest::synth::{SynthConfig, synthetic_school_quarter};
+use riskmap_ingest::{
+    Contract, KatoRegistry, Lookup, Options, Policy, RowEvent, TableName, Value, ingest,
+    write_school_quarter_csv,
+};
+use riskmap_model::{Kato, Period};
+
+const SUMS: [&str; 6] = [
+    "pupils_total",
+    "viol_total",
+    "isu_opened",
+    "isu_open_end",
+    "bullying_cases",
+    "offences_against_pupils",
+];
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let default = std::env::temp_dir().join("riskmap_school_quarter_1m.csv");
+    match args.first().map(String::as_str) {
+        Some("generate") => {
+            let path = args.get(1).map_or(default, PathBuf::from);
+            let rows = args
+                .get(2)
+                .map(|r| r.parse())
+                .transpose()?
+                .unwrap_or(1_000_000);
+            generate(&path, rows)
+        }
+        Some("run") => run(&args.get(1).map_or(default, PathBuf::from)),
+        _ => {
+            if !default.exists() {
+                generate(&default, 1_000_000)?;
+            }
+            run(&default)
+        }
+    }
+}
+
+fn kato_registry() -> Option<KatoRegistry> {
+    let path = std::env::var_os("RISKMAP_KATO_CSV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/data/kz/kato-2022-10-17-full.csv")
+        });
+    let bytes = std::fs::read(path).ok()?;
+    KatoRegistry::parse_csv(&bytes, time::macros::date!(2022 - 10 - 17)).ok()
+}
+
+fn generate(path: &Path, rows: usize) -> Result<(), Box<dyn Error>> {
+    let katos: Vec<Kato> = match kato_registry() {
+        Some(registry) => registry
+            .codes()
+            .into_iter()
+            .filter(|k| k.as_str()[2..4] != *"00" && k.as_str()[4..] == *"00000")
+            .collect(),
+        None => ["751710000", "711210000", "101010000"]
+            .iter()
+            .map(|c| Kato::parse(c))
+            .collect::<Result<_, _>>()?,
+    };
+    let config = SynthConfig {
+        seed: 20_240_101,
+        schools: 40_000,
+        first_period: Period::parse("2020-Q1")?,
+        katos,
+    };
+    let started = Instant::now();
+    let out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    write_school_quarter_csv(synthetic_school_quarter(&config)?.take(rows), out)?;
+    let size = std::fs::metadata(path)?.len();
+    println!(
+        "generated {rows} rows, {size} bytes, in {:.2?} -> {}",
+        started.elapsed(),
+        path.display()
+    );
+    Ok(())
+}
+
+fn run(path: &Path) -> Result<(), Box<dyn Error>> {
+    let context = Lookup {
+        katos: kato_registry().into_iter().collect(),
+        ..Lookup::default()
+    };
+    let table = Contract::v1().table(TableName::SchoolQuarter);
+    let kato_idx = table.index("kato").ok_or("no kato column")?;
+    let period_idx = table.index("period").ok_or("no period column")?;
+    let sum_idx: Vec<usize> = SUMS
+        .iter()
+        .map(|c| table.index(c).ok_or("no sum column"))
+        .collect::<Result<_, _>>()?;
+    let mut sums: HashMap<([u8; 4], Period), [i64; 6]> = HashMap::new();
+    let started = Instant::now();
+    let input = BufReader::with_capacity(1 << 20, File::open(path)?);
+    let options = Options::new(Policy::AcceptPartial);
+    let outcome = ingest(
+        TableName::SchoolQuarter,
+        &path.display().to_string(),
+        input,
+        &options,
+        &context,
+        |event| {
+            if let RowEvent::Valid(row) = event
+                && let (Value::Kato(kato), Value::Period(period)) =
+                    (&row.values[kato_idx], &row.values[period_idx])
+            {
+                let district: [u8; 4] = kato.as_str().as_bytes()[..4]
+                    .try_into()
+                    .expect("a KATO has 9 digits");
+                let entry = sums.entry((district, *period)).or_default();
+                for (slot, idx) in entry.iter_mut().zip(&sum_idx) {
+                    *slot += row.values[*idx].as_int().unwrap_or(0);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let elapsed = started.elapsed();
+    println!(
+        "riskmap-ingest: {} rows ({} valid) in {:.3} s = {:.0} rows/s; {:?}; {} groups; peak RSS {} kB; sha256 {}",
+        outcome.rows_read,
+        outcome.rows_valid,
+        elapsed.as_secs_f64(),
+        outcome.rows_read as f64 / elapsed.as_secs_f64(),
+        outcome.decision,
+        sums.len(),
+        peak_rss_kb().unwrap_or(0),
+        &outcome.sha256[..16]
+    );
+    for (code, count) in &outcome.counts {
+        println!("  {:<18} {count}", code.as_str());
+    }
+    let mut keys: Vec<_> = sums.keys().copied().collect();
+    keys.sort();
+    let mut out = BufWriter::new(File::create(path.with_extension("rust_agg.csv"))?);
+    writeln!(out, "district4,period,{}", SUMS.join(","))?;
+    for key in keys {
+        let values = sums[&key].map(|v| v.to_string()).join(",");
+        writeln!(
+            out,
+            "{},{},{values}",
+            String::from_utf8_lossy(&key.0),
+            key.1
+        )?;
+    }
+    Ok(())
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`).
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

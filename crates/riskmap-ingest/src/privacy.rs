@@ -1,0 +1,271 @@
+//! The privacy guard (domain §4.3 principle A, §6.1 "Prohibited", §6.5 "Privacy").
+//!
+//! The service must never receive person-level data. A file is refused as a whole when a
+//! header names a person-level field (child names, IIN) outside the restricted contacts
+//! table, when any cell outside a `bin` column holds an IIN-like 12-digit number, or when free
+//! text holds a phone number or an e-mail address. Findings name the row and column only:
+//! the offending value is never copied into a message.
+
+use crate::mapping::normalise_header;
+
+/// What kind of personal data a cell or header looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hit {
+    /// A run of exactly 12 digits (possibly grouped by spaces in free text).
+    IinLike,
+    /// 10–11 digits in a phone-like run starting with 7, 8 or `+`.
+    Phone,
+    /// `local@domain.tld`.
+    Email,
+    /// A header naming a person-level field.
+    PersonHeader,
+}
+
+impl Hit {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Hit::IinLike => "an IIN-like 12-digit number",
+            Hit::Phone => "a phone number",
+            Hit::Email => "an e-mail address",
+            Hit::PersonHeader => "a person-level field (child name or IIN)",
+        }
+    }
+}
+
+/// How a cell is scanned, decided by its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CellKind {
+    /// A `bin` column: 12 digits are expected there.
+    Bin,
+    /// A contract column allowed to hold staff personal data (contacts): IIN-like only.
+    Personal,
+    /// Free text (string columns, unknown columns): IIN-like, phone, e-mail.
+    FreeText,
+    /// Typed columns: IIN-like only.
+    Typed,
+}
+
+/// Scans one cell.
+pub(crate) fn scan_cell(text: &str, kind: CellKind) -> Option<Hit> {
+    if kind == CellKind::Bin || text.len() < 6 {
+        return None;
+    }
+    if has_iin_like(text.as_bytes()) {
+        return Some(Hit::IinLike);
+    }
+    if kind != CellKind::FreeText {
+        return None;
+    }
+    if text.contains('@') && has_email(text.as_bytes()) {
+        return Some(Hit::Email);
+    }
+    grouped_digits(text.as_bytes())
+}
+
+/// Scans one header; `allowed` is true when the header maps to a contract column that may
+/// hold personal data (contacts table).
+pub(crate) fn scan_header(header: &str, allowed: bool) -> Option<Hit> {
+    if let Some(hit) = scan_cell(header, CellKind::FreeText) {
+        return Some(hit);
+    }
+    if allowed {
+        return None;
+    }
+    let key = normalise_header(header)
+        .replace(['-', '.'], " ")
+        .replace('_', " ");
+    let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
+    const WHOLE: &[&str] = &[
+        "name",
+        "child name",
+        "full name",
+        "first name",
+        "last name",
+        "student name",
+        "pupil name",
+        "child",
+        "аты жөні",
+        "аты жөнi",
+        "оқушының аты жөні",
+        "баланың аты жөні",
+        "дата рождения",
+        "туған күні",
+        "birth date",
+        "date of birth",
+        "имя ребенка",
+        "ученик",
+        "учащийся",
+    ];
+    const TOKENS: &[&str] = &[
+        "fio",
+        "фио",
+        "ф и о",
+        "иин",
+        "iin",
+        "жсн",
+        "фамилия",
+        "имя",
+        "отчество",
+        "тегі",
+        "surname",
+        "patronymic",
+        "firstname",
+        "lastname",
+        "fullname",
+        "childname",
+    ];
+    let person = WHOLE.contains(&key.as_str())
+        || key.split(' ').any(|t| TOKENS.contains(&t))
+        || key.contains("ф и о");
+    person.then_some(Hit::PersonHeader)
+}
+
+/// True when `bytes` holds a run of exactly 12 ASCII digits.
+fn has_iin_like(bytes: &[u8]) -> bool {
+    let mut run = 0usize;
+    for &b in bytes {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else {
+            if run == 12 {
+                return true;
+            }
+            run = 0;
+        }
+    }
+    run == 12
+}
+
+/// Looks at runs of digits joined by spaces, `-`, `(`, `)`, `+`, `.`: 12 digits are IIN-like,
+/// 10–11 digits starting with `7`, `8` or `+` are phone-like.
+fn grouped_digits(bytes: &[u8]) -> Option<Hit> {
+    let mut idx = 0;
+    while idx < bytes.len() {
+        if !(bytes[idx].is_ascii_digit() || bytes[idx] == b'+') {
+            idx += 1;
+            continue;
+        }
+        let start = idx;
+        let mut digits = Vec::new();
+        while idx < bytes.len()
+            && matches!(
+                bytes[idx],
+                b'0'..=b'9' | b' ' | b'-' | b'(' | b')' | b'+' | b'.'
+            )
+        {
+            if bytes[idx].is_ascii_digit() {
+                digits.push(bytes[idx]);
+            }
+            idx += 1;
+        }
+        let plus = bytes[start] == b'+';
+        match digits.len() {
+            12 if !plus => return Some(Hit::IinLike),
+            10 | 11 if plus || matches!(digits[0], b'7' | b'8') => return Some(Hit::Phone),
+            12 if plus => return Some(Hit::Phone),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn has_email(bytes: &[u8]) -> bool {
+    let local = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+    let domain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
+    for (at, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'@') {
+        let before = at > 0 && local(bytes[at - 1]);
+        let rest: Vec<u8> = bytes[at + 1..]
+            .iter()
+            .copied()
+            .take_while(|b| domain(*b))
+            .collect();
+        let dot = rest.iter().rposition(|b| *b == b'.');
+        let tld_ok = dot.is_some_and(|d| d > 0 && rest.len() - d > 2);
+        if before && tld_ok {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_iin_like_numbers_anywhere_but_bin() {
+        assert_eq!(
+            scan_cell("051231500123", CellKind::Typed),
+            Some(Hit::IinLike)
+        );
+        assert_eq!(
+            scan_cell("ученик 051231500123 переведён", CellKind::FreeText),
+            Some(Hit::IinLike)
+        );
+        assert_eq!(
+            scan_cell("ИИН 0512 3150 0123", CellKind::FreeText),
+            Some(Hit::IinLike)
+        );
+        assert_eq!(scan_cell("051231500123", CellKind::Bin), None);
+        assert_eq!(
+            scan_cell("1234567890123", CellKind::Typed),
+            None,
+            "13 digits are not IIN-like"
+        );
+        assert_eq!(scan_cell("751710000", CellKind::Typed), None);
+    }
+
+    #[test]
+    fn finds_phones_and_emails_in_free_text_only() {
+        assert_eq!(
+            scan_cell("звонить +7 (701) 123-45-67", CellKind::FreeText),
+            Some(Hit::Phone)
+        );
+        assert_eq!(
+            scan_cell("тел. 87011234567", CellKind::FreeText),
+            Some(Hit::Phone)
+        );
+        assert_eq!(
+            scan_cell("write to a.b@mail.kz please", CellKind::FreeText),
+            Some(Hit::Email)
+        );
+        assert_eq!(scan_cell("+7 701 123 45 67", CellKind::Personal), None);
+        assert_eq!(
+            scan_cell("2024-04-05T10:00:00+05:00", CellKind::FreeText),
+            None
+        );
+        assert_eq!(
+            scan_cell("проведено 12 уроков, 3,5 ставки", CellKind::FreeText),
+            None
+        );
+        assert_eq!(scan_cell("@ school", CellKind::FreeText), None);
+    }
+
+    #[test]
+    fn finds_person_headers_unless_allowed() {
+        for header in [
+            "child_name",
+            "ФИО",
+            "Ф.И.О.",
+            "аты-жөні",
+            "full_name",
+            "ИИН ученика",
+            "Фамилия",
+        ] {
+            assert_eq!(
+                scan_header(header, false),
+                Some(Hit::PersonHeader),
+                "{header}"
+            );
+        }
+        assert_eq!(scan_header("full_name", true), None);
+        for header in [
+            "name_kk",
+            "pupils_total",
+            "Наименование на русском языке",
+            "psych_fte_norm",
+        ] {
+            assert_eq!(scan_header(header, false), None, "{header}");
+        }
+    }
+}
