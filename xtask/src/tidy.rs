@@ -4,7 +4,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Crates that must stay free of IO, async runtimes, SQL and HTTP.
-const PURE_CRATES: &[&str] = &["riskmap-model", "riskmap-score", "riskmap-demo", "riskmap-ingest", "riskmap-tiles"];
+const PURE_CRATES: &[&str] = &[
+    "riskmap-model",
+    "riskmap-score",
+    "riskmap-demo",
+    "riskmap-ingest",
+    "riskmap-tiles",
+];
 const FORBIDDEN_IN_PURE: &[&str] = &["axum", "sqlx", "tokio", "reqwest", "hyper", "tower"];
 
 /// Runs every check and fails with the list of violations.
@@ -13,7 +19,11 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
     if problems.is_empty() {
         Ok(())
     } else {
-        anyhow::bail!("tidy found {} problem(s):\n{}", problems.len(), problems.join("\n"))
+        anyhow::bail!(
+            "tidy found {} problem(s):\n{}",
+            problems.len(),
+            problems.join("\n")
+        )
     }
 }
 
@@ -28,12 +38,24 @@ fn check(root: &Path) -> Vec<String> {
             problems.push(format!("{}: unreadable", file.display()));
             continue;
         };
-        let shown = file.strip_prefix(root).unwrap_or(file).display().to_string();
+        let shown = file
+            .strip_prefix(root)
+            .unwrap_or(file)
+            .display()
+            .to_string();
         if !text.trim_start().starts_with("//!") {
-            problems.push(format!("{shown}: does not open with a //! comment saying what it owns"));
+            problems.push(format!(
+                "{shown}: does not open with a //! comment saying what it owns"
+            ));
         }
         let self_check = shown.ends_with("tidy.rs");
-        for (needle, what) in [("dbg!(", "dbg!"), ("todo!(", "todo!"), ("unimplemented!(", "unimplemented!"), ("#[should_panic", "#[should_panic]"), ("#[ignore", "#[ignore]")] {
+        for (needle, what) in [
+            ("dbg!(", "dbg!"),
+            ("todo!(", "todo!"),
+            ("unimplemented!(", "unimplemented!"),
+            ("#[should_panic", "#[should_panic]"),
+            ("#[ignore", "#[ignore]"),
+        ] {
             if !self_check && text.contains(needle) {
                 problems.push(format!("{shown}: contains {what}"));
             }
@@ -41,11 +63,22 @@ fn check(root: &Path) -> Vec<String> {
     }
     for name in PURE_CRATES {
         let manifest = root.join("crates").join(name).join("Cargo.toml");
-        let Ok(text) = fs::read_to_string(&manifest) else { continue };
-        let deps = text.split("[dependencies]").nth(1).map(|rest| rest.split("\n[").next().unwrap_or("")).unwrap_or("");
+        let Ok(text) = fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let deps = text
+            .split("[dependencies]")
+            .nth(1)
+            .map(|rest| rest.split("\n[").next().unwrap_or(""))
+            .unwrap_or("");
         for forbidden in FORBIDDEN_IN_PURE {
-            if deps.lines().any(|line| line.trim_start().starts_with(&format!("{forbidden} ")) || line.trim_start().starts_with(&format!("{forbidden}="))) {
-                problems.push(format!("crates/{name}/Cargo.toml: pure crate depends on {forbidden}"));
+            if deps.lines().any(|line| {
+                line.trim_start().starts_with(&format!("{forbidden} "))
+                    || line.trim_start().starts_with(&format!("{forbidden}="))
+            }) {
+                problems.push(format!(
+                    "crates/{name}/Cargo.toml: pure crate depends on {forbidden}"
+                ));
             }
         }
     }
@@ -53,7 +86,9 @@ fn check(root: &Path) -> Vec<String> {
 }
 
 fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();

@@ -44,7 +44,12 @@ impl DemoConfig {
     pub fn standard() -> Self {
         let first = Period::new(2023, 1).expect("valid literal period");
         let last = Period::new(2024, 4).expect("valid literal period");
-        Self { seed: 748, periods: Period::range_inclusive(first, last), national_pupils: 3_700_000, school_scale: 1.0 }
+        Self {
+            seed: 748,
+            periods: Period::range_inclusive(first, last),
+            national_pupils: 3_700_000,
+            school_scale: 1.0,
+        }
     }
 }
 
@@ -62,5 +67,8 @@ pub fn generate(geography: &Geography, config: &DemoConfig) -> DemoData {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let placed = placement::place_schools(geography, config, &mut rng);
     let records = records::draw_records(&placed, config, &mut rng);
-    DemoData { schools: placed.into_iter().map(|p| p.school).collect(), records }
+    DemoData {
+        schools: placed.into_iter().map(|p| p.school).collect(),
+        records,
+    }
 }

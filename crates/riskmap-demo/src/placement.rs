@@ -30,12 +30,21 @@ pub(crate) struct PlacedSchool {
     pub(crate) backlog: f64,
 }
 
-pub(crate) fn place_schools(geography: &Geography, config: &DemoConfig, rng: &mut ChaCha8Rng) -> Vec<PlacedSchool> {
+pub(crate) fn place_schools(
+    geography: &Geography,
+    config: &DemoConfig,
+    rng: &mut ChaCha8Rng,
+) -> Vec<PlacedSchool> {
     let region_effect = LogNormal::new(0.0, 0.35).expect("valid log-normal");
     let district_effect = LogNormal::new(0.0, 0.25).expect("valid log-normal");
     let school_effect = Gamma::new(2.0, 0.5).expect("valid gamma");
     let size_spread = LogNormal::new(0.0, 0.6).expect("valid log-normal");
-    let covered_population: f64 = geography.regions().iter().flat_map(|r| geography.districts_of(&r.kato)).map(|d| district_weight(geography, d)).sum();
+    let covered_population: f64 = geography
+        .regions()
+        .iter()
+        .flat_map(|r| geography.districts_of(&r.kato))
+        .map(|d| district_weight(geography, d))
+        .sum();
     let mut placed = Vec::new();
     for region in geography.regions() {
         let region_risk = region_effect.sample(rng);
@@ -43,9 +52,16 @@ pub(crate) fn place_schools(geography: &Geography, config: &DemoConfig, rng: &mu
         let region_socped = rng.random_range(0.55..0.97);
         let region_lateness = rng.random_range(0.02..0.15);
         let districts: Vec<&District> = geography.districts_of(&region.kato).collect();
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a few thousand schools")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a few thousand schools"
+        )]
         let n_schools = ((f64::from(region.schools) * config.school_scale).round() as usize).max(1);
-        let weights: Vec<f64> = districts.iter().map(|d| district_weight(geography, d)).collect();
+        let weights: Vec<f64> = districts
+            .iter()
+            .map(|d| district_weight(geography, d))
+            .collect();
         let allocation = allocate(n_schools, &weights);
         for ((district, n_here), weight) in districts.iter().zip(allocation).zip(&weights) {
             if n_here == 0 {
@@ -54,12 +70,23 @@ pub(crate) fn place_schools(geography: &Geography, config: &DemoConfig, rng: &mu
             let district_risk = district_effect.sample(rng);
             #[allow(clippy::cast_precision_loss, reason = "national pupils fit f64")]
             let district_pupils = config.national_pupils as f64 * weight / covered_population;
-            let city = matches!(district.unit_type, UnitType::CityRegional | UnitType::CityDistrict);
+            let city = matches!(
+                district.unit_type,
+                UnitType::CityRegional | UnitType::CityDistrict
+            );
             let mut sizes = Vec::with_capacity(n_here);
             let mut settlements = Vec::with_capacity(n_here);
             for _ in 0..n_here {
-                let settlement = if city || rng.random_bool(0.2) { Settlement::Urban } else { Settlement::Rural };
-                let factor = if settlement == Settlement::Urban { 2.5 } else { 1.0 };
+                let settlement = if city || rng.random_bool(0.2) {
+                    Settlement::Urban
+                } else {
+                    Settlement::Rural
+                };
+                let factor = if settlement == Settlement::Urban {
+                    2.5
+                } else {
+                    1.0
+                };
                 sizes.push(size_spread.sample(rng) * factor);
                 settlements.push(settlement);
             }
@@ -70,9 +97,19 @@ pub(crate) fn place_schools(geography: &Geography, config: &DemoConfig, rng: &mu
                 let chronic_silence = rng.random_bool(0.02);
                 placed.push(PlacedSchool {
                     school: School {
-                        id: SchoolId::parse(&format!("DEMO-{}-{serial:05}", region.kato.region_prefix())).expect("generated ids are valid"),
-                        name_kk: format!("{} №{serial} жалпы білім беретін мектебі (синтетикалық)", district.names.kk),
-                        name_ru: format!("Общеобразовательная школа №{serial}, {} (синтетическая)", district.names.ru),
+                        id: SchoolId::parse(&format!(
+                            "DEMO-{}-{serial:05}",
+                            region.kato.region_prefix()
+                        ))
+                        .expect("generated ids are valid"),
+                        name_kk: format!(
+                            "{} №{serial} жалпы білім беретін мектебі (синтетикалық)",
+                            district.names.kk
+                        ),
+                        name_ru: format!(
+                            "Общеобразовательная школа №{serial}, {} (синтетическая)",
+                            district.names.ru
+                        ),
                         district: district.kato,
                         region: region.kato,
                         location: Some((location.x(), location.y())),
@@ -99,8 +136,16 @@ fn district_weight(geography: &Geography, district: &District) -> f64 {
         #[allow(clippy::cast_precision_loss, reason = "populations fit f64")]
         return population as f64;
     }
-    let known: Vec<f64> = geography.districts_of(&district.region).filter_map(|d| d.population).map(|p| p as f64).collect();
-    if known.is_empty() { 1.0 } else { known.iter().sum::<f64>() / known.len() as f64 }
+    let known: Vec<f64> = geography
+        .districts_of(&district.region)
+        .filter_map(|d| d.population)
+        .map(|p| p as f64)
+        .collect();
+    if known.is_empty() {
+        1.0
+    } else {
+        known.iter().sum::<f64>() / known.len() as f64
+    }
 }
 
 /// Splits `total` over `weights` by largest remainder, giving every unit at least one when
@@ -114,11 +159,25 @@ fn allocate(total: usize, weights: &[f64]) -> Vec<usize> {
     let rest = total - floor_each * n;
     let weight_sum: f64 = weights.iter().sum();
     #[allow(clippy::cast_precision_loss, reason = "small counts")]
-    let shares: Vec<f64> = weights.iter().map(|w| rest as f64 * w / weight_sum).collect();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "shares are small and non-negative")]
-    let mut counts: Vec<usize> = shares.iter().map(|s| s.floor() as usize + floor_each).collect();
+    let shares: Vec<f64> = weights
+        .iter()
+        .map(|w| rest as f64 * w / weight_sum)
+        .collect();
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "shares are small and non-negative"
+    )]
+    let mut counts: Vec<usize> = shares
+        .iter()
+        .map(|s| s.floor() as usize + floor_each)
+        .collect();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| (shares[b] - shares[b].floor()).total_cmp(&(shares[a] - shares[a].floor())).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (shares[b] - shares[b].floor())
+            .total_cmp(&(shares[a] - shares[a].floor()))
+            .then(a.cmp(&b))
+    });
     let assigned: usize = counts.iter().sum();
     for &idx in order.iter().take(total - assigned) {
         counts[idx] += 1;
@@ -127,9 +186,14 @@ fn allocate(total: usize, weights: &[f64]) -> Vec<usize> {
 }
 
 fn random_point_in(district: &District, rng: &mut ChaCha8Rng) -> Point<f64> {
-    let Some(bounds) = district.geometry.bounding_rect() else { return district.label_point };
+    let Some(bounds) = district.geometry.bounding_rect() else {
+        return district.label_point;
+    };
     for _ in 0..10_000 {
-        let point = Point::new(rng.random_range(bounds.min().x..=bounds.max().x), rng.random_range(bounds.min().y..=bounds.max().y));
+        let point = Point::new(
+            rng.random_range(bounds.min().x..=bounds.max().x),
+            rng.random_range(bounds.min().y..=bounds.max().y),
+        );
         if district.geometry.contains(&point) {
             return point;
         }

@@ -9,7 +9,10 @@ use riskmap_model::{Measure, MeasureValues, Period, SchoolQuarterRecord};
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 use crate::DemoConfig;
-use crate::baseline::{REGISTER_REASONS, VIOLENCE_PERPETRATORS, VIOLENCE_SETTINGS, VIOLENCE_TYPES, YEARLY_EVENTS, YEARLY_TREND};
+use crate::baseline::{
+    REGISTER_REASONS, VIOLENCE_PERPETRATORS, VIOLENCE_SETTINGS, VIOLENCE_TYPES, YEARLY_EVENTS,
+    YEARLY_TREND,
+};
 use crate::placement::PlacedSchool;
 
 /// State carried from one quarter to the next for one school.
@@ -19,7 +22,11 @@ struct Carry {
     vacancy_quarters: u64,
 }
 
-pub(crate) fn draw_records(schools: &[PlacedSchool], config: &DemoConfig, rng: &mut ChaCha8Rng) -> Vec<SchoolQuarterRecord> {
+pub(crate) fn draw_records(
+    schools: &[PlacedSchool],
+    config: &DemoConfig,
+    rng: &mut ChaCha8Rng,
+) -> Vec<SchoolQuarterRecord> {
     let total_pupils: f64 = schools.iter().map(|s| s.pupils).sum();
     let risk_weighted: f64 = schools.iter().map(|s| s.pupils * s.risk).sum::<f64>() / total_pupils;
     let jitter = Normal::new(0.0, 0.01).expect("valid normal");
@@ -32,8 +39,13 @@ pub(crate) fn draw_records(schools: &[PlacedSchool], config: &DemoConfig, rng: &
         let trend = (1.0 + YEARLY_TREND).powf(years);
         for (idx, school) in schools.iter().enumerate() {
             let silent = rng.random_bool(school.silence);
-            let mut draw = Draw { rng, values: MeasureValues::empty() };
-            let pupils = (school.pupils * (1.0 + jitter.sample(draw.rng))).round().max(1.0) as u64;
+            let mut draw = Draw {
+                rng,
+                values: MeasureValues::empty(),
+            };
+            let pupils = (school.pupils * (1.0 + jitter.sample(draw.rng)))
+                .round()
+                .max(1.0) as u64;
             draw.pupils(pupils, school);
             draw.staffing(pupils, school, &mut carry[idx]);
             let share = pupils as f64 / total_pupils * school.risk / risk_weighted * trend / 4.0;
@@ -48,7 +60,14 @@ pub(crate) fn draw_records(schools: &[PlacedSchool], config: &DemoConfig, rng: &
             if silent {
                 continue;
             }
-            let events = [Measure::ViolTotal, Measure::SuicideDeaths, Measure::SuicideAttempts, Measure::SelfharmEpisodes, Measure::IsuOpened, Measure::BullyingCases];
+            let events = [
+                Measure::ViolTotal,
+                Measure::SuicideDeaths,
+                Measure::SuicideAttempts,
+                Measure::SelfharmEpisodes,
+                Measure::IsuOpened,
+                Measure::BullyingCases,
+            ];
             let nil_return = events.iter().all(|m| values.get(*m) == Some(0.0));
             let submitted_at = submission_time(*period, school.lateness, almaty, rng);
             records.push(SchoolQuarterRecord {
@@ -67,20 +86,30 @@ pub(crate) fn draw_records(schools: &[PlacedSchool], config: &DemoConfig, rng: &
     records
 }
 
-#[allow(clippy::cast_precision_loss, reason = "counts of pupils and events fit f64 exactly")]
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts of pupils and events fit f64 exactly"
+)]
 struct Draw<'a> {
     rng: &'a mut ChaCha8Rng,
     values: MeasureValues,
 }
 
-#[allow(clippy::cast_precision_loss, reason = "counts of pupils and events fit f64 exactly")]
+#[allow(
+    clippy::cast_precision_loss,
+    reason = "counts of pupils and events fit f64 exactly"
+)]
 impl Draw<'_> {
     fn set(&mut self, measure: Measure, count: u64) {
         self.values.set(measure, Some(count as f64));
     }
 
     fn count(&self, measure: Measure) -> u64 {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "whole non-negative counts")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "whole non-negative counts"
+        )]
         let count = self.values.get(measure).unwrap_or(0.0) as u64;
         count
     }
@@ -89,7 +118,11 @@ impl Draw<'_> {
         if mean <= 0.0 {
             return 0;
         }
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "Poisson draws are whole and non-negative")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "Poisson draws are whole and non-negative"
+        )]
         let count = Poisson::new(mean).map_or(0.0, |p| p.sample(self.rng)) as u64;
         count
     }
@@ -103,7 +136,11 @@ impl Draw<'_> {
         let mut left = total;
         let mut share_left: f64 = shares.iter().sum();
         for (idx, (share, measure)) in shares.iter().zip(measures).enumerate() {
-            let part = if idx + 1 == shares.len() { left } else { self.binomial(left, share / share_left) };
+            let part = if idx + 1 == shares.len() {
+                left
+            } else {
+                self.binomial(left, share / share_left)
+            };
             self.set(*measure, part);
             left -= part;
             share_left -= share;
@@ -115,7 +152,15 @@ impl Draw<'_> {
         let female = self.binomial(pupils, 0.49);
         self.set(Measure::PupilsFemale, female);
         self.set(Measure::PupilsMale, pupils - female);
-        self.split(pupils, &[0.38, 0.45, 0.17], &[Measure::PupilsG1To4, Measure::PupilsG5To9, Measure::PupilsG10To12]);
+        self.split(
+            pupils,
+            &[0.38, 0.45, 0.17],
+            &[
+                Measure::PupilsG1To4,
+                Measure::PupilsG5To9,
+                Measure::PupilsG10To12,
+            ],
+        );
         self.set(Measure::ClassSets, pupils.div_ceil(24));
         let orphans = self.binomial(pupils, 0.008);
         self.set(Measure::PupilsOrphanOrNoParentalCare, orphans);
@@ -125,7 +170,11 @@ impl Draw<'_> {
         self.set(Measure::PupilsDisability, disability);
         let low_income = self.binomial(pupils, 0.06 * school.risk.min(3.0));
         self.set(Measure::PupilsLowIncome, low_income);
-        let boarding = if school.school.settlement == riskmap_model::Settlement::Rural { self.binomial(pupils, 0.02) } else { 0 };
+        let boarding = if school.school.settlement == riskmap_model::Settlement::Rural {
+            self.binomial(pupils, 0.02)
+        } else {
+            0
+        };
         self.set(Measure::PupilsBoarding, boarding);
         let police = self.poisson(pupils as f64 * 0.002 * school.risk);
         self.set(Measure::PupilsOnPoliceRegister, police);
@@ -133,16 +182,31 @@ impl Draw<'_> {
 
     fn staffing(&mut self, pupils: u64, school: &PlacedSchool, carry: &mut Carry) {
         let class_sets = pupils.div_ceil(24) as f64;
-        let psych_norm = if class_sets >= 40.0 { (class_sets / 40.0).floor() } else { 0.5 };
-        let psych_filled = quarter_fte(psych_norm * school.psych_coverage * self.rng.random_range(0.9..1.05)).min(psych_norm);
+        let psych_norm = if class_sets >= 40.0 {
+            (class_sets / 40.0).floor()
+        } else {
+            0.5
+        };
+        let psych_filled =
+            quarter_fte(psych_norm * school.psych_coverage * self.rng.random_range(0.9..1.05))
+                .min(psych_norm);
         self.values.set(Measure::PsychFteNorm, Some(psych_norm));
         self.values.set(Measure::PsychFteFilled, Some(psych_filled));
         self.set(Measure::PsychHeadcount, psych_filled.ceil() as u64);
-        carry.vacancy_quarters = if psych_filled < psych_norm { carry.vacancy_quarters + 1 } else { 0 };
+        carry.vacancy_quarters = if psych_filled < psych_norm {
+            carry.vacancy_quarters + 1
+        } else {
+            0
+        };
         self.set(Measure::PsychVacancyQuarters, carry.vacancy_quarters);
-        let socped_filled = if self.rng.random_bool(school.socped_filled) { 1.0 } else { 0.0 };
+        let socped_filled = if self.rng.random_bool(school.socped_filled) {
+            1.0
+        } else {
+            0.0
+        };
         self.values.set(Measure::SocpedFteNorm, Some(1.0));
-        self.values.set(Measure::SocpedFteFilled, Some(socped_filled));
+        self.values
+            .set(Measure::SocpedFteFilled, Some(socped_filled));
         let trained = self.poisson(1.5);
         self.set(Measure::StaffTrainedChildProtection, trained);
     }
@@ -152,11 +216,39 @@ impl Draw<'_> {
     fn violence(&mut self) {
         let non_sexual = self.count(Measure::ViolTotal);
         let sexual = self.count(Measure::ViolSexual);
-        self.split(non_sexual, &VIOLENCE_TYPES, &[Measure::ViolPhysical, Measure::ViolPsychological, Measure::ViolNeglect, Measure::ViolOther]);
+        self.split(
+            non_sexual,
+            &VIOLENCE_TYPES,
+            &[
+                Measure::ViolPhysical,
+                Measure::ViolPsychological,
+                Measure::ViolNeglect,
+                Measure::ViolOther,
+            ],
+        );
         let total = non_sexual + sexual;
         self.set(Measure::ViolTotal, total);
-        self.split(total, &VIOLENCE_SETTINGS, &[Measure::ViolSetSchool, Measure::ViolSetFamily, Measure::ViolSetCommunity, Measure::ViolSetOnline]);
-        self.split(total, &VIOLENCE_PERPETRATORS, &[Measure::ViolPerpPeer, Measure::ViolPerpStaff, Measure::ViolPerpFamily, Measure::ViolPerpOtherAdult, Measure::ViolPerpUnknown]);
+        self.split(
+            total,
+            &VIOLENCE_SETTINGS,
+            &[
+                Measure::ViolSetSchool,
+                Measure::ViolSetFamily,
+                Measure::ViolSetCommunity,
+                Measure::ViolSetOnline,
+            ],
+        );
+        self.split(
+            total,
+            &VIOLENCE_PERPETRATORS,
+            &[
+                Measure::ViolPerpPeer,
+                Measure::ViolPerpStaff,
+                Measure::ViolPerpFamily,
+                Measure::ViolPerpOtherAdult,
+                Measure::ViolPerpUnknown,
+            ],
+        );
         let police = self.binomial(total, 0.3);
         self.set(Measure::ViolReportedPolice, police);
         let health = self.binomial(total, 0.2);
@@ -197,7 +289,11 @@ impl Draw<'_> {
         self.set(Measure::IsuOpenEnd, end);
         let over_90 = self.binomial(end, 0.25 * school.backlog);
         self.set(Measure::IsuOpenOver90d, over_90);
-        let median = if resolved + other > 0 { Some((self.rng.random_range(20.0..120.0_f64) * 2.0).round() / 2.0) } else { None };
+        let median = if resolved + other > 0 {
+            Some((self.rng.random_range(20.0..120.0_f64) * 2.0).round() / 2.0)
+        } else {
+            None
+        };
         self.values.set(Measure::IsuMedianDaysToClose, median);
     }
 
@@ -218,7 +314,12 @@ fn quarter_fte(value: f64) -> f64 {
     (value * 4.0).round() / 4.0
 }
 
-fn submission_time(period: Period, lateness: f64, offset: UtcOffset, rng: &mut ChaCha8Rng) -> OffsetDateTime {
+fn submission_time(
+    period: Period,
+    lateness: f64,
+    offset: UtcOffset,
+    rng: &mut ChaCha8Rng,
+) -> OffsetDateTime {
     let due = period.due_date();
     let day = if rng.random_bool(lateness) {
         due + Duration::days(rng.random_range(1..=40))
@@ -226,6 +327,7 @@ fn submission_time(period: Period, lateness: f64, offset: UtcOffset, rng: &mut C
         let window = (due - period.end_date()).whole_days();
         period.end_date() + Duration::days(rng.random_range(1..=window))
     };
-    let time = Time::from_hms(rng.random_range(8..19), rng.random_range(0..60), 0).expect("valid clock time");
+    let time = Time::from_hms(rng.random_range(8..19), rng.random_range(0..60), 0)
+        .expect("valid clock time");
     PrimitiveDateTime::new(day, time).assume_offset(offset)
 }

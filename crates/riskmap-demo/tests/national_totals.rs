@@ -13,7 +13,12 @@ fn geography() -> &'static riskmap_geo::Geography {
     GEOGRAPHY.get_or_init(|| {
         let dir = std::env::var_os("RISKMAP_GEOGRAPHY")
             .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/kz")));
+            .unwrap_or_else(|| {
+                PathBuf::from(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../../../shared/data/kz"
+                ))
+            });
         riskmap_geo::load_dir(&dir).unwrap()
     })
 }
@@ -28,25 +33,60 @@ fn standard_demo_matches_the_plan_baseline() {
     for school in &data.schools {
         *per_region.entry(school.region).or_default() += 1;
         let (lon, lat) = school.location.unwrap();
-        let district = geo.district_at(geo_types::Point::new(lon, lat)).expect("every school lies in a district");
+        let district = geo
+            .district_at(geo_types::Point::new(lon, lat))
+            .expect("every school lies in a district");
         assert_eq!(district.region, school.region);
     }
     for region in geo.regions() {
-        assert_eq!(per_region[&region.kato], region.schools, "{}", region.names.en);
+        assert_eq!(
+            per_region[&region.kato], region.schools,
+            "{}",
+            region.names.en
+        );
     }
     let first = config.periods[0];
-    let pupils: f64 = data.records.iter().filter(|r| r.period == first).map(|r| r.values.get(Measure::PupilsTotal).unwrap()).sum();
-    assert!((3_400_000.0..3_800_000.0).contains(&pupils), "pupils reporting in {first}: {pupils}");
-    let yearly = |measure: Measure, year: u16| -> f64 { data.records.iter().filter(|r| r.period.year() == year).map(|r| r.values.get(measure).unwrap()).sum() };
+    let pupils: f64 = data
+        .records
+        .iter()
+        .filter(|r| r.period == first)
+        .map(|r| r.values.get(Measure::PupilsTotal).unwrap())
+        .sum();
+    assert!(
+        (3_400_000.0..3_800_000.0).contains(&pupils),
+        "pupils reporting in {first}: {pupils}"
+    );
+    let yearly = |measure: Measure, year: u16| -> f64 {
+        data.records
+            .iter()
+            .filter(|r| r.period.year() == year)
+            .map(|r| r.values.get(measure).unwrap())
+            .sum()
+    };
     let suicides = yearly(Measure::SuicideDeaths, 2023);
     let attempts = yearly(Measure::SuicideAttempts, 2023);
     let offences = yearly(Measure::OffencesAgainstPupils, 2023);
-    assert!((120.0..190.0).contains(&suicides), "suicides 2023: {suicides}");
-    assert!((250.0..370.0).contains(&attempts), "attempts 2023: {attempts}");
-    assert!((1_700.0..2_300.0).contains(&offences), "offences against pupils 2023: {offences}");
+    assert!(
+        (120.0..190.0).contains(&suicides),
+        "suicides 2023: {suicides}"
+    );
+    assert!(
+        (250.0..370.0).contains(&attempts),
+        "attempts 2023: {attempts}"
+    );
+    assert!(
+        (1_700.0..2_300.0).contains(&offences),
+        "offences against pupils 2023: {offences}"
+    );
     let late = data.records.iter().filter(|r| r.is_late()).count();
-    assert!(late > 0 && late < data.records.len() / 4, "late submissions: {late}");
-    assert!(data.records.len() < data.schools.len() * config.periods.len(), "some schools stay silent");
+    assert!(
+        late > 0 && late < data.records.len() / 4,
+        "late submissions: {late}"
+    );
+    assert!(
+        data.records.len() < data.schools.len() * config.periods.len(),
+        "some schools stay silent"
+    );
 }
 
 #[test]
@@ -55,15 +95,62 @@ fn records_satisfy_the_contract_sum_rules() {
     let mut config = DemoConfig::standard();
     config.school_scale = 0.05;
     let data = generate(geo, &config);
-    let sum = |r: &riskmap_model::SchoolQuarterRecord, ms: &[Measure]| -> f64 { ms.iter().map(|m| r.values.get(*m).unwrap()).sum() };
+    let sum = |r: &riskmap_model::SchoolQuarterRecord, ms: &[Measure]| -> f64 {
+        ms.iter().map(|m| r.values.get(*m).unwrap()).sum()
+    };
     for r in &data.records {
         let v = |m| r.values.get(m).unwrap();
-        assert_eq!(sum(r, &[Measure::PupilsFemale, Measure::PupilsMale]), v(Measure::PupilsTotal));
-        assert_eq!(sum(r, &[Measure::PupilsG1To4, Measure::PupilsG5To9, Measure::PupilsG10To12]), v(Measure::PupilsTotal));
-        assert_eq!(sum(r, &[Measure::ViolPhysical, Measure::ViolPsychological, Measure::ViolNeglect, Measure::ViolSexual, Measure::ViolOther]), v(Measure::ViolTotal));
-        assert_eq!(sum(r, &[Measure::ViolSetSchool, Measure::ViolSetFamily, Measure::ViolSetCommunity, Measure::ViolSetOnline]), v(Measure::ViolTotal));
         assert_eq!(
-            sum(r, &[Measure::ViolPerpPeer, Measure::ViolPerpStaff, Measure::ViolPerpFamily, Measure::ViolPerpOtherAdult, Measure::ViolPerpUnknown]),
+            sum(r, &[Measure::PupilsFemale, Measure::PupilsMale]),
+            v(Measure::PupilsTotal)
+        );
+        assert_eq!(
+            sum(
+                r,
+                &[
+                    Measure::PupilsG1To4,
+                    Measure::PupilsG5To9,
+                    Measure::PupilsG10To12
+                ]
+            ),
+            v(Measure::PupilsTotal)
+        );
+        assert_eq!(
+            sum(
+                r,
+                &[
+                    Measure::ViolPhysical,
+                    Measure::ViolPsychological,
+                    Measure::ViolNeglect,
+                    Measure::ViolSexual,
+                    Measure::ViolOther
+                ]
+            ),
+            v(Measure::ViolTotal)
+        );
+        assert_eq!(
+            sum(
+                r,
+                &[
+                    Measure::ViolSetSchool,
+                    Measure::ViolSetFamily,
+                    Measure::ViolSetCommunity,
+                    Measure::ViolSetOnline
+                ]
+            ),
+            v(Measure::ViolTotal)
+        );
+        assert_eq!(
+            sum(
+                r,
+                &[
+                    Measure::ViolPerpPeer,
+                    Measure::ViolPerpStaff,
+                    Measure::ViolPerpFamily,
+                    Measure::ViolPerpOtherAdult,
+                    Measure::ViolPerpUnknown
+                ]
+            ),
             v(Measure::ViolTotal)
         );
         let reasons = [
@@ -76,7 +163,12 @@ fn records_satisfy_the_contract_sum_rules() {
             Measure::IsuReasonOther,
         ];
         assert_eq!(sum(r, &reasons), v(Measure::IsuOpened));
-        assert_eq!(v(Measure::IsuOpenEnd), v(Measure::IsuOpenStart) + v(Measure::IsuOpened) - v(Measure::IsuClosedResolved) - v(Measure::IsuClosedOther));
+        assert_eq!(
+            v(Measure::IsuOpenEnd),
+            v(Measure::IsuOpenStart) + v(Measure::IsuOpened)
+                - v(Measure::IsuClosedResolved)
+                - v(Measure::IsuClosedOther)
+        );
         assert!(v(Measure::IsuOpenOver90d) <= v(Measure::IsuOpenEnd));
         assert!(v(Measure::PsychFteFilled) <= v(Measure::PsychFteNorm));
     }

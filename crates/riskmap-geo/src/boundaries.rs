@@ -28,8 +28,11 @@ pub(crate) struct RawCentre {
 }
 
 fn features(source: &Source) -> Result<Vec<geojson::Feature>> {
-    let collection: geojson::FeatureCollection = serde_json::from_slice(&source.bytes)
-        .map_err(|e| Error::GeoJson { file: source.name.clone(), message: e.to_string() })?;
+    let collection: geojson::FeatureCollection =
+        serde_json::from_slice(&source.bytes).map_err(|e| Error::GeoJson {
+            file: source.name.clone(),
+            message: e.to_string(),
+        })?;
     Ok(collection.features)
 }
 
@@ -41,11 +44,20 @@ struct FeatureContext<'a> {
 
 impl FeatureContext<'_> {
     fn kato_text(&self) -> String {
-        self.feature.property("kato").and_then(|v| v.as_str()).unwrap_or("?").to_owned()
+        self.feature
+            .property("kato")
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_owned()
     }
 
     fn fail(&self, message: impl Into<String>) -> Error {
-        Error::Feature { file: self.file.to_owned(), index: self.index, kato: self.kato_text(), message: message.into() }
+        Error::Feature {
+            file: self.file.to_owned(),
+            index: self.index,
+            kato: self.kato_text(),
+            message: message.into(),
+        }
     }
 
     fn text(&self, key: &str) -> Result<String> {
@@ -56,7 +68,12 @@ impl FeatureContext<'_> {
     }
 
     fn optional_text(&self, key: &str) -> Option<String> {
-        self.feature.property(key).and_then(|v| v.as_str()).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+        self.feature
+            .property(key)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
     }
 
     fn kato(&self, key: &str) -> Result<Kato> {
@@ -65,7 +82,11 @@ impl FeatureContext<'_> {
     }
 
     fn geometry(&self) -> Result<Geometry<f64>> {
-        let geometry = self.feature.geometry.as_ref().ok_or_else(|| self.fail("no geometry"))?;
+        let geometry = self
+            .feature
+            .geometry
+            .as_ref()
+            .ok_or_else(|| self.fail("no geometry"))?;
         Geometry::<f64>::try_from(geometry).map_err(|e| self.fail(format!("geometry: {e}")))
     }
 
@@ -73,7 +94,12 @@ impl FeatureContext<'_> {
         let multi = match self.geometry()? {
             Geometry::Polygon(polygon) => MultiPolygon(vec![polygon]),
             Geometry::MultiPolygon(multi) => multi,
-            other => return Err(self.fail(format!("expected a Polygon or MultiPolygon, got {}", geometry_kind(&other)))),
+            other => {
+                return Err(self.fail(format!(
+                    "expected a Polygon or MultiPolygon, got {}",
+                    geometry_kind(&other)
+                )));
+            }
         };
         if multi.0.is_empty() || multi.0.iter().any(|p| p.exterior().0.len() < 4) {
             return Err(self.fail("empty polygon or ring with fewer than 4 positions"));
@@ -105,14 +131,24 @@ pub(crate) fn parse_units(source: &Source, with_parent: bool) -> Result<Vec<RawU
     let features = features(source)?;
     let mut units = Vec::with_capacity(features.len());
     for (index, feature) in features.iter().enumerate() {
-        let ctx = FeatureContext { file: &source.name, index, feature };
+        let ctx = FeatureContext {
+            file: &source.name,
+            index,
+            feature,
+        };
         let kato = ctx.kato("kato")?;
-        let parent = if with_parent { Some(ctx.kato("kato_parent")?) } else { None };
+        let parent = if with_parent {
+            Some(ctx.kato("kato_parent")?)
+        } else {
+            None
+        };
         if let Some(parent) = parent.filter(|p| !kato.same_region(p)) {
             return Err(ctx.fail(format!("kato_parent {parent} is in another region")));
         }
         // Prefer the official KATO 2022 Russian name where geokz's own has known typos.
-        let name_ru = ctx.optional_text("name_ru_kato2022").map_or_else(|| ctx.text("name_ru"), Ok)?;
+        let name_ru = ctx
+            .optional_text("name_ru_kato2022")
+            .map_or_else(|| ctx.text("name_ru"), Ok)?;
         units.push(RawUnit {
             kato,
             parent,
@@ -131,10 +167,16 @@ pub(crate) fn parse_centres(source: &Source) -> Result<Vec<RawCentre>> {
     let features = features(source)?;
     let mut centres = Vec::with_capacity(features.len());
     for (index, feature) in features.iter().enumerate() {
-        let ctx = FeatureContext { file: &source.name, index, feature };
+        let ctx = FeatureContext {
+            file: &source.name,
+            index,
+            feature,
+        };
         let point = match ctx.geometry()? {
             Geometry::Point(point) => point,
-            other => return Err(ctx.fail(format!("expected a Point, got {}", geometry_kind(&other)))),
+            other => {
+                return Err(ctx.fail(format!("expected a Point, got {}", geometry_kind(&other))));
+            }
         };
         centres.push(RawCentre {
             kato: ctx.kato("kato")?,

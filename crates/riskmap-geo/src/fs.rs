@@ -22,8 +22,14 @@ pub const SCHOOLS_FILE: &str = "schools-2022-23.csv";
 pub fn load_dir(dir: &Path) -> Result<Geography> {
     let read = |name: &str| -> Result<Source> {
         let path = dir.join(name);
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
-        Ok(Source { name: path.display().to_string(), bytes })
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(Source {
+            name: path.display().to_string(),
+            bytes,
+        })
     };
     Geography::from_sources(
         &read(ADM1_FILE)?,

@@ -165,43 +165,92 @@ pub const REGION_COUNT: usize = 20;
 
 impl Geography {
     /// Builds and validates the geography from the bytes of the five reference files.
-    pub fn from_sources(adm1: &Source, adm2: &Source, centres: &Source, population: &Source, schools: &Source) -> Result<Self> {
+    pub fn from_sources(
+        adm1: &Source,
+        adm2: &Source,
+        centres: &Source,
+        population: &Source,
+        schools: &Source,
+    ) -> Result<Self> {
         let population_rows = parse_population(population)?;
         let school_rows = parse_schools(schools)?;
         let raw_regions = parse_units(adm1, false)?;
         if raw_regions.len() != REGION_COUNT {
-            return Err(Error::File { file: adm1.name.clone(), message: format!("expected {REGION_COUNT} regions, found {}", raw_regions.len()) });
+            return Err(Error::File {
+                file: adm1.name.clone(),
+                message: format!(
+                    "expected {REGION_COUNT} regions, found {}",
+                    raw_regions.len()
+                ),
+            });
         }
         let mut regions = Vec::with_capacity(raw_regions.len());
         for (index, raw) in raw_regions.into_iter().enumerate() {
-            let fail = |message: String| Error::Feature { file: adm1.name.clone(), index, kato: raw.kato.to_string(), message };
+            let fail = |message: String| Error::Feature {
+                file: adm1.name.clone(),
+                index,
+                kato: raw.kato.to_string(),
+                message,
+            };
             if raw.kato.region() != raw.kato {
                 return Err(fail("a region code must end in seven zeros".to_owned()));
             }
             if regions.iter().any(|r: &Region| r.kato == raw.kato) {
                 return Err(fail("duplicate region".to_owned()));
             }
-            let unit_type = UnitType::parse(&raw.unit_type).filter(|t| matches!(t, UnitType::Oblast | UnitType::CityRepublican));
-            let unit_type = unit_type.ok_or_else(|| fail(format!("unknown region unit_type {:?}", raw.unit_type)))?;
-            let population = population_rows.get(&raw.kato).map(|p| p.total).ok_or_else(|| fail(format!("no population row in {}", population.name)))?;
-            let schools = *school_rows.get(&raw.kato).ok_or_else(|| fail(format!("no row in {}", schools.name)))?;
-            let (centroid, label_point) = anchor_points(&raw.geometry).ok_or_else(|| fail("geometry has no centroid".to_owned()))?;
-            regions.push(Region { kato: raw.kato, names: names(&raw), unit_type, geometry: raw.geometry, centroid, label_point, population, schools });
+            let unit_type = UnitType::parse(&raw.unit_type)
+                .filter(|t| matches!(t, UnitType::Oblast | UnitType::CityRepublican));
+            let unit_type = unit_type
+                .ok_or_else(|| fail(format!("unknown region unit_type {:?}", raw.unit_type)))?;
+            let population = population_rows
+                .get(&raw.kato)
+                .map(|p| p.total)
+                .ok_or_else(|| fail(format!("no population row in {}", population.name)))?;
+            let schools = *school_rows
+                .get(&raw.kato)
+                .ok_or_else(|| fail(format!("no row in {}", schools.name)))?;
+            let (centroid, label_point) = anchor_points(&raw.geometry)
+                .ok_or_else(|| fail("geometry has no centroid".to_owned()))?;
+            regions.push(Region {
+                kato: raw.kato,
+                names: names(&raw),
+                unit_type,
+                geometry: raw.geometry,
+                centroid,
+                label_point,
+                population,
+                schools,
+            });
         }
         let raw_districts = parse_units(adm2, true)?;
         let mut districts = Vec::with_capacity(raw_districts.len());
         for (index, raw) in raw_districts.into_iter().enumerate() {
-            let fail = |message: String| Error::Feature { file: adm2.name.clone(), index, kato: raw.kato.to_string(), message };
+            let fail = |message: String| Error::Feature {
+                file: adm2.name.clone(),
+                index,
+                kato: raw.kato.to_string(),
+                message,
+            };
             let parent = raw.parent.expect("districts are parsed with their parent");
             if !regions.iter().any(|r| r.kato == parent) {
-                return Err(fail(format!("parent region {parent} does not exist in {}", adm1.name)));
+                return Err(fail(format!(
+                    "parent region {parent} does not exist in {}",
+                    adm1.name
+                )));
             }
             if districts.iter().any(|d: &District| d.kato == raw.kato) {
                 return Err(fail("duplicate district".to_owned()));
             }
-            let unit_type = UnitType::parse(&raw.unit_type).filter(|t| matches!(t, UnitType::District | UnitType::CityRegional | UnitType::CityDistrict));
-            let unit_type = unit_type.ok_or_else(|| fail(format!("unknown district unit_type {:?}", raw.unit_type)))?;
-            let (centroid, label_point) = anchor_points(&raw.geometry).ok_or_else(|| fail("geometry has no centroid".to_owned()))?;
+            let unit_type = UnitType::parse(&raw.unit_type).filter(|t| {
+                matches!(
+                    t,
+                    UnitType::District | UnitType::CityRegional | UnitType::CityDistrict
+                )
+            });
+            let unit_type = unit_type
+                .ok_or_else(|| fail(format!("unknown district unit_type {:?}", raw.unit_type)))?;
+            let (centroid, label_point) = anchor_points(&raw.geometry)
+                .ok_or_else(|| fail("geometry has no centroid".to_owned()))?;
             let area_km2 = raw.geometry.geodesic_area_unsigned() / 1.0e6;
             districts.push(District {
                 kato: raw.kato,
@@ -217,22 +266,47 @@ impl Geography {
             });
         }
         join_population(&mut districts, &population_rows);
-        let national_population = population_rows.get(&Kato::parse("000000000").expect("literal code")).map_or(0, |p| p.total);
+        let national_population = population_rows
+            .get(&Kato::parse("000000000").expect("literal code"))
+            .map_or(0, |p| p.total);
         let centres = parse_centres(centres)?
             .into_iter()
             .map(|raw| {
-                let region = Kato::parse(&format!("{}0000000", raw.region_prefix)).unwrap_or(raw.kato.region());
-                Centre { kato: raw.kato, region, names: Names { kk: raw.name_kk, ru: raw.name_ru, en: raw.name_en }, point: raw.point }
+                let region = Kato::parse(&format!("{}0000000", raw.region_prefix))
+                    .unwrap_or(raw.kato.region());
+                Centre {
+                    kato: raw.kato,
+                    region,
+                    names: Names {
+                        kk: raw.name_kk,
+                        ru: raw.name_ru,
+                        en: raw.name_en,
+                    },
+                    point: raw.point,
+                }
             })
             .collect();
         let index = RTree::bulk_load(
             districts
                 .iter()
                 .enumerate()
-                .filter_map(|(idx, d)| d.geometry.bounding_rect().map(|r| GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), idx)))
+                .filter_map(|(idx, d)| {
+                    d.geometry.bounding_rect().map(|r| {
+                        GeomWithData::new(
+                            Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                            idx,
+                        )
+                    })
+                })
                 .collect(),
         );
-        Ok(Self { regions, districts, centres, index, national_population })
+        Ok(Self {
+            regions,
+            districts,
+            centres,
+            index,
+            national_population,
+        })
     }
 
     /// The 20 regions, in file order.
@@ -281,7 +355,11 @@ impl Geography {
 }
 
 fn names(raw: &RawUnit) -> Names {
-    Names { kk: raw.name_kk.clone(), ru: raw.name_ru.clone(), en: raw.name_en.clone() }
+    Names {
+        kk: raw.name_kk.clone(),
+        ru: raw.name_ru.clone(),
+        en: raw.name_en.clone(),
+    }
 }
 
 fn anchor_points(geometry: &MultiPolygon<f64>) -> Option<(Point<f64>, Point<f64>)> {
@@ -299,7 +377,11 @@ fn join_population(districts: &mut [District], rows: &HashMap<Kato, PopulationRo
             district.population = Some(row.total);
             district.population_basis = PopulationBasis::Direct;
         }
-        if let Some(row) = recoded.iter().find(|(polygon, _)| *polygon == district.kato).and_then(|(_, table_code)| rows.get(table_code)) {
+        if let Some(row) = recoded
+            .iter()
+            .find(|(polygon, _)| *polygon == district.kato)
+            .and_then(|(_, table_code)| rows.get(table_code))
+        {
             district.population = Some(row.total);
             district.population_basis = PopulationBasis::Recoded;
         }
@@ -315,9 +397,23 @@ fn join_population(districts: &mut [District], rows: &HashMap<Kato, PopulationRo
             }
         }
     }
-    let area_of = |kato: Kato, districts: &[District]| districts.iter().find(|d| d.kato == kato).map(|d| d.area_km2);
-    if let (Some(row), Some(area_main), Some(area_part)) = (rows.get(&area_split.0), area_of(area_split.0, districts), area_of(area_split.1, districts)) {
-        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "population counts fit f64 exactly")]
+    let area_of = |kato: Kato, districts: &[District]| {
+        districts
+            .iter()
+            .find(|d| d.kato == kato)
+            .map(|d| d.area_km2)
+    };
+    if let (Some(row), Some(area_main), Some(area_part)) = (
+        rows.get(&area_split.0),
+        area_of(area_split.0, districts),
+        area_of(area_split.1, districts),
+    ) {
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "population counts fit f64 exactly"
+        )]
         let part = (row.total as f64 * area_part / (area_main + area_part)).round() as u64;
         for district in districts.iter_mut() {
             if district.kato == area_split.0 {

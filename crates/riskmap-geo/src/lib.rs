@@ -12,17 +12,19 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// Parsing the GeoJSON boundary files.
+mod boundaries;
 /// The one error type of this crate.
 pub mod error;
 /// Reading the reference files from a directory.
 pub mod fs;
 /// The validated geography and its lookups.
 pub mod geography;
-/// Parsing the GeoJSON boundary files.
-mod boundaries;
 /// Parsing the population and school tables.
 mod tables;
 
 pub use error::{Error, Result};
 pub use fs::{DEFAULT_DIR, load_dir};
-pub use geography::{Centre, District, Geography, Names, PopulationBasis, Region, Source, UnitType};
+pub use geography::{
+    Centre, District, Geography, Names, PopulationBasis, Region, Source, UnitType,
+};

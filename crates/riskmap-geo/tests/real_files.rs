@@ -12,14 +12,20 @@ use riskmap_model::Kato;
 fn data_dir() -> PathBuf {
     std::env::var_os("RISKMAP_GEOGRAPHY")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/kz")))
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/kz"
+            ))
+        })
 }
 
 fn geography() -> &'static Geography {
     static GEOGRAPHY: OnceLock<Geography> = OnceLock::new();
     GEOGRAPHY.get_or_init(|| {
         let dir = data_dir();
-        load_dir(&dir).unwrap_or_else(|e| panic!("the reference data must load from {}: {e}", dir.display()))
+        load_dir(&dir)
+            .unwrap_or_else(|e| panic!("the reference data must load from {}: {e}", dir.display()))
     })
 }
 
@@ -33,7 +39,11 @@ fn has_twenty_regions_and_224_districts() {
     assert_eq!(geo.regions().len(), 20);
     assert_eq!(geo.districts().len(), 224);
     for district in geo.districts() {
-        assert!(geo.region(&district.region).is_some(), "{} has no parent", district.kato);
+        assert!(
+            geo.region(&district.region).is_some(),
+            "{} has no parent",
+            district.kato
+        );
     }
     let schools: u32 = geo.regions().iter().map(|r| r.schools).sum();
     assert_eq!(schools, 7687);
@@ -46,9 +56,20 @@ fn has_twenty_regions_and_224_districts() {
 fn capital_centres_fall_in_their_cities() {
     let geo = geography();
     for (name, prefix) in [("Nur-Sultan", "71"), ("Almaty", "75"), ("Shymkent", "79")] {
-        let centre = geo.centres().iter().find(|c| c.names.en == name).unwrap_or_else(|| panic!("no centre named {name}"));
-        let district = geo.district_at(centre.point).unwrap_or_else(|| panic!("{name} centre is in no district"));
-        assert_eq!(district.kato.region_prefix(), prefix, "{name} lands in {}", district.kato);
+        let centre = geo
+            .centres()
+            .iter()
+            .find(|c| c.names.en == name)
+            .unwrap_or_else(|| panic!("no centre named {name}"));
+        let district = geo
+            .district_at(centre.point)
+            .unwrap_or_else(|| panic!("{name} centre is in no district"));
+        assert_eq!(
+            district.kato.region_prefix(),
+            prefix,
+            "{name} lands in {}",
+            district.kato
+        );
     }
 }
 
@@ -56,7 +77,9 @@ fn capital_centres_fall_in_their_cities() {
 fn every_regional_centre_lies_in_its_region() {
     let geo = geography();
     for centre in geo.centres() {
-        let Some(district) = geo.district_at(centre.point) else { panic!("{} is in no district", centre.names.en) };
+        let Some(district) = geo.district_at(centre.point) else {
+            panic!("{} is in no district", centre.names.en)
+        };
         assert_eq!(district.region, centre.region, "{}", centre.names.en);
     }
 }
@@ -64,8 +87,16 @@ fn every_regional_centre_lies_in_its_region() {
 #[test]
 fn points_outside_kazakhstan_find_no_district() {
     let geo = geography();
-    for (lon, lat) in [(37.6173, 55.7558), (116.4, 39.9), (69.2401, 41.2995), (0.0, 0.0)] {
-        assert!(geo.district_at(Point::new(lon, lat)).is_none(), "({lon}, {lat})");
+    for (lon, lat) in [
+        (37.6173, 55.7558),
+        (116.4, 39.9),
+        (69.2401, 41.2995),
+        (0.0, 0.0),
+    ] {
+        assert!(
+            geo.district_at(Point::new(lon, lat)).is_none(),
+            "({lon}, {lat})"
+        );
     }
 }
 
@@ -77,24 +108,48 @@ fn population_join_follows_sources_md() {
     assert_eq!(basis("622010000"), PopulationBasis::Recoded);
     assert_eq!(basis("104500000"), PopulationBasis::AreaSplit);
     assert_eq!(basis("711510000"), PopulationBasis::Unknown);
-    let semey: u64 = ["101000000", "101010000"].iter().map(|c| geo.district(&kato(c)).unwrap().population.unwrap()).sum();
+    let semey: u64 = ["101000000", "101010000"]
+        .iter()
+        .map(|c| geo.district(&kato(c)).unwrap().population.unwrap())
+        .sum();
     assert_eq!(semey, 328_762);
     // SOURCES.md: 218 polygons join on kato; two of them (Semey 101000000, Urzhar 104600000)
     // are then split with a neighbouring polygon, leaving 216 direct joins.
-    let direct = geo.districts().iter().filter(|d| d.population_basis == PopulationBasis::Direct).count();
+    let direct = geo
+        .districts()
+        .iter()
+        .filter(|d| d.population_basis == PopulationBasis::Direct)
+        .count();
     assert_eq!(direct, 216);
 }
 
 #[test]
 fn broken_feature_is_named_in_the_error() {
     let dir = data_dir();
-    let read = |name: &str| Source { name: name.to_owned(), bytes: std::fs::read(dir.join(name)).unwrap() };
-    let adm2 = String::from_utf8(read("kz-adm2.geojson").bytes).unwrap().replacen("\"kato\":\"101800000\"", "\"kato\":\"1018\"", 1);
-    let adm2 = Source { name: "kz-adm2.geojson".to_owned(), bytes: adm2.into_bytes() };
-    let err = Geography::from_sources(&read("kz-adm1.geojson"), &adm2, &read("kz-adm1-centers.geojson"), &read("population-2023-01-01.csv"), &read("schools-2022-23.csv"))
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("kz-adm2.geojson") && err.contains("feature") && err.contains("1018"), "{err}");
+    let read = |name: &str| Source {
+        name: name.to_owned(),
+        bytes: std::fs::read(dir.join(name)).unwrap(),
+    };
+    let adm2 = String::from_utf8(read("kz-adm2.geojson").bytes)
+        .unwrap()
+        .replacen("\"kato\":\"101800000\"", "\"kato\":\"1018\"", 1);
+    let adm2 = Source {
+        name: "kz-adm2.geojson".to_owned(),
+        bytes: adm2.into_bytes(),
+    };
+    let err = Geography::from_sources(
+        &read("kz-adm1.geojson"),
+        &adm2,
+        &read("kz-adm1-centers.geojson"),
+        &read("population-2023-01-01.csv"),
+        &read("schools-2022-23.csv"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("kz-adm2.geojson") && err.contains("feature") && err.contains("1018"),
+        "{err}"
+    );
     let missing = load_dir(&dir.join("no-such-dir")).unwrap_err().to_string();
     assert!(missing.contains("no-such-dir"), "{missing}");
 }

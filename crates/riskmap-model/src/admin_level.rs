@@ -35,7 +35,10 @@ impl AdminLevel {
             "region" => Ok(AdminLevel::Region),
             "district" => Ok(AdminLevel::District),
             "school" => Ok(AdminLevel::School),
-            other => Err(Error::UnknownName { what: "admin level", got: other.to_owned() }),
+            other => Err(Error::UnknownName {
+                what: "admin level",
+                got: other.to_owned(),
+            }),
         }
     }
 }

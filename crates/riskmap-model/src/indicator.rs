@@ -86,26 +86,46 @@ impl Catalogue {
     /// Parses and checks a catalogue: unique codes, non-empty labels, known measures, a
     /// sensitivity class no weaker than the numerator's.
     pub fn parse(text: &str) -> Result<Self> {
-        let raw: raw::Catalogue = toml::from_str(text).map_err(|e| Error::Catalogue { message: e.to_string() })?;
+        let raw: raw::Catalogue = toml::from_str(text).map_err(|e| Error::Catalogue {
+            message: e.to_string(),
+        })?;
         let mut seen = HashSet::new();
         let mut indicators = Vec::with_capacity(raw.indicator.len());
         for item in raw.indicator {
-            let fail = |message: String| Error::Catalogue { message: format!("indicator {:?}: {message}", item.code) };
+            let fail = |message: String| Error::Catalogue {
+                message: format!("indicator {:?}: {message}", item.code),
+            };
             if !seen.insert(item.code.clone()) {
                 return Err(fail("duplicate code".to_owned()));
             }
-            let code_ok = !item.code.is_empty() && item.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            let code_ok = !item.code.is_empty()
+                && item
+                    .code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !code_ok {
-                return Err(fail("code must be lowercase ASCII, digits and '_'".to_owned()));
+                return Err(fail(
+                    "code must be lowercase ASCII, digits and '_'".to_owned(),
+                ));
             }
-            for (lang, text) in [("kk", &item.label.kk), ("ru", &item.label.ru), ("en", &item.label.en), ("unit kk", &item.unit.kk), ("unit ru", &item.unit.ru), ("unit en", &item.unit.en)] {
+            for (lang, text) in [
+                ("kk", &item.label.kk),
+                ("ru", &item.label.ru),
+                ("en", &item.label.en),
+                ("unit kk", &item.unit.kk),
+                ("unit ru", &item.unit.ru),
+                ("unit en", &item.unit.en),
+            ] {
                 if text.trim().is_empty() {
                     return Err(fail(format!("empty {lang} label")));
                 }
             }
-            let numerator = Measure::from_column(&item.numerator).map_err(|e| fail(e.to_string()))?;
-            let denominator = Measure::from_column(&item.denominator).map_err(|e| fail(e.to_string()))?;
-            let sensitivity = Sensitivity::parse(&item.sensitivity).map_err(|e| fail(e.to_string()))?;
+            let numerator =
+                Measure::from_column(&item.numerator).map_err(|e| fail(e.to_string()))?;
+            let denominator =
+                Measure::from_column(&item.denominator).map_err(|e| fail(e.to_string()))?;
+            let sensitivity =
+                Sensitivity::parse(&item.sensitivity).map_err(|e| fail(e.to_string()))?;
             if sensitivity < numerator.sensitivity() {
                 return Err(fail(format!(
                     "class {} is weaker than its numerator {} ({})",
@@ -133,8 +153,16 @@ impl Catalogue {
             }
             indicators.push(Indicator {
                 code: item.code,
-                label: Labels { kk: item.label.kk, ru: item.label.ru, en: item.label.en },
-                unit: Labels { kk: item.unit.kk, ru: item.unit.ru, en: item.unit.en },
+                label: Labels {
+                    kk: item.label.kk,
+                    ru: item.label.ru,
+                    en: item.label.en,
+                },
+                unit: Labels {
+                    kk: item.unit.kk,
+                    ru: item.unit.ru,
+                    en: item.unit.en,
+                },
                 direction,
                 sensitivity,
                 dimension,
@@ -145,9 +173,14 @@ impl Catalogue {
             });
         }
         if indicators.is_empty() {
-            return Err(Error::Catalogue { message: "no indicators".to_owned() });
+            return Err(Error::Catalogue {
+                message: "no indicators".to_owned(),
+            });
         }
-        Ok(Self { version: raw.version, indicators })
+        Ok(Self {
+            version: raw.version,
+            indicators,
+        })
     }
 
     /// Finds an indicator by code.
@@ -197,9 +230,16 @@ mod tests {
     fn builtin_catalogue_parses_with_unique_codes() {
         let catalogue = Catalogue::parse(BUILTIN).expect("data/indicators.toml must parse");
         assert!(catalogue.indicators.len() >= 8);
-        let codes: HashSet<_> = catalogue.indicators.iter().map(|i| i.code.as_str()).collect();
+        let codes: HashSet<_> = catalogue
+            .indicators
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect();
         assert_eq!(codes.len(), catalogue.indicators.len());
-        assert!(catalogue.get("viol_rate").is_some(), "the skeleton map colours by viol_rate");
+        assert!(
+            catalogue.get("viol_rate").is_some(),
+            "the skeleton map colours by viol_rate"
+        );
     }
 
     #[test]
@@ -230,8 +270,17 @@ unit = { kk = "a", ru = "b", en = "c" }
         let text = format!("version = \"t\"\n{one}");
         let err = Catalogue::parse(&text).unwrap_err().to_string();
         assert!(err.contains("weaker"), "{err}");
-        let dup = format!("version = \"t\"\n{}{}", one.replace("S1", "S2"), one.replace("S1", "S2"));
-        assert!(Catalogue::parse(&dup).unwrap_err().to_string().contains("duplicate"));
+        let dup = format!(
+            "version = \"t\"\n{}{}",
+            one.replace("S1", "S2"),
+            one.replace("S1", "S2")
+        );
+        assert!(
+            Catalogue::parse(&dup)
+                .unwrap_err()
+                .to_string()
+                .contains("duplicate")
+        );
         assert!(Catalogue::parse(&one.replace("suicide_deaths", "nope")).is_err());
     }
 }

@@ -24,10 +24,14 @@ impl Kato {
     pub fn parse(text: &str) -> Result<Self> {
         let bytes = text.as_bytes();
         let Ok(digits) = <[u8; 9]>::try_from(bytes) else {
-            return Err(Error::KatoFormat { got: text.to_owned() });
+            return Err(Error::KatoFormat {
+                got: text.to_owned(),
+            });
         };
         if !digits.iter().all(u8::is_ascii_digit) {
-            return Err(Error::KatoFormat { got: text.to_owned() });
+            return Err(Error::KatoFormat {
+                got: text.to_owned(),
+            });
         }
         Ok(Self(digits))
     }
@@ -127,7 +131,14 @@ mod tests {
     #[test]
     fn parses_nine_digits_only() {
         assert!(Kato::parse("100000000").is_ok());
-        for bad in ["", "10000000", "1000000000", "10000000a", " 10000000", "１00000000"] {
+        for bad in [
+            "",
+            "10000000",
+            "1000000000",
+            "10000000a",
+            " 10000000",
+            "１00000000",
+        ] {
             assert!(Kato::parse(bad).is_err(), "{bad:?} must be refused");
         }
     }
@@ -135,9 +146,18 @@ mod tests {
     #[test]
     fn level_follows_the_digit_pattern() {
         let level = |s: &str| Kato::parse(s).unwrap().structural_level();
-        assert_eq!(level("000000000"), StructuralLevel::Admin(AdminLevel::Country));
-        assert_eq!(level("750000000"), StructuralLevel::Admin(AdminLevel::Region));
-        assert_eq!(level("101800000"), StructuralLevel::Admin(AdminLevel::District));
+        assert_eq!(
+            level("000000000"),
+            StructuralLevel::Admin(AdminLevel::Country)
+        );
+        assert_eq!(
+            level("750000000"),
+            StructuralLevel::Admin(AdminLevel::Region)
+        );
+        assert_eq!(
+            level("101800000"),
+            StructuralLevel::Admin(AdminLevel::District)
+        );
         assert_eq!(level("711510000"), StructuralLevel::Settlement);
     }
 

@@ -22,12 +22,12 @@ pub mod kato;
 pub mod measure;
 /// Quarterly reporting periods `YYYY-Qn` and their due dates.
 pub mod period;
-/// NOBD organisation ids of schools.
-pub mod school_id;
 /// Roles of bearer tokens and their grants.
 pub mod role;
 /// Schools and their quarterly records.
 pub mod school;
+/// NOBD organisation ids of schools.
+pub mod school_id;
 /// Sensitivity classes S0/S1/S2 and the audiences (tiers) that read them.
 pub mod sensitivity;
 /// Statistical disclosure control: the only way a count or rate reaches an output.
@@ -37,10 +37,10 @@ pub use admin_level::AdminLevel;
 pub use error::{Error, Result};
 pub use indicator::{Catalogue, Indicator};
 pub use kato::Kato;
+pub use measure::{Measure, MeasureKind, MeasureValues};
 pub use period::Period;
 pub use role::{Grant, Role};
 pub use school::{School, SchoolQuarterRecord, Settlement};
 pub use school_id::SchoolId;
 pub use sensitivity::{Access, Audience, Sensitivity};
-pub use measure::{Measure, MeasureKind, MeasureValues};
 pub use suppression::{Disclosed, Shown, SuppressionPolicy};

@@ -123,12 +123,18 @@ impl Measure {
             .iter()
             .copied()
             .find(|m| m.column() == column)
-            .ok_or_else(|| Error::UnknownName { what: "measure column", got: column.to_owned() })
+            .ok_or_else(|| Error::UnknownName {
+                what: "measure column",
+                got: column.to_owned(),
+            })
     }
 
     /// Position in [`Measure::ALL`].
     pub fn index(self) -> usize {
-        Measure::ALL.iter().position(|m| *m == self).expect("every measure is listed in ALL")
+        Measure::ALL
+            .iter()
+            .position(|m| *m == self)
+            .expect("every measure is listed in ALL")
     }
 }
 

@@ -20,7 +20,9 @@ impl Period {
     /// Builds a period from a year (1900..=2999) and a quarter (1..=4).
     pub fn new(year: u16, quarter: u8) -> Result<Self> {
         if !(1900..=2999).contains(&year) || !(1..=4).contains(&quarter) {
-            return Err(Error::PeriodFormat { got: format!("{year}-Q{quarter}") });
+            return Err(Error::PeriodFormat {
+                got: format!("{year}-Q{quarter}"),
+            });
         }
         Ok(Self { year, quarter })
     }
@@ -34,7 +36,9 @@ impl Period {
     /// assert!(riskmap_model::Period::parse("2024-Q5").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Self> {
-        let bad = || Error::PeriodFormat { got: text.to_owned() };
+        let bad = || Error::PeriodFormat {
+            got: text.to_owned(),
+        };
         let bytes = text.as_bytes();
         if bytes.len() != 7 || bytes[4] != b'-' || bytes[5] != b'Q' {
             return Err(bad());
@@ -59,36 +63,54 @@ impl Period {
 
     /// The first day of the quarter.
     pub fn start_date(self) -> Date {
-        let month = Month::try_from(3 * self.quarter - 2).expect("quarter 1..=4 gives month 1..=10");
+        let month =
+            Month::try_from(3 * self.quarter - 2).expect("quarter 1..=4 gives month 1..=10");
         Date::from_calendar_date(i32::from(self.year), month, 1).expect("first of a month exists")
     }
 
     /// The last day of the quarter (the day stock measures are taken).
     pub fn end_date(self) -> Date {
-        self.next().start_date().previous_day().expect("a quarter start after 1900 has a previous day")
+        self.next()
+            .start_date()
+            .previous_day()
+            .expect("a quarter start after 1900 has a previous day")
     }
 
     /// The due date: the 10th of the month after the quarter ends.
     pub fn due_date(self) -> Date {
         let next = self.next();
-        next.start_date().replace_day(10).expect("the 10th exists in every month")
+        next.start_date()
+            .replace_day(10)
+            .expect("the 10th exists in every month")
     }
 
     /// The following quarter.
     pub fn next(self) -> Period {
         if self.quarter == 4 {
-            Period { year: self.year + 1, quarter: 1 }
+            Period {
+                year: self.year + 1,
+                quarter: 1,
+            }
         } else {
-            Period { year: self.year, quarter: self.quarter + 1 }
+            Period {
+                year: self.year,
+                quarter: self.quarter + 1,
+            }
         }
     }
 
     /// The preceding quarter.
     pub fn previous(self) -> Period {
         if self.quarter == 1 {
-            Period { year: self.year - 1, quarter: 4 }
+            Period {
+                year: self.year - 1,
+                quarter: 4,
+            }
         } else {
-            Period { year: self.year, quarter: self.quarter - 1 }
+            Period {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
         }
     }
 
@@ -172,7 +194,9 @@ mod tests {
 
     #[test]
     fn refuses_malformed_periods() {
-        for bad in ["2024Q1", "2024-Q0", "2024-Q5", "24-Q1", "2024-q1", "2024-Q1 ", "abcd-Q1", ""] {
+        for bad in [
+            "2024Q1", "2024-Q0", "2024-Q5", "24-Q1", "2024-q1", "2024-Q1 ", "abcd-Q1", "",
+        ] {
             assert!(Period::parse(bad).is_err(), "{bad:?} must be refused");
         }
     }

@@ -23,7 +23,13 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [Role::Public, Role::Akimat, Role::Crisis, Role::Ministry, Role::Steward];
+    pub const ALL: [Role; 5] = [
+        Role::Public,
+        Role::Akimat,
+        Role::Crisis,
+        Role::Ministry,
+        Role::Steward,
+    ];
 
     /// The lowercase name used on the command line and in the store.
     pub fn as_str(self) -> &'static str {
@@ -38,7 +44,13 @@ impl Role {
 
     /// Parses the lowercase name.
     pub fn parse(text: &str) -> Result<Self> {
-        Role::ALL.into_iter().find(|r| r.as_str() == text).ok_or_else(|| Error::UnknownName { what: "role", got: text.to_owned() })
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == text)
+            .ok_or_else(|| Error::UnknownName {
+                what: "role",
+                got: text.to_owned(),
+            })
     }
 }
 
@@ -65,21 +77,33 @@ impl Grant {
     /// Checks that the scope fits the role: an akimat needs a region (and at most one district
     /// in it), a crisis team one or more districts, the other roles no scope.
     pub fn validate(&self) -> Result<()> {
-        let fail = |message: &str| Err(Error::Scope { message: message.to_owned() });
+        let fail = |message: &str| {
+            Err(Error::Scope {
+                message: message.to_owned(),
+            })
+        };
         match self.role {
             Role::Akimat => {
-                let Some(region) = self.region else { return fail("an akimat token needs --region") };
+                let Some(region) = self.region else {
+                    return fail("an akimat token needs --region");
+                };
                 if region.region() != region {
                     return fail("--region must be a region code (AB0000000)");
                 }
-                if self.districts.len() > 1 || self.districts.iter().any(|d| !d.same_region(&region)) {
-                    return fail("an akimat token takes at most one --districts code, inside its region");
+                if self.districts.len() > 1
+                    || self.districts.iter().any(|d| !d.same_region(&region))
+                {
+                    return fail(
+                        "an akimat token takes at most one --districts code, inside its region",
+                    );
                 }
                 Ok(())
             }
             Role::Crisis if self.districts.is_empty() => fail("a crisis token needs --districts"),
             Role::Crisis => Ok(()),
-            Role::Public | Role::Ministry | Role::Steward if self.region.is_some() || !self.districts.is_empty() => {
+            Role::Public | Role::Ministry | Role::Steward
+                if self.region.is_some() || !self.districts.is_empty() =>
+            {
                 fail("only akimat and crisis tokens take a scope")
             }
             Role::Public | Role::Ministry | Role::Steward => Ok(()),
@@ -96,10 +120,15 @@ impl Grant {
         match self.role {
             Role::Public => Audience::Public,
             Role::Akimat => match self.region {
-                Some(region) => Audience::Regional { region, district: self.districts.first().copied() },
+                Some(region) => Audience::Regional {
+                    region,
+                    district: self.districts.first().copied(),
+                },
                 None => Audience::Public,
             },
-            Role::Crisis => Audience::Crisis { districts: self.districts.clone() },
+            Role::Crisis => Audience::Crisis {
+                districts: self.districts.clone(),
+            },
             Role::Ministry => Audience::Ministry,
             Role::Steward => Audience::Steward,
         }

@@ -28,7 +28,10 @@ impl Settlement {
         match text {
             "urban" => Ok(Settlement::Urban),
             "rural" => Ok(Settlement::Rural),
-            other => Err(crate::Error::UnknownName { what: "settlement type", got: other.to_owned() }),
+            other => Err(crate::Error::UnknownName {
+                what: "settlement type",
+                got: other.to_owned(),
+            }),
         }
     }
 }

@@ -22,7 +22,9 @@ impl SchoolId {
     pub fn parse(text: &str) -> Result<Self> {
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
         if text.is_empty() || text.len() > Self::MAX_LEN || !text.chars().all(allowed) {
-            return Err(Error::SchoolIdFormat { got: text.to_owned() });
+            return Err(Error::SchoolIdFormat {
+                got: text.to_owned(),
+            });
         }
         Ok(Self(text.to_owned()))
     }

@@ -21,7 +21,10 @@ impl Sensitivity {
             "S0" => Ok(Sensitivity::S0),
             "S1" => Ok(Sensitivity::S1),
             "S2" => Ok(Sensitivity::S2),
-            other => Err(Error::UnknownName { what: "sensitivity class", got: other.to_owned() }),
+            other => Err(Error::UnknownName {
+                what: "sensitivity class",
+                got: other.to_owned(),
+            }),
         }
     }
 
@@ -92,7 +95,11 @@ impl Audience {
                 }
             }
             Audience::Crisis { districts } => {
-                if level >= AdminLevel::District && districts.contains(unit) { Access::Exact } else { public_access(sensitivity, level) }
+                if level >= AdminLevel::District && districts.contains(unit) {
+                    Access::Exact
+                } else {
+                    public_access(sensitivity, level)
+                }
             }
         }
     }
@@ -108,7 +115,12 @@ impl Audience {
         match self {
             Audience::Ministry => true,
             Audience::Public | Audience::Steward => false,
-            Audience::Regional { region, district: own } => own.as_ref().map_or_else(|| district.same_region(region), |own| own == district),
+            Audience::Regional {
+                region,
+                district: own,
+            } => own
+                .as_ref()
+                .map_or_else(|| district.same_region(region), |own| own == district),
             Audience::Crisis { districts } => districts.contains(district),
         }
     }
@@ -120,5 +132,9 @@ fn public_access(sensitivity: Sensitivity, level: AdminLevel) -> Access {
         Sensitivity::S0 => AdminLevel::District,
         Sensitivity::S1 | Sensitivity::S2 => AdminLevel::Region,
     };
-    if level <= deepest { Access::PublicRules } else { Access::Hidden }
+    if level <= deepest {
+        Access::PublicRules
+    } else {
+        Access::Hidden
+    }
 }

@@ -87,7 +87,8 @@ pub struct Cell<'a> {
 
 impl Cell<'_> {
     fn access(&self) -> Access {
-        self.audience.access(self.sensitivity, self.level, self.unit)
+        self.audience
+            .access(self.sensitivity, self.level, self.unit)
     }
 }
 
@@ -107,7 +108,11 @@ pub struct SuppressionPolicy {
 impl SuppressionPolicy {
     /// The rules recommended in domain §4.3: `c` below 10, `u` below 20, S2 rounded to 5.
     pub fn recommended() -> Self {
-        Self { min_count: 10, stable_numerator: 20, s2_rounding: 5 }
+        Self {
+            min_count: 10,
+            stable_numerator: 20,
+            s2_rounding: 5,
+        }
     }
 
     /// Publishes one count of `indicator sensitivity` for the unit `unit` at `level`.
@@ -149,7 +154,13 @@ impl SuppressionPolicy {
     /// A non-positive denominator gives `:` (never divided by). For audiences without exact
     /// access a numerator from 1 to `min_count - 1` gives `c`; for every audience a numerator
     /// below `stable_numerator` (other than a true zero) is flagged `u`.
-    pub fn rate(&self, numerator: u64, denominator: f64, per: f64, cell: &Cell<'_>) -> Disclosed<f64> {
+    pub fn rate(
+        &self,
+        numerator: u64,
+        denominator: f64,
+        per: f64,
+        cell: &Cell<'_>,
+    ) -> Disclosed<f64> {
         let exact = match cell.access() {
             Access::Hidden | Access::Banded => return Disclosed(Shown::Suppressed),
             Access::Exact => true,
@@ -161,7 +172,10 @@ impl SuppressionPolicy {
         if !exact && numerator > 0 && numerator < self.min_count {
             return Disclosed(Shown::Suppressed);
         }
-        #[allow(clippy::cast_precision_loss, reason = "counts of children are far below 2^52")]
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "counts of children are far below 2^52"
+        )]
         let value = numerator as f64 / denominator * per;
         if numerator > 0 && numerator < self.stable_numerator {
             return Disclosed(Shown::Unstable(value));
@@ -205,28 +219,70 @@ mod tests {
         Kato::parse("750000000").unwrap()
     }
 
-    fn cell<'a>(sensitivity: Sensitivity, level: AdminLevel, unit: &'a Kato, audience: &'a Audience) -> Cell<'a> {
-        Cell { sensitivity, level, unit, audience }
+    fn cell<'a>(
+        sensitivity: Sensitivity,
+        level: AdminLevel,
+        unit: &'a Kato,
+        audience: &'a Audience,
+    ) -> Cell<'a> {
+        Cell {
+            sensitivity,
+            level,
+            unit,
+            audience,
+        }
     }
 
     #[test]
     fn public_never_sees_counts_one_to_nine() {
         let policy = SuppressionPolicy::recommended();
         for count in 1..10 {
-            let shown = policy.count(count, &cell(Sensitivity::S1, AdminLevel::Region, &region(), &Audience::Public));
+            let shown = policy.count(
+                count,
+                &cell(
+                    Sensitivity::S1,
+                    AdminLevel::Region,
+                    &region(),
+                    &Audience::Public,
+                ),
+            );
             assert_eq!(shown.value(), None, "count {count}");
             assert_eq!(shown.symbol(), Some("c"));
         }
-        let zero = policy.count(0, &cell(Sensitivity::S1, AdminLevel::Region, &region(), &Audience::Public));
+        let zero = policy.count(
+            0,
+            &cell(
+                Sensitivity::S1,
+                AdminLevel::Region,
+                &region(),
+                &Audience::Public,
+            ),
+        );
         assert_eq!(zero.value(), Some(0));
     }
 
     #[test]
     fn public_s2_counts_are_rounded_to_five() {
         let policy = SuppressionPolicy::recommended();
-        let shown = policy.count(12, &cell(Sensitivity::S2, AdminLevel::Region, &region(), &Audience::Public));
+        let shown = policy.count(
+            12,
+            &cell(
+                Sensitivity::S2,
+                AdminLevel::Region,
+                &region(),
+                &Audience::Public,
+            ),
+        );
         assert_eq!(shown.value(), Some(10));
-        let shown = policy.count(13, &cell(Sensitivity::S2, AdminLevel::Region, &region(), &Audience::Public));
+        let shown = policy.count(
+            13,
+            &cell(
+                Sensitivity::S2,
+                AdminLevel::Region,
+                &region(),
+                &Audience::Public,
+            ),
+        );
         assert_eq!(shown.value(), Some(15));
     }
 
@@ -234,14 +290,29 @@ mod tests {
     fn public_sees_no_sensitive_district_values() {
         let policy = SuppressionPolicy::recommended();
         let district = Kato::parse("751110000").unwrap();
-        let shown = policy.count(250, &cell(Sensitivity::S1, AdminLevel::District, &district, &Audience::Public));
+        let shown = policy.count(
+            250,
+            &cell(
+                Sensitivity::S1,
+                AdminLevel::District,
+                &district,
+                &Audience::Public,
+            ),
+        );
         assert_eq!(shown.symbol(), Some("c"));
     }
 
     #[test]
     fn rates_flag_small_numerators_and_refuse_zero_denominators() {
         let policy = SuppressionPolicy::recommended();
-        let rate = |n, d, who: &Audience| policy.rate(n, d, 10_000.0, &cell(Sensitivity::S1, AdminLevel::Region, &region(), who));
+        let rate = |n, d, who: &Audience| {
+            policy.rate(
+                n,
+                d,
+                10_000.0,
+                &cell(Sensitivity::S1, AdminLevel::Region, &region(), who),
+            )
+        };
         assert_eq!(rate(5, 1000.0, &Audience::Public).symbol(), Some("c"));
         assert_eq!(rate(5, 1000.0, &Audience::Ministry).symbol(), Some("u"));
         assert_eq!(rate(15, 1000.0, &Audience::Public).symbol(), Some("u"));
@@ -252,13 +323,35 @@ mod tests {
     #[test]
     fn akimat_is_exact_only_in_own_region() {
         let policy = SuppressionPolicy::recommended();
-        let akimat = Audience::Regional { region: region(), district: None };
-        let own = policy.count(3, &cell(Sensitivity::S1, AdminLevel::District, &Kato::parse("751110000").unwrap(), &akimat));
+        let akimat = Audience::Regional {
+            region: region(),
+            district: None,
+        };
+        let own = policy.count(
+            3,
+            &cell(
+                Sensitivity::S1,
+                AdminLevel::District,
+                &Kato::parse("751110000").unwrap(),
+                &akimat,
+            ),
+        );
         assert_eq!(own.value(), Some(3));
         let other = Kato::parse("100000000").unwrap();
-        let foreign = policy.count(3, &cell(Sensitivity::S1, AdminLevel::Region, &other, &akimat));
+        let foreign = policy.count(
+            3,
+            &cell(Sensitivity::S1, AdminLevel::Region, &other, &akimat),
+        );
         assert_eq!(foreign.symbol(), Some("c"));
-        let school_s2 = policy.count(2, &cell(Sensitivity::S2, AdminLevel::School, &Kato::parse("751110000").unwrap(), &akimat));
+        let school_s2 = policy.count(
+            2,
+            &cell(
+                Sensitivity::S2,
+                AdminLevel::School,
+                &Kato::parse("751110000").unwrap(),
+                &akimat,
+            ),
+        );
         assert_eq!(school_s2.shown(), Shown::Band("1-2"));
         assert_eq!(school_s2.value(), None);
     }
@@ -267,17 +360,51 @@ mod tests {
     fn crisis_team_is_exact_only_in_assigned_districts() {
         let policy = SuppressionPolicy::recommended();
         let assigned = Kato::parse("751110000").unwrap();
-        let crisis = Audience::Crisis { districts: vec![assigned] };
-        assert_eq!(policy.count(2, &cell(Sensitivity::S2, AdminLevel::School, &assigned, &crisis)).value(), Some(2));
+        let crisis = Audience::Crisis {
+            districts: vec![assigned],
+        };
+        assert_eq!(
+            policy
+                .count(
+                    2,
+                    &cell(Sensitivity::S2, AdminLevel::School, &assigned, &crisis)
+                )
+                .value(),
+            Some(2)
+        );
         let other = Kato::parse("751210000").unwrap();
-        assert_eq!(policy.count(2, &cell(Sensitivity::S2, AdminLevel::School, &other, &crisis)).symbol(), Some("c"));
-        assert_eq!(policy.count(50, &cell(Sensitivity::S1, AdminLevel::District, &other, &crisis)).symbol(), Some("c"));
+        assert_eq!(
+            policy
+                .count(
+                    2,
+                    &cell(Sensitivity::S2, AdminLevel::School, &other, &crisis)
+                )
+                .symbol(),
+            Some("c")
+        );
+        assert_eq!(
+            policy
+                .count(
+                    50,
+                    &cell(Sensitivity::S1, AdminLevel::District, &other, &crisis)
+                )
+                .symbol(),
+            Some("c")
+        );
     }
 
     #[test]
     fn steward_has_no_analytic_access() {
         let policy = SuppressionPolicy::recommended();
-        let shown = policy.count(500, &cell(Sensitivity::S0, AdminLevel::Region, &region(), &Audience::Steward));
+        let shown = policy.count(
+            500,
+            &cell(
+                Sensitivity::S0,
+                AdminLevel::Region,
+                &region(),
+                &Audience::Steward,
+            ),
+        );
         assert_eq!(shown.symbol(), Some("c"));
     }
 }

@@ -5,7 +5,10 @@
 //! single quarter is annualised the same way.
 
 use riskmap_model::suppression::Cell;
-use riskmap_model::{AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, Period, Sensitivity, SuppressionPolicy};
+use riskmap_model::{
+    AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, Period, Sensitivity,
+    SuppressionPolicy,
+};
 use riskmap_store::UnitPeriodSums;
 
 /// An indicator of one unit over some quarters, after disclosure control.
@@ -31,41 +34,82 @@ pub struct Reader<'a> {
 }
 
 /// Computes and discloses `indicator` from the sums of the given quarters.
-pub fn disclose(indicator: &Indicator, sums: &[&UnitPeriodSums], periods: &[Period], reader: Reader<'_>) -> DisclosedIndicator {
+pub fn disclose(
+    indicator: &Indicator,
+    sums: &[&UnitPeriodSums],
+    periods: &[Period],
+    reader: Reader<'_>,
+) -> DisclosedIndicator {
     let total = |measure| -> Option<f64> {
-        let values: Vec<f64> = sums.iter().filter(|s| periods.contains(&s.period)).filter_map(|s| s.sums.get(measure)).collect();
-        if values.is_empty() { None } else { Some(values.iter().sum()) }
+        let values: Vec<f64> = sums
+            .iter()
+            .filter(|s| periods.contains(&s.period))
+            .filter_map(|s| s.sums.get(measure))
+            .collect();
+        if values.is_empty() {
+            None
+        } else {
+            Some(values.iter().sum())
+        }
     };
-    let (Some(numerator), Some(denominator)) = (total(indicator.numerator), total(indicator.denominator)) else {
-        return DisclosedIndicator { value: Disclosed::not_available(), numerator: Disclosed::not_available() };
+    let (Some(numerator), Some(denominator)) =
+        (total(indicator.numerator), total(indicator.denominator))
+    else {
+        return DisclosedIndicator {
+            value: Disclosed::not_available(),
+            numerator: Disclosed::not_available(),
+        };
     };
     if public_s2_outside_calendar_year(indicator, periods, reader.audience) {
-        return DisclosedIndicator { value: Disclosed::suppressed(), numerator: Disclosed::suppressed() };
+        return DisclosedIndicator {
+            value: Disclosed::suppressed(),
+            numerator: Disclosed::suppressed(),
+        };
     }
-    let cell = Cell { sensitivity: indicator.sensitivity, level: reader.level, unit: reader.unit, audience: reader.audience };
+    let cell = Cell {
+        sensitivity: indicator.sensitivity,
+        level: reader.level,
+        unit: reader.unit,
+        audience: reader.audience,
+    };
     #[allow(clippy::cast_precision_loss, reason = "a handful of quarters")]
     let pooled = indicator.pooled_quarters as f64;
     match indicator.numerator.kind() {
         MeasureKind::Count => {
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "sums of non-negative whole counts")]
+            #[allow(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "sums of non-negative whole counts"
+            )]
             let count = numerator.round().max(0.0) as u64;
-            let value = reader.policy.rate(count, denominator / pooled, indicator.per, &cell);
+            let value = reader
+                .policy
+                .rate(count, denominator / pooled, indicator.per, &cell);
             let numerator = reader.policy.count(count, &cell);
             DisclosedIndicator { value, numerator }
         }
         MeasureKind::Decimal => {
             let value = if denominator > 0.0 {
-                reader.policy.quantity(numerator / denominator * indicator.per * pooled, &cell)
+                reader
+                    .policy
+                    .quantity(numerator / denominator * indicator.per * pooled, &cell)
             } else {
                 Disclosed::not_available()
             };
-            DisclosedIndicator { value, numerator: Disclosed::not_applicable() }
+            DisclosedIndicator {
+                value,
+                numerator: Disclosed::not_applicable(),
+            }
         }
     }
 }
 
 /// Domain §4.3: the public sees S2 only as calendar-year totals.
-fn public_s2_outside_calendar_year(indicator: &Indicator, periods: &[Period], audience: &Audience) -> bool {
+fn public_s2_outside_calendar_year(
+    indicator: &Indicator,
+    periods: &[Period],
+    audience: &Audience,
+) -> bool {
     if *audience != Audience::Public || indicator.sensitivity != Sensitivity::S2 {
         return false;
     }

@@ -38,7 +38,12 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state, serialising every boundary once.
-    pub fn new(geography: Arc<Geography>, store: Store, catalogue: Catalogue, config: ServerConfig) -> Self {
+    pub fn new(
+        geography: Arc<Geography>,
+        store: Store,
+        catalogue: Catalogue,
+        config: ServerConfig,
+    ) -> Self {
         let mut geometries = std::collections::HashMap::new();
         for region in geography.regions() {
             geometries.insert(region.kato, geometry_json(&region.geometry));
@@ -46,7 +51,13 @@ impl AppState {
         for district in geography.districts() {
             geometries.insert(district.kato, geometry_json(&district.geometry));
         }
-        Self { geography, store, catalogue: Arc::new(catalogue), config: Arc::new(config), geometries: Arc::new(geometries) }
+        Self {
+            geography,
+            store,
+            catalogue: Arc::new(catalogue),
+            config: Arc::new(config),
+            geometries: Arc::new(geometries),
+        }
     }
 }
 

@@ -17,13 +17,21 @@ fn assert_feature_collection(json: &serde_json::Value) {
     for feature in json["features"].as_array().unwrap() {
         assert_eq!(feature["type"], "Feature");
         let geometry_type = feature["geometry"]["type"].as_str().unwrap();
-        assert!(matches!(geometry_type, "Polygon" | "MultiPolygon"), "{geometry_type}");
-        assert!(feature["geometry"]["coordinates"].as_array().is_some_and(|c| !c.is_empty()));
+        assert!(
+            matches!(geometry_type, "Polygon" | "MultiPolygon"),
+            "{geometry_type}"
+        );
+        assert!(
+            feature["geometry"]["coordinates"]
+                .as_array()
+                .is_some_and(|c| !c.is_empty())
+        );
         assert!(feature["properties"].is_object());
     }
     // Re-parse with the geojson crate as an independent validity check.
     let text = serde_json::to_string(json).unwrap();
-    text.parse::<geojson::GeoJson>().expect("valid RFC 7946 GeoJSON");
+    text.parse::<geojson::GeoJson>()
+        .expect("valid RFC 7946 GeoJSON");
 }
 
 #[tokio::test]
@@ -53,13 +61,28 @@ async fn regions_are_twenty_features_with_names_and_indicators() {
 #[tokio::test]
 async fn districts_of_one_region() {
     let app = test_app(Audience::Ministry).await;
-    let (status, json) = get(&app, "/api/v1/regions/750000000/districts?indicators=viol_rate,psych_coverage").await;
+    let (status, json) = get(
+        &app,
+        "/api/v1/regions/750000000/districts?indicators=viol_rate,psych_coverage",
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_feature_collection(&json);
     let features = json["features"].as_array().unwrap();
-    assert_eq!(features.len(), app.state.geography.districts_of(&riskmap_model::Kato::parse("750000000").unwrap()).count());
+    assert_eq!(
+        features.len(),
+        app.state
+            .geography
+            .districts_of(&riskmap_model::Kato::parse("750000000").unwrap())
+            .count()
+    );
     for feature in features {
-        assert!(feature["properties"]["kato"].as_str().unwrap().starts_with("75"));
+        assert!(
+            feature["properties"]["kato"]
+                .as_str()
+                .unwrap()
+                .starts_with("75")
+        );
         let indicators = feature["properties"]["indicators"].as_object().unwrap();
         assert_eq!(indicators.len(), 2);
     }
@@ -69,20 +92,56 @@ async fn districts_of_one_region() {
 async fn unknown_and_malformed_requests_are_clean_json_errors() {
     let app = test_app(Audience::Ministry).await;
     for (uri, status, code) in [
-        ("/api/v1/regions/990000000/districts", StatusCode::NOT_FOUND, "unknown_region"),
-        ("/api/v1/regions/351110000/districts", StatusCode::NOT_FOUND, "unknown_region"),
-        ("/api/v1/regions/12345/districts", StatusCode::BAD_REQUEST, "bad_kato"),
-        ("/api/v1/regions/abcdefghi/districts", StatusCode::BAD_REQUEST, "bad_kato"),
-        ("/api/v1/regions?period=2024-Q7", StatusCode::BAD_REQUEST, "bad_period"),
-        ("/api/v1/regions?period=2019-Q1", StatusCode::NOT_FOUND, "unknown_period"),
-        ("/api/v1/regions?indicators=nope", StatusCode::BAD_REQUEST, "unknown_indicator"),
-        ("/api/v1/regions?colour=red", StatusCode::BAD_REQUEST, "bad_query"),
+        (
+            "/api/v1/regions/990000000/districts",
+            StatusCode::NOT_FOUND,
+            "unknown_region",
+        ),
+        (
+            "/api/v1/regions/351110000/districts",
+            StatusCode::NOT_FOUND,
+            "unknown_region",
+        ),
+        (
+            "/api/v1/regions/12345/districts",
+            StatusCode::BAD_REQUEST,
+            "bad_kato",
+        ),
+        (
+            "/api/v1/regions/abcdefghi/districts",
+            StatusCode::BAD_REQUEST,
+            "bad_kato",
+        ),
+        (
+            "/api/v1/regions?period=2024-Q7",
+            StatusCode::BAD_REQUEST,
+            "bad_period",
+        ),
+        (
+            "/api/v1/regions?period=2019-Q1",
+            StatusCode::NOT_FOUND,
+            "unknown_period",
+        ),
+        (
+            "/api/v1/regions?indicators=nope",
+            StatusCode::BAD_REQUEST,
+            "unknown_indicator",
+        ),
+        (
+            "/api/v1/regions?colour=red",
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+        ),
         ("/api/v1/nothing-here", StatusCode::NOT_FOUND, "no_route"),
     ] {
         let (got, json) = get(&app, uri).await;
         assert_eq!(got, status, "{uri}: {json}");
         assert_eq!(json["error"]["code"], code, "{uri}");
-        assert!(json["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
     }
 }
 
@@ -95,9 +154,13 @@ async fn public_audience_never_sees_small_counts_or_district_harm() {
             if let Some(n) = entry["numerator"].as_u64() {
                 assert!(n == 0 || n >= 10, "{code}: numerator {n} published");
             }
-            let s2 = app.state.catalogue.get(code).unwrap().sensitivity == riskmap_model::Sensitivity::S2;
+            let s2 = app.state.catalogue.get(code).unwrap().sensitivity
+                == riskmap_model::Sensitivity::S2;
             if s2 {
-                assert_eq!(entry["flag"], "c", "S2 {code} outside a calendar year must be suppressed");
+                assert_eq!(
+                    entry["flag"], "c",
+                    "S2 {code} outside a calendar year must be suppressed"
+                );
             }
         }
     }
@@ -118,13 +181,22 @@ async fn health_and_meta() {
     let (_, meta) = get(&app, "/api/v1/meta").await;
     assert_eq!(meta["periods"].as_array().unwrap().len(), 8);
     assert!(meta["attribution"].as_str().unwrap().contains("geokz"));
-    assert!(meta["indicators"].as_array().unwrap().iter().any(|i| i["code"] == "viol_rate"));
+    assert!(
+        meta["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["code"] == "viol_rate")
+    );
 }
 
 #[tokio::test]
 async fn the_web_page_is_served() {
     let app = test_app(Audience::Ministry).await;
-    let response = riskmap_server::app(app.state.clone()).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    let response = riskmap_server::app(app.state.clone())
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&body).contains("maplibre-gl.css"));

@@ -27,7 +27,10 @@ impl Caller {
     /// Refuses callers without analytic access (the steward: separation of duties).
     pub fn require_analytic(&self) -> Result<(), Error> {
         if self.audience == Audience::Steward {
-            return Err(Error::Forbidden { code: "no_analytic_access", message: "the steward role has no analytic access".to_owned() });
+            return Err(Error::Forbidden {
+                code: "no_analytic_access",
+                message: "the steward role has no analytic access".to_owned(),
+            });
         }
         Ok(())
     }
@@ -41,29 +44,61 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION);
         let Some(header) = header else {
             return match &state.config.anonymous_audience {
-                Some(audience) => Ok(Caller { audience: audience.clone(), role: None, token_id: None, scope: "anonymous".to_owned() }),
-                None => Err(Error::Unauthenticated { message: "a bearer token is required (public access is off)".to_owned() }),
+                Some(audience) => Ok(Caller {
+                    audience: audience.clone(),
+                    role: None,
+                    token_id: None,
+                    scope: "anonymous".to_owned(),
+                }),
+                None => Err(Error::Unauthenticated {
+                    message: "a bearer token is required (public access is off)".to_owned(),
+                }),
             };
         };
-        let text = header.to_str().map_err(|_| Error::Unauthenticated { message: "malformed Authorization header".to_owned() })?;
-        let Some(token) = text.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()) else {
-            return Err(Error::Unauthenticated { message: "use Authorization: Bearer <token>".to_owned() });
+        let text = header.to_str().map_err(|_| Error::Unauthenticated {
+            message: "malformed Authorization header".to_owned(),
+        })?;
+        let Some(token) = text
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            return Err(Error::Unauthenticated {
+                message: "use Authorization: Bearer <token>".to_owned(),
+            });
         };
-        let record = state.store.find_token(&riskmap_store::token_hash(token)).await?;
+        let record = state
+            .store
+            .find_token(&riskmap_store::token_hash(token))
+            .await?;
         let Some(record) = record else {
-            return Err(Error::Unauthenticated { message: "unknown token".to_owned() });
+            return Err(Error::Unauthenticated {
+                message: "unknown token".to_owned(),
+            });
         };
         if record.revoked_at.is_some() {
-            return Err(Error::Unauthenticated { message: "the token was revoked".to_owned() });
+            return Err(Error::Unauthenticated {
+                message: "the token was revoked".to_owned(),
+            });
         }
         if record.grant.is_expired(OffsetDateTime::now_utc()) {
-            return Err(Error::Unauthenticated { message: "the token has expired".to_owned() });
+            return Err(Error::Unauthenticated {
+                message: "the token has expired".to_owned(),
+            });
         }
-        Ok(Caller { audience: record.grant.audience(), role: Some(record.grant.role), token_id: Some(record.token_id), scope: scope_label(&record.grant) })
+        Ok(Caller {
+            audience: record.grant.audience(),
+            role: Some(record.grant.role),
+            token_id: Some(record.token_id),
+            scope: scope_label(&record.grant),
+        })
     }
 }
 
@@ -73,7 +108,15 @@ fn scope_label(grant: &Grant) -> String {
         label.push_str(&format!(" region={region}"));
     }
     if !grant.districts.is_empty() {
-        label.push_str(&format!(" districts={}", grant.districts.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")));
+        label.push_str(&format!(
+            " districts={}",
+            grant
+                .districts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        ));
     }
     label
 }

@@ -61,16 +61,25 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
         let (code, message) = match &self {
-            Error::BadRequest { code, message } | Error::NotFound { code, message } | Error::Forbidden { code, message } => (*code, message.clone()),
+            Error::BadRequest { code, message }
+            | Error::NotFound { code, message }
+            | Error::Forbidden { code, message } => (*code, message.clone()),
             Error::Unauthenticated { message } => ("unauthenticated", message.clone()),
             Error::Store(source) => {
                 tracing::error!(error = %source, cause = ?std::error::Error::source(source), "store failure");
                 ("internal", "internal error".to_owned())
             }
         };
-        let mut response = (status, Json(serde_json::json!({ "error": { "code": code, "message": message } }))).into_response();
+        let mut response = (
+            status,
+            Json(serde_json::json!({ "error": { "code": code, "message": message } })),
+        )
+            .into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }
@@ -78,5 +87,8 @@ impl IntoResponse for Error {
 
 /// `/api/v1/...` paths that match no route.
 pub(crate) async fn unknown_route(uri: axum::http::Uri) -> Error {
-    Error::NotFound { code: "no_route", message: format!("no API route {}", uri.path()) }
+    Error::NotFound {
+        code: "no_route",
+        message: format!("no API route {}", uri.path()),
+    }
 }

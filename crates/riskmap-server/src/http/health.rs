@@ -9,5 +9,7 @@ use crate::AppState;
 // GET /healthz
 pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
     let data_version = state.store.data_version().await?;
-    Ok(Json(serde_json::json!({ "status": "ok", "backend": state.store.backend().as_str(), "data_version": data_version })))
+    Ok(Json(
+        serde_json::json!({ "status": "ok", "backend": state.store.backend().as_str(), "data_version": data_version }),
+    ))
 }

@@ -12,7 +12,10 @@ use crate::AppState;
 pub(crate) const ATTRIBUTION: &str = "Administrative boundaries: geokz by Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; based on OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap). Population: BNS ASPR RK, 1 January 2023.";
 
 // GET /api/v1/meta
-pub(crate) async fn get_meta(State(state): State<AppState>, caller: Caller) -> Result<Json<serde_json::Value>> {
+pub(crate) async fn get_meta(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<serde_json::Value>> {
     let periods = state.store.periods().await?;
     let synthetic = state.store.has_synthetic_data().await?;
     let indicators: Vec<serde_json::Value> = state
@@ -46,9 +49,22 @@ pub(crate) async fn get_meta(State(state): State<AppState>, caller: Caller) -> R
 pub(crate) fn audience_name(audience: &Audience) -> String {
     match audience {
         Audience::Public => "public".to_owned(),
-        Audience::Regional { region, district: None } => format!("akimat:{region}"),
-        Audience::Regional { region, district: Some(district) } => format!("akimat:{region}:{district}"),
-        Audience::Crisis { districts } => format!("crisis:{}", districts.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
+        Audience::Regional {
+            region,
+            district: None,
+        } => format!("akimat:{region}"),
+        Audience::Regional {
+            region,
+            district: Some(district),
+        } => format!("akimat:{region}:{district}"),
+        Audience::Crisis { districts } => format!(
+            "crisis:{}",
+            districts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         Audience::Ministry => "ministry".to_owned(),
         Audience::Steward => "steward".to_owned(),
     }

@@ -29,6 +29,10 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .nest("/api/v1", api)
         .nest_service("/vendor/maplibre-gl", ServeDir::new(maplibre_dist))
-        .fallback_service(ServeDir::new(&web_dir).append_index_html_on_directories(true).not_found_service(ServeFile::new(web_dir.join("404.html"))))
+        .fallback_service(
+            ServeDir::new(&web_dir)
+                .append_index_html_on_directories(true)
+                .not_found_service(ServeFile::new(web_dir.join("404.html"))),
+        )
         .with_state(state)
 }

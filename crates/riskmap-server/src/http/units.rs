@@ -20,24 +20,46 @@ use crate::indicators::{Reader, disclose};
 type UnitQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 // GET /api/v1/regions?period=YYYY-Qn&indicators=a,b
-pub(crate) async fn list_regions(State(state): State<AppState>, caller: Caller, query: UnitQuery) -> Result<Json<serde_json::Value>> {
+pub(crate) async fn list_regions(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: UnitQuery,
+) -> Result<Json<serde_json::Value>> {
     caller.require_analytic()?;
     let params = parse_query(query)?;
     let units: Vec<UnitInfo> = state
         .geography
         .regions()
         .iter()
-        .map(|r| UnitInfo { kato: r.kato, parent: None, unit_type: r.unit_type.as_str(), names: &r.names, population: Some(r.population), label_point: (r.label_point.x(), r.label_point.y()) })
+        .map(|r| UnitInfo {
+            kato: r.kato,
+            parent: None,
+            unit_type: r.unit_type.as_str(),
+            names: &r.names,
+            population: Some(r.population),
+            label_point: (r.label_point.x(), r.label_point.y()),
+        })
         .collect();
     collection(&state, &caller, AdminLevel::Region, &units, &params).await
 }
 
 // GET /api/v1/regions/{kato}/districts?period=YYYY-Qn&indicators=a,b
-pub(crate) async fn list_districts(State(state): State<AppState>, caller: Caller, Path(kato): Path<String>, query: UnitQuery) -> Result<Json<serde_json::Value>> {
+pub(crate) async fn list_districts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(kato): Path<String>,
+    query: UnitQuery,
+) -> Result<Json<serde_json::Value>> {
     caller.require_analytic()?;
-    let region = Kato::parse(&kato).map_err(|e| Error::BadRequest { code: "bad_kato", message: e.to_string() })?;
+    let region = Kato::parse(&kato).map_err(|e| Error::BadRequest {
+        code: "bad_kato",
+        message: e.to_string(),
+    })?;
     if state.geography.region(&region).is_none() {
-        return Err(Error::NotFound { code: "unknown_region", message: format!("no region with KATO {region}") });
+        return Err(Error::NotFound {
+            code: "unknown_region",
+            message: format!("no region with KATO {region}"),
+        });
     }
     let params = parse_query(query)?;
     let units: Vec<UnitInfo> = state
@@ -70,12 +92,34 @@ struct Params {
 }
 
 fn parse_query(query: UnitQuery) -> Result<Params> {
-    let Query(map) = query.map_err(|e| Error::BadRequest { code: "bad_query", message: e.body_text() })?;
-    if let Some(unknown) = map.keys().find(|k| !matches!(k.as_str(), "period" | "indicators")) {
-        return Err(Error::BadRequest { code: "bad_query", message: format!("unknown query parameter {unknown:?}; use period and indicators") });
+    let Query(map) = query.map_err(|e| Error::BadRequest {
+        code: "bad_query",
+        message: e.body_text(),
+    })?;
+    if let Some(unknown) = map
+        .keys()
+        .find(|k| !matches!(k.as_str(), "period" | "indicators"))
+    {
+        return Err(Error::BadRequest {
+            code: "bad_query",
+            message: format!("unknown query parameter {unknown:?}; use period and indicators"),
+        });
     }
-    let period = map.get("period").map(|p| Period::parse(p)).transpose().map_err(|e| Error::BadRequest { code: "bad_period", message: e.to_string() })?;
-    let indicators = map.get("indicators").map(|list| list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect());
+    let period = map
+        .get("period")
+        .map(|p| Period::parse(p))
+        .transpose()
+        .map_err(|e| Error::BadRequest {
+            code: "bad_period",
+            message: e.to_string(),
+        })?;
+    let indicators = map.get("indicators").map(|list| {
+        list.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
     Ok(Params { period, indicators })
 }
 
@@ -94,12 +138,23 @@ struct WireQuarter {
     value: WireValue,
 }
 
-async fn collection(state: &AppState, caller: &Caller, level: AdminLevel, units: &[UnitInfo<'_>], params: &Params) -> Result<Json<serde_json::Value>> {
+async fn collection(
+    state: &AppState,
+    caller: &Caller,
+    level: AdminLevel,
+    units: &[UnitInfo<'_>],
+    params: &Params,
+) -> Result<Json<serde_json::Value>> {
     let indicators = select_indicators(state, params.indicators.as_deref())?;
     let available = state.store.periods().await?;
     let period = match (params.period, available.last()) {
         (Some(period), _) if available.contains(&period) => Some(period),
-        (Some(period), _) => return Err(Error::NotFound { code: "unknown_period", message: format!("no data for period {period}") }),
+        (Some(period), _) => {
+            return Err(Error::NotFound {
+                code: "unknown_period",
+                message: format!("no data for period {period}"),
+            });
+        }
         (None, latest) => latest.copied(),
     };
     let quarters = period.map(|p| p.trailing(4)).unwrap_or_default();
@@ -161,10 +216,20 @@ async fn collection(state: &AppState, caller: &Caller, level: AdminLevel, units:
     })))
 }
 
-fn select_indicators<'a>(state: &'a AppState, codes: Option<&[String]>) -> Result<Vec<&'a Indicator>> {
-    let Some(codes) = codes else { return Ok(state.catalogue.indicators.iter().collect()) };
+fn select_indicators<'a>(
+    state: &'a AppState,
+    codes: Option<&[String]>,
+) -> Result<Vec<&'a Indicator>> {
+    let Some(codes) = codes else {
+        return Ok(state.catalogue.indicators.iter().collect());
+    };
     codes
         .iter()
-        .map(|code| state.catalogue.get(code).ok_or_else(|| Error::BadRequest { code: "unknown_indicator", message: format!("unknown indicator {code:?}") }))
+        .map(|code| {
+            state.catalogue.get(code).ok_or_else(|| Error::BadRequest {
+                code: "unknown_indicator",
+                message: format!("unknown indicator {code:?}"),
+            })
+        })
         .collect()
 }

@@ -13,7 +13,10 @@ pub(crate) struct WireValue {
 impl From<Disclosed<f64>> for WireValue {
     fn from(disclosed: Disclosed<f64>) -> Self {
         let value = disclosed.value().map(|v| (v * 1000.0).round() / 1000.0);
-        Self { value, flag: disclosed.symbol() }
+        Self {
+            value,
+            flag: disclosed.symbol(),
+        }
     }
 }
 
@@ -26,7 +29,9 @@ impl Serialize for WireCount {
         match self.0.shown() {
             Shown::Value(v) | Shown::Unstable(v) => serializer.serialize_u64(v),
             Shown::Band(band) => serializer.serialize_str(band),
-            Shown::Suppressed | Shown::NotAvailable | Shown::NotApplicable => serializer.serialize_str(self.0.symbol().unwrap_or(":")),
+            Shown::Suppressed | Shown::NotAvailable | Shown::NotApplicable => {
+                serializer.serialize_str(self.0.symbol().unwrap_or(":"))
+            }
         }
     }
 }

@@ -1,8 +1,14 @@
 //! Test support: the app on the real geography with a small synthetic data set in a SQLite
 //! file, and request helpers.
 
-#![allow(clippy::unwrap_used, reason = "test support: a failure should stop the test")]
-#![allow(dead_code, reason = "each test binary uses a different part of the support")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test support: a failure should stop the test"
+)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the support"
+)]
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -20,7 +26,14 @@ fn geography() -> Arc<Geography> {
     static GEOGRAPHY: OnceLock<Arc<Geography>> = OnceLock::new();
     GEOGRAPHY
         .get_or_init(|| {
-            let dir = std::env::var_os("RISKMAP_GEOGRAPHY").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/kz")));
+            let dir = std::env::var_os("RISKMAP_GEOGRAPHY")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    PathBuf::from(concat!(
+                        env!("CARGO_MANIFEST_DIR"),
+                        "/../../../shared/data/kz"
+                    ))
+                });
             Arc::new(riskmap_geo::load_dir(&dir).unwrap())
         })
         .clone()
@@ -38,26 +51,67 @@ pub(crate) async fn test_app(audience: Audience) -> TestApp {
 pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
     let geography = geography();
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!("sqlite://{}", dir.path().join("api.sqlite3").display())).await.unwrap();
+    let store = Store::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("api.sqlite3").display()
+    ))
+    .await
+    .unwrap();
     let mut units: Vec<AdminUnitRow> = geography
         .regions()
         .iter()
-        .map(|r| AdminUnitRow { kato: r.kato, level: AdminLevel::Region, parent: None, unit_type: r.unit_type.as_str().to_owned(), name_kk: r.names.kk.clone(), name_ru: r.names.ru.clone(), name_en: r.names.en.clone(), population: Some(r.population) })
+        .map(|r| AdminUnitRow {
+            kato: r.kato,
+            level: AdminLevel::Region,
+            parent: None,
+            unit_type: r.unit_type.as_str().to_owned(),
+            name_kk: r.names.kk.clone(),
+            name_ru: r.names.ru.clone(),
+            name_en: r.names.en.clone(),
+            population: Some(r.population),
+        })
         .collect();
-    units.extend(geography.districts().iter().map(|d| AdminUnitRow { kato: d.kato, level: AdminLevel::District, parent: Some(d.region), unit_type: d.unit_type.as_str().to_owned(), name_kk: d.names.kk.clone(), name_ru: d.names.ru.clone(), name_en: d.names.en.clone(), population: d.population }));
+    units.extend(geography.districts().iter().map(|d| AdminUnitRow {
+        kato: d.kato,
+        level: AdminLevel::District,
+        parent: Some(d.region),
+        unit_type: d.unit_type.as_str().to_owned(),
+        name_kk: d.names.kk.clone(),
+        name_ru: d.names.ru.clone(),
+        name_en: d.names.en.clone(),
+        population: d.population,
+    }));
     store.upsert_admin_units(&units).await.unwrap();
     let mut config = riskmap_demo::DemoConfig::standard();
     config.school_scale = 0.1;
     let data = riskmap_demo::generate(&geography, &config);
-    let batch = NewBatch { source: "api test".to_owned(), kind: "demo".to_owned(), content_sha256: "api-test".to_owned(), synthetic: true };
-    store.import_batch(&batch, &data.schools, &data.records).await.unwrap();
+    let batch = NewBatch {
+        source: "api test".to_owned(),
+        kind: "demo".to_owned(),
+        content_sha256: "api-test".to_owned(),
+        synthetic: true,
+    };
+    store
+        .import_batch(&batch, &data.schools, &data.records)
+        .await
+        .unwrap();
     let web_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web"));
-    let server_config = ServerConfig { web_dir, anonymous_audience: audience, policy: SuppressionPolicy::recommended() };
-    TestApp { state: AppState::new(geography, store, Catalogue::builtin(), server_config), _dir: dir }
+    let server_config = ServerConfig {
+        web_dir,
+        anonymous_audience: audience,
+        policy: SuppressionPolicy::recommended(),
+    };
+    TestApp {
+        state: AppState::new(geography, store, Catalogue::builtin(), server_config),
+        _dir: dir,
+    }
 }
 
 pub(crate) async fn get(app: &TestApp, uri: &str) -> (StatusCode, serde_json::Value) {
-    let response = riskmap_server::app(app.state.clone()).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let response = riskmap_server::app(app.state.clone())
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
@@ -65,17 +119,34 @@ pub(crate) async fn get(app: &TestApp, uri: &str) -> (StatusCode, serde_json::Va
 }
 
 /// GET with `Authorization: Bearer <token>`.
-pub(crate) async fn get_with_token(app: &TestApp, uri: &str, token: &str) -> (StatusCode, serde_json::Value) {
-    let request = Request::get(uri).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
-    let response = riskmap_server::app(app.state.clone()).oneshot(request).await.unwrap();
+pub(crate) async fn get_with_token(
+    app: &TestApp,
+    uri: &str,
+    token: &str,
+) -> (StatusCode, serde_json::Value) {
+    let request = Request::get(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = riskmap_server::app(app.state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 /// Issues a token for `grant` in the app's store and returns it in clear.
 pub(crate) async fn issue_token(app: &TestApp, grant: &riskmap_model::Grant, name: &str) -> String {
     let token = format!("rmk_test_{name}");
-    app.state.store.create_token(&riskmap_store::token_hash(&token), grant, name).await.unwrap();
+    app.state
+        .store
+        .create_token(&riskmap_store::token_hash(&token), grant, name)
+        .await
+        .unwrap();
     token
 }
