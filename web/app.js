@@ -158,6 +158,13 @@ async function loadDistricts() {
   ensureLayers("districts");
 }
 
+// Keeps the legend (bottom left) from covering units when fitting the map to a collection.
+function fitPadding() {
+  const legend = document.getElementById("legend").getBoundingClientRect();
+  const wide = window.innerWidth > 800;
+  return { top: 20, right: 50, bottom: wide ? 20 : legend.height + 20, left: wide ? legend.width + 24 : 20 };
+}
+
 function boundsOf(collection) {
   const bounds = new maplibregl.LngLatBounds();
   const visit = (coords) => (typeof coords[0] === "number" ? bounds.extend(coords) : coords.forEach(visit));
@@ -172,14 +179,14 @@ async function drillDown(kato) {
   await loadDistricts();
   renderChrome();
   recolour();
-  map.fitBounds(boundsOf(state.districts), { padding: 30, duration: 0 });
+  map.fitBounds(boundsOf(state.districts), { padding: fitPadding(), duration: 0 });
 }
 
 function drillUp() {
   state.region = null;
   renderChrome();
   recolour();
-  map.fitBounds(boundsOf(state.regions), { padding: 20, duration: 0 });
+  map.fitBounds(boundsOf(state.regions), { padding: fitPadding(), duration: 0 });
 }
 
 const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
@@ -213,7 +220,7 @@ async function start() {
   periodSelect.value = state.period ?? "";
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
   await refresh();
-  map.fitBounds(boundsOf(state.regions), { padding: 20, duration: 0 });
+  map.fitBounds(boundsOf(state.regions), { padding: fitPadding(), duration: 0 });
   for (const id of ["regions", "districts"]) {
     map.on("mousemove", `${id}-fill`, tooltip);
     map.on("mouseleave", `${id}-fill`, () => popup.remove());

@@ -6,8 +6,8 @@
 
 use riskmap_model::suppression::Cell;
 use riskmap_model::{
-    AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, Period, Sensitivity,
-    SuppressionPolicy,
+    AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, MeasureValues, Period,
+    Sensitivity, SuppressionPolicy,
 };
 use riskmap_store::UnitPeriodSums;
 
@@ -40,11 +40,22 @@ pub fn disclose(
     periods: &[Period],
     reader: Reader<'_>,
 ) -> DisclosedIndicator {
+    let pairs: Vec<(Period, &MeasureValues)> = sums.iter().map(|s| (s.period, &s.sums)).collect();
+    disclose_values(indicator, &pairs, periods, reader)
+}
+
+/// Computes and discloses `indicator` from per-quarter values (one unit or one school).
+pub fn disclose_values(
+    indicator: &Indicator,
+    sums: &[(Period, &MeasureValues)],
+    periods: &[Period],
+    reader: Reader<'_>,
+) -> DisclosedIndicator {
     let total = |measure| -> Option<f64> {
         let values: Vec<f64> = sums
             .iter()
-            .filter(|s| periods.contains(&s.period))
-            .filter_map(|s| s.sums.get(measure))
+            .filter(|(period, _)| periods.contains(period))
+            .filter_map(|(_, values)| values.get(measure))
             .collect();
         if values.is_empty() {
             None

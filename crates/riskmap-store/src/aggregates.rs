@@ -1,7 +1,7 @@
 //! Sums of school × quarter facts by district or region and quarter, over the current
 //! revision of each (school, quarter).
 
-use riskmap_model::{AdminLevel, Kato, Measure, MeasureValues, Period};
+use riskmap_model::{AdminLevel, Kato, Measure, MeasureValues, Period, SchoolId};
 use sqlx::Row;
 
 use crate::error::QueryContext;
@@ -19,6 +19,17 @@ pub struct UnitPeriodSums {
     pub records: u64,
     /// Sum of each measure over the records that reported it (`None`: nobody did).
     pub sums: MeasureValues,
+}
+
+/// The measures of one school in one quarter (current revision).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchoolPeriodValues {
+    /// The school.
+    pub school: SchoolId,
+    /// Quarter.
+    pub period: Period,
+    /// Values as reported.
+    pub values: MeasureValues,
 }
 
 impl Store {
@@ -83,6 +94,63 @@ impl Store {
                         period: Period::parse(&period).map_err(|e| Error::Corrupt { message: e.to_string() })?,
                         records: u64::try_from(records).unwrap_or(0),
                         sums,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Every measure of each school of `district` (or of every school when `None`) for the
+    /// given quarters, current revisions only, ordered by school and quarter.
+    pub async fn school_period_values(&self, district: Option<&Kato>, periods: &[Period]) -> Result<Vec<SchoolPeriodValues>> {
+        if periods.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = String::from("select q.school_id as school_id, q.period as period");
+        for measure in Measure::ALL {
+            let column = measure.column();
+            sql.push_str(&format!(", cast(q.{column} as double precision) as {column}"));
+        }
+        sql.push_str(" from school_quarter q join school s on s.school_id = q.school_id where q.period in (");
+        for idx in 0..periods.len() {
+            if idx > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", idx + 1));
+        }
+        sql.push(')');
+        if district.is_some() {
+            sql.push_str(&format!(" and s.district_kato = ${}", periods.len() + 1));
+        }
+        sql.push_str(
+            " and not exists (select 1 from school_quarter newer where newer.school_id = q.school_id \
+             and newer.period = q.period and newer.revision > q.revision) order by 1, 2",
+        );
+        with_pool!(self, pool, DB => {
+            // Audited: the text is built only from Measure column names and fixed fragments.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for period in periods {
+                query = query.bind(period.to_string());
+            }
+            if let Some(district) = district {
+                query = query.bind(district.as_str().to_owned());
+            }
+            query
+                .fetch_all(pool)
+                .await
+                .context("read school values")?
+                .into_iter()
+                .map(|row| -> Result<SchoolPeriodValues> {
+                    let school: String = row.try_get("school_id").context("decode school values")?;
+                    let period: String = row.try_get("period").context("decode school values")?;
+                    let mut values = MeasureValues::empty();
+                    for measure in Measure::ALL {
+                        values.set(*measure, row.try_get::<Option<f64>, _>(measure.column()).context("decode school values")?);
+                    }
+                    Ok(SchoolPeriodValues {
+                        school: SchoolId::parse(&school).map_err(|e| Error::Corrupt { message: e.to_string() })?,
+                        period: Period::parse(&period).map_err(|e| Error::Corrupt { message: e.to_string() })?,
+                        values,
                     })
                 })
                 .collect()

@@ -24,7 +24,7 @@ mod tokens;
 /// Administrative units.
 mod units;
 
-pub use aggregates::UnitPeriodSums;
+pub use aggregates::{SchoolPeriodValues, UnitPeriodSums};
 pub use batches::{BatchOutcome, NewBatch};
 pub use error::{Error, Result};
 pub use store::{Backend, Store};

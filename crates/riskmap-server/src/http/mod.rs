@@ -4,6 +4,7 @@ mod auth;
 mod error;
 mod health;
 mod meta;
+mod unit_query;
 mod units;
 mod wire;
 
@@ -22,6 +23,7 @@ pub fn app(state: AppState) -> Router {
     let maplibre_dist = web_dir.join("node_modules/maplibre-gl/dist");
     let api = Router::new()
         .route("/meta", get(meta::get_meta))
+        .route("/units", get(unit_query::list_units))
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
         .fallback(error::unknown_route);

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::indicators::{Reader, disclose};
 
 /// Query parameters shared by the unit collections.
-type UnitQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
+pub(crate) type UnitQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
 
 // GET /api/v1/regions?period=YYYY-Qn&indicators=a,b
 pub(crate) async fn list_regions(
@@ -26,7 +26,7 @@ pub(crate) async fn list_regions(
     query: UnitQuery,
 ) -> Result<Json<serde_json::Value>> {
     caller.require_analytic()?;
-    let params = parse_query(query)?;
+    let params = parse_query(query, &["period", "indicators"])?;
     let units: Vec<UnitInfo> = state
         .geography
         .regions()
@@ -61,7 +61,7 @@ pub(crate) async fn list_districts(
             message: format!("no region with KATO {region}"),
         });
     }
-    let params = parse_query(query)?;
+    let params = parse_query(query, &["period", "indicators"])?;
     let units: Vec<UnitInfo> = state
         .geography
         .districts_of(&region)
@@ -77,34 +77,126 @@ pub(crate) async fn list_districts(
     collection(&state, &caller, AdminLevel::District, &units, &params).await
 }
 
-struct UnitInfo<'a> {
-    kato: Kato,
-    parent: Option<Kato>,
-    unit_type: &'static str,
-    names: &'a riskmap_geo::Names,
-    population: Option<u64>,
-    label_point: (f64, f64),
+pub(crate) struct UnitInfo<'a> {
+    pub(crate) kato: Kato,
+    pub(crate) parent: Option<Kato>,
+    pub(crate) unit_type: &'static str,
+    pub(crate) names: &'a riskmap_geo::Names,
+    pub(crate) population: Option<u64>,
+    pub(crate) label_point: (f64, f64),
 }
 
-struct Params {
-    period: Option<Period>,
-    indicators: Option<Vec<String>>,
+pub(crate) struct Params {
+    pub(crate) period: Option<Period>,
+    pub(crate) indicators: Option<Vec<String>>,
+    pub(crate) level: Option<AdminLevel>,
+    pub(crate) parent: Option<Kato>,
+    pub(crate) bbox: Option<BBox>,
 }
 
-fn parse_query(query: UnitQuery) -> Result<Params> {
+/// A WGS84 bounding box `min_lon,min_lat,max_lon,max_lat`, at most [`MAX_BBOX_DEGREES`] wide
+/// and high.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BBox {
+    pub(crate) min: (f64, f64),
+    pub(crate) max: (f64, f64),
+}
+
+/// The largest bbox side accepted, in degrees (Kazakhstan spans about 40° × 15°).
+const MAX_BBOX_DEGREES: f64 = 45.0;
+
+impl BBox {
+    fn parse(text: &str) -> Result<Self> {
+        let bad = |message: String| Error::BadRequest {
+            code: "bad_bbox",
+            message,
+        };
+        let parts: Vec<f64> = text
+            .split(',')
+            .map(|p| p.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| {
+                bad(format!(
+                    "bbox must be four numbers min_lon,min_lat,max_lon,max_lat, got {text:?}"
+                ))
+            })?;
+        let [min_lon, min_lat, max_lon, max_lat] = parts[..] else {
+            return Err(bad(format!(
+                "bbox must be four numbers, got {}",
+                parts.len()
+            )));
+        };
+        let finite = parts.iter().all(|v| v.is_finite());
+        if !finite
+            || !(-180.0..=180.0).contains(&min_lon)
+            || !(-180.0..=180.0).contains(&max_lon)
+            || !(-90.0..=90.0).contains(&min_lat)
+            || !(-90.0..=90.0).contains(&max_lat)
+            || min_lon >= max_lon
+            || min_lat >= max_lat
+        {
+            return Err(bad(
+                "bbox must be ordered WGS84 longitudes and latitudes".to_owned()
+            ));
+        }
+        if max_lon - min_lon > MAX_BBOX_DEGREES || max_lat - min_lat > MAX_BBOX_DEGREES {
+            return Err(Error::BadRequest {
+                code: "bbox_too_large",
+                message: format!("bbox sides must be at most {MAX_BBOX_DEGREES} degrees"),
+            });
+        }
+        Ok(Self {
+            min: (min_lon, min_lat),
+            max: (max_lon, max_lat),
+        })
+    }
+
+    pub(crate) fn contains(&self, (lon, lat): (f64, f64)) -> bool {
+        self.min.0 <= lon && lon <= self.max.0 && self.min.1 <= lat && lat <= self.max.1
+    }
+
+    pub(crate) fn intersects(&self, geometry: &geo_types::MultiPolygon<f64>) -> bool {
+        use geo::BoundingRect;
+        geometry.bounding_rect().is_some_and(|r| {
+            r.min().x <= self.max.0
+                && self.min.0 <= r.max().x
+                && r.min().y <= self.max.1
+                && self.min.1 <= r.max().y
+        })
+    }
+}
+
+pub(crate) fn parse_query(query: UnitQuery, allowed: &[&str]) -> Result<Params> {
     let Query(map) = query.map_err(|e| Error::BadRequest {
         code: "bad_query",
         message: e.body_text(),
     })?;
-    if let Some(unknown) = map
-        .keys()
-        .find(|k| !matches!(k.as_str(), "period" | "indicators"))
-    {
+    if let Some(unknown) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(Error::BadRequest {
             code: "bad_query",
-            message: format!("unknown query parameter {unknown:?}; use period and indicators"),
+            message: format!(
+                "unknown query parameter {unknown:?}; use {}",
+                allowed.join(", ")
+            ),
         });
     }
+    let level = map
+        .get("level")
+        .map(|l| AdminLevel::parse(l))
+        .transpose()
+        .map_err(|e| Error::BadRequest {
+            code: "bad_level",
+            message: e.to_string(),
+        })?;
+    let parent = map
+        .get("parent")
+        .map(|p| Kato::parse(p))
+        .transpose()
+        .map_err(|e| Error::BadRequest {
+            code: "bad_kato",
+            message: e.to_string(),
+        })?;
+    let bbox = map.get("bbox").map(|b| BBox::parse(b)).transpose()?;
     let period = map
         .get("period")
         .map(|p| Period::parse(p))
@@ -120,7 +212,13 @@ fn parse_query(query: UnitQuery) -> Result<Params> {
             .map(str::to_owned)
             .collect()
     });
-    Ok(Params { period, indicators })
+    Ok(Params {
+        period,
+        indicators,
+        level,
+        parent,
+        bbox,
+    })
 }
 
 #[derive(Serialize)]
@@ -138,7 +236,7 @@ struct WireQuarter {
     value: WireValue,
 }
 
-async fn collection(
+pub(crate) async fn collection(
     state: &AppState,
     caller: &Caller,
     level: AdminLevel,
@@ -216,7 +314,7 @@ async fn collection(
     })))
 }
 
-fn select_indicators<'a>(
+pub(crate) fn select_indicators<'a>(
     state: &'a AppState,
     codes: Option<&[String]>,
 ) -> Result<Vec<&'a Indicator>> {

@@ -1,0 +1,148 @@
+//! `GET /api/v1/units`: every level, parent and bbox filters, school visibility by role,
+//! S2 bands for akimats at school level, and the audit of school-level S2 views.
+
+#![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
+
+mod support;
+
+use axum::http::StatusCode;
+use riskmap_model::{Audience, Grant, Kato, Role};
+use support::{get, get_with_token, issue_token, test_app, test_app_with};
+
+fn grant(role: Role, region: Option<&str>, districts: &[&str]) -> Grant {
+    Grant {
+        role,
+        region: region.map(|r| Kato::parse(r).unwrap()),
+        districts: districts.iter().map(|d| Kato::parse(d).unwrap()).collect(),
+        expires_at: None,
+    }
+}
+
+#[tokio::test]
+async fn every_level_with_filters() {
+    let app = test_app(Audience::Ministry).await;
+    let (status, regions) = get(&app, "/api/v1/units?level=region").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(regions["features"].as_array().unwrap().len(), 20);
+    let (_, districts) = get(&app, "/api/v1/units?level=district&parent=750000000").await;
+    assert!(
+        districts["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["kato"].as_str().unwrap().starts_with("75"))
+    );
+    let (_, near_almaty) = get(
+        &app,
+        "/api/v1/units?level=district&bbox=76.8,43.1,77.1,43.4",
+    )
+    .await;
+    let count = near_almaty["features"].as_array().unwrap().len();
+    assert!(
+        count > 0 && count < 30,
+        "bbox around Almaty: {count} districts"
+    );
+    let (status, schools) = get(
+        &app,
+        "/api/v1/units?level=school&parent=750000000&indicators=viol_rate,suicide_attempt_rate",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let features = schools["features"].as_array().unwrap();
+    assert!(!features.is_empty());
+    for feature in features {
+        assert_eq!(feature["geometry"]["type"], "Point");
+        assert_eq!(feature["properties"]["region_kato"], "750000000");
+        let props = &feature["properties"];
+        if props["reported"] == true {
+            assert!(props["pupils"].is_u64(), "{props}");
+        } else {
+            assert_eq!(props["pupils"], ":", "a silent school has no pupil count");
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_unit_queries_are_clean_errors() {
+    let app = test_app(Audience::Ministry).await;
+    for (uri, status, code) in [
+        ("/api/v1/units", StatusCode::BAD_REQUEST, "bad_level"),
+        (
+            "/api/v1/units?level=planet",
+            StatusCode::BAD_REQUEST,
+            "bad_level",
+        ),
+        (
+            "/api/v1/units?level=school",
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+        ),
+        (
+            "/api/v1/units?level=district&bbox=0,0,90,10",
+            StatusCode::BAD_REQUEST,
+            "bbox_too_large",
+        ),
+        (
+            "/api/v1/units?level=district&bbox=1,2,3",
+            StatusCode::BAD_REQUEST,
+            "bad_bbox",
+        ),
+        (
+            "/api/v1/units?level=district&bbox=a,b,c,d",
+            StatusCode::BAD_REQUEST,
+            "bad_bbox",
+        ),
+        (
+            "/api/v1/units?level=district&parent=990000000",
+            StatusCode::NOT_FOUND,
+            "unknown_region",
+        ),
+        (
+            "/api/v1/units?level=school&parent=999990000",
+            StatusCode::NOT_FOUND,
+            "unknown_unit",
+        ),
+    ] {
+        let (got, json) = get(&app, uri).await;
+        assert_eq!(got, status, "{uri}: {json}");
+        assert_eq!(json["error"]["code"], code, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn schools_are_visible_only_in_scope() {
+    let app = test_app_with(Some(Audience::Public)).await;
+    let (status, _) = get(&app, "/api/v1/units?level=school&parent=750000000").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the public sees no schools");
+    let (_, bbox) = get(&app, "/api/v1/units?level=school&bbox=76.8,43.1,77.1,43.4").await;
+    assert_eq!(
+        bbox["features"].as_array().unwrap().len(),
+        0,
+        "a bbox never reveals schools the role may not see"
+    );
+    let akimat = issue_token(&app, &grant(Role::Akimat, Some("750000000"), &[]), "almaty").await;
+    let (status, own) = get_with_token(
+        &app,
+        "/api/v1/units?level=school&parent=750000000&indicators=suicide_attempt_rate",
+        &akimat,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for feature in own["features"].as_array().unwrap() {
+        let numerator = &feature["properties"]["indicators"]["suicide_attempt_rate"]["numerator"];
+        assert!(
+            matches!(numerator.as_str(), Some("0" | "1-2" | "3+")),
+            "akimats see S2 school counts as bands: {numerator}"
+        );
+    }
+    let (status, _) =
+        get_with_token(&app, "/api/v1/units?level=school&parent=350000000", &akimat).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let events = app.state.store.audit_events(10).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "school_s2_view" && e.role == "akimat"),
+        "school-level S2 views are audited"
+    );
+}
