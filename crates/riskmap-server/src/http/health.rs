@@ -6,6 +6,8 @@ use axum::extract::State;
 use super::Result;
 use crate::AppState;
 
+#[utoipa::path(get, path = "/healthz", tag = "service",
+    responses((status = 200, description = "Alive: storage backend and data version", body = Object)))]
 // GET /healthz
 pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
     let data_version = state.store.data_version().await?;

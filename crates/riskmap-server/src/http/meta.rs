@@ -5,12 +5,21 @@ use axum::extract::State;
 use riskmap_model::Audience;
 use riskmap_model::indicator::{Dimension, Direction};
 
+#[allow(unused_imports, reason = "named in the OpenAPI annotations")]
+use super::openapi;
 use super::{Caller, Result};
 use crate::AppState;
 
 /// The attribution line required by the boundaries' licence (shared/data/kz/SOURCES.md).
 pub(crate) const ATTRIBUTION: &str = "Administrative boundaries: geokz by Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; based on OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap). Population: BNS ASPR RK, 1 January 2023.";
 
+#[utoipa::path(get, path = "/api/v1/meta", tag = "catalogue",
+    security((), ("bearer" = [])),
+    responses((status = 200, description = "Indicator catalogue (kk/ru/en labels, units, sensitivity), periods, the caller's role, attribution", body = Object),
+        (status = 400, description = "Malformed request", body = openapi::ErrorBody),
+        (status = 401, description = "A bearer token is required, or it is unknown, revoked or expired", body = openapi::ErrorBody),
+        (status = 403, description = "The role may not see this", body = openapi::ErrorBody),
+        (status = 404, description = "Unknown unit or period", body = openapi::ErrorBody),))]
 // GET /api/v1/meta
 pub(crate) async fn get_meta(
     State(state): State<AppState>,

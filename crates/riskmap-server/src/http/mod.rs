@@ -4,6 +4,7 @@ mod auth;
 mod error;
 mod health;
 mod meta;
+mod openapi;
 mod unit_query;
 mod units;
 mod wire;
@@ -28,6 +29,10 @@ pub fn app(state: AppState) -> Router {
         .route("/regions/{kato}/districts", get(units::list_districts))
         .fallback(error::unknown_route);
     Router::new()
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs").url(
+            "/api/v1/openapi.json",
+            <openapi::ApiDoc as utoipa::OpenApi>::openapi(),
+        ))
         .route("/healthz", get(health::healthz))
         .nest("/api/v1", api)
         .nest_service("/vendor/maplibre-gl", ServeDir::new(maplibre_dist))

@@ -12,6 +12,8 @@ use riskmap_model::{AdminLevel, Audience, Kato, MeasureKind, Sensitivity};
 use riskmap_store::AuditEvent;
 
 use super::meta::{ATTRIBUTION, audience_name};
+#[allow(unused_imports, reason = "named in the OpenAPI annotations")]
+use super::openapi;
 use super::units::{Params, UnitInfo, UnitQuery, collection, parse_query, select_indicators};
 use super::wire::{WireCount, WireValue};
 use super::{Caller, Error, Result};
@@ -23,6 +25,20 @@ const ALLOWED: &[&str] = &["level", "parent", "bbox", "period", "indicators"];
 /// Schools with fewer pupils get counts but no rates for akimats (domain §4.3).
 const SMALL_SCHOOL_PUPILS: f64 = 100.0;
 
+#[utoipa::path(get, path = "/api/v1/units", tag = "units",
+    security((), ("bearer" = [])),
+    params(
+        ("level" = String, Query, description = "region, district or school", example = "district"),
+        ("parent" = Option<String>, Query, description = "Parent unit KATO: a region for districts, a region or district for schools", example = "750000000"),
+        ("bbox" = Option<String>, Query, description = "min_lon,min_lat,max_lon,max_lat (WGS84), each side at most 45 degrees", example = "76.8,43.1,77.1,43.4"),
+        ("period" = Option<String>, Query, description = "Quarter YYYY-Qn ending the rolling year; default the latest with data", example = "2024-Q4"),
+        ("indicators" = Option<String>, Query, description = "Comma-separated indicator codes from /api/v1/meta; default all", example = "viol_rate,psych_coverage"),
+    ),
+    responses((status = 200, description = "RFC 7946 FeatureCollection (polygons for regions and districts, points for schools)", content_type = "application/geo+json", body = Object),
+        (status = 400, description = "Malformed request", body = openapi::ErrorBody),
+        (status = 401, description = "A bearer token is required, or it is unknown, revoked or expired", body = openapi::ErrorBody),
+        (status = 403, description = "The role may not see this", body = openapi::ErrorBody),
+        (status = 404, description = "Unknown unit or period", body = openapi::ErrorBody),))]
 // GET /api/v1/units
 pub(crate) async fn list_units(
     State(state): State<AppState>,

@@ -11,6 +11,8 @@ use riskmap_store::UnitPeriodSums;
 use serde::Serialize;
 
 use super::meta::{ATTRIBUTION, audience_name};
+#[allow(unused_imports, reason = "named in the OpenAPI annotations")]
+use super::openapi;
 use super::wire::{WireCount, WireValue};
 use super::{Caller, Error, Result};
 use crate::AppState;
@@ -19,6 +21,17 @@ use crate::indicators::{Reader, disclose};
 /// Query parameters shared by the unit collections.
 pub(crate) type UnitQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
 
+#[utoipa::path(get, path = "/api/v1/regions", tag = "units",
+    security((), ("bearer" = [])),
+    params(
+        ("period" = Option<String>, Query, description = "Quarter YYYY-Qn ending the rolling year; default the latest with data", example = "2024-Q4"),
+        ("indicators" = Option<String>, Query, description = "Comma-separated indicator codes from /api/v1/meta; default all", example = "viol_rate,psych_coverage"),
+    ),
+    responses((status = 200, description = "RFC 7946 FeatureCollection of the 20 regions with disclosed indicators", content_type = "application/geo+json", body = Object),
+        (status = 400, description = "Malformed request", body = openapi::ErrorBody),
+        (status = 401, description = "A bearer token is required, or it is unknown, revoked or expired", body = openapi::ErrorBody),
+        (status = 403, description = "The role may not see this", body = openapi::ErrorBody),
+        (status = 404, description = "Unknown unit or period", body = openapi::ErrorBody),))]
 // GET /api/v1/regions?period=YYYY-Qn&indicators=a,b
 pub(crate) async fn list_regions(
     State(state): State<AppState>,
@@ -43,6 +56,18 @@ pub(crate) async fn list_regions(
     collection(&state, &caller, AdminLevel::Region, &units, &params).await
 }
 
+#[utoipa::path(get, path = "/api/v1/regions/{kato}/districts", tag = "units",
+    security((), ("bearer" = [])),
+    params(
+        ("kato" = String, Path, description = "Region KATO code (AB0000000)", example = "750000000"),
+        ("period" = Option<String>, Query, description = "Quarter YYYY-Qn ending the rolling year; default the latest with data", example = "2024-Q4"),
+        ("indicators" = Option<String>, Query, description = "Comma-separated indicator codes from /api/v1/meta; default all", example = "viol_rate,psych_coverage"),
+    ),
+    responses((status = 200, description = "RFC 7946 FeatureCollection of the region's districts with disclosed indicators", content_type = "application/geo+json", body = Object),
+        (status = 400, description = "Malformed request", body = openapi::ErrorBody),
+        (status = 401, description = "A bearer token is required, or it is unknown, revoked or expired", body = openapi::ErrorBody),
+        (status = 403, description = "The role may not see this", body = openapi::ErrorBody),
+        (status = 404, description = "Unknown unit or period", body = openapi::ErrorBody),))]
 // GET /api/v1/regions/{kato}/districts?period=YYYY-Qn&indicators=a,b
 pub(crate) async fn list_districts(
     State(state): State<AppState>,

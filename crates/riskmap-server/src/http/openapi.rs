@@ -1,0 +1,68 @@
+//! The OpenAPI 3.1 document of the API, generated from the handlers' annotations, served at
+//! `/api/v1/openapi.json` with a browsable Swagger UI at `/api/v1/docs/` (bundled, offline).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// The body of every 4xx response.
+#[derive(Debug, ToSchema)]
+#[allow(
+    dead_code,
+    reason = "documentation only: the body is built with serde_json"
+)]
+pub(crate) struct ErrorBody {
+    /// `{"code": "bad_kato", "message": "..."}`
+    error: ErrorDetail,
+}
+
+/// Code and message of an error.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code, reason = "documentation only")]
+pub(crate) struct ErrorDetail {
+    /// Stable machine code, e.g. `bad_kato`, `unknown_region`, `unauthenticated`.
+    code: String,
+    /// Human-readable message.
+    message: String,
+}
+
+/// The document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "riskmap API",
+        description = "Interactive regional risk map for child protection in Kazakhstan (Resolution 748, measure 1). Every number has passed disclosure control for the caller's role: `c` suppressed, `u` unstable, `:` not available, `z` not applicable, `b` band.",
+        version = "1"
+    ),
+    paths(
+        super::health::healthz,
+        super::meta::get_meta,
+        super::units::list_regions,
+        super::units::list_districts,
+        super::unit_query::list_units,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "units", description = "Regions, districts and schools as GeoJSON with disclosed indicators"),
+        (name = "catalogue", description = "Indicators, periods, attribution"),
+        (name = "service", description = "Health"),
+    )
+)]
+pub(crate) struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Token from `riskmap token create`"))
+                    .build(),
+            ),
+        );
+    }
+}
