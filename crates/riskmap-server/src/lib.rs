@@ -14,6 +14,8 @@
 pub mod http;
 /// Indicator values computed from stored sums and disclosed for one audience.
 pub mod indicators;
+/// Prometheus metrics.
+pub mod metrics;
 /// Shared state of the handlers.
 pub mod state;
 

@@ -32,6 +32,8 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     /// Settings.
     pub config: Arc<ServerConfig>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Pre-serialised RFC 7946 geometries of regions and districts, by KATO code.
     pub geometries: Arc<std::collections::HashMap<riskmap_model::Kato, serde_json::Value>>,
 }
@@ -56,6 +58,7 @@ impl AppState {
             store,
             catalogue: Arc::new(catalogue),
             config: Arc::new(config),
+            metrics: Arc::default(),
             geometries: Arc::new(geometries),
         }
     }

@@ -201,3 +201,35 @@ async fn the_web_page_is_served() {
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert!(String::from_utf8_lossy(&body).contains("maplibre-gl.css"));
 }
+
+#[tokio::test]
+async fn readiness_and_prometheus_metrics() {
+    let app = test_app(Audience::Ministry).await;
+    let (status, json) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["status"], "ready");
+    get(&app, "/api/v1/regions?indicators=viol_rate").await;
+    get(&app, "/api/v1/regions/12345/districts").await;
+    let response = riskmap_server::app(app.state.clone())
+        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        text.contains(r#"riskmap_http_requests_total{route="/api/v1/regions",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"riskmap_http_requests_total{route="/api/v1/regions/{kato}/districts",status="400"} 1"#), "{text}");
+    assert!(text.contains("riskmap_http_request_duration_seconds_bucket"));
+    assert!(text.contains("riskmap_tile_cache_hits_total 0"));
+}

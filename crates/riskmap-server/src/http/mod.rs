@@ -34,6 +34,8 @@ pub fn app(state: AppState) -> Router {
             <openapi::ApiDoc as utoipa::OpenApi>::openapi(),
         ))
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .nest("/api/v1", api)
         .nest_service("/vendor/maplibre-gl", ServeDir::new(maplibre_dist))
         .fallback_service(
@@ -41,5 +43,9 @@ pub fn app(state: AppState) -> Router {
                 .append_index_html_on_directories(true)
                 .not_found_service(ServeFile::new(web_dir.join("404.html"))),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            health::track,
+        ))
         .with_state(state)
 }

@@ -35,6 +35,7 @@ pub(crate) struct ErrorDetail {
     ),
     paths(
         super::health::healthz,
+        super::health::readyz,
         super::meta::get_meta,
         super::units::list_regions,
         super::units::list_districts,
