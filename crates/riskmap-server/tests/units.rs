@@ -146,3 +146,39 @@ async fn schools_are_visible_only_in_scope() {
         "school-level S2 views are audited"
     );
 }
+
+#[tokio::test]
+async fn reporting_monitor_counts_on_time_late_and_silent() {
+    let app = test_app(Audience::Ministry).await;
+    let (status, json) = get(&app, "/api/v1/reporting?period=2024-Q2").await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["due_date"], "2024-07-10");
+    let units = json["units"].as_array().unwrap();
+    assert_eq!(units.len(), 20);
+    let (mut late, mut silent) = (0, 0);
+    for unit in units {
+        let n = |key: &str| unit[key].as_u64().unwrap();
+        assert_eq!(
+            n("on_time") + n("late") + n("silent"),
+            n("schools"),
+            "{unit}"
+        );
+        late += n("late");
+        silent += n("silent");
+    }
+    assert!(
+        late > 0 && silent > 0,
+        "the demo has late and silent schools"
+    );
+    let flagged = json["late_or_silent_schools"].as_array().unwrap();
+    assert_eq!(flagged.len() as u64, late + silent);
+    let (_, districts) = get(&app, "/api/v1/reporting?period=2024-Q2&parent=750000000").await;
+    assert_eq!(districts["level"], "district");
+    assert!(
+        districts["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["kato"].as_str().unwrap().starts_with("75"))
+    );
+}

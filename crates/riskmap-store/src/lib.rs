@@ -17,6 +17,8 @@ mod aggregates;
 mod batches;
 /// The one error type of this crate.
 pub mod error;
+/// Submission status per school and quarter.
+mod reporting;
 /// Connection, backend dispatch and migrations.
 mod store;
 /// Bearer tokens and the audit log.
@@ -27,6 +29,7 @@ mod units;
 pub use aggregates::{SchoolPeriodValues, UnitPeriodSums};
 pub use batches::{BatchOutcome, NewBatch};
 pub use error::{Error, Result};
+pub use reporting::Submission;
 pub use store::{Backend, Store};
 pub use tokens::{AuditEvent, TokenRecord, token_hash};
 pub use units::AdminUnitRow;

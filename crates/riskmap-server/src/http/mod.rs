@@ -5,6 +5,7 @@ mod error;
 mod health;
 mod meta;
 mod openapi;
+mod reporting;
 mod unit_query;
 mod units;
 mod wire;
@@ -25,6 +26,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/meta", get(meta::get_meta))
         .route("/units", get(unit_query::list_units))
+        .route("/reporting", get(reporting::get_reporting))
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
         .fallback(error::unknown_route);

@@ -40,12 +40,14 @@ pub(crate) struct ErrorDetail {
         super::units::list_regions,
         super::units::list_districts,
         super::unit_query::list_units,
+        super::reporting::get_reporting,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
     tags(
         (name = "units", description = "Regions, districts and schools as GeoJSON with disclosed indicators"),
         (name = "catalogue", description = "Indicators, periods, attribution"),
+        (name = "reporting", description = "Who submitted each quarter, on time or late, and who is silent"),
         (name = "service", description = "Health"),
     )
 )]
