@@ -1,6 +1,6 @@
 //! The single error type of `riskmap-score`.
 //!
-//! Every fallible function in the crate returns [`Result`].
+//! Every fallible function in the crate returns `Result`.
 //! Variants carry the context a caller needs to point at the bad input
 //! (which unit, which field, which value), so that the CLI can add the file name and stop.
 

@@ -90,7 +90,13 @@ struct VertexKey(u64, u64);
 impl VertexKey {
     fn of(c: Coord<f64>) -> Self {
         // -0.0 == 0.0 in Python tuple comparison; normalise before taking the bits.
-        let norm = |v: f64| if v == 0.0 { 0.0_f64.to_bits() } else { v.to_bits() };
+        let norm = |v: f64| {
+            if v == 0.0 {
+                0.0_f64.to_bits()
+            } else {
+                v.to_bits()
+            }
+        };
         VertexKey(norm(c.x), norm(c.y))
     }
 }
@@ -115,7 +121,10 @@ fn boundary_sequence(unit: usize, geometry: &MultiPolygon<f64>) -> Result<Vec<Co
 }
 
 /// Links every pair of distinct units that share a key.
-fn links_from_shared_keys<K: Ord + Copy>(n: usize, mut entries: Vec<(K, usize)>) -> Result<Weights> {
+fn links_from_shared_keys<K: Ord + Copy>(
+    n: usize,
+    mut entries: Vec<(K, usize)>,
+) -> Result<Weights> {
     entries.sort_unstable();
     entries.dedup();
     let mut lists: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -148,7 +157,13 @@ mod tests {
 
     fn square(x: f64, y: f64, size: f64) -> MultiPolygon<f64> {
         MultiPolygon::from(Polygon::new(
-            LineString::from(vec![(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)]),
+            LineString::from(vec![
+                (x, y),
+                (x + size, y),
+                (x + size, y + size),
+                (x, y + size),
+                (x, y),
+            ]),
             vec![],
         ))
     }
@@ -164,7 +179,13 @@ mod tests {
     fn negative_zero_equals_zero() {
         let a = square(-1.0, 0.0, 1.0);
         let b = MultiPolygon::from(Polygon::new(
-            LineString::from(vec![(-0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (-0.0, 1.0), (-0.0, 0.0)]),
+            LineString::from(vec![
+                (-0.0, 0.0),
+                (1.0, 0.0),
+                (1.0, 1.0),
+                (-0.0, 1.0),
+                (-0.0, 0.0),
+            ]),
             vec![],
         ));
         let w = rook(&[a, b]).expect("valid");
@@ -174,6 +195,9 @@ mod tests {
     #[test]
     fn nan_vertex_is_an_error() {
         let bad = square(f64::NAN, 0.0, 1.0);
-        assert!(matches!(queen(&[bad]), Err(Error::BadGeometry { unit: 0, .. })));
+        assert!(matches!(
+            queen(&[bad]),
+            Err(Error::BadGeometry { unit: 0, .. })
+        ));
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Unit j ≠ i is a neighbour of i when d_ij ≤ δ, with d_ij = √((x_i − x_j)² + (y_i − y_j)²)
 //! computed in that order (as scipy's KD-tree does). The relation is symmetric.
-//! [`min_threshold_distance`] gives the smallest δ that leaves no island,
+//! `min_threshold_distance` gives the smallest δ that leaves no island,
 //! max_i min_{j≠i} d_ij (libpysal `min_threshold_distance`, GeoDa `min_distthreshold`).
 //!
 //! Use projected (metric) coordinates; the band is in the coordinates' own units.
@@ -36,7 +36,11 @@ pub fn distance_band(points: &[[f64; 2]], threshold: f64) -> Result<Weights> {
     }
     check_finite(points)?;
     let tree = RTree::bulk_load(
-        points.iter().enumerate().map(|(i, &p)| GeomWithData::new(p, i)).collect::<Vec<_>>(),
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| GeomWithData::new(p, i))
+            .collect::<Vec<_>>(),
     );
     // Query a hair wider than the band, then apply the exact rule d_ij <= threshold on the
     // distance itself, so the tree's squared-radius rounding cannot drop a boundary pair.
@@ -60,11 +64,19 @@ pub fn distance_band(points: &[[f64; 2]], threshold: f64) -> Result<Weights> {
 /// Errors with fewer than two points or non-finite coordinates.
 pub fn min_threshold_distance(points: &[[f64; 2]]) -> Result<f64> {
     if points.len() < 2 {
-        return Err(Error::TooFewUnits { what: "min_threshold_distance", needed: 2, found: points.len() });
+        return Err(Error::TooFewUnits {
+            what: "min_threshold_distance",
+            needed: 2,
+            found: points.len(),
+        });
     }
     check_finite(points)?;
     let tree = RTree::bulk_load(
-        points.iter().enumerate().map(|(i, &p)| GeomWithData::new(p, i)).collect::<Vec<_>>(),
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| GeomWithData::new(p, i))
+            .collect::<Vec<_>>(),
     );
     let mut worst = 0.0_f64;
     for (i, p) in points.iter().enumerate() {
@@ -84,8 +96,14 @@ mod tests {
 
     #[test]
     fn band_at_min_threshold_has_no_islands() {
-        let points: Vec<[f64; 2]> =
-            (0..300).map(|i| [((i * 37) % 101) as f64 * 0.713, ((i * 53) % 97) as f64 * 1.31]).collect();
+        let points: Vec<[f64; 2]> = (0..300)
+            .map(|i| {
+                [
+                    ((i * 37) % 101) as f64 * 0.713,
+                    ((i * 53) % 97) as f64 * 1.31,
+                ]
+            })
+            .collect();
         let d = min_threshold_distance(&points).expect("enough points");
         let w = distance_band(&points, d).expect("valid");
         assert!(w.islands().is_empty());

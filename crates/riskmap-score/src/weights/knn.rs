@@ -41,7 +41,11 @@ pub fn knn(points: &[[f64; 2]], k: usize) -> Result<Weights> {
     }
     check_finite(points)?;
     let tree = RTree::bulk_load(
-        points.iter().enumerate().map(|(i, &p)| GeomWithData::new(p, i)).collect::<Vec<_>>(),
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| GeomWithData::new(p, i))
+            .collect::<Vec<_>>(),
     );
     let mut lists = Vec::with_capacity(n);
     let mut candidates: Vec<(f64, usize)> = Vec::with_capacity(k + 4);
@@ -104,13 +108,17 @@ mod tests {
 
     #[test]
     fn k_must_be_smaller_than_n() {
-        assert!(matches!(knn(&[[0.0, 0.0], [1.0, 1.0]], 2), Err(Error::InvalidParameter { .. })));
+        assert!(matches!(
+            knn(&[[0.0, 0.0], [1.0, 1.0]], 2),
+            Err(Error::InvalidParameter { .. })
+        ));
     }
 
     #[test]
     fn matches_brute_force() {
-        let points: Vec<[f64; 2]> =
-            (0..200).map(|i| [((i * 37) % 101) as f64 * 0.7, ((i * 53) % 97) as f64 * 1.3]).collect();
+        let points: Vec<[f64; 2]> = (0..200)
+            .map(|i| [((i * 37) % 101) as f64 * 0.7, ((i * 53) % 97) as f64 * 1.3])
+            .collect();
         let w = knn(&points, 6).expect("valid");
         for (i, p) in points.iter().enumerate() {
             let mut all: Vec<(f64, usize)> = (0..points.len())

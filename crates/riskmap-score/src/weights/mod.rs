@@ -1,6 +1,6 @@
 //! Spatial weights: who is whose neighbour, and with which weight.
 //!
-//! [`Weights`] is a compressed sparse row (CSR) structure: `offsets` (n + 1 entries),
+//! `Weights` is a compressed sparse row (CSR) structure: `offsets` (n + 1 entries),
 //! `neighbours` and `weights` (one entry per directed link i → j).
 //! Invariants, checked by every constructor:
 //! * neighbour lists are sorted ascending and hold no duplicates;
@@ -9,7 +9,7 @@
 //! * every weight is finite and ≥ 0.
 //!
 //! Units without neighbours are *islands*; they are kept (row of zeros) and reported by
-//! [`Weights::islands`].
+//! `Weights::islands`.
 //!
 //! Builders, one per file:
 
@@ -81,13 +81,25 @@ impl Weights {
             let mut previous: Option<usize> = None;
             for (j, wij) in row {
                 if j >= n || j == i {
-                    return Err(Error::InvalidNeighbour { unit: i, neighbour: j, n });
+                    return Err(Error::InvalidNeighbour {
+                        unit: i,
+                        neighbour: j,
+                        n,
+                    });
                 }
                 if previous == Some(j) {
-                    return Err(Error::InvalidNeighbour { unit: i, neighbour: j, n });
+                    return Err(Error::InvalidNeighbour {
+                        unit: i,
+                        neighbour: j,
+                        n,
+                    });
                 }
                 if !wij.is_finite() || wij < 0.0 {
-                    return Err(Error::InvalidWeight { unit: i, neighbour: j, weight: wij });
+                    return Err(Error::InvalidWeight {
+                        unit: i,
+                        neighbour: j,
+                        weight: wij,
+                    });
                 }
                 previous = Some(j);
                 if wij > 0.0 {
@@ -97,7 +109,11 @@ impl Weights {
             }
             offsets.push(neighbours.len());
         }
-        Ok(Self { offsets, neighbours, weights })
+        Ok(Self {
+            offsets,
+            neighbours,
+            weights,
+        })
     }
 
     /// Number of units.
@@ -135,12 +151,17 @@ impl Weights {
 
     /// Largest number of neighbours of any unit (0 for an empty structure).
     pub fn max_cardinality(&self) -> usize {
-        (0..self.n()).map(|i| self.cardinality(i)).max().unwrap_or(0)
+        (0..self.n())
+            .map(|i| self.cardinality(i))
+            .max()
+            .unwrap_or(0)
     }
 
     /// Units without neighbours, ascending.
     pub fn islands(&self) -> Vec<usize> {
-        (0..self.n()).filter(|&i| self.cardinality(i) == 0).collect()
+        (0..self.n())
+            .filter(|&i| self.cardinality(i) == 0)
+            .collect()
     }
 
     /// Row sum w_i· = Σ_j w_ij.

@@ -58,7 +58,11 @@ impl Weights {
                 }
             }
         }
-        Weights { offsets: self.offsets.clone(), neighbours: self.neighbours.clone(), weights }
+        Weights {
+            offsets: self.offsets.clone(),
+            neighbours: self.neighbours.clone(),
+            weights,
+        }
     }
 
     /// Restriction to the units with `keep[i] == true`, renumbered in order.
@@ -90,7 +94,14 @@ impl Weights {
             }
             offsets.push(neighbours.len());
         }
-        (Weights { offsets, neighbours, weights }, old_of_new)
+        (
+            Weights {
+                offsets,
+                neighbours,
+                weights,
+            },
+            old_of_new,
+        )
     }
 }
 
