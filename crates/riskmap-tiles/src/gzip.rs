@@ -1,0 +1,24 @@
+//! Compressing encoded tiles once, so the server can cache and serve the gzip bytes as they are.
+
+use std::io::Write as _;
+
+use flate2::{Compression, write::GzEncoder};
+
+use crate::{Error, Result};
+
+/// Gzips `bytes` at the default level (6), for `Content-Encoding: gzip`.
+///
+/// ```
+/// let tile = vec![0x1a_u8; 1000];
+/// let gz = riskmap_tiles::gzip(&tile).expect("writing to memory cannot fail");
+/// assert!(gz.len() < tile.len());
+/// assert_eq!(&gz[..2], &[0x1f, 0x8b]);
+/// ```
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3 + 64),
+        Compression::default(),
+    );
+    encoder.write_all(bytes).map_err(Error::Gzip)?;
+    encoder.finish().map_err(Error::Gzip)
+}
