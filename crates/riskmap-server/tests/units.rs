@@ -182,3 +182,48 @@ async fn reporting_monitor_counts_on_time_late_and_silent() {
             .all(|u| u["kato"].as_str().unwrap().starts_with("75"))
     );
 }
+
+#[tokio::test]
+async fn profile_has_comparators_rank_trend_and_series() {
+    let app = test_app(Audience::Ministry).await;
+    let (status, profile) = get(&app, "/api/v1/units/751110000/profile").await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    assert_eq!(profile["level"], "district");
+    assert_eq!(profile["parent_kato"], "750000000");
+    assert_eq!(profile["neighbours"].as_array().unwrap().len(), 5);
+    let viol = profile["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "viol_rate")
+        .unwrap();
+    assert!(viol["national"]["value"].is_number() && viol["parent"]["value"].is_number());
+    assert!(viol["series"].as_array().unwrap().len() >= 8);
+    let rank = viol["rank"]["rank"].as_u64().unwrap();
+    assert!(rank >= 1 && rank <= viol["rank"]["of"].as_u64().unwrap());
+    assert!(
+        ["improving", "worsening", "stable", "unknown"]
+            .contains(&viol["direction"]["trend"].as_str().unwrap())
+    );
+    assert!(profile["staffing"]["psychologists"]["norm_fte"].is_number());
+    let (status, _) = get(&app, "/api/v1/units/123/profile").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn compare_takes_two_to_six_units() {
+    let app = test_app(Audience::Ministry).await;
+    let (status, json) = get(
+        &app,
+        "/api/v1/compare?units=750000000,710000000&indicators=viol_rate",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["units"].as_array().unwrap().len(), 2);
+    assert!(json["national"]["viol_rate"]["value"].is_number());
+    let (status, json) = get(&app, "/api/v1/compare?units=750000000").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(json["error"]["code"], "bad_units");
+    let seven = "/api/v1/compare?units=100000000,110000000,150000000,190000000,230000000,270000000,310000000";
+    assert_eq!(get(&app, seven).await.0, StatusCode::BAD_REQUEST);
+}

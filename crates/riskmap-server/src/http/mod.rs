@@ -5,6 +5,7 @@ mod error;
 mod health;
 mod meta;
 mod openapi;
+mod profile;
 mod reporting;
 mod unit_query;
 mod units;
@@ -27,6 +28,8 @@ pub fn app(state: AppState) -> Router {
         .route("/meta", get(meta::get_meta))
         .route("/units", get(unit_query::list_units))
         .route("/reporting", get(reporting::get_reporting))
+        .route("/units/{kato}/profile", get(profile::get_profile))
+        .route("/compare", get(profile::compare))
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
         .fallback(error::unknown_route);

@@ -41,6 +41,8 @@ pub(crate) struct ErrorDetail {
         super::units::list_districts,
         super::unit_query::list_units,
         super::reporting::get_reporting,
+        super::profile::get_profile,
+        super::profile::compare,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
