@@ -18,6 +18,8 @@ pub mod indicators;
 pub mod metrics;
 /// Shared state of the handlers.
 pub mod state;
+/// Prepared tile layers and the tile cache.
+pub mod tiles;
 
 pub use http::app;
 pub use state::{AppState, ServerConfig};

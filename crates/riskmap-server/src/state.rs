@@ -32,6 +32,8 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     /// Settings.
     pub config: Arc<ServerConfig>,
+    /// Prepared tile layers and caches.
+    pub tiles: Arc<crate::tiles::TileService>,
     /// Counters for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Pre-serialised RFC 7946 geometries of regions and districts, by KATO code.
@@ -53,12 +55,16 @@ impl AppState {
         for district in geography.districts() {
             geometries.insert(district.kato, geometry_json(&district.geometry));
         }
+        let tiles = Arc::new(
+            crate::tiles::TileService::new(&geography).expect("a validated geography always tiles"),
+        );
         Self {
             geography,
             store,
             catalogue: Arc::new(catalogue),
             config: Arc::new(config),
             metrics: Arc::default(),
+            tiles,
             geometries: Arc::new(geometries),
         }
     }

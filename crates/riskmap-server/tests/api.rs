@@ -233,3 +233,28 @@ async fn readiness_and_prometheus_metrics() {
     assert!(text.contains("riskmap_http_request_duration_seconds_bucket"));
     assert!(text.contains("riskmap_tile_cache_hits_total 0"));
 }
+
+#[tokio::test]
+async fn static_files_refuse_path_traversal() {
+    let app = test_app(Audience::Ministry).await;
+    for uri in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/..%2fCargo.toml",
+        "/vendor/maplibre-gl/../../package.json",
+        "/%2e%2e%2f%2e%2e%2fREADME.md",
+    ] {
+        let response = riskmap_server::app(app.state.clone())
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&body);
+        assert!(status.is_client_error(), "{uri}: {status}");
+        assert!(
+            !text.contains("[workspace]") && !text.contains("\"dependencies\""),
+            "{uri} leaked a file outside web/"
+        );
+    }
+}

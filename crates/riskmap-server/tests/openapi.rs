@@ -62,8 +62,11 @@ async fn the_document_is_openapi_3_1_and_every_route_answers() {
         if !query.is_empty() {
             uri = format!("{uri}?{}", query.join("&"));
         }
-        let (status, body) = get(&app, &uri).await;
-        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        let response = riskmap_server::app(app.state.clone())
+            .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
         let documented = operation["responses"].as_object().unwrap();
         assert!(
             documented.contains_key("200"),

@@ -37,6 +37,12 @@ pub enum Error {
         /// Human message.
         message: String,
     },
+    /// Something inside the service failed (a task, an encoder).
+    #[error("internal failure: {message}")]
+    Internal {
+        /// What failed (logged, never sent).
+        message: String,
+    },
     /// The store failed.
     #[error("storage failure")]
     Store(#[from] riskmap_store::Error),
@@ -52,7 +58,7 @@ impl Error {
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
             Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             Error::Forbidden { .. } => StatusCode::FORBIDDEN,
-            Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Store(_) | Error::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -65,6 +71,10 @@ impl IntoResponse for Error {
             | Error::NotFound { code, message }
             | Error::Forbidden { code, message } => (*code, message.clone()),
             Error::Unauthenticated { message } => ("unauthenticated", message.clone()),
+            Error::Internal { message } => {
+                tracing::error!(%message, "internal failure");
+                ("internal", "internal error".to_owned())
+            }
             Error::Store(source) => {
                 tracing::error!(error = %source, cause = ?std::error::Error::source(source), "store failure");
                 ("internal", "internal error".to_owned())

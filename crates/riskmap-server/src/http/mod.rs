@@ -7,6 +7,7 @@ mod meta;
 mod openapi;
 mod profile;
 mod reporting;
+mod tiles;
 mod unit_query;
 mod units;
 mod wire;
@@ -42,6 +43,8 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .nest("/api/v1", api)
+        .route("/tiles/{file}", get(tiles::get_tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::get_tile))
         .nest_service("/vendor/maplibre-gl", ServeDir::new(maplibre_dist))
         .fallback_service(
             ServeDir::new(&web_dir)

@@ -1,0 +1,477 @@
+//! `GET /tiles/{layer}/{z}/{x}/{y}.mvt` and `GET /tiles/{layer}.json` (TileJSON 3.0) for the
+//! layers `regions`, `districts` and `schools`. Tiles carry the caller's disclosed indicator
+//! values, are gzipped once and cached under (layer, audience, period, data version, z/x/y),
+//! and answer with an ETag; role-specific tiles are `Cache-Control: private`.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use riskmap_model::{AdminLevel, Audience, Kato, MeasureValues, Period, Sensitivity};
+use riskmap_store::{AuditEvent, UnitPeriodSums};
+use riskmap_tiles::{
+    Feature, FeatureGeometry, FeatureId, LayerOptions, Properties, TileCoord, TileLayer,
+};
+
+use super::units::{UnitQuery, parse_query};
+use super::{Caller, Error, Result};
+use crate::AppState;
+use crate::indicators::{Reader, disclose, disclose_values};
+use crate::tiles::{LAYERS, MAX_ZOOM, TileKey, audience_key, base_properties};
+
+// GET /tiles/{layer}/{z}/{x}/{y}.mvt
+#[utoipa::path(get, path = "/tiles/{layer}/{z}/{x}/{y}", tag = "tiles",
+    security((), ("bearer" = [])),
+    params(
+        ("layer" = String, Path, description = "regions, districts or schools", example = "regions"),
+        ("z" = u32, Path, description = "Zoom 0-16", example = "3"),
+        ("x" = u32, Path, description = "Column", example = "5"),
+        ("y" = String, Path, description = "Row followed by .mvt", example = "2.mvt"),
+        ("period" = Option<String>, Query, description = "Quarter of the attributes; default the latest", example = "2024-Q4"),
+    ),
+    responses(
+        (status = 200, description = "Mapbox Vector Tile (gzip when accepted)", content_type = "application/vnd.mapbox-vector-tile", body = Vec<u8>),
+        (status = 204, description = "Empty tile"),
+        (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "Bad z/x/y", body = super::openapi::ErrorBody),
+        (status = 401, description = "A bearer token is required", body = super::openapi::ErrorBody),
+        (status = 403, description = "The role may not see this layer", body = super::openapi::ErrorBody),
+        (status = 404, description = "Unknown layer or period", body = super::openapi::ErrorBody)))]
+pub(crate) async fn get_tile(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((layer, z, x, y)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+    query: UnitQuery,
+) -> Result<Response> {
+    let layer = known_layer(&layer)?;
+    let coord = parse_coord(&z, &x, &y)?;
+    check_access(&caller, layer)?;
+    let params = parse_query(query, &["period"])?;
+    let period = resolve_period(&state, params.period).await?;
+    let data_version = state.store.data_version().await?;
+    let audience = audience_key(&caller.audience);
+    let key = TileKey {
+        layer,
+        audience: audience.clone(),
+        period: period.map(|p| p.to_string()).unwrap_or_default(),
+        data_version,
+        zxy: (coord.z(), coord.x(), coord.y()),
+    };
+    let etag = format!("\"v{data_version}-{:016x}\"", fnv(&format!("{key:?}")));
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return Ok(with_caching(
+            StatusCode::NOT_MODIFIED.into_response(),
+            &etag,
+            &caller,
+        ));
+    }
+    let bytes = if let Some(hit) = state.tiles.cache.get(&key) {
+        state
+            .metrics
+            .tile_cache_hits
+            .fetch_add(1, Ordering::Relaxed);
+        hit
+    } else {
+        state
+            .metrics
+            .tile_cache_misses
+            .fetch_add(1, Ordering::Relaxed);
+        let variant = variant(&state, &caller, layer, period, data_version).await?;
+        let built =
+            tokio::task::spawn_blocking(move || -> riskmap_tiles::Result<Option<Vec<u8>>> {
+                riskmap_tiles::encode_tile([variant.as_ref()], coord)?
+                    .map(|raw| riskmap_tiles::gzip(&raw))
+                    .transpose()
+            })
+            .await
+            .map_err(|e| Error::Internal {
+                message: format!("tile task failed: {e}"),
+            })?
+            .map_err(|e| Error::Internal {
+                message: format!("tile encoding failed: {e}"),
+            })?;
+        let built = Arc::new(built);
+        state.tiles.cache.insert(key, built.clone());
+        built
+    };
+    let Some(gzipped) = bytes.as_ref() else {
+        return Ok(with_caching(
+            StatusCode::NO_CONTENT.into_response(),
+            &etag,
+            &caller,
+        ));
+    };
+    let accepts_gzip = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("gzip"));
+    let mut response = if accepts_gzip {
+        let mut response = gzipped.clone().into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        response
+    } else {
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(gzipped.as_slice())
+            .read_to_end(&mut raw)
+            .map_err(|e| Error::Internal {
+                message: format!("gunzip failed: {e}"),
+            })?;
+        raw.into_response()
+    };
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.mapbox-vector-tile"),
+    );
+    response.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Authorization"),
+    );
+    Ok(with_caching(response, &etag, &caller))
+}
+
+// GET /tiles/{layer}.json
+#[utoipa::path(get, path = "/tiles/{file}", tag = "tiles",
+    security((), ("bearer" = [])),
+    params(("file" = String, Path, description = "regions.json, districts.json or schools.json", example = "districts.json")),
+    responses(
+        (status = 200, description = "TileJSON 3.0", body = Object),
+        (status = 401, description = "A bearer token is required", body = super::openapi::ErrorBody),
+        (status = 403, description = "The role may not see this layer", body = super::openapi::ErrorBody),
+        (status = 404, description = "Unknown layer", body = super::openapi::ErrorBody)))]
+pub(crate) async fn get_tilejson(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let name = file.strip_suffix(".json").ok_or_else(|| Error::NotFound {
+        code: "unknown_layer",
+        message: format!("no tile resource {file:?}"),
+    })?;
+    let layer = known_layer(name)?;
+    check_access(&caller, layer)?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    let mut fields = serde_json::Map::new();
+    for (key, what) in [
+        ("kato", "KATO code"),
+        ("name_kk", "name (kk)"),
+        ("name_ru", "name (ru)"),
+        ("name_en", "name (en)"),
+    ] {
+        fields.insert(key.to_owned(), serde_json::Value::String(what.to_owned()));
+    }
+    for indicator in &state.catalogue.indicators {
+        fields.insert(
+            indicator.code.clone(),
+            serde_json::Value::String(format!(
+                "Number: {} ({})",
+                indicator.label.en, indicator.unit.en
+            )),
+        );
+        fields.insert(
+            format!("{}_flag", indicator.code),
+            serde_json::Value::String(
+                "String: c suppressed, u unstable, : not available, z not applicable".to_owned(),
+            ),
+        );
+    }
+    let body = serde_json::json!({
+        "tilejson": "3.0.0",
+        "name": layer,
+        "tiles": [format!("http://{host}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt")],
+        "vector_layers": [{ "id": layer, "fields": fields, "minzoom": 0, "maxzoom": MAX_ZOOM }],
+        "minzoom": 0,
+        "maxzoom": MAX_ZOOM,
+        "bounds": [46.4, 40.5, 87.4, 55.5],
+        "center": [67.5, 48.0, 4],
+        "attribution": super::meta::ATTRIBUTION,
+        "scheme": "xyz",
+    });
+    let mut response = axum::Json(body).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=60"),
+    );
+    Ok(response)
+}
+
+fn known_layer(name: &str) -> Result<&'static str> {
+    LAYERS
+        .iter()
+        .copied()
+        .find(|l| *l == name)
+        .ok_or_else(|| Error::NotFound {
+            code: "unknown_layer",
+            message: format!("no tile layer {name:?}; layers are regions, districts, schools"),
+        })
+}
+
+fn parse_coord(z: &str, x: &str, y: &str) -> Result<TileCoord> {
+    let bad = |message: String| Error::BadRequest {
+        code: "bad_tile",
+        message,
+    };
+    let y = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| bad("tile paths end in .mvt".to_owned()))?;
+    let number = |text: &str, what: &str| {
+        text.parse::<u32>().map_err(|_| {
+            bad(format!(
+                "{what} must be a non-negative integer, got {text:?}"
+            ))
+        })
+    };
+    TileCoord::new_with_max_zoom(number(z, "z")?, number(x, "x")?, number(y, "y")?, MAX_ZOOM)
+        .map_err(|e| bad(e.to_string()))
+}
+
+fn check_access(caller: &Caller, layer: &str) -> Result<()> {
+    caller.require_analytic()?;
+    if layer == "schools" && matches!(caller.audience, Audience::Public | Audience::Steward) {
+        return Err(Error::Forbidden {
+            code: "schools_not_visible",
+            message: "your role may not see schools".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+async fn resolve_period(state: &AppState, requested: Option<Period>) -> Result<Option<Period>> {
+    let available = state.store.periods().await?;
+    match requested {
+        Some(period) if available.contains(&period) => Ok(Some(period)),
+        Some(period) => Err(Error::NotFound {
+            code: "unknown_period",
+            message: format!("no data for period {period}"),
+        }),
+        None => Ok(available.last().copied()),
+    }
+}
+
+fn with_caching(mut response: Response, etag: &str, caller: &Caller) -> Response {
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    let control = if caller.role.is_none() && caller.audience == Audience::Public {
+        "public, max-age=300"
+    } else {
+        "private, max-age=60"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(control));
+    response
+}
+
+/// The layer with this caller's attributes, built once per (audience, period, data version).
+async fn variant(
+    state: &AppState,
+    caller: &Caller,
+    layer: &'static str,
+    period: Option<Period>,
+    data_version: i64,
+) -> Result<Arc<TileLayer>> {
+    let key = (
+        layer.to_owned(),
+        audience_key(&caller.audience),
+        period.map(|p| p.to_string()).unwrap_or_default(),
+        data_version,
+    );
+    if let Some(found) = state.tiles.variant(&key) {
+        return Ok(found);
+    }
+    let quarters = period.map(|p| p.trailing(4)).unwrap_or_default();
+    let built = match layer {
+        "regions" | "districts" => {
+            let (level, base, codes) = if layer == "regions" {
+                (
+                    AdminLevel::Region,
+                    state.tiles.regions.clone(),
+                    state.tiles.region_codes.clone(),
+                )
+            } else {
+                (
+                    AdminLevel::District,
+                    state.tiles.districts.clone(),
+                    state.tiles.district_codes.clone(),
+                )
+            };
+            let sums = state.store.unit_period_sums(level, &quarters).await?;
+            let properties = unit_properties(state, caller, level, &codes, &sums, &quarters);
+            tokio::task::spawn_blocking(move || base.with_properties(properties))
+                .await
+                .map_err(|e| Error::Internal {
+                    message: e.to_string(),
+                })?
+        }
+        _ => {
+            let features = school_features(state, caller, &quarters).await?;
+            if state
+                .catalogue
+                .indicators
+                .iter()
+                .any(|i| i.sensitivity == Sensitivity::S2)
+            {
+                let event = AuditEvent {
+                    at: time::OffsetDateTime::now_utc(),
+                    token_id: caller.token_id,
+                    role: caller.role_name().to_owned(),
+                    action: "school_s2_view".to_owned(),
+                    scope: caller.scope.clone(),
+                    filters: format!("tiles layer=schools period={}", key.2),
+                    row_count: i64::try_from(features.len()).unwrap_or(i64::MAX),
+                };
+                state.store.record_audit(&event).await?;
+            }
+            let options = LayerOptions {
+                min_zoom: 6,
+                max_zoom: MAX_ZOOM,
+                ..LayerOptions::default()
+            };
+            tokio::task::spawn_blocking(move || TileLayer::new("schools", features, options))
+                .await
+                .map_err(|e| Error::Internal {
+                    message: e.to_string(),
+                })?
+        }
+    }
+    .map_err(|e| Error::Internal {
+        message: format!("tile layer: {e}"),
+    })?;
+    let built = Arc::new(built);
+    state.tiles.keep_variant(key, built.clone());
+    Ok(built)
+}
+
+fn unit_properties(
+    state: &AppState,
+    caller: &Caller,
+    level: AdminLevel,
+    codes: &[Kato],
+    sums: &[UnitPeriodSums],
+    quarters: &[Period],
+) -> Vec<Properties> {
+    let mut by_unit: HashMap<Kato, Vec<&UnitPeriodSums>> = HashMap::new();
+    for row in sums {
+        by_unit.entry(row.unit).or_default().push(row);
+    }
+    let names: HashMap<Kato, &riskmap_geo::Names> = state
+        .geography
+        .regions()
+        .iter()
+        .map(|r| (r.kato, &r.names))
+        .chain(
+            state
+                .geography
+                .districts()
+                .iter()
+                .map(|d| (d.kato, &d.names)),
+        )
+        .collect();
+    codes
+        .iter()
+        .map(|kato| {
+            let mut properties = names
+                .get(kato)
+                .map_or_else(Properties::new, |n| base_properties(*kato, n));
+            let unit_sums = by_unit.get(kato).map(Vec::as_slice).unwrap_or(&[]);
+            let reader = Reader {
+                policy: &state.config.policy,
+                audience: &caller.audience,
+                level,
+                unit: kato,
+            };
+            for indicator in &state.catalogue.indicators {
+                let shown = disclose(indicator, unit_sums, quarters, reader);
+                add_value(&mut properties, &indicator.code, shown.value);
+            }
+            properties
+        })
+        .collect()
+}
+
+async fn school_features(
+    state: &AppState,
+    caller: &Caller,
+    quarters: &[Period],
+) -> Result<Vec<Feature>> {
+    let schools = state.store.schools().await?;
+    let values = state.store.school_period_values(None, quarters).await?;
+    let mut by_school: HashMap<&str, Vec<(Period, &MeasureValues)>> = HashMap::new();
+    for row in &values {
+        by_school
+            .entry(row.school.as_str())
+            .or_default()
+            .push((row.period, &row.values));
+    }
+    let mut features = Vec::new();
+    for school in schools
+        .iter()
+        .filter(|s| caller.audience.may_see_schools_of(&s.district))
+    {
+        let Some((lon, lat)) = school.location else {
+            continue;
+        };
+        let rows = by_school
+            .get(school.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let reader = Reader {
+            policy: &state.config.policy,
+            audience: &caller.audience,
+            level: AdminLevel::School,
+            unit: &school.district,
+        };
+        let mut properties = Properties::new()
+            .with("school_id", school.id.as_str())
+            .with("name_kk", school.name_kk.as_str())
+            .with("name_ru", school.name_ru.as_str())
+            .with("district_kato", school.district.as_str());
+        for indicator in &state.catalogue.indicators {
+            let shown = disclose_values(indicator, rows, quarters, reader);
+            add_value(&mut properties, &indicator.code, shown.value);
+        }
+        features.push(Feature {
+            id: Some(FeatureId::Str(school.id.as_str().to_owned())),
+            geometry: FeatureGeometry::Points(geo_types::MultiPoint(vec![geo_types::Point::new(
+                lon, lat,
+            )])),
+            properties,
+        });
+    }
+    Ok(features)
+}
+
+fn add_value(properties: &mut Properties, code: &str, value: riskmap_model::Disclosed<f64>) {
+    if let Some(v) = value.value() {
+        properties.insert(code.to_owned(), (v * 1000.0).round() / 1000.0);
+    }
+    if let Some(symbol) = value.symbol() {
+        properties.insert(format!("{code}_flag"), symbol);
+    }
+}
+
+/// FNV-1a, for ETags (not security).
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -1,0 +1,161 @@
+//! The tile service: geometry layers prepared once at start (projection, per-zoom
+//! simplification, R-tree; see `riskmap_tiles::TileLayer`), attribute variants per audience,
+//! period and data version, and a byte-bounded cache of gzipped tiles.
+//!
+//! The attributes of a variant are the disclosed indicator values the map colours by, built
+//! with the same `SuppressionPolicy` as the JSON API, so a tile never carries a value its
+//! audience may not see. The cache key holds the data version, so a new ingest is visible at
+//! once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use riskmap_geo::Geography;
+use riskmap_model::{Audience, Kato};
+use riskmap_tiles::{Feature, FeatureGeometry, FeatureId, LayerOptions, Properties, TileLayer};
+
+/// The layers the service tiles.
+pub const LAYERS: [&str; 3] = ["regions", "districts", "schools"];
+
+/// Deepest zoom served.
+pub const MAX_ZOOM: u8 = 16;
+
+/// Bytes of gzipped tiles kept in memory.
+const CACHE_BYTES: u64 = 96 * 1024 * 1024;
+
+/// Variants (attribute sets) kept before the oldest are dropped.
+const MAX_VARIANTS: usize = 64;
+
+/// What identifies one tile's bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TileKey {
+    /// Layer name.
+    pub layer: &'static str,
+    /// Audience key (see [`audience_key`]).
+    pub audience: String,
+    /// Period of the attributes.
+    pub period: String,
+    /// Store data version.
+    pub data_version: i64,
+    /// Zoom, column, row.
+    pub zxy: (u8, u32, u32),
+}
+
+/// Prepared geometry and caches.
+pub struct TileService {
+    /// Region polygons with their codes and names (no indicator values).
+    pub regions: Arc<TileLayer>,
+    /// District polygons with their codes and names.
+    pub districts: Arc<TileLayer>,
+    /// Region and district codes in layer order.
+    pub region_codes: Vec<Kato>,
+    /// District codes in layer order.
+    pub district_codes: Vec<Kato>,
+    variants: Mutex<HashMap<(String, String, String, i64), Arc<TileLayer>>>,
+    /// Gzipped tile bytes (`None`: the tile is empty).
+    pub cache: moka::sync::Cache<TileKey, Arc<Option<Vec<u8>>>>,
+}
+
+impl std::fmt::Debug for TileService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TileService")
+            .field("regions", &self.regions.len())
+            .field("districts", &self.districts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TileService {
+    /// Projects and pre-simplifies the boundaries once.
+    pub fn new(geography: &Geography) -> riskmap_tiles::Result<Self> {
+        let options = LayerOptions {
+            max_zoom: MAX_ZOOM,
+            ..LayerOptions::default()
+        };
+        let unit = |kato: Kato,
+                    names: &riskmap_geo::Names,
+                    geometry: &geo_types::MultiPolygon<f64>| Feature {
+            id: kato.as_str().parse::<u64>().ok().map(FeatureId::Int),
+            geometry: FeatureGeometry::Polygons(geometry.clone()),
+            properties: base_properties(kato, names),
+        };
+        let regions = TileLayer::new(
+            "regions",
+            geography
+                .regions()
+                .iter()
+                .map(|r| unit(r.kato, &r.names, &r.geometry))
+                .collect(),
+            options.clone(),
+        )?;
+        let districts = TileLayer::new(
+            "districts",
+            geography
+                .districts()
+                .iter()
+                .map(|d| unit(d.kato, &d.names, &d.geometry))
+                .collect(),
+            options,
+        )?;
+        let cache = moka::sync::Cache::builder()
+            .weigher(|_key: &TileKey, value: &Arc<Option<Vec<u8>>>| {
+                u32::try_from(value.as_ref().as_ref().map_or(64, |b| b.len() + 64))
+                    .unwrap_or(u32::MAX)
+            })
+            .max_capacity(CACHE_BYTES)
+            .build();
+        Ok(Self {
+            regions: Arc::new(regions),
+            districts: Arc::new(districts),
+            region_codes: geography.regions().iter().map(|r| r.kato).collect(),
+            district_codes: geography.districts().iter().map(|d| d.kato).collect(),
+            variants: Mutex::new(HashMap::new()),
+            cache,
+        })
+    }
+
+    /// The cached variant for `(layer, audience, period, version)`, if built.
+    pub fn variant(&self, key: &(String, String, String, i64)) -> Option<Arc<TileLayer>> {
+        self.variants.lock().ok()?.get(key).cloned()
+    }
+
+    /// Keeps a built variant (dropping all when too many, e.g. after many data versions).
+    pub fn keep_variant(&self, key: (String, String, String, i64), layer: Arc<TileLayer>) {
+        if let Ok(mut variants) = self.variants.lock() {
+            if variants.len() >= MAX_VARIANTS {
+                variants.clear();
+            }
+            variants.insert(key, layer);
+        }
+    }
+}
+
+/// Code and names of a unit, the properties every variant starts from.
+pub fn base_properties(kato: Kato, names: &riskmap_geo::Names) -> Properties {
+    Properties::new()
+        .with("kato", kato.as_str())
+        .with("name_kk", names.kk.as_str())
+        .with("name_ru", names.ru.as_str())
+        .with("name_en", names.en.as_str())
+}
+
+/// A stable key for an audience's disclosure rules.
+pub fn audience_key(audience: &Audience) -> String {
+    match audience {
+        Audience::Public => "public".to_owned(),
+        Audience::Ministry => "ministry".to_owned(),
+        Audience::Steward => "steward".to_owned(),
+        Audience::Regional { region, district } => format!(
+            "akimat:{region}:{}",
+            district.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        Audience::Crisis { districts } => format!(
+            "crisis:{}",
+            districts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    }
+}
