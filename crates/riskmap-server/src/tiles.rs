@@ -41,6 +41,9 @@ pub struct TileKey {
     pub zxy: (u8, u32, u32),
 }
 
+/// What identifies an attribute variant: (layer, audience key, period, data version).
+pub type VariantKey = (String, String, String, i64);
+
 /// Prepared geometry and caches.
 pub struct TileService {
     /// Region polygons with their codes and names (no indicator values).
@@ -51,7 +54,7 @@ pub struct TileService {
     pub region_codes: Vec<Kato>,
     /// District codes in layer order.
     pub district_codes: Vec<Kato>,
-    variants: Mutex<HashMap<(String, String, String, i64), Arc<TileLayer>>>,
+    variants: Mutex<HashMap<VariantKey, Arc<TileLayer>>>,
     /// Gzipped tile bytes (`None`: the tile is empty).
     pub cache: moka::sync::Cache<TileKey, Arc<Option<Vec<u8>>>>,
 }
@@ -115,12 +118,12 @@ impl TileService {
     }
 
     /// The cached variant for `(layer, audience, period, version)`, if built.
-    pub fn variant(&self, key: &(String, String, String, i64)) -> Option<Arc<TileLayer>> {
+    pub fn variant(&self, key: &VariantKey) -> Option<Arc<TileLayer>> {
         self.variants.lock().ok()?.get(key).cloned()
     }
 
     /// Keeps a built variant (dropping all when too many, e.g. after many data versions).
-    pub fn keep_variant(&self, key: (String, String, String, i64), layer: Arc<TileLayer>) {
+    pub fn keep_variant(&self, key: VariantKey, layer: Arc<TileLayer>) {
         if let Ok(mut variants) = self.variants.lock() {
             if variants.len() >= MAX_VARIANTS {
                 variants.clear();
