@@ -14,6 +14,8 @@
 
 /// Parsing the GeoJSON boundary files.
 mod boundaries;
+/// Queen and rook contiguity of districts and regions.
+pub mod contiguity;
 /// The one error type of this crate.
 pub mod error;
 /// Reading the reference files from a directory.
@@ -23,6 +25,7 @@ pub mod geography;
 /// Parsing the population and school tables.
 mod tables;
 
+pub use contiguity::Contiguity;
 pub use error::{Error, Result};
 pub use fs::{DEFAULT_DIR, load_dir};
 pub use geography::{

@@ -153,3 +153,69 @@ fn broken_feature_is_named_in_the_error() {
     let missing = load_dir(&dir.join("no-such-dir")).unwrap_err().to_string();
     assert!(missing.contains("no-such-dir"), "{missing}");
 }
+
+#[test]
+fn district_contiguity_is_symmetric_and_connected_enough() {
+    use riskmap_geo::Contiguity;
+    let geo = geography();
+    let queen = geo.district_contiguity(Contiguity::Queen).unwrap();
+    let rook = geo.district_contiguity(Contiguity::Rook).unwrap();
+    let n = geo.districts().len();
+    let mut links = 0;
+    for i in 0..n {
+        for &j in queen.neighbours(i) {
+            assert!(queen.neighbours(j).contains(&i), "queen is symmetric");
+            links += 1;
+        }
+        for &j in rook.neighbours(i) {
+            assert!(
+                queen.neighbours(i).contains(&j),
+                "every rook neighbour is a queen neighbour"
+            );
+        }
+    }
+    let mean = links as f64 / n as f64;
+    assert!((3.0..8.0).contains(&mean), "mean queen neighbours {mean}");
+    assert!(
+        queen.islands().len() <= 3,
+        "islands: {:?}",
+        queen
+            .islands()
+            .iter()
+            .map(|&i| geo.districts()[i].kato.to_string())
+            .collect::<Vec<_>>()
+    );
+    let almaty_districts: Vec<usize> = geo
+        .districts()
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.kato.region_prefix() == "75")
+        .map(|(i, _)| i)
+        .collect();
+    for &i in &almaty_districts {
+        assert!(
+            queen
+                .neighbours(i)
+                .iter()
+                .any(|j| almaty_districts.contains(j)),
+            "each Almaty city district touches another"
+        );
+    }
+    let regions = geo.region_contiguity(Contiguity::Queen).unwrap();
+    assert!(regions.islands().is_empty());
+    let astana = geo
+        .regions()
+        .iter()
+        .position(|r| r.kato.as_str() == "710000000")
+        .unwrap();
+    let akmola = geo
+        .regions()
+        .iter()
+        .position(|r| r.kato.as_str() == "110000000")
+        .unwrap();
+    assert_eq!(
+        regions.neighbours(astana),
+        [akmola],
+        "Astana is enclosed by Akmola"
+    );
+}
