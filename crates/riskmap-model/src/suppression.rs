@@ -202,6 +202,49 @@ impl SuppressionPolicy {
     }
 }
 
+/// Secondary suppression over one margin: `cells` are the disclosed counts of a complete
+/// partition of a total (the regions of the country, the districts of a region) and `raw` the
+/// true counts. When exactly one non-zero cell is suppressed, subtracting the others from a
+/// published total would reveal it, so the smallest other non-zero published cell is
+/// suppressed too. Returns the indices suppressed here.
+///
+/// # Examples
+/// ```
+/// use riskmap_model::{AdminLevel, Audience, Kato, Sensitivity, SuppressionPolicy};
+/// use riskmap_model::suppression::{Cell, protect_margin};
+/// let policy = SuppressionPolicy::recommended();
+/// let unit = Kato::parse("750000000").unwrap();
+/// let cell = Cell { sensitivity: Sensitivity::S1, level: AdminLevel::Region, unit: &unit, audience: &Audience::Public };
+/// let raw = [4, 30, 12, 0];
+/// let mut cells: Vec<_> = raw.iter().map(|&n| policy.count(n, &cell)).collect();
+/// assert_eq!(protect_margin(&mut cells, &raw), vec![2]);
+/// assert_eq!(cells[2].symbol(), Some("c"));
+/// ```
+pub fn protect_margin(cells: &mut [Disclosed<u64>], raw: &[u64]) -> Vec<usize> {
+    let hidden = cells
+        .iter()
+        .zip(raw)
+        .filter(|(cell, n)| **n > 0 && matches!(cell.0, Shown::Suppressed | Shown::Band(_)))
+        .count();
+    if hidden != 1 {
+        return Vec::new();
+    }
+    let candidate = cells
+        .iter()
+        .zip(raw)
+        .enumerate()
+        .filter(|(_, (cell, n))| **n > 0 && matches!(cell.0, Shown::Value(_) | Shown::Unstable(_)))
+        .min_by_key(|(idx, (_, n))| (**n, *idx))
+        .map(|(idx, _)| idx);
+    match candidate {
+        Some(idx) => {
+            cells[idx] = Disclosed(Shown::Suppressed);
+            vec![idx]
+        }
+        None => Vec::new(),
+    }
+}
+
 /// The band of an S2 count shown to akimats at school level.
 fn band(count: u64) -> &'static str {
     match count {

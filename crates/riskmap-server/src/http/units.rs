@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use riskmap_model::{AdminLevel, Indicator, Kato, Period};
+use riskmap_model::suppression::protect_margin;
+use riskmap_model::{AdminLevel, Disclosed, Indicator, Kato, Period};
 use riskmap_store::UnitPeriodSums;
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ use super::openapi;
 use super::wire::{WireCount, WireValue};
 use super::{Caller, Error, Result};
 use crate::AppState;
-use crate::indicators::{Reader, disclose};
+use crate::indicators::{DisclosedIndicator, Reader, disclose};
 
 /// Query parameters shared by the unit collections.
 pub(crate) type UnitQuery = Result<Query<HashMap<String, String>>, QueryRejection>;
@@ -288,18 +289,68 @@ pub(crate) async fn collection(
     }
     let synthetic = state.store.has_synthetic_data().await?;
     let audience = &caller.audience;
-    let features: Vec<serde_json::Value> = units
-        .iter()
-        .map(|unit| {
-            let unit_sums = by_unit.get(&unit.kato).map(Vec::as_slice).unwrap_or(&[]);
-            let reader = Reader { policy: &state.config.policy, audience, level, unit: &unit.kato };
-            let mut values = serde_json::Map::new();
-            for indicator in &indicators {
+    let policy = &state.config.policy;
+    // Per indicator, every unit's rolling-year and quarterly values, then secondary suppression
+    // across the units (a margin of the parent's total), then the features.
+    let mut table: Vec<Vec<(DisclosedIndicator, Vec<Disclosed<f64>>)>> =
+        Vec::with_capacity(indicators.len());
+    for indicator in &indicators {
+        let mut column: Vec<(DisclosedIndicator, Vec<Disclosed<f64>>)> = units
+            .iter()
+            .map(|unit| {
+                let unit_sums = by_unit.get(&unit.kato).map(Vec::as_slice).unwrap_or(&[]);
+                let reader = Reader {
+                    policy,
+                    audience,
+                    level,
+                    unit: &unit.kato,
+                };
                 let year = disclose(indicator, unit_sums, &quarters, reader);
                 let per_quarter = quarters
                     .iter()
-                    .map(|q| WireQuarter { period: q.to_string(), value: disclose(indicator, unit_sums, std::slice::from_ref(q), reader).value.into() })
+                    .map(|q| disclose(indicator, unit_sums, std::slice::from_ref(q), reader).value)
                     .collect();
+                (year, per_quarter)
+            })
+            .collect();
+        let raw: Vec<u64> = units
+            .iter()
+            .map(|unit| {
+                let total: f64 = by_unit.get(&unit.kato).map_or(0.0, |rows| {
+                    rows.iter()
+                        .filter(|r| quarters.contains(&r.period))
+                        .filter_map(|r| r.sums.get(indicator.numerator))
+                        .sum()
+                });
+                #[allow(
+                    clippy::cast_possible_truncation,
+                    clippy::cast_sign_loss,
+                    reason = "sums of whole non-negative counts"
+                )]
+                let total = total.round().max(0.0) as u64;
+                total
+            })
+            .collect();
+        let mut numerators: Vec<Disclosed<u64>> =
+            column.iter().map(|(year, _)| year.numerator).collect();
+        for idx in protect_margin(&mut numerators, &raw) {
+            column[idx].0 = DisclosedIndicator {
+                value: Disclosed::suppressed(),
+                numerator: Disclosed::suppressed(),
+            };
+            column[idx].1 = vec![Disclosed::suppressed(); quarters.len()];
+        }
+        table.push(column);
+    }
+    let features: Vec<serde_json::Value> = units
+        .iter()
+        .enumerate()
+        .map(|(unit_idx, unit)| {
+            let unit_sums = by_unit.get(&unit.kato).map(Vec::as_slice).unwrap_or(&[]);
+            let mut values = serde_json::Map::new();
+            for (indicator, column) in indicators.iter().zip(&table) {
+                let (year, per_quarter) = &column[unit_idx];
+                let per_quarter = quarters.iter().zip(per_quarter).map(|(q, v)| WireQuarter { period: q.to_string(), value: (*v).into() }).collect();
                 let wire = WireIndicator { rolling_year: year.value.into(), numerator: WireCount(year.numerator), quarters: per_quarter };
                 values.insert(indicator.code.clone(), serde_json::to_value(wire).unwrap_or(serde_json::Value::Null));
             }
