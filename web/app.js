@@ -1,5 +1,6 @@
-// riskmap web map: choropleth of regions and districts from the riskmap API, drawn with
-// MapLibre GL JS served by riskmap itself (no CDN, no basemap needed).
+// riskmap web map: choropleth of regions and districts drawn from riskmap's vector tiles with
+// MapLibre GL JS served by riskmap itself (no CDN, no basemap needed); class breaks, names and
+// tooltips from the JSON API; school points for roles that may see them; bearer-token sign-in.
 import * as maplibregl from "/vendor/maplibre-gl/maplibre-gl.mjs";
 import { STRINGS, numberFormat } from "/i18n.js";
 
@@ -9,10 +10,11 @@ const NO_VALUE = "#bdbdbd";
 
 const state = {
   lang: localStorage.getItem("riskmap.lang") || "ru",
+  token: sessionStorage.getItem("riskmap.token") || "",
   meta: null,
   indicator: "viol_rate",
   period: null,
-  region: null, // { kato, names } when drilled down
+  region: null, // the region feature (from the JSON API) when drilled down
   regions: null,
   districts: null,
   breaks: [],
@@ -20,14 +22,11 @@ const state = {
 
 const map = new maplibregl.Map({
   container: "map",
-  style: {
-    version: 8,
-    sources: {},
-    layers: [{ id: "background", type: "background", paint: { "background-color": "#dfe8ef" } }],
-  },
+  style: { version: 8, sources: {}, layers: [{ id: "background", type: "background", paint: { "background-color": "#dfe8ef" } }] },
   center: [67.5, 48.2],
   zoom: 3.6,
   attributionControl: false,
+  transformRequest: (url) => (state.token && url.startsWith(window.location.origin) ? { url, headers: { Authorization: `Bearer ${state.token}` } } : { url }),
 });
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
 window.riskmap = { map, state };
@@ -36,7 +35,8 @@ const t = (key) => STRINGS[state.lang][key] ?? STRINGS.en[key] ?? key;
 const nameOf = (props) => props[`name_${state.lang}`] || props.name_en;
 
 async function fetchJson(url) {
-  const response = await fetch(url);
+  const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
+  const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.json();
 }
@@ -45,15 +45,7 @@ function indicatorMeta() {
   return state.meta.indicators.find((i) => i.code === state.indicator) ?? state.meta.indicators[0];
 }
 
-// Flattens the chosen indicator into top-level properties MapLibre expressions can read.
-function flatten(collection) {
-  for (const feature of collection.features) {
-    const entry = feature.properties.indicators?.[state.indicator];
-    feature.properties.value = entry?.value ?? null;
-    feature.properties.flag = entry?.flag ?? null;
-  }
-  return collection;
-}
+const valueOf = (feature) => feature.properties.indicators?.[state.indicator]?.value ?? null;
 
 // Quintile breaks over the values shown.
 function quintiles(values) {
@@ -63,41 +55,58 @@ function quintiles(values) {
 }
 
 function fillColour(breaks) {
-  const steps = ["step", ["to-number", ["get", "value"]], PALETTE[0]];
+  const value = ["get", state.indicator];
+  const steps = ["step", ["to-number", value], PALETTE[0]];
   breaks.forEach((b, i) => steps.push(b, PALETTE[i + 1]));
-  return ["case", ["==", ["get", "value"], null], NO_VALUE, steps];
+  return ["case", ["has", state.indicator], steps, NO_VALUE];
 }
 
-function setSource(id, data) {
+function tileUrl(layer) {
+  const period = state.period ? `?period=${state.period}` : "";
+  return `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt${period}`;
+}
+
+function setTileSource(id) {
   const source = map.getSource(id);
-  if (source) source.setData(data);
-  else map.addSource(id, { type: "geojson", data, promoteId: "kato" });
+  if (source) source.setTiles([tileUrl(id)]);
+  else map.addSource(id, { type: "vector", tiles: [tileUrl(id)], maxzoom: 12, promoteId: id === "schools" ? "school_id" : "kato" });
 }
 
-function ensureLayers(id) {
-  if (map.getLayer(`${id}-fill`)) return;
-  map.addLayer({ id: `${id}-fill`, type: "fill", source: id, paint: { "fill-color": NO_VALUE, "fill-opacity": 0.9 } });
-  map.addLayer({ id: `${id}-line`, type: "line", source: id, paint: { "line-color": "#404040", "line-width": id === "regions" ? 1.2 : 0.6 } });
+function ensureLayers() {
+  if (map.getLayer("regions-fill")) return;
+  map.addLayer({ id: "regions-fill", type: "fill", source: "regions", "source-layer": "regions", paint: { "fill-color": NO_VALUE, "fill-opacity": 0.9 } });
+  map.addLayer({ id: "districts-fill", type: "fill", source: "districts", "source-layer": "districts", paint: { "fill-color": NO_VALUE, "fill-opacity": 0.9 }, layout: { visibility: "none" } });
+  map.addLayer({ id: "districts-line", type: "line", source: "districts", "source-layer": "districts", paint: { "line-color": "#404040", "line-width": 0.6 }, layout: { visibility: "none" } });
+  map.addLayer({ id: "regions-line", type: "line", source: "regions", "source-layer": "regions", paint: { "line-color": "#404040", "line-width": 1.2 } });
 }
 
-function visibleCollection() {
-  return state.region ? state.districts : state.regions;
+function ensureSchools() {
+  if (!state.meta.may_see_schools || map.getLayer("schools-circle")) return;
+  setTileSource("schools");
+  map.addLayer({
+    id: "schools-circle", type: "circle", source: "schools", "source-layer": "schools", minzoom: 6,
+    paint: { "circle-radius": 3.5, "circle-color": "#1f3a93", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 },
+    layout: { visibility: "none" },
+  });
+  map.on("mousemove", "schools-circle", tooltip);
+  map.on("mouseleave", "schools-circle", () => popup.remove());
 }
 
 function recolour() {
-  const active = state.region ? "districts" : "regions";
-  const collection = visibleCollection();
+  const collection = state.region ? state.districts : state.regions;
   if (!collection) return;
-  state.breaks = quintiles(collection.features.map((f) => f.properties.value));
-  for (const id of ["regions", "districts"]) {
-    if (!map.getLayer(`${id}-fill`)) continue;
-    const visible = id === active || (id === "regions" && state.region);
-    map.setLayoutProperty(`${id}-fill`, "visibility", visible ? "visible" : "none");
-    map.setLayoutProperty(`${id}-line`, "visibility", visible ? "visible" : "none");
+  state.breaks = quintiles(collection.features.map(valueOf));
+  const prefix = state.region?.properties.kato.slice(0, 2);
+  const inRegion = ["==", ["slice", ["get", "kato"], 0, 2], prefix ?? "--"];
+  map.setPaintProperty("regions-fill", "fill-color", state.region ? "#f7f7f7" : fillColour(state.breaks));
+  map.setPaintProperty("districts-fill", "fill-color", fillColour(state.breaks));
+  for (const id of ["districts-fill", "districts-line"]) {
+    map.setLayoutProperty(id, "visibility", state.region ? "visible" : "none");
+    map.setFilter(id, inRegion);
   }
-  map.setPaintProperty(`${active}-fill`, "fill-color", fillColour(state.breaks));
-  if (state.region) {
-    map.setPaintProperty("regions-fill", "fill-color", "#f7f7f7");
+  if (map.getLayer("schools-circle")) {
+    map.setLayoutProperty("schools-circle", "visibility", state.region ? "visible" : "none");
+    map.setFilter("schools-circle", ["==", ["slice", ["get", "district_kato"], 0, 2], prefix ?? "--"]);
   }
   renderLegend();
 }
@@ -105,7 +114,6 @@ function recolour() {
 function renderLegend() {
   const meta = indicatorMeta();
   const fmt = numberFormat(state.lang);
-  const legend = document.getElementById("legend");
   const items = [];
   const bounds = [null, ...state.breaks, null];
   for (let i = 0; i < PALETTE.length && state.breaks.length; i++) {
@@ -115,7 +123,8 @@ function renderLegend() {
     items.push(`<li><span class="swatch" style="background:${PALETTE[i]}"></span>${label}</li>`);
   }
   items.push(`<li><span class="swatch" style="background:${NO_VALUE}"></span>${t("noData")} / ${t("suppressed")}</li>`);
-  legend.innerHTML = `<h2>${meta.label[state.lang]}</h2><div>${meta.unit[state.lang]}, ${t("rollingYear")} (${state.period ?? "—"})</div><ul>${items.join("")}</ul><div>${t("clickHint")}</div>`;
+  const hint = state.region ? "" : `<div>${t("clickHint")}</div>`;
+  document.getElementById("legend").innerHTML = `<h2>${meta.label[state.lang]}</h2><div>${meta.unit[state.lang]}, ${t("rollingYear")} (${state.period ?? "—"})</div><ul>${items.join("")}</ul>${hint}`;
 }
 
 function renderChrome() {
@@ -124,6 +133,7 @@ function renderChrome() {
   document.getElementById("label-indicator").textContent = t("indicator");
   document.getElementById("label-period").textContent = t("period");
   document.getElementById("label-language").textContent = t("language");
+  document.getElementById("label-token").textContent = t("signIn");
   document.getElementById("language").value = state.lang;
   const select = document.getElementById("indicator");
   select.innerHTML = state.meta.indicators.map((i) => `<option value="${i.code}">${i.label[state.lang]}</option>`).join("");
@@ -132,61 +142,53 @@ function renderChrome() {
   banner.hidden = !state.meta.synthetic;
   banner.textContent = t("synthetic");
   document.getElementById("attribution").textContent = state.meta.attribution;
+  document.getElementById("role-label").textContent = `${t("role")}: ${state.meta.role === "anonymous" ? t("anonymous") : state.meta.role} · ${state.meta.scope}`;
   const crumbs = document.getElementById("breadcrumbs");
   crumbs.innerHTML = "";
   const home = document.createElement("button");
   home.textContent = t("country");
   home.addEventListener("click", () => drillUp());
   crumbs.append(home);
+  if (state.region) crumbs.append(" › ", nameOf(state.region.properties));
+}
+
+async function loadData() {
+  const period = state.period ? `&period=${state.period}` : "";
+  state.regions = await fetchJson(`/api/v1/regions?indicators=${state.indicator}${period}`);
   if (state.region) {
-    crumbs.append(" › ", nameOf(state.region.properties));
+    state.districts = await fetchJson(`/api/v1/regions/${state.region.properties.kato}/districts?indicators=${state.indicator}&geometry=false${period}`);
   }
 }
 
-async function loadRegions() {
-  const period = state.period ? `&period=${state.period}` : "";
-  state.regions = flatten(await fetchJson(`/api/v1/regions?indicators=${state.indicator}${period}`));
-  setSource("regions", state.regions);
-  ensureLayers("regions");
+function boundsOf(features) {
+  const bounds = new maplibregl.LngLatBounds();
+  const visit = (coords) => (typeof coords[0] === "number" ? bounds.extend(coords) : coords.forEach(visit));
+  features.forEach((f) => f.geometry && visit(f.geometry.coordinates));
+  return bounds;
 }
 
-async function loadDistricts() {
-  if (!state.region) return;
-  const period = state.period ? `&period=${state.period}` : "";
-  state.districts = flatten(await fetchJson(`/api/v1/regions/${state.region.properties.kato}/districts?indicators=${state.indicator}${period}`));
-  setSource("districts", state.districts);
-  ensureLayers("districts");
-}
-
-// Keeps the legend (bottom left) from covering units when fitting the map to a collection.
+// Keeps the legend (bottom left) from covering units when fitting the map.
 function fitPadding() {
   const legend = document.getElementById("legend").getBoundingClientRect();
   const wide = window.innerWidth > 800;
   return { top: 20, right: 50, bottom: wide ? 20 : legend.height + 20, left: wide ? legend.width + 24 : 20 };
 }
 
-function boundsOf(collection) {
-  const bounds = new maplibregl.LngLatBounds();
-  const visit = (coords) => (typeof coords[0] === "number" ? bounds.extend(coords) : coords.forEach(visit));
-  collection.features.forEach((f) => visit(f.geometry.coordinates));
-  return bounds;
-}
-
 async function drillDown(kato) {
   const feature = state.regions.features.find((f) => f.properties.kato === kato);
   if (!feature) return;
   state.region = feature;
-  await loadDistricts();
+  await loadData();
   renderChrome();
   recolour();
-  map.fitBounds(boundsOf(state.districts), { padding: fitPadding(), duration: 0 });
+  map.fitBounds(boundsOf([feature]), { padding: fitPadding(), duration: 0 });
 }
 
 function drillUp() {
   state.region = null;
   renderChrome();
   recolour();
-  map.fitBounds(boundsOf(state.regions), { padding: fitPadding(), duration: 0 });
+  map.fitBounds(boundsOf(state.regions.features), { padding: fitPadding(), duration: 0 });
 }
 
 const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
@@ -195,32 +197,62 @@ function tooltip(event) {
   if (!feature) return;
   const props = feature.properties;
   const fmt = numberFormat(state.lang);
-  const value = props.value === null || props.value === undefined ? (props.flag === "c" ? t("suppressed") : t("noData")) : fmt.format(props.value);
-  const flag = props.flag === "u" ? ` (${t("unstable")})` : "";
+  const raw = props[state.indicator];
+  const flag = props[`${state.indicator}_flag`];
+  const value = raw === undefined || raw === null ? (flag === "c" ? t("suppressed") : t("noData")) : fmt.format(raw);
+  const unstable = flag === "u" ? ` (${t("unstable")})` : "";
   const meta = indicatorMeta();
-  popup
-    .setLngLat(event.lngLat)
-    .setHTML(`<strong>${nameOf(props)}</strong><br>${meta.label[state.lang]}: ${value}${flag}<br><small>${meta.unit[state.lang]}; ${t("schools")}: ${props.schools_reporting}</small>`)
-    .addTo(map);
+  popup.setLngLat(event.lngLat).setHTML(`<strong>${nameOf(props)}</strong><br>${meta.label[state.lang]}: ${value}${unstable}<br><small>${meta.unit[state.lang]}</small>`).addTo(map);
 }
 
 async function refresh() {
-  await loadRegions();
-  await loadDistricts();
+  await loadData();
+  for (const id of ["regions", "districts", "schools"]) if (id !== "schools" || map.getSource("schools")) setTileSource(id);
+  ensureLayers();
+  ensureSchools();
   renderChrome();
   recolour();
 }
 
-async function start() {
+async function loadMeta() {
   state.meta = await fetchJson("/api/v1/meta");
+  state.meta.may_see_schools = !["anonymous", "public", "steward"].includes(state.meta.role) || state.meta.audience === "ministry";
   if (!state.meta.indicators.some((i) => i.code === state.indicator)) state.indicator = state.meta.indicators[0].code;
-  state.period = state.meta.latest_period;
+  state.period = state.period && state.meta.periods.includes(state.period) ? state.period : state.meta.latest_period;
   const periodSelect = document.getElementById("period");
   periodSelect.innerHTML = state.meta.periods.map((p) => `<option>${p}</option>`).join("");
   periodSelect.value = state.period ?? "";
+}
+
+async function offerDemoTokens() {
+  try {
+    const demo = await fetch("/api/v1/demo/tokens");
+    if (!demo.ok) return;
+    const { tokens } = await demo.json();
+    const select = document.getElementById("demo-token");
+    select.innerHTML = `<option value="">${t("demoToken")}…</option>` + tokens.map((k) => `<option value="${k.token}">${k.role} (${k.scope})</option>`).join("");
+    select.hidden = false;
+    select.addEventListener("change", () => { document.getElementById("token").value = select.value; });
+  } catch (error) {
+    console.warn("demo tokens unavailable", error);
+  }
+}
+
+async function signIn(token) {
+  state.token = token.trim();
+  if (state.token) sessionStorage.setItem("riskmap.token", state.token);
+  else sessionStorage.removeItem("riskmap.token");
+  if (map.getLayer("schools-circle")) map.removeLayer("schools-circle");
+  if (map.getSource("schools")) map.removeSource("schools");
+  await loadMeta();
+  await refresh();
+}
+
+async function start() {
+  await loadMeta();
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
   await refresh();
-  map.fitBounds(boundsOf(state.regions), { padding: fitPadding(), duration: 0 });
+  map.fitBounds(boundsOf(state.regions.features), { padding: fitPadding(), duration: 0 });
   for (const id of ["regions", "districts"]) {
     map.on("mousemove", `${id}-fill`, tooltip);
     map.on("mouseleave", `${id}-fill`, () => popup.remove());
@@ -229,17 +261,21 @@ async function start() {
     if (!state.region) drillDown(event.features[0].properties.kato);
   });
   document.getElementById("indicator").addEventListener("change", (e) => { state.indicator = e.target.value; refresh(); });
-  periodSelect.addEventListener("change", (e) => { state.period = e.target.value; refresh(); });
+  document.getElementById("period").addEventListener("change", (e) => { state.period = e.target.value; refresh(); });
   document.getElementById("language").addEventListener("change", (e) => {
     state.lang = e.target.value;
     localStorage.setItem("riskmap.lang", state.lang);
     renderChrome();
     renderLegend();
   });
+  document.getElementById("sign-in").addEventListener("click", () => signIn(document.getElementById("token").value).catch(showError));
+  offerDemoTokens();
   map.once("idle", () => document.body.setAttribute("data-ready", "true"));
 }
 
-start().catch((error) => {
+function showError(error) {
   console.error(error);
   document.getElementById("legend").textContent = String(error);
-});
+}
+
+start().catch(showError);

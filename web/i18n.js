@@ -7,6 +7,7 @@ export const STRINGS = {
     noData: "деректер жоқ", suppressed: "жасырылған (c)", unstable: "тұрақсыз (u)",
     rollingYear: "соңғы 4 тоқсан", legendLow: "төмен", legendHigh: "жоғары",
     clickHint: "Аудандарды көру үшін өңірді басыңыз", schools: "есеп берген мектептер",
+    signIn: "Кіру", role: "Рөл", demoToken: "демо токен", anonymous: "анонимді",
   },
   ru: {
     title: "Защита детей: карта рисков по регионам",
@@ -15,6 +16,7 @@ export const STRINGS = {
     noData: "нет данных", suppressed: "скрыто (c)", unstable: "неустойчиво (u)",
     rollingYear: "последние 4 квартала", legendLow: "ниже", legendHigh: "выше",
     clickHint: "Нажмите на регион, чтобы увидеть районы", schools: "школ отчиталось",
+    signIn: "Вход", role: "Роль", demoToken: "демо-токен", anonymous: "аноним",
   },
   en: {
     title: "Child protection: risk map by region",
@@ -23,6 +25,7 @@ export const STRINGS = {
     noData: "no data", suppressed: "suppressed (c)", unstable: "unstable (u)",
     rollingYear: "last 4 quarters", legendLow: "lower", legendHigh: "higher",
     clickHint: "Click a region to see its districts", schools: "schools reporting",
+    signIn: "Sign in", role: "Role", demoToken: "demo token", anonymous: "anonymous",
   },
 };
 

@@ -74,3 +74,18 @@ test("clicking a region shows its districts", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("signing in with a demo token changes the role and keeps the map", async () => {
+  const { page, errors } = await openMap();
+  const options = await page.$$eval("#demo-token option", (items) => items.map((o) => ({ value: o.value, text: o.textContent })));
+  const akimat = options.find((o) => o.text.startsWith("akimat"));
+  assert.ok(akimat, `demo tokens offered: ${options.map((o) => o.text).join(", ")}`);
+  await page.selectOption("#demo-token", akimat.value);
+  await page.click("#sign-in");
+  await page.waitForFunction(() => document.getElementById("role-label").textContent.includes("akimat"), null, { timeout: 30_000 });
+  assert.equal(await page.evaluate(() => window.riskmap.state.meta.role), "akimat");
+  await page.waitForFunction(() => window.riskmap.map.loaded() && window.riskmap.map.queryRenderedFeatures({ layers: ["regions-fill"] }).length > 0, null, { timeout: 30_000 });
+  await page.screenshot({ path: join(ARTIFACTS, "map-akimat.png") });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

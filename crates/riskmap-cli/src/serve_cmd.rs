@@ -61,17 +61,17 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     if !web_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
         tracing::warn!(dir = %web_dir.display(), "MapLibre is not installed in the web folder: run `npm ci` in web/");
     }
-    let config = ServerConfig { web_dir, anonymous_audience, policy: SuppressionPolicy::recommended() };
+    let issued = if demo_view { demo_tokens(&store).await? } else { Vec::new() };
+    let demo_tokens = issued.iter().map(|(grant, token)| riskmap_server::DemoToken { role: grant.role.as_str().to_owned(), scope: describe(grant), token: token.clone() }).collect();
+    let config = ServerConfig { web_dir, anonymous_audience, policy: SuppressionPolicy::recommended(), demo_tokens };
     let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
     let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr().context("cannot read the listening address")?;
     #[allow(clippy::print_stdout, reason = "the URL and the demo tokens are the command's output")]
     {
         println!("riskmap is serving on http://{address}/ ({} store{})", store.backend().as_str(), if demo_view { ", demo data, ministry view" } else { "" });
-        if demo_view {
-            for (grant, token) in demo_tokens(&store).await? {
-                println!("  demo token {:<8} {token}  ({})", grant.role.as_str(), describe(&grant));
-            }
+        for (grant, token) in &issued {
+            println!("  demo token {:<8} {token}  ({})", grant.role.as_str(), describe(grant));
         }
     }
     riskmap_server::serve(listener, state, shutdown_signal()).await.context("server failed")?;

@@ -22,7 +22,7 @@ pub mod state;
 pub mod tiles;
 
 pub use http::app;
-pub use state::{AppState, ServerConfig};
+pub use state::{AppState, DemoToken, ServerConfig};
 
 /// Serves the app on `listener` until `shutdown` completes, then drains open requests.
 pub async fn serve(

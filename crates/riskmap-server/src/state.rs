@@ -19,6 +19,19 @@ pub struct ServerConfig {
     pub anonymous_audience: Option<Audience>,
     /// Disclosure thresholds.
     pub policy: SuppressionPolicy,
+    /// Ready tokens offered on the page in demo mode (synthetic data only); empty otherwise.
+    pub demo_tokens: Vec<DemoToken>,
+}
+
+/// A token issued for the demo, offered on the page.
+#[derive(Debug, Clone)]
+pub struct DemoToken {
+    /// Role name.
+    pub role: String,
+    /// Scope in words.
+    pub scope: String,
+    /// The bearer token.
+    pub token: String,
 }
 
 /// Shared, immutable state of the handlers (cheap to clone).

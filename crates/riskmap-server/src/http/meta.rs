@@ -78,3 +78,22 @@ pub(crate) fn audience_name(audience: &Audience) -> String {
         Audience::Steward => "steward".to_owned(),
     }
 }
+
+// GET /api/v1/demo/tokens: the demo's ready tokens, only while serving synthetic demo data.
+pub(crate) async fn demo_tokens(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
+    if state.config.demo_tokens.is_empty() {
+        return Err(super::Error::NotFound {
+            code: "no_demo",
+            message: "demo tokens exist only in demo mode".to_owned(),
+        });
+    }
+    let tokens: Vec<serde_json::Value> = state
+        .config
+        .demo_tokens
+        .iter()
+        .map(|t| serde_json::json!({ "role": t.role, "scope": t.scope, "token": t.token }))
+        .collect();
+    Ok(Json(
+        serde_json::json!({ "synthetic": true, "tokens": tokens }),
+    ))
+}

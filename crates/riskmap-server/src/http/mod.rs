@@ -27,6 +27,7 @@ pub fn app(state: AppState) -> Router {
     let maplibre_dist = web_dir.join("node_modules/maplibre-gl/dist");
     let api = Router::new()
         .route("/meta", get(meta::get_meta))
+        .route("/demo/tokens", get(meta::demo_tokens))
         .route("/units", get(unit_query::list_units))
         .route("/reporting", get(reporting::get_reporting))
         .route("/units/{kato}/profile", get(profile::get_profile))

@@ -20,7 +20,14 @@ use super::{Caller, Error, Result};
 use crate::AppState;
 use crate::indicators::{Reader, disclose_values};
 
-const ALLOWED: &[&str] = &["level", "parent", "bbox", "period", "indicators"];
+const ALLOWED: &[&str] = &[
+    "level",
+    "parent",
+    "bbox",
+    "period",
+    "indicators",
+    "geometry",
+];
 
 /// Schools with fewer pupils get counts but no rates for akimats (domain §4.3).
 const SMALL_SCHOOL_PUPILS: f64 = 100.0;

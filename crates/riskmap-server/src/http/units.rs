@@ -40,7 +40,7 @@ pub(crate) async fn list_regions(
     query: UnitQuery,
 ) -> Result<Json<serde_json::Value>> {
     caller.require_analytic()?;
-    let params = parse_query(query, &["period", "indicators"])?;
+    let params = parse_query(query, &["period", "indicators", "geometry"])?;
     let units: Vec<UnitInfo> = state
         .geography
         .regions()
@@ -87,7 +87,7 @@ pub(crate) async fn list_districts(
             message: format!("no region with KATO {region}"),
         });
     }
-    let params = parse_query(query, &["period", "indicators"])?;
+    let params = parse_query(query, &["period", "indicators", "geometry"])?;
     let units: Vec<UnitInfo> = state
         .geography
         .districts_of(&region)
@@ -118,6 +118,8 @@ pub(crate) struct Params {
     pub(crate) level: Option<AdminLevel>,
     pub(crate) parent: Option<Kato>,
     pub(crate) bbox: Option<BBox>,
+    /// `geometry=false` leaves geometries out (`null`) for table views.
+    pub(crate) with_geometry: bool,
 }
 
 /// A WGS84 bounding box `min_lon,min_lat,max_lon,max_lat`, at most [`MAX_BBOX_DEGREES`] wide
@@ -223,6 +225,16 @@ pub(crate) fn parse_query(query: UnitQuery, allowed: &[&str]) -> Result<Params> 
             message: e.to_string(),
         })?;
     let bbox = map.get("bbox").map(|b| BBox::parse(b)).transpose()?;
+    let with_geometry = match map.get("geometry").map(String::as_str) {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(Error::BadRequest {
+                code: "bad_query",
+                message: format!("geometry must be true or false, got {other:?}"),
+            });
+        }
+    };
     let period = map
         .get("period")
         .map(|p| Period::parse(p))
@@ -244,6 +256,7 @@ pub(crate) fn parse_query(query: UnitQuery, allowed: &[&str]) -> Result<Params> 
         level,
         parent,
         bbox,
+        with_geometry,
     })
 }
 
@@ -358,7 +371,7 @@ pub(crate) async fn collection(
             serde_json::json!({
                 "type": "Feature",
                 "id": unit.kato.as_str(),
-                "geometry": state.geometries.get(&unit.kato).cloned().unwrap_or(serde_json::Value::Null),
+                "geometry": if params.with_geometry { state.geometries.get(&unit.kato).cloned().unwrap_or(serde_json::Value::Null) } else { serde_json::Value::Null },
                 "properties": {
                     "kato": unit.kato.as_str(),
                     "parent_kato": unit.parent.map(|p| p.to_string()),

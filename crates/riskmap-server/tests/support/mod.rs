@@ -100,6 +100,7 @@ pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
         web_dir,
         anonymous_audience: audience,
         policy: SuppressionPolicy::recommended(),
+        demo_tokens: Vec::new(),
     };
     TestApp {
         state: AppState::new(geography, store, Catalogue::builtin(), server_config),
