@@ -30,6 +30,9 @@ pub(crate) struct ServeArgs {
     /// ministry view while the store holds synthetic data only.
     #[arg(long)]
     demo: bool,
+    /// Megabytes of gzipped tiles kept in memory (0 switches the tile cache off).
+    #[arg(long, env = "RISKMAP_TILE_CACHE_MB", default_value_t = 96)]
+    tile_cache_mb: u64,
     /// Serve requests without a token under the public tier (off until the ministry approves
     /// public access; without it such requests get 401).
     #[arg(long, env = "RISKMAP_PUBLIC_ACCESS")]
@@ -63,7 +66,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     }
     let issued = if demo_view { demo_tokens(&store).await? } else { Vec::new() };
     let demo_tokens = issued.iter().map(|(grant, token)| riskmap_server::DemoToken { role: grant.role.as_str().to_owned(), scope: describe(grant), token: token.clone() }).collect();
-    let config = ServerConfig { web_dir, anonymous_audience, policy: SuppressionPolicy::recommended(), demo_tokens };
+    let config = ServerConfig { web_dir, anonymous_audience, policy: SuppressionPolicy::recommended(), demo_tokens, tile_cache_bytes: args.tile_cache_mb * 1024 * 1024 };
     let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
     let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr().context("cannot read the listening address")?;

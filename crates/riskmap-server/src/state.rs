@@ -19,6 +19,8 @@ pub struct ServerConfig {
     pub anonymous_audience: Option<Audience>,
     /// Disclosure thresholds.
     pub policy: SuppressionPolicy,
+    /// Bytes of gzipped tiles to cache (0 switches the cache off).
+    pub tile_cache_bytes: u64,
     /// Ready tokens offered on the page in demo mode (synthetic data only); empty otherwise.
     pub demo_tokens: Vec<DemoToken>,
 }
@@ -69,7 +71,8 @@ impl AppState {
             geometries.insert(district.kato, geometry_json(&district.geometry));
         }
         let tiles = Arc::new(
-            crate::tiles::TileService::new(&geography).expect("a validated geography always tiles"),
+            crate::tiles::TileService::new(&geography, config.tile_cache_bytes)
+                .expect("a validated geography always tiles"),
         );
         Self {
             geography,

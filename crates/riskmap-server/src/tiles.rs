@@ -20,8 +20,8 @@ pub const LAYERS: [&str; 3] = ["regions", "districts", "schools"];
 /// Deepest zoom served.
 pub const MAX_ZOOM: u8 = 16;
 
-/// Bytes of gzipped tiles kept in memory.
-const CACHE_BYTES: u64 = 96 * 1024 * 1024;
+/// Default bytes of gzipped tiles kept in memory.
+pub const DEFAULT_CACHE_BYTES: u64 = 96 * 1024 * 1024;
 
 /// Variants (attribute sets) kept before the oldest are dropped.
 const MAX_VARIANTS: usize = 64;
@@ -57,6 +57,8 @@ pub struct TileService {
     variants: Mutex<HashMap<VariantKey, Arc<TileLayer>>>,
     /// Gzipped tile bytes (`None`: the tile is empty).
     pub cache: moka::sync::Cache<TileKey, Arc<Option<Vec<u8>>>>,
+    /// False when the cache is switched off (benchmarks of cold tiles).
+    pub caching: bool,
 }
 
 impl std::fmt::Debug for TileService {
@@ -70,7 +72,7 @@ impl std::fmt::Debug for TileService {
 
 impl TileService {
     /// Projects and pre-simplifies the boundaries once.
-    pub fn new(geography: &Geography) -> riskmap_tiles::Result<Self> {
+    pub fn new(geography: &Geography, cache_bytes: u64) -> riskmap_tiles::Result<Self> {
         let options = LayerOptions {
             max_zoom: MAX_ZOOM,
             ..LayerOptions::default()
@@ -105,7 +107,7 @@ impl TileService {
                 u32::try_from(value.as_ref().as_ref().map_or(64, |b| b.len() + 64))
                     .unwrap_or(u32::MAX)
             })
-            .max_capacity(CACHE_BYTES)
+            .max_capacity(cache_bytes)
             .build();
         Ok(Self {
             regions: Arc::new(regions),
@@ -114,6 +116,7 @@ impl TileService {
             district_codes: geography.districts().iter().map(|d| d.kato).collect(),
             variants: Mutex::new(HashMap::new()),
             cache,
+            caching: cache_bytes > 0,
         })
     }
 

@@ -100,7 +100,9 @@ pub(crate) async fn get_tile(
                 message: format!("tile encoding failed: {e}"),
             })?;
         let built = Arc::new(built);
-        state.tiles.cache.insert(key, built.clone());
+        if state.tiles.caching {
+            state.tiles.cache.insert(key, built.clone());
+        }
         built
     };
     let Some(gzipped) = bytes.as_ref() else {

@@ -101,6 +101,7 @@ pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
         anonymous_audience: audience,
         policy: SuppressionPolicy::recommended(),
         demo_tokens: Vec::new(),
+        tile_cache_bytes: riskmap_server::tiles::DEFAULT_CACHE_BYTES,
     };
     TestApp {
         state: AppState::new(geography, store, Catalogue::builtin(), server_config),

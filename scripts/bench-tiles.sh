@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Tile benchmark, side by side (docs/tiles.md §8): Martin 1.14.0 on PostGIS (table source) and
+# riskmap, the same real districts (../shared/data/kz/kz-adm2.geojson), the same tile lists and
+# the same client (wrk + curl through crates/riskmap-tiles/bench/http_compare.sh), cache off
+# (cold) and warm. Writes target/tile-bench/results/<date>-<sha>.csv. Not part of CI.
+#
+# Installs what it needs: Debian postgresql-15-postgis-3, gdal-bin, wrk; Martin with cargo into
+# /tmp/martin (about 15 minutes the first time; never committed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GEO=${RISKMAP_GEOGRAPHY:-../shared/data/kz}
+MARTIN=${MARTIN:-/tmp/martin/bin/martin}
+OUT=${OUT:-target/tile-bench/results/$(date +%Y-%m-%d)-$(git rev-parse --short HEAD).csv}
+export OUT
+
+need=()
+for pkg in postgresql-15-postgis-3 gdal-bin wrk; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+[ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+[ -x "$MARTIN" ] || cargo install martin --version 1.14.0 --locked --no-default-features \
+  --features postgres,mbtiles,pmtiles,geojson,metrics --root /tmp/martin
+
+# PostGIS with the real districts.
+pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect 15 main start
+psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists kzbench" -c "create database kzbench"
+psql -h 127.0.0.1 -U postgres -d kzbench -qc "create extension postgis"
+ogr2ogr -f PostgreSQL PG:"host=127.0.0.1 dbname=kzbench user=postgres" "$GEO/kz-adm2.geojson" \
+  -nln adm2 -nlt PROMOTE_TO_MULTI -lco GEOMETRY_NAME=geom -lco FID=gid -t_srs EPSG:3857
+psql -h 127.0.0.1 -U postgres -d kzbench -qc "alter table adm2 add column kato_id bigint" \
+  -c "update adm2 set kato_id = kato::bigint" -c "create index on adm2 using gist (geom)" -c "vacuum analyze adm2"
+
+martin_config() {
+  cat <<YAML
+listen_addresses: '127.0.0.1:3000'
+worker_processes: 2
+cache:
+  size_mb: $1
+postgres:
+  connection_string: 'postgres://postgres@127.0.0.1/kzbench'
+  pool_size: 8
+  auto_publish: false
+  tables:
+    adm2:
+      schema: public
+      table: adm2
+      srid: 3857
+      geometry_column: geom
+      id_column: kato_id
+      geometry_type: MULTIPOLYGON
+      properties:
+        kato: varchar
+        name_ru: varchar
+YAML
+}
+
+wait_for() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; return 1; }
+prime() { for z in 3 4 5 6 10; do while read -r p; do curl -s -o /dev/null -H 'Accept-Encoding: gzip' "$1$p$2"; done < "target/tile-bench/paths/paths_z$z.txt"; done; }
+
+cargo build --release -p riskmap-cli
+RISKMAP_BENCH_PATHS=target/tile-bench/paths RISKMAP_BENCH_PASSES=1 cargo bench -p riskmap-tiles --bench tiles -- --test >/dev/null
+DB=$(mktemp -d)/bench.sqlite3
+
+for config in cold warm; do
+  size=0; mb=0; [ "$config" = warm ] && size=512 && mb=512
+  martin_config "$size" > /tmp/martin-bench.yaml
+  "$MARTIN" --config /tmp/martin-bench.yaml > /tmp/martin-bench.log 2>&1 & pid=$!
+  wait_for http://127.0.0.1:3000/health
+  [ "$config" = warm ] && prime http://127.0.0.1:3000/adm2/ ""
+  CONFIG=$config crates/riskmap-tiles/bench/http_compare.sh martin-pg=http://127.0.0.1:3000/adm2/
+  kill $pid; wait $pid 2>/dev/null || true
+
+  started=$(date +%s.%N)
+  target/release/riskmap serve --demo --addr 127.0.0.1:8088 --database "sqlite://$DB" --geography "$GEO" --tile-cache-mb $mb > /tmp/riskmap-bench.log 2>&1 & pid=$!
+  wait_for http://127.0.0.1:8088/tiles/districts/3/5/2.mvt
+  echo "riskmap startup to first tile: $(echo "$(date +%s.%N) - $started" | bc) s" | tee -a "$OUT.notes"
+  [ "$config" = warm ] && prime http://127.0.0.1:8088/tiles/districts/ .mvt
+  CONFIG=$config SUFFIX=.mvt crates/riskmap-tiles/bench/http_compare.sh riskmap=http://127.0.0.1:8088/tiles/districts/
+  echo "riskmap RSS after $config run: $(ps -o rss= -p $pid) KB" | tee -a "$OUT.notes"
+  kill $pid; wait $pid 2>/dev/null || true
+done
+echo "results: $OUT"
