@@ -16,6 +16,8 @@ pub mod http;
 pub mod indicators;
 /// Prometheus metrics.
 pub mod metrics;
+/// Smoothed values, bands, ranks and percentile flags across sibling units.
+pub mod scoring;
 /// Shared state of the handlers.
 pub mod state;
 /// Prepared tile layers and the tile cache.

@@ -54,6 +54,15 @@ async fn regions_are_twenty_features_with_names_and_indicators() {
         assert_eq!(props["synthetic"], true);
         let viol = &props["indicators"]["viol_rate"];
         assert!(viol["value"].as_f64().is_some_and(|v| v > 0.0), "{viol}");
+        assert!(
+            viol["smoothed"].as_f64().is_some(),
+            "EB-smoothed value: {viol}"
+        );
+        assert!((1..=5).contains(&viol["band"].as_u64().unwrap()));
+        assert!((1..=20).contains(&viol["rank"].as_u64().unwrap()));
+        assert!(viol["top_decile"].is_boolean());
+        let p = viol["p_exceed"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p));
         assert_eq!(viol["quarters"].as_array().unwrap().len(), 4);
     }
 }

@@ -265,6 +265,16 @@ struct WireIndicator {
     #[serde(flatten)]
     rolling_year: WireValue,
     numerator: WireCount,
+    /// Empirical-Bayes smoothed value (only where the raw value is visible).
+    smoothed: Option<f64>,
+    /// P(true rate > the siblings' overall rate).
+    p_exceed: Option<f64>,
+    /// Quintile band of the smoothed value among the siblings, 1 (low risk) to 5.
+    band: Option<u8>,
+    /// 1 = highest risk among the siblings whose value is visible.
+    rank: Option<usize>,
+    /// At or above the 90th percentile of risk.
+    top_decile: Option<bool>,
     quarters: Vec<WireQuarter>,
 }
 
@@ -307,6 +317,7 @@ pub(crate) async fn collection(
     // across the units (a margin of the parent's total), then the features.
     let mut table: Vec<Vec<(DisclosedIndicator, Vec<Disclosed<f64>>)>> =
         Vec::with_capacity(indicators.len());
+    let mut derived_table: Vec<Vec<crate::scoring::Derived>> = Vec::with_capacity(indicators.len());
     for indicator in &indicators {
         let mut column: Vec<(DisclosedIndicator, Vec<Disclosed<f64>>)> = units
             .iter()
@@ -353,6 +364,31 @@ pub(crate) async fn collection(
             };
             column[idx].1 = vec![Disclosed::suppressed(); quarters.len()];
         }
+        #[allow(clippy::cast_precision_loss, reason = "a handful of quarters")]
+        let pooled = indicator.pooled_quarters as f64;
+        let pupil_years: Vec<f64> = units
+            .iter()
+            .map(|unit| {
+                by_unit.get(&unit.kato).map_or(0.0, |rows| {
+                    rows.iter()
+                        .filter(|r| quarters.contains(&r.period))
+                        .filter_map(|r| r.sums.get(indicator.denominator))
+                        .sum::<f64>()
+                }) / pooled
+            })
+            .collect();
+        #[allow(clippy::cast_precision_loss, reason = "counts fit f64 exactly")]
+        let events: Vec<f64> = raw.iter().map(|&n| n as f64).collect();
+        let visible: Vec<bool> = column
+            .iter()
+            .map(|(year, _)| year.value.value().is_some())
+            .collect();
+        derived_table.push(crate::scoring::derive(
+            indicator,
+            &events,
+            &pupil_years,
+            &visible,
+        ));
         table.push(column);
     }
     let features: Vec<serde_json::Value> = units
@@ -361,10 +397,20 @@ pub(crate) async fn collection(
         .map(|(unit_idx, unit)| {
             let unit_sums = by_unit.get(&unit.kato).map(Vec::as_slice).unwrap_or(&[]);
             let mut values = serde_json::Map::new();
-            for (indicator, column) in indicators.iter().zip(&table) {
+            for ((indicator, column), derived) in indicators.iter().zip(&table).zip(&derived_table) {
                 let (year, per_quarter) = &column[unit_idx];
+                let derived = derived[unit_idx];
                 let per_quarter = quarters.iter().zip(per_quarter).map(|(q, v)| WireQuarter { period: q.to_string(), value: (*v).into() }).collect();
-                let wire = WireIndicator { rolling_year: year.value.into(), numerator: WireCount(year.numerator), quarters: per_quarter };
+                let wire = WireIndicator {
+                    rolling_year: year.value.into(),
+                    numerator: WireCount(year.numerator),
+                    smoothed: derived.smoothed,
+                    p_exceed: derived.p_exceed,
+                    band: derived.band,
+                    rank: derived.rank,
+                    top_decile: derived.top_decile,
+                    quarters: per_quarter,
+                };
                 values.insert(indicator.code.clone(), serde_json::to_value(wire).unwrap_or(serde_json::Value::Null));
             }
             let reporting = unit_sums.iter().find(|s| Some(s.period) == period).map_or(0, |s| s.records);
