@@ -8,12 +8,13 @@ import { STRINGS, numberFormat } from "/i18n.js";
 const PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
 const NO_VALUE = "#bdbdbd";
 
+const params = new URLSearchParams(window.location.search);
 const state = {
-  lang: localStorage.getItem("riskmap.lang") || "ru",
+  lang: params.get("lang") || localStorage.getItem("riskmap.lang") || "ru",
   token: sessionStorage.getItem("riskmap.token") || "",
   meta: null,
-  indicator: "viol_rate",
-  period: null,
+  indicator: params.get("indicator") || "viol_rate",
+  period: params.get("period"),
   region: null, // the region feature (from the JSON API) when drilled down
   regions: null,
   districts: null,
@@ -109,6 +110,53 @@ function recolour() {
     map.setFilter("schools-circle", ["==", ["slice", ["get", "district_kato"], 0, 2], prefix ?? "--"]);
   }
   renderLegend();
+  renderTable();
+  saveView();
+}
+
+// The URL holds the view, so a link reopens it.
+function saveView() {
+  const view = new URLSearchParams({ lang: state.lang, indicator: state.indicator });
+  if (state.period) view.set("period", state.period);
+  if (state.region) view.set("region", state.region.properties.kato);
+  window.history.replaceState(null, "", `${window.location.pathname}?${view}`);
+}
+
+// The accessible twin of the map: one row per unit, keyboard-navigable (Enter drills down).
+function renderTable() {
+  const collection = state.region ? state.districts : state.regions;
+  if (!collection) return;
+  const fmt = numberFormat(state.lang);
+  const meta = indicatorMeta();
+  document.getElementById("twin-title").textContent = t("table");
+  document.getElementById("twin-caption").textContent = `${meta.label[state.lang]}, ${meta.unit[state.lang]} — ${t("tableHint")}`;
+  for (const [id, key] of [["th-name", "name"], ["th-value", "value"], ["th-smoothed", "smoothed"], ["th-band", "band"], ["th-rank", "rank"]]) {
+    document.getElementById(id).textContent = t(key);
+  }
+  const rows = collection.features
+    .map((f) => ({ props: f.properties, entry: f.properties.indicators?.[state.indicator] ?? {} }))
+    .sort((a, b) => (a.entry.rank ?? 1e9) - (b.entry.rank ?? 1e9) || nameOf(a.props).localeCompare(nameOf(b.props)));
+  const body = document.getElementById("twin-body");
+  body.innerHTML = "";
+  for (const { props, entry } of rows) {
+    const tr = document.createElement("tr");
+    tr.tabIndex = 0;
+    tr.dataset.kato = props.kato;
+    const shown = entry.value === null || entry.value === undefined ? (entry.flag === "c" ? t("suppressed") : t("noData")) : fmt.format(entry.value) + (entry.flag === "u" ? " (u)" : "");
+    for (const text of [nameOf(props), shown, entry.smoothed != null ? fmt.format(entry.smoothed) : "—", entry.band ?? "—", entry.rank ?? "—"]) {
+      const td = document.createElement("td");
+      td.textContent = String(text);
+      tr.append(td);
+    }
+    const open = () => { if (!state.region) drillDown(props.kato); };
+    tr.addEventListener("click", open);
+    tr.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") open();
+      if (event.key === "ArrowDown") tr.nextElementSibling?.focus();
+      if (event.key === "ArrowUp") tr.previousElementSibling?.focus();
+    });
+    body.append(tr);
+  }
 }
 
 function renderLegend() {
@@ -253,6 +301,7 @@ async function start() {
   await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
   await refresh();
   map.fitBounds(boundsOf(state.regions.features), { padding: fitPadding(), duration: 0 });
+  if (params.get("region")) await drillDown(params.get("region"));
   for (const id of ["regions", "districts"]) {
     map.on("mousemove", `${id}-fill`, tooltip);
     map.on("mouseleave", `${id}-fill`, () => popup.remove());
@@ -267,6 +316,8 @@ async function start() {
     localStorage.setItem("riskmap.lang", state.lang);
     renderChrome();
     renderLegend();
+    renderTable();
+    saveView();
   });
   document.getElementById("sign-in").addEventListener("click", () => signIn(document.getElementById("token").value).catch(showError));
   offerDemoTokens();

@@ -8,6 +8,8 @@ export const STRINGS = {
     rollingYear: "соңғы 4 тоқсан", legendLow: "төмен", legendHigh: "жоғары",
     clickHint: "Аудандарды көру үшін өңірді басыңыз", schools: "есеп берген мектептер",
     signIn: "Кіру", role: "Рөл", demoToken: "демо токен", anonymous: "анонимді",
+    table: "Кесте", name: "Атауы", value: "Мәні", smoothed: "Тегістелген", band: "Топ", rank: "Орны",
+    tableHint: "Жолды таңдап, Enter басыңыз — аудандарға өту",
   },
   ru: {
     title: "Защита детей: карта рисков по регионам",
@@ -17,6 +19,8 @@ export const STRINGS = {
     rollingYear: "последние 4 квартала", legendLow: "ниже", legendHigh: "выше",
     clickHint: "Нажмите на регион, чтобы увидеть районы", schools: "школ отчиталось",
     signIn: "Вход", role: "Роль", demoToken: "демо-токен", anonymous: "аноним",
+    table: "Таблица", name: "Название", value: "Значение", smoothed: "Сглаженное", band: "Группа", rank: "Место",
+    tableHint: "Выберите строку и нажмите Enter, чтобы открыть районы",
   },
   en: {
     title: "Child protection: risk map by region",
@@ -26,6 +30,8 @@ export const STRINGS = {
     rollingYear: "last 4 quarters", legendLow: "lower", legendHigh: "higher",
     clickHint: "Click a region to see its districts", schools: "schools reporting",
     signIn: "Sign in", role: "Role", demoToken: "demo token", anonymous: "anonymous",
+    table: "Table", name: "Name", value: "Value", smoothed: "Smoothed", band: "Band", rank: "Rank",
+    tableHint: "Select a row and press Enter to open its districts",
   },
 };
 

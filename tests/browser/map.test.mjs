@@ -89,3 +89,27 @@ test("signing in with a demo token changes the role and keeps the map", async ()
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the table twin is keyboard navigable and the URL reopens the view", async () => {
+  const { page, errors } = await openMap();
+  const rows = await page.locator("#twin-body tr").count();
+  assert.equal(rows, 20, "one table row per region");
+  await page.focus("#twin-body tr:first-child");
+  await page.keyboard.press("ArrowDown");
+  const focused = await page.evaluate(() => document.activeElement?.dataset.kato);
+  assert.ok(focused, "a row has focus");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((kato) => window.riskmap.state.region?.properties.kato === kato, focused, { timeout: 30_000 });
+  await page.waitForFunction((kato) => new URL(window.location.href).searchParams.get("region") === kato, focused, { timeout: 30_000 });
+  assert.ok((await page.locator("#twin-body tr").count()) > 1, "the table lists the districts");
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get("region"), focused);
+  const again = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await again.goto(page.url());
+  await again.waitForSelector("body[data-ready=true]", { timeout: 90_000 });
+  await again.waitForFunction((kato) => window.riskmap.state.region?.properties.kato === kato, focused, { timeout: 30_000 });
+  await again.screenshot({ path: join(ARTIFACTS, "map-table-twin.png"), fullPage: true });
+  await again.close();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
