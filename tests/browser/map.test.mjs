@@ -113,3 +113,13 @@ test("the table twin is keyboard navigable and the URL reopens the view", async 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("axe-core finds no serious or critical accessibility violations", async () => {
+  const { page, errors } = await openMap();
+  await page.addScriptTag({ path: join(REPO, "tests/browser/node_modules/axe-core/axe.min.js") });
+  const results = await page.evaluate(async () => window.axe.run(document, { resultTypes: ["violations"] }));
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
