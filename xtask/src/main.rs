@@ -2,15 +2,21 @@
 //!
 //! `cargo xtask tidy` checks house rules that the compiler does not: every Rust file opens with
 //! a `//!` comment, no debugging macros, placeholders or panic-expecting tests, and the pure
-//! crates name no IO crate.
+//! crates name no IO crate. `cargo xtask bench-ingest` times the ingest against DuckDB and a
+//! full ingest into SQLite (not run in CI).
 
+mod bench_ingest;
 mod tidy;
 
 fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "tidy" => tidy::run(&workspace_root()),
-        _ => anyhow::bail!("usage: cargo xtask tidy"),
+        "bench-ingest" => bench_ingest::run(
+            &workspace_root(),
+            &std::env::args().skip(2).collect::<Vec<_>>(),
+        ),
+        _ => anyhow::bail!("usage: cargo xtask tidy | bench-ingest [--runs N]"),
     }
 }
 

@@ -1,5 +1,12 @@
 //! The `riskmap` command line: glue between clap, the geography, the store and the server.
 
+mod contract_rows;
+mod demo_cmd;
+mod geo_units;
+mod ingest_cmd;
+mod ingest_context;
+mod ingest_file;
+mod score_cmd;
 mod serve_cmd;
 mod token_cmd;
 
@@ -13,9 +20,16 @@ use clap::Parser;
 enum Command {
     /// Run the web service (API and map).
     Serve(serve_cmd::ServeArgs),
+    /// Score any polygon or point GeoJSON: smoothed rates, empirical Bayes, LISA, Gi*.
+    Score(score_cmd::ScoreArgs),
     /// Issue or revoke API tokens.
     #[command(subcommand)]
     Token(token_cmd::TokenCommand),
+    /// Check NOBD contract-v1 files and store each as one batch (exit 0 stored, 1 refused, 2 usage).
+    Ingest(ingest_cmd::IngestArgs),
+    /// Synthetic data as contract-v1 files.
+    #[command(subcommand)]
+    Demo(demo_cmd::DemoCommand),
 }
 
 fn main() -> ExitCode {
@@ -25,7 +39,10 @@ fn main() -> ExitCode {
         .init();
     let result = match Command::parse() {
         Command::Serve(args) => serve_cmd::run(&args),
+        Command::Score(args) => score_cmd::run(&args),
         Command::Token(command) => token_cmd::run(&command),
+        Command::Ingest(args) => return ingest_cmd::run(&args),
+        Command::Demo(command) => demo_cmd::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,7 +2,7 @@
 //! sums, "of which" subsets, register stock and flow, period consistency, timeliness, KATO
 //! existence and region, school existence, register continuity, region names.
 
-use riskmap_model::{Kato, Period};
+use riskmap_model::{Kato, Period, SchoolId};
 use time::Date;
 
 use crate::contract::{Table, TableName};
@@ -34,6 +34,9 @@ pub(crate) struct Cols {
     grade_min: Option<usize>,
     grade_max: Option<usize>,
     region: Option<usize>,
+    revision: Option<usize>,
+    lat: Option<usize>,
+    lon: Option<usize>,
 }
 
 impl Cols {
@@ -88,6 +91,9 @@ impl Cols {
             grade_min: at("grade_min"),
             grade_max: at("grade_max"),
             region: at("region"),
+            revision: at("revision"),
+            lat: at("lat"),
+            lon: at("lon"),
         }
     }
 }
@@ -114,11 +120,10 @@ impl RowCtx<'_, '_> {
             let Some(total_value) = int(*total) else {
                 continue;
             };
-            let Some(part_values) = parts.iter().map(|p| int(*p)).collect::<Option<Vec<i64>>>()
-            else {
+            // Summed without collecting: this runs for every rule of every row.
+            let Some(sum) = parts.iter().try_fold(0i64, |acc, p| Some(acc + int(*p)?)) else {
                 continue;
             };
-            let sum: i64 = part_values.iter().sum();
             if sum != total_value {
                 let names = self.names(parts).join(" + ");
                 let total_name = self.engine.table.columns[*total].name.clone();
@@ -142,19 +147,26 @@ impl RowCtx<'_, '_> {
             }
         }
         for (code, end, start, plus, minus) in &cols.flows {
-            let all: Option<Vec<i64>> = [*end, *start]
-                .iter()
-                .chain(plus)
-                .chain(minus)
-                .map(|i| int(*i))
-                .collect();
-            let Some(all) = all else { continue };
-            let expected = all[1] + all[2..2 + plus.len()].iter().sum::<i64>()
-                - all[2 + plus.len()..].iter().sum::<i64>();
-            if expected != all[0] {
-                let message = format!("start + opened − closed = {expected} ≠ end = {}", all[0]);
+            let sum = |idx: &[usize]| idx.iter().try_fold(0i64, |acc, i| Some(acc + int(*i)?));
+            let (Some(end_value), Some(start_value), Some(inflow), Some(outflow)) =
+                (int(*end), int(*start), sum(plus), sum(minus))
+            else {
+                continue;
+            };
+            let expected = start_value + inflow - outflow;
+            if expected != end_value {
+                let message = format!("start + opened − closed = {expected} ≠ end = {end_value}");
                 self.push(*code, *end, message);
             }
+        }
+        if let Some(idx) = cols.school
+            && let Some(id) = values[idx].as_text()
+            && SchoolId::parse(id).is_err()
+        {
+            let message = format!(
+                "{id:?} is not a NOBD organisation id (1–32 characters of A-Z a-z 0-9 _ . -)"
+            );
+            self.push(Code::Type, idx, message);
         }
         match self.engine.table.name {
             TableName::SchoolQuarter => self.quarter(values),
@@ -227,6 +239,18 @@ impl RowCtx<'_, '_> {
             );
             self.push(Code::IsuContinuity, idx, message);
         }
+        if let Some(idx) = cols.revision
+            && let Some(revision) = values[idx].as_int()
+            && let Some(stored) = self.engine.ctx.stored_revision(school, period)
+            && stored > 0
+            && revision <= i64::from(stored)
+        {
+            let message = format!(
+                "revision {revision} of {school} {period} is already stored (highest stored revision {stored}); resubmit with revision {}",
+                stored + 1
+            );
+            self.push(Code::RevisionStored, idx, message);
+        }
     }
 
     fn reference(&mut self, values: &[Value]) {
@@ -241,6 +265,22 @@ impl RowCtx<'_, '_> {
             });
         if let Some(on) = on {
             self.kato(values, on);
+        }
+        if let Some(idx) = cols.kato
+            && let Value::Kato(kato) = &values[idx]
+        {
+            let coordinate = |i: Option<usize>| i.and_then(|i| values[i].as_f64());
+            let lon_lat = coordinate(cols.lon).zip(coordinate(cols.lat));
+            if self.engine.ctx.district_found(kato, lon_lat) == Some(false) {
+                let place = match lon_lat {
+                    Some((lon, lat)) => format!("lat {lat}, lon {lon} lies in no district and "),
+                    None => "no lat/lon is given and ".to_owned(),
+                };
+                let message = format!(
+                    "{place}no district shares the first four digits of KATO {kato}; the school cannot be placed on the map"
+                );
+                self.push(Code::DistrictUnknown, idx, message);
+            }
         }
         if let (Some(lo), Some(hi)) = (cols.grade_min, cols.grade_max)
             && let (Some(a), Some(b)) = (values[lo].as_int(), values[hi].as_int())

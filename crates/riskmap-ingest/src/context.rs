@@ -26,6 +26,19 @@ pub trait Context: Sync {
     fn open_end(&self, _school: &str, _period: Period) -> Option<i64> {
         None
     }
+
+    /// The highest revision of (school, period) already stored, for `E_REVISION_STORED`
+    /// (`Some(0)` or `None` when nothing is stored).
+    fn stored_revision(&self, _school: &str, _period: Period) -> Option<u32> {
+        None
+    }
+
+    /// Whether a `school_reference` row can be placed in a district: by its WGS84
+    /// (lon, lat) when given, else by the first four digits of its KATO code
+    /// (`E_DISTRICT_UNKNOWN`).
+    fn district_found(&self, _kato: &Kato, _lon_lat: Option<(f64, f64)>) -> Option<bool> {
+        None
+    }
 }
 
 /// A context that knows nothing: only the checks that need no lookup run.
@@ -118,6 +131,8 @@ pub struct Lookup {
     pub schools: Option<HashSet<String>>,
     /// `isu_open_end` by school and quarter.
     pub open_end: HashMap<(String, Period), i64>,
+    /// Highest stored revision by school and quarter.
+    pub revisions: HashMap<(String, Period), u32>,
 }
 
 impl Context for Lookup {
@@ -137,6 +152,10 @@ impl Context for Lookup {
 
     fn open_end(&self, school: &str, period: Period) -> Option<i64> {
         self.open_end.get(&(school.to_owned(), period)).copied()
+    }
+
+    fn stored_revision(&self, school: &str, period: Period) -> Option<u32> {
+        self.revisions.get(&(school.to_owned(), period)).copied()
     }
 }
 

@@ -23,7 +23,7 @@ use crate::outcome::{Decision, Format, Options, Outcome, Policy, RefusedRow, Row
 use crate::outlier::{MAX_RATES, Outliers};
 
 const NO_RATES: [f32; MAX_RATES] = [f32::NAN; MAX_RATES];
-use crate::privacy::{CellKind, Hit, scan_cell, scan_header};
+use crate::privacy::{CellKind, Hit, may_hold_iin, scan_cell, scan_header};
 use crate::row::Row;
 use crate::value::{CellError, Value, parse_cell};
 use crate::{Context, Result};
@@ -43,6 +43,8 @@ pub(crate) struct Examiner<'a> {
     shown: Vec<String>,
     by_file: Vec<Option<usize>>,
     kinds: Vec<CellKind>,
+    /// File columns scanned as free text (phones and e-mails as well as IIN-like numbers).
+    free_text: Vec<usize>,
     pub(crate) cols: Cols,
     /// Rate columns only (no samples): computes rates on worker threads.
     outliers: Outliers,
@@ -130,7 +132,7 @@ impl<'a> Examiner<'a> {
             whole_file_refused |= code.severity() == Severity::Error;
             findings.push(finding(code, column, message));
         }
-        let kinds = resolved
+        let kinds: Vec<CellKind> = resolved
             .by_file
             .iter()
             .map(|c| match c.map(|c| &table.columns[c]) {
@@ -141,8 +143,11 @@ impl<'a> Examiner<'a> {
                 None => CellKind::FreeText,
             })
             .collect();
+        let free_text = (0..headers.len())
+            .filter(|i| kinds[*i] == CellKind::FreeText)
+            .collect();
         let tally = Tally {
-            seen_keys: HashMap::default(),
+            seen_keys: HashMap::with_capacity_and_hasher(1 << 16, Default::default()),
             findings,
             outliers: Outliers::new(table, options),
             rows_read: 0,
@@ -161,6 +166,7 @@ impl<'a> Examiner<'a> {
             shown,
             by_file: resolved.by_file,
             kinds,
+            free_text,
             cols: Cols::new(table),
             outliers: Outliers::new(table, options),
         };
@@ -220,7 +226,24 @@ impl<'a> Examiner<'a> {
         }
         let mut found: Vec<Finding> = Vec::new();
         let mut privacy_hit = false;
-        for (idx, cell) in record.iter().enumerate() {
+        // The privacy guard in bulk: one pass over the row's bytes (fields are contiguous in a
+        // record) rules out an IIN-like run and an oversized cell for every typed cell; free-text
+        // cells are always scanned one by one (phones, e-mails, grouped digits).
+        let bytes = record.as_byte_record().as_slice();
+        let whole_row = bytes.len() > self.options.max_cell_bytes || may_hold_iin(bytes);
+        let cells: Box<dyn Iterator<Item = (usize, &str)>> = if whole_row {
+            Box::new(record.iter().enumerate())
+        } else {
+            let extra =
+                (self.kinds.len()..record.len()).filter_map(|i| record.get(i).map(|c| (i, c)));
+            Box::new(
+                self.free_text
+                    .iter()
+                    .filter_map(|&i| record.get(i).map(|c| (i, c)))
+                    .chain(extra),
+            )
+        };
+        for (idx, cell) in cells {
             let column = self.shown.get(idx).map_or("", String::as_str);
             if cell.len() > self.options.max_cell_bytes {
                 let message = format!(

@@ -63,6 +63,8 @@ codes! {
     KatoRegion => "E_KATO_REGION", "The KATO region prefix differs from the submitting region.";
     BinCheck => "E_BIN_CHECK", "The BIN check digit is wrong (weights 1..11 mod 11, retry with 3..11,1,2).";
     SchoolUnknown => "E_SCHOOL_UNKNOWN", "nobd_org_id is not in school_reference for the period (caller's registry).";
+    RevisionStored => "E_REVISION_STORED", "The store already holds this or a higher revision of the (nobd_org_id, period); a resubmission needs a higher revision (caller's store).";
+    DistrictUnknown => "E_DISTRICT_UNKNOWN", "The school's lat/lon lies in no district polygon and no district shares the first four digits of its kato (caller's geography).";
     DuplicateKey => "E_DUPLICATE_KEY", "A row repeats the key of an earlier row in the same file.";
     RegionUnknown => "E_REGION_UNKNOWN", "A legal-statistics row names no known region (neither KATO nor a kk/ru region name).";
     RegionAmbiguous => "E_REGION_AMBIGUOUS", "A region name matches two regions (e.g. bare «Алматы»); write the long form.";

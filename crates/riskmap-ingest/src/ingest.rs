@@ -489,7 +489,10 @@ fn float_text(v: f64) -> String {
         }
         return whole.to_string();
     }
-    v.to_string()
+    // Nine decimals are more than any contract decimal needs (FTE, coordinates, percentages),
+    // and a computed coordinate's binary tail (76.92345678901234) must not look like an IIN.
+    let text = format!("{v:.9}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn excel_date_text(serial: f64) -> String {

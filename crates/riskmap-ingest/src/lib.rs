@@ -49,6 +49,8 @@ mod privacy;
 pub mod regions;
 /// Typed rows.
 pub mod row;
+/// Which table a file holds (name, sheets, header row).
+pub mod sniff;
 /// Deterministic synthetic `school_quarter` rows.
 pub mod synth;
 /// Typed cell values.

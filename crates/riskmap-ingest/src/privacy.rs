@@ -120,6 +120,19 @@ pub(crate) fn scan_header(header: &str, allowed: bool) -> Option<Hit> {
     person.then_some(Hit::PersonHeader)
 }
 
+/// True when `bytes` holds a run of at least 12 ASCII digits: false rules out an IIN-like
+/// number in every cell of a row whose fields are concatenated in `bytes`.
+pub(crate) fn may_hold_iin(bytes: &[u8]) -> bool {
+    let mut run = 0u32;
+    for &b in bytes {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run >= 12 {
+            return true;
+        }
+    }
+    false
+}
+
 /// True when `bytes` holds a run of exactly 12 ASCII digits.
 fn has_iin_like(bytes: &[u8]) -> bool {
     let mut run = 0usize;

@@ -62,7 +62,10 @@ pub fn write_xlsx(sheets: &[(TableName, &[Row])]) -> Result<Vec<u8>> {
                 let written = match value {
                     Value::Null => continue,
                     Value::Int(v) => sheet.write_number(r, c, *v as f64).map(|_| ()),
-                    Value::Decimal(v) => sheet.write_number(r, c, *v).map(|_| ()),
+                    // The same precision as the CSV writer (six decimals).
+                    Value::Decimal(v) => sheet
+                        .write_number(r, c, format_value(value).parse::<f64>().unwrap_or(*v))
+                        .map(|_| ()),
                     Value::Bool(v) => sheet.write_boolean(r, c, *v).map(|_| ()),
                     other => sheet.write_string(r, c, format_value(other)).map(|_| ()),
                 };

@@ -17,6 +17,12 @@ mod aggregates;
 mod batches;
 /// The one error type of this crate.
 pub mod error;
+/// Streaming an ingested file into the store (one batch, one transaction).
+mod ingest_batch;
+/// The rows an ingested file stores.
+mod ingest_items;
+/// Reads for the ingest context and for reports.
+mod ingest_reads;
 /// Submission status per school and quarter.
 mod reporting;
 /// Connection, backend dispatch and migrations.
@@ -29,6 +35,9 @@ mod units;
 pub use aggregates::{SchoolPeriodValues, UnitPeriodSums};
 pub use batches::{BatchOutcome, NewBatch};
 pub use error::{Error, Result};
+pub use ingest_batch::{BatchStart, BatchWriter};
+pub use ingest_items::{BatchEnd, BatchItem, BatchMessage, LegalStat, QuarantinedRow, RevisionConflict, SchoolContact, SchoolReference};
+pub use ingest_reads::{CurrentRevision, RowCounts};
 pub use reporting::Submission;
 pub use store::{Backend, Store};
 pub use tokens::{AuditEvent, TokenRecord, token_hash};

@@ -44,6 +44,38 @@ fn xlsx_round_trip_gives_back_the_rows() {
 }
 
 #[test]
+fn xlsx_decimals_with_a_long_binary_tail_are_not_mistaken_for_an_iin() {
+    let mut original = rows(3, 13);
+    for row in &mut original {
+        row.set(
+            "psych_fte_norm",
+            riskmap_ingest::Value::Decimal(0.123_456_789_012_345),
+        );
+    }
+    let bytes = write_school_quarter_xlsx(&original).unwrap();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("school_quarter").unwrap();
+    let collected = accept("sq.xlsx", &bytes, &Options::new(Policy::RefuseFile));
+    assert_eq!(
+        collected.rows[0].get("psych_fte_norm"),
+        Some(&riskmap_ingest::Value::Decimal(0.123457))
+    );
+    // A workbook written by another tool keeps the full binary value; it is read to 9 decimals.
+    sheet.write_string(0, 0, "psych_fte_norm").unwrap();
+    sheet.write_number(1, 0, 76.923_456_789_012_34).unwrap();
+    let outcome = read_table(
+        TableName::SchoolQuarter,
+        "other.xlsx",
+        &workbook.save_to_buffer().unwrap()[..],
+        &Options::new(Policy::RefuseFile),
+        &NoContext,
+    )
+    .unwrap()
+    .outcome;
+    assert!(!outcome.has(Code::Privacy), "{}", outcome.summary_text());
+}
+
+#[test]
 fn xlsx_without_the_table_sheet_is_e_sheet_missing() {
     let xlsx = write_xlsx(&[(TableName::SchoolReference, &[])]).unwrap();
     let outcome = read_school_quarter(

@@ -237,3 +237,93 @@ fn the_json_report_and_text_summary_carry_codes_and_locations() {
             .contains("f.csv row 3 column viol_total: E_SUM_VIOL_TYPE")
     );
 }
+
+#[test]
+fn a_revision_the_store_already_holds_is_refused_and_names_its_row() {
+    let rows = rows(3, 26);
+    let mut context = lookup();
+    let (school, period) = (
+        rows[1].school_id().unwrap().to_owned(),
+        rows[1].period().unwrap(),
+    );
+    context.revisions.insert((school, period), 1);
+    let outcome = read_school_quarter(
+        "f.csv",
+        &csv_of(&rows)[..],
+        &Options::new(Policy::RefuseFile),
+        &context,
+    )
+    .unwrap()
+    .outcome;
+    assert_eq!(outcome.decision, Decision::Refused);
+    let finding = outcome.findings_of(Code::RevisionStored).next().unwrap();
+    assert_eq!(
+        (finding.row, finding.column.as_deref()),
+        (Some(3), Some("revision"))
+    );
+    assert!(
+        finding.message.contains("resubmit with revision 2"),
+        "{}",
+        finding.message
+    );
+}
+
+#[test]
+fn an_organisation_id_the_store_cannot_key_is_a_type_error() {
+    let mut rows = rows(2, 27);
+    rows[0].set("nobd_org_id", Value::Text("ORG 1/Б".into()));
+    let outcome = read_school_quarter(
+        "f.csv",
+        &csv_of(&rows)[..],
+        &Options::new(Policy::RefuseFile),
+        &lookup(),
+    )
+    .unwrap()
+    .outcome;
+    let finding = outcome.findings_of(Code::Type).next().unwrap();
+    assert_eq!(
+        (finding.row, finding.column.as_deref()),
+        (Some(2), Some("nobd_org_id"))
+    );
+}
+
+#[test]
+fn a_school_that_cannot_be_placed_in_a_district_is_refused() {
+    struct NoDistrict;
+    impl riskmap_ingest::Context for NoDistrict {
+        fn district_found(
+            &self,
+            _kato: &riskmap_model::Kato,
+            lon_lat: Option<(f64, f64)>,
+        ) -> Option<bool> {
+            Some(lon_lat.is_none())
+        }
+    }
+    let csv = "nobd_org_id,name_kk,name_ru,kato,kato_version,lat,lon,settlement_type,ownership,org_type,instruction_lang,grade_min,grade_max,valid_from,valid_to,status\n\
+               S-1,Мектеп,Школа,751710000,2022-10-17,43.2,76.9,urban,state,general,kk;ru,0,11,2024-01-01,9999-12-31,active\n\
+               S-2,Мектеп,Школа,751710000,2022-10-17,,,urban,state,general,kk,0,11,2024-01-01,9999-12-31,active\n";
+    let collected = riskmap_ingest::read_table(
+        TableName::SchoolReference,
+        "ref.csv",
+        csv.as_bytes(),
+        &Options::new(Policy::AcceptPartial),
+        &NoDistrict,
+    )
+    .unwrap();
+    assert_eq!(
+        collected.outcome.decision,
+        Decision::AcceptedPartially,
+        "{}",
+        collected.outcome.summary_text()
+    );
+    let finding = collected
+        .outcome
+        .findings_of(Code::DistrictUnknown)
+        .next()
+        .unwrap();
+    assert_eq!(
+        (finding.row, finding.column.as_deref()),
+        (Some(2), Some("kato"))
+    );
+    assert_eq!(collected.rows.len(), 1);
+}

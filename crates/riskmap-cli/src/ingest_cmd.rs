@@ -1,0 +1,254 @@
+//! `riskmap ingest`: check NOBD contract-v1 files and legal-statistics tables and store each
+//! file as one batch, in the order given (so a reference file makes its schools known to the
+//! quarter files after it).
+//!
+//! Exit status: 0 when every file was stored (or had been stored before), 1 when any file was
+//! refused or could not be stored, 2 for a usage error (bad flags, a missing file, an
+//! unreadable mapping, a file whose table cannot be told).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use riskmap_ingest::{EncodingChoice, HeaderMapping, Options, Policy, TableName, sniff};
+use riskmap_model::Kato;
+use riskmap_store::Store;
+
+use crate::ingest_context::StoreContext;
+use crate::ingest_file::{FileReport, FileStatus, Job, already_stored, file_sha256, ingest_file};
+
+/// Options of `riskmap ingest`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct IngestArgs {
+    /// Database URL: sqlite://FILE (created on first use) or postgres://...
+    #[arg(long, env = "RISKMAP_DATABASE_URL", default_value = "sqlite://riskmap.sqlite3")]
+    database: String,
+    /// Folder with the reference geography and the KATO registry (kato-2022-10-17-full.csv).
+    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR)]
+    geography: PathBuf,
+    /// KATO code of the submitting region (any code of the region): rows elsewhere are refused.
+    #[arg(long, value_parser = parse_kato)]
+    region: Option<Kato>,
+    /// TOML file of extra header renames ([school_quarter] "Всего учеников" = "pupils_total").
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// CSV encoding.
+    #[arg(long, value_enum, default_value = "auto")]
+    encoding: Encoding,
+    /// The table every file holds; by default it is told from the file name, the workbook's
+    /// sheets or the header row.
+    #[arg(long, value_enum)]
+    table: Option<Table>,
+    /// Store the valid rows of a file with errors and keep the refused rows in quarantine
+    /// (privacy and whole-file problems still refuse the file).
+    #[arg(long)]
+    accept_partial: bool,
+    /// Write every file's report (JSON) here.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// CSV or XLSX files, ingested in this order.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Encoding {
+    Auto,
+    Utf8,
+    Cp1251,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Table {
+    SchoolReference,
+    SchoolQuarter,
+    SchoolContacts,
+    #[value(alias = "legal")]
+    LegalStats,
+}
+
+impl From<Table> for TableName {
+    fn from(table: Table) -> Self {
+        match table {
+            Table::SchoolReference => TableName::SchoolReference,
+            Table::SchoolQuarter => TableName::SchoolQuarter,
+            Table::SchoolContacts => TableName::SchoolContacts,
+            Table::LegalStats => TableName::LegalStats,
+        }
+    }
+}
+
+fn parse_kato(text: &str) -> Result<Kato, String> {
+    Kato::parse(text).map_err(|e| e.to_string())
+}
+
+/// A problem with the command line rather than with the data (exit status 2).
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+pub(crate) fn run(args: &IngestArgs) -> ExitCode {
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .and_then(|runtime| runtime.block_on(ingest_all(args)));
+    match result {
+        Ok(reports) if reports.iter().all(|r| r.status != FileStatus::Refused) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(error) => {
+            crate::report(&error);
+            if error.downcast_ref::<Usage>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
+        }
+    }
+}
+
+async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
+    for file in &args.files {
+        if !file.is_file() {
+            return Err(Usage(format!("{} is not a readable file", file.display())).into());
+        }
+    }
+    let mapping = match &args.mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Usage(format!("cannot read the mapping {}: {e}", path.display())))?;
+            HeaderMapping::parse(&text).map_err(|e| Usage(format!("mapping {}: {e}", path.display())))?
+        }
+        None => HeaderMapping::none(),
+    };
+    if !args.geography.is_dir() {
+        return Err(Usage(format!("the geography folder {} does not exist (use --geography)", args.geography.display())).into());
+    }
+    let mut options = Options::new(if args.accept_partial { Policy::AcceptPartial } else { Policy::RefuseFile });
+    options.encoding = match args.encoding {
+        Encoding::Auto => EncodingChoice::Auto,
+        Encoding::Utf8 => EncodingChoice::Utf8,
+        Encoding::Cp1251 => EncodingChoice::Windows1251,
+    };
+    options.mapping = mapping;
+    options.submitting_region = args.region;
+    let plans = args.files.iter().map(|file| plan(file, args.table.map(TableName::from), &options)).collect::<anyhow::Result<Vec<_>>>()?;
+
+    let registry = crate::demo_cmd::load_registry(&args.geography)?;
+    let store = Store::connect(&args.database).await.context("cannot open the store")?;
+    // Only reference rows need the polygons (to place schools) and the units (which `school`
+    // refers to); quarter, contact and legal files do without loading them.
+    let geography = if plans.iter().any(|(_, tables)| tables.contains(&TableName::SchoolReference)) {
+        let geography = riskmap_geo::load_dir(&args.geography).with_context(|| format!("cannot load the geography from {}", args.geography.display()))?;
+        store.upsert_admin_units(&crate::geo_units::admin_units(&geography)).await.context("cannot store the administrative units")?;
+        Some(Arc::new(geography))
+    } else {
+        None
+    };
+    let context = Arc::new(StoreContext::load(registry, geography.clone(), store.clone()).await.context("cannot read the stored schools")?);
+    let options = Arc::new(options);
+
+    let mut reports = Vec::with_capacity(plans.len());
+    for (file, tables) in plans {
+        let sha256 = file_sha256(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let report = match store.find_batch(&sha256).await? {
+            Some(batch_id) => already_stored(&file, sha256, batch_id),
+            None => {
+                let job = Job { store: &store, context: &context, geography: &geography, options: &options, tables };
+                ingest_file(&file, sha256, job).await?
+            }
+        };
+        reports.push(report);
+    }
+    store.close().await;
+    print_summary(&reports);
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "files": reports })).context("cannot serialise the report")?;
+        std::fs::write(path, json).with_context(|| format!("cannot write the report {}", path.display()))?;
+    }
+    Ok(reports)
+}
+
+/// The tables to read from a file: forced, the workbook's contract sheets, named by the file
+/// name, or matched by the header row.
+fn plan(file: &Path, forced: Option<TableName>, options: &Options) -> anyhow::Result<(PathBuf, Vec<TableName>)> {
+    if let Some(table) = forced {
+        return Ok((file.to_path_buf(), vec![table]));
+    }
+    let head = read_head(file).map_err(|e| Usage(format!("cannot read {}: {e}", file.display())))?;
+    let from_name = sniff::table_from_name(&file.display().to_string());
+    if sniff::is_xlsx(&head) {
+        let bytes = std::fs::read(file).map_err(|e| Usage(format!("cannot read {}: {e}", file.display())))?;
+        match (sniff::xlsx_tables(&bytes), from_name) {
+            (Some(tables), _) if !tables.is_empty() => return Ok((file.to_path_buf(), tables)),
+            (_, Some(table)) => return Ok((file.to_path_buf(), vec![table])),
+            _ => {}
+        }
+    } else if let Some(table) = from_name.or_else(|| sniff::table_from_header(&head, options.encoding, &options.mapping)) {
+        return Ok((file.to_path_buf(), vec![table]));
+    }
+    Err(Usage(format!("cannot tell which table {} holds (name, sheets and header match none); use --table", file.display())).into())
+}
+
+fn read_head(file: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(sniff::HEADER_SNIFF_BYTES);
+    std::fs::File::open(file)?.take(sniff::HEADER_SNIFF_BYTES as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// One line per file and table: rows read, stored and refused, the decision and the findings
+/// by code; then what the run changed.
+fn print_summary(reports: &[FileReport]) {
+    let mut lines = vec![format!("{:<36} {:<16} {:>9} {:>9} {:>9}  {:<18} findings", "file", "table", "read", "stored", "refused", "decision")];
+    for report in reports {
+        let file = shorten(&report.file, 36);
+        if report.outcomes.is_empty() {
+            lines.push(format!("{file:<36} {:<16} {:>9} {:>9} {:>9}  {:<18}", "-", "-", 0, "-", "already_stored"));
+        }
+        for outcome in &report.outcomes {
+            let stored = if report.status == FileStatus::Stored { outcome.rows_valid } else { 0 };
+            let decision = match (report.status, outcome.decision) {
+                (FileStatus::Refused, riskmap_ingest::Decision::Refused) => "refused",
+                (FileStatus::Refused, _) => "not stored",
+                (_, riskmap_ingest::Decision::Accepted) => "accepted",
+                (_, riskmap_ingest::Decision::AcceptedPartially) => "accepted_partially",
+                (_, riskmap_ingest::Decision::Refused) => "refused",
+            };
+            let findings: Vec<String> = outcome.counts.iter().map(|(code, n)| format!("{}×{n}", code.as_str())).collect();
+            lines.push(format!(
+                "{file:<36} {:<16} {:>9} {stored:>9} {:>9}  {decision:<18} {}",
+                outcome.table.as_str(),
+                outcome.rows_read,
+                outcome.rows_refused,
+                findings.join(" ")
+            ));
+        }
+        if let Some(message) = &report.message {
+            lines.push(format!("  {}: {message}", report.file));
+        }
+    }
+    let stored = reports.iter().filter(|r| r.status == FileStatus::Stored).count();
+    let refused = reports.iter().filter(|r| r.status == FileStatus::Refused).count();
+    let again = reports.len() - stored - refused;
+    lines.push(format!("{stored} file(s) stored, {again} already stored, {refused} refused."));
+    if stored > 0 {
+        lines.push("Stored data are visible to the API at once: it sums the current revisions in SQL on every request.".to_owned());
+    }
+    #[allow(clippy::print_stdout, reason = "the summary table is the command's output")]
+    for line in lines {
+        println!("{line}");
+    }
+}
+
+fn shorten(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_owned();
+    }
+    let tail: String = text.chars().skip(count - (width - 1)).collect();
+    format!("…{tail}")
+}

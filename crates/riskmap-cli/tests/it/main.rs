@@ -1,0 +1,17 @@
+//! The one integration-test binary of the `riskmap` command line: it runs the built binary on
+//! generated contract files and reads the store back.
+//!
+//! - `round_trip`: `demo generate` then `ingest` stores exactly the generated records (CSV and
+//!   XLSX; SQLite and PostgreSQL).
+//! - `refusals`: every defect class is refused with exit status 1 and its code, the store
+//!   unchanged; accept-partial fills the quarantine; usage errors exit with 2.
+//! - `revisions`: ingesting twice equals ingesting once; a higher revision replaces the sums
+//!   and keeps history; a stored revision is refused; legal statistics are stored.
+//! - `kill`: SIGKILL at random moments leaves the store as before or as after.
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+mod kill;
+mod refusals;
+mod revisions;
+mod round_trip;
+mod support;
