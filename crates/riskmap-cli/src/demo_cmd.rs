@@ -79,13 +79,7 @@ pub(crate) fn run(command: &DemoCommand) -> anyhow::Result<()> {
 /// The demo data set scaled to about `args.schools` schools over `args.quarters` quarters.
 fn generate(geography: &Geography, args: &GenerateArgs) -> DemoData {
     let real: u32 = geography.regions().iter().map(|r| r.schools).sum();
-    let scale = f64::from(args.schools) / f64::from(real.max(1));
-    let last = Period::new(2024, 4).expect("valid literal period");
-    let standard = DemoConfig::standard();
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "millions of pupils")]
-    let national_pupils = (standard.national_pupils as f64 * scale).round() as u64;
-    let config = DemoConfig { seed: args.seed, periods: Period::range_inclusive(first_of(last, args.quarters), last), national_pupils, school_scale: scale };
-    riskmap_demo::generate(geography, &config)
+    riskmap_demo::generate(geography, &DemoConfig::scaled(args.schools, real, args.quarters, args.seed))
 }
 
 /// Each school's locality code in the 2022 classifier: its district's code, or for a

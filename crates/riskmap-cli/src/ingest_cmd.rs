@@ -47,6 +47,10 @@ pub(crate) struct IngestArgs {
     /// Write every file's report (JSON) here.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Label the stored rows as synthetic (demo files from `riskmap demo generate`), so the API
+    /// and the page say so.
+    #[arg(long)]
+    synthetic: bool,
     /// CSV or XLSX files, ingested in this order.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -157,7 +161,7 @@ async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
         let report = match store.find_batch(&sha256).await? {
             Some(batch_id) => already_stored(&file, sha256, batch_id),
             None => {
-                let job = Job { store: &store, context: &context, geography: &geography, options: &options, tables };
+                let job = Job { store: &store, context: &context, geography: &geography, options: &options, tables, synthetic: args.synthetic };
                 ingest_file(&file, sha256, job).await?
             }
         };

@@ -58,6 +58,8 @@ pub(crate) struct Job<'a> {
     pub(crate) geography: &'a Option<Arc<Geography>>,
     pub(crate) options: &'a Arc<Options>,
     pub(crate) tables: Vec<TableName>,
+    /// Label the stored rows synthetic (files from `riskmap demo generate`).
+    pub(crate) synthetic: bool,
 }
 
 /// The SHA-256 of a file's bytes, lower-case hex.
@@ -82,7 +84,7 @@ pub(crate) async fn ingest_file(path: &Path, sha256: String, job: Job<'_>) -> an
         source: name.clone(),
         kind: job.tables.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("+"),
         content_sha256: sha256.clone(),
-        synthetic: false,
+        synthetic: job.synthetic,
     };
     let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
     let bar = progress_bar(size * job.tables.len() as u64, &name);

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use riskmap_model::{AdminLevel, Audience, Catalogue, SuppressionPolicy};
+use riskmap_model::{Audience, Catalogue, SuppressionPolicy};
 use riskmap_server::{AppState, ServerConfig};
-use riskmap_store::{AdminUnitRow, BatchOutcome, NewBatch, Store};
+use riskmap_store::{BatchOutcome, NewBatch, Store};
 use sha2::{Digest, Sha256};
 
 /// Options of `riskmap serve`.
@@ -48,7 +48,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let geography = riskmap_geo::load_dir(&args.geography).with_context(|| format!("cannot load the geography from {}", args.geography.display()))?;
     let geography = Arc::new(geography);
     let store = Store::connect(&args.database).await.context("cannot open the store")?;
-    store.upsert_admin_units(&admin_units(&geography)).await.context("cannot store the administrative units")?;
+    store.upsert_admin_units(&crate::geo_units::admin_units(&geography)).await.context("cannot store the administrative units")?;
     if args.demo {
         load_demo(&store, &geography).await?;
     }
@@ -91,29 +91,6 @@ fn locate_web_dir(given: &std::path::Path) -> PathBuf {
     if given == std::path::Path::new("web") && repository_web.join("index.html").exists() { repository_web } else { given.to_path_buf() }
 }
 
-fn admin_units(geography: &riskmap_geo::Geography) -> Vec<AdminUnitRow> {
-    let regions = geography.regions().iter().map(|r| AdminUnitRow {
-        kato: r.kato,
-        level: AdminLevel::Region,
-        parent: None,
-        unit_type: r.unit_type.as_str().to_owned(),
-        name_kk: r.names.kk.clone(),
-        name_ru: r.names.ru.clone(),
-        name_en: r.names.en.clone(),
-        population: Some(r.population),
-    });
-    let districts = geography.districts().iter().map(|d| AdminUnitRow {
-        kato: d.kato,
-        level: AdminLevel::District,
-        parent: Some(d.region),
-        unit_type: d.unit_type.as_str().to_owned(),
-        name_kk: d.names.kk.clone(),
-        name_ru: d.names.ru.clone(),
-        name_en: d.names.en.clone(),
-        population: d.population,
-    });
-    regions.chain(districts).collect()
-}
 
 /// Generates the standard demo data set and stores it, unless the store already has data.
 async fn load_demo(store: &Store, geography: &riskmap_geo::Geography) -> anyhow::Result<()> {

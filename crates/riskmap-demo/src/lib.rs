@@ -51,6 +51,18 @@ impl DemoConfig {
             school_scale: 1.0,
         }
     }
+
+    /// About `schools` schools (pupils scaled with them) over `quarters` quarters ending
+    /// 2024-Q4, from seed `seed`. `real_schools` is the country's count (7,687 in 2022/23).
+    pub fn scaled(schools: u32, real_schools: u32, quarters: u32, seed: u64) -> Self {
+        let standard = Self::standard();
+        let scale = f64::from(schools) / f64::from(real_schools.max(1));
+        let last = Period::new(2024, 4).expect("valid literal period");
+        let first = (1..quarters.max(1)).fold(last, |p, _| p.previous());
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "millions of pupils")]
+        let national_pupils = (standard.national_pupils as f64 * scale).round() as u64;
+        Self { seed, periods: Period::range_inclusive(first, last), national_pupils, school_scale: scale }
+    }
 }
 
 /// The generated data set.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use riskmap_demo::{DemoConfig, DemoData};
-use riskmap_model::{Period, SchoolQuarterRecord};
+use riskmap_model::SchoolQuarterRecord;
 use riskmap_store::{RowCounts, Store};
 use sha2::{Digest, Sha256};
 use sqlx::Connection;
@@ -48,12 +48,7 @@ pub(crate) fn demo_files(out: &Path, schools: u32, quarters: u32, seed: u64, ext
 pub(crate) fn demo_data(schools: u32, quarters: u32, seed: u64) -> DemoData {
     let geography = riskmap_geo::load_dir(&geography_dir()).unwrap();
     let real: u32 = geography.regions().iter().map(|r| r.schools).sum();
-    let scale = f64::from(schools) / f64::from(real);
-    let last = Period::new(2024, 4).unwrap();
-    let first = (1..quarters).fold(last, |p, _| p.previous());
-    let standard = DemoConfig::standard();
-    let national_pupils = (standard.national_pupils as f64 * scale).round() as u64;
-    riskmap_demo::generate(&geography, &DemoConfig { seed, periods: Period::range_inclusive(first, last), national_pupils, school_scale: scale })
+    riskmap_demo::generate(&geography, &DemoConfig::scaled(schools, real, quarters, seed))
 }
 
 /// Records sorted as `Store::records` returns them.
