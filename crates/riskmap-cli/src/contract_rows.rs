@@ -5,7 +5,9 @@
 
 use riskmap_geo::Geography;
 use riskmap_ingest::{RefusedRow, Row, TableName, Value};
-use riskmap_model::{Kato, Measure, MeasureKind, Period, School, SchoolId, SchoolQuarterRecord, Settlement};
+use riskmap_model::{
+    Kato, Measure, MeasureKind, Period, School, SchoolId, SchoolQuarterRecord, Settlement,
+};
 use riskmap_store::{BatchItem, LegalStat, QuarantinedRow, SchoolContact, SchoolReference};
 use time::Date;
 use time::macros::date;
@@ -14,7 +16,11 @@ use time::macros::date;
 pub(crate) const KATO_VERSION: Date = date!(2022 - 10 - 17);
 
 /// The legal-statistics count columns, unpivoted into one stored count each.
-const LEGAL_COUNTS: [&str; 3] = ["offences_by_minors", "offences_against_minors", "sexual_offences_against_minors"];
+const LEGAL_COUNTS: [&str; 3] = [
+    "offences_by_minors",
+    "offences_against_minors",
+    "sexual_offences_against_minors",
+];
 
 /// A `school_quarter` row for `record` of a school whose KATO code is `kato`.
 pub(crate) fn record_row(record: &SchoolQuarterRecord, kato: Kato) -> Row {
@@ -27,15 +33,43 @@ pub(crate) fn record_row(record: &SchoolQuarterRecord, kato: Kato) -> Row {
     set(&mut row, "nobd_org_id", text(record.school.as_str()));
     set(&mut row, "kato", Value::Kato(kato));
     set(&mut row, "period", Value::Period(record.period));
-    set(&mut row, "period_start", Value::Date(record.period.start_date()));
-    set(&mut row, "period_end", Value::Date(record.period.end_date()));
-    set(&mut row, "submitted_at", Value::Timestamp(record.submitted_at));
+    set(
+        &mut row,
+        "period_start",
+        Value::Date(record.period.start_date()),
+    );
+    set(
+        &mut row,
+        "period_end",
+        Value::Date(record.period.end_date()),
+    );
+    set(
+        &mut row,
+        "submitted_at",
+        Value::Timestamp(record.submitted_at),
+    );
     set(&mut row, "revision", Value::Int(i64::from(record.revision)));
     let optional = |v: Option<Value>| v.unwrap_or(Value::Null);
-    set(&mut row, "schema_version", optional(record.schema_version.as_deref().map(text)));
-    set(&mut row, "nil_return", optional(record.nil_return.map(Value::Bool)));
-    set(&mut row, "antibullying_programme", optional(record.antibullying_programme.map(Value::Bool)));
-    set(&mut row, "notes", optional(record.notes.as_deref().map(text)));
+    set(
+        &mut row,
+        "schema_version",
+        optional(record.schema_version.as_deref().map(text)),
+    );
+    set(
+        &mut row,
+        "nil_return",
+        optional(record.nil_return.map(Value::Bool)),
+    );
+    set(
+        &mut row,
+        "antibullying_programme",
+        optional(record.antibullying_programme.map(Value::Bool)),
+    );
+    set(
+        &mut row,
+        "notes",
+        optional(record.notes.as_deref().map(text)),
+    );
     for measure in Measure::ALL {
         let value = match (record.values.get(*measure), measure.kind()) {
             (None, _) => Value::Null,
@@ -60,12 +94,21 @@ pub(crate) fn reference_row(school: &School, kato: Kato, valid_from: Date) -> Ro
         ("name_ru", text(&school.name_ru)),
         ("kato", Value::Kato(kato)),
         ("kato_version", Value::Date(KATO_VERSION)),
-        ("lat", school.location.map_or(Value::Null, |l| Value::Decimal(l.1))),
-        ("lon", school.location.map_or(Value::Null, |l| Value::Decimal(l.0))),
+        (
+            "lat",
+            school.location.map_or(Value::Null, |l| Value::Decimal(l.1)),
+        ),
+        (
+            "lon",
+            school.location.map_or(Value::Null, |l| Value::Decimal(l.0)),
+        ),
         ("settlement_type", text(school.settlement.as_str())),
         ("ownership", text("state")),
         ("org_type", text("general")),
-        ("instruction_lang", Value::Set(vec!["kk".into(), "ru".into()])),
+        (
+            "instruction_lang",
+            Value::Set(vec!["kk".into(), "ru".into()]),
+        ),
         ("grade_min", Value::Int(0)),
         ("grade_max", Value::Int(11)),
         ("valid_from", Value::Date(valid_from)),
@@ -85,14 +128,19 @@ pub(crate) fn batch_items(row: &Row, geography: Option<&Geography>) -> Option<Ve
     match row.table {
         TableName::SchoolQuarter => {
             let record = record_of(row)?;
-            Some(vec![BatchItem::Record { row: row.row, record: Box::new(record) }])
+            Some(vec![BatchItem::Record {
+                row: row.row,
+                record: Box::new(record),
+            }])
         }
         TableName::SchoolReference => {
             let school = reference_of(row, geography?)?;
             Some(vec![BatchItem::School(Box::new(school))])
         }
         TableName::SchoolContacts => Some(vec![BatchItem::Contact(Box::new(contact_of(row)?))]),
-        TableName::LegalStats => legal_of(row).map(|stats| stats.into_iter().map(BatchItem::LegalStat).collect()),
+        TableName::LegalStats => {
+            legal_of(row).map(|stats| stats.into_iter().map(BatchItem::LegalStat).collect())
+        }
     }
 }
 
@@ -117,15 +165,26 @@ pub(crate) fn record_of(row: &Row) -> Option<SchoolQuarterRecord> {
 /// The district a school lies in: the polygon containing its (lon, lat), else the district
 /// whose KATO code shares the first four digits of the school's (an exact `ABCD00000` match
 /// first).
-pub(crate) fn district_of<'g>(geography: &'g Geography, kato: &Kato, lon_lat: Option<(f64, f64)>) -> Option<&'g riskmap_geo::District> {
+pub(crate) fn district_of<'g>(
+    geography: &'g Geography,
+    kato: &Kato,
+    lon_lat: Option<(f64, f64)>,
+) -> Option<&'g riskmap_geo::District> {
     if let Some((lon, lat)) = lon_lat
         && let Some(district) = geography.district_at(geo_types::Point::new(lon, lat))
     {
         return Some(district);
     }
     let prefix = &kato.as_str()[..4];
-    let same_prefix = || geography.districts().iter().filter(|d| &d.kato.as_str()[..4] == prefix);
-    same_prefix().find(|d| &d.kato.as_str()[4..] == "00000").or_else(|| same_prefix().next())
+    let same_prefix = || {
+        geography
+            .districts()
+            .iter()
+            .filter(|d| &d.kato.as_str()[..4] == prefix)
+    };
+    same_prefix()
+        .find(|d| &d.kato.as_str()[4..] == "00000")
+        .or_else(|| same_prefix().next())
 }
 
 fn reference_of(row: &Row, geography: &Geography) -> Option<SchoolReference> {
@@ -190,14 +249,23 @@ fn legal_of(row: &Row) -> Option<Vec<LegalStat>> {
             .iter()
             .filter_map(|column| {
                 let value = row.int(column)?;
-                Some(LegalStat { unit: legal.kato, period: period.clone(), measure: (*column).to_owned(), value })
+                Some(LegalStat {
+                    unit: legal.kato,
+                    period: period.clone(),
+                    measure: (*column).to_owned(),
+                    value,
+                })
             })
             .collect(),
     )
 }
 
 /// A refused row for the quarantine table: its cells as `{header: cell}` and its findings.
-pub(crate) fn quarantined(refused: &RefusedRow, table: TableName, sheet: Option<&str>) -> QuarantinedRow {
+pub(crate) fn quarantined(
+    refused: &RefusedRow,
+    table: TableName,
+    sheet: Option<&str>,
+) -> QuarantinedRow {
     let cells: serde_json::Map<String, serde_json::Value> = refused
         .headers
         .iter()
@@ -267,7 +335,10 @@ mod tests {
         let kato = Kato::parse("751710000").expect("valid code");
         let row = record_row(&record(), kato);
         assert_eq!(row.kato(), Some(kato));
-        assert_eq!(row.get("period_end"), Some(&Value::Date(date!(2024 - 06 - 30))));
+        assert_eq!(
+            row.get("period_end"),
+            Some(&Value::Date(date!(2024 - 06 - 30)))
+        );
         assert_eq!(record_of(&row), Some(record()));
     }
 

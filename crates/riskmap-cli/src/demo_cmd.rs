@@ -60,16 +60,25 @@ enum Format {
 pub(crate) fn run(command: &DemoCommand) -> anyhow::Result<()> {
     let DemoCommand::Generate(args) = command;
     let classes = args.defects.as_deref().map(defect_classes).transpose()?;
-    let geography = riskmap_geo::load_dir(&args.geography).with_context(|| format!("cannot load the geography from {}", args.geography.display()))?;
+    let geography = riskmap_geo::load_dir(&args.geography).with_context(|| {
+        format!(
+            "cannot load the geography from {}",
+            args.geography.display()
+        )
+    })?;
     let registry = load_registry(&args.geography)?;
     let data = generate(&geography, args);
     let localities = localities(&data, &registry);
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
     let written = match classes {
         Some(classes) => write_defects(&geography, &registry, &data, &localities, &classes, args)?,
         None => write_data(&data, &localities, args)?,
     };
-    #[allow(clippy::print_stdout, reason = "the files written are the command's output")]
+    #[allow(
+        clippy::print_stdout,
+        reason = "the files written are the command's output"
+    )]
     for path in written {
         println!("{}", path.display());
     }
@@ -79,7 +88,10 @@ pub(crate) fn run(command: &DemoCommand) -> anyhow::Result<()> {
 /// The demo data set scaled to about `args.schools` schools over `args.quarters` quarters.
 fn generate(geography: &Geography, args: &GenerateArgs) -> DemoData {
     let real: u32 = geography.regions().iter().map(|r| r.schools).sum();
-    riskmap_demo::generate(geography, &DemoConfig::scaled(args.schools, real, args.quarters, args.seed))
+    riskmap_demo::generate(
+        geography,
+        &DemoConfig::scaled(args.schools, real, args.quarters, args.seed),
+    )
 }
 
 /// Each school's locality code in the 2022 classifier: its district's code, or for a
@@ -107,30 +119,57 @@ fn localities(data: &DemoData, registry: &KatoRegistry) -> HashMap<String, Kato>
 }
 
 fn reference_rows(data: &DemoData, localities: &HashMap<String, Kato>, quarters: u32) -> Vec<Row> {
-    let valid_from = first_of(Period::new(2024, 4).expect("valid literal period"), quarters).start_date();
-    data.schools.iter().map(|s| reference_row(s, localities[s.id.as_str()], valid_from)).collect()
+    let valid_from = first_of(
+        Period::new(2024, 4).expect("valid literal period"),
+        quarters,
+    )
+    .start_date();
+    data.schools
+        .iter()
+        .map(|s| reference_row(s, localities[s.id.as_str()], valid_from))
+        .collect()
 }
 
 /// The records as rows, each with its school's locality code as its KATO.
-fn quarter_rows<'a>(data: &'a DemoData, localities: &'a HashMap<String, Kato>) -> impl Iterator<Item = Row> + 'a {
-    data.records.iter().map(move |r| record_row(r, localities[r.school.as_str()]))
+fn quarter_rows<'a>(
+    data: &'a DemoData,
+    localities: &'a HashMap<String, Kato>,
+) -> impl Iterator<Item = Row> + 'a {
+    data.records
+        .iter()
+        .map(move |r| record_row(r, localities[r.school.as_str()]))
 }
 
-fn write_data(data: &DemoData, localities: &HashMap<String, Kato>, args: &GenerateArgs) -> anyhow::Result<Vec<PathBuf>> {
+fn write_data(
+    data: &DemoData,
+    localities: &HashMap<String, Kato>,
+    args: &GenerateArgs,
+) -> anyhow::Result<Vec<PathBuf>> {
     let references = reference_rows(data, localities, args.quarters);
     match args.format {
         Format::Csv => {
             let reference = args.out.join("school_reference.csv");
-            write_csv(TableName::SchoolReference, &references, create(&reference)?).with_context(|| format!("cannot write {}", reference.display()))?;
+            write_csv(TableName::SchoolReference, &references, create(&reference)?)
+                .with_context(|| format!("cannot write {}", reference.display()))?;
             let quarter = args.out.join("school_quarter.csv");
-            write_csv(TableName::SchoolQuarter, quarter_rows(data, localities), create(&quarter)?).with_context(|| format!("cannot write {}", quarter.display()))?;
+            write_csv(
+                TableName::SchoolQuarter,
+                quarter_rows(data, localities),
+                create(&quarter)?,
+            )
+            .with_context(|| format!("cannot write {}", quarter.display()))?;
             Ok(vec![reference, quarter])
         }
         Format::Xlsx => {
             let records: Vec<Row> = quarter_rows(data, localities).collect();
-            let bytes = write_xlsx(&[(TableName::SchoolReference, &references), (TableName::SchoolQuarter, &records)]).context("cannot build the workbook")?;
+            let bytes = write_xlsx(&[
+                (TableName::SchoolReference, &references),
+                (TableName::SchoolQuarter, &records),
+            ])
+            .context("cannot build the workbook")?;
             let path = args.out.join("nobd_export.xlsx");
-            std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(&path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(vec![path])
         }
     }
@@ -138,45 +177,99 @@ fn write_data(data: &DemoData, localities: &HashMap<String, Kato>, args: &Genera
 
 /// One region's schools (the first school's region), a valid reference file for them, and the
 /// defective quarter files built from their first quarter.
-fn write_defects(geography: &Geography, registry: &KatoRegistry, data: &DemoData, localities: &HashMap<String, Kato>, classes: &[DefectClass], args: &GenerateArgs) -> anyhow::Result<Vec<PathBuf>> {
-    let region = data.schools.first().context("the demo has no schools")?.region;
-    let schools: Vec<_> = data.schools.iter().filter(|s| s.region == region).cloned().collect();
+fn write_defects(
+    geography: &Geography,
+    registry: &KatoRegistry,
+    data: &DemoData,
+    localities: &HashMap<String, Kato>,
+    classes: &[DefectClass],
+    args: &GenerateArgs,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let region = data
+        .schools
+        .first()
+        .context("the demo has no schools")?
+        .region;
+    let schools: Vec<_> = data
+        .schools
+        .iter()
+        .filter(|s| s.region == region)
+        .cloned()
+        .collect();
     let ids: std::collections::HashSet<&str> = schools.iter().map(|s| s.id.as_str()).collect();
-    let first = data.records.first().map(|r| r.period).context("the demo has no records")?;
-    let records: Vec<_> = data.records.iter().filter(|r| r.period == first && ids.contains(r.school.as_str())).cloned().collect();
+    let first = data
+        .records
+        .first()
+        .map(|r| r.period)
+        .context("the demo has no records")?;
+    let records: Vec<_> = data
+        .records
+        .iter()
+        .filter(|r| r.period == first && ids.contains(r.school.as_str()))
+        .cloned()
+        .collect();
     let subset = DemoData { schools, records };
     let reference = args.out.join("school_reference.csv");
-    write_csv(TableName::SchoolReference, reference_rows(&subset, localities, args.quarters), create(&reference)?).with_context(|| format!("cannot write {}", reference.display()))?;
+    write_csv(
+        TableName::SchoolReference,
+        reference_rows(&subset, localities, args.quarters),
+        create(&reference)?,
+    )
+    .with_context(|| format!("cannot write {}", reference.display()))?;
     let mut valid = Vec::new();
-    write_csv(TableName::SchoolQuarter, quarter_rows(&subset, localities), &mut valid).context("cannot write the valid quarter file")?;
+    write_csv(
+        TableName::SchoolQuarter,
+        quarter_rows(&subset, localities),
+        &mut valid,
+    )
+    .context("cannot write the valid quarter file")?;
     let plan = defect_plan(geography, registry, region)?;
     let mut written = vec![reference];
     for defect in make_defects(&valid, &plan).context("cannot build the defective files")? {
         if !classes.contains(&defect.class) {
             continue;
         }
-        let path = args.out.join(format!("school_quarter.{}", defect.file_name));
-        std::fs::write(&path, &defect.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        let path = args
+            .out
+            .join(format!("school_quarter.{}", defect.file_name));
+        std::fs::write(&path, &defect.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     Ok(written)
 }
 
 /// A code missing from the KATO registry and a real district code of another region.
-fn defect_plan(geography: &Geography, registry: &KatoRegistry, region: Kato) -> anyhow::Result<DefectPlan> {
+fn defect_plan(
+    geography: &Geography,
+    registry: &KatoRegistry,
+    region: Kato,
+) -> anyhow::Result<DefectPlan> {
     let unknown_kato = (0..10_000u32)
-        .filter_map(|n| Kato::parse(&format!("{}{:07}", region.region_prefix(), 9_999_999 - n)).ok())
+        .filter_map(|n| {
+            Kato::parse(&format!("{}{:07}", region.region_prefix(), 9_999_999 - n)).ok()
+        })
         .find(|k| !registry.contains(k))
         .context("every code of the region is in the registry")?;
-    let foreign_kato = geography.districts().iter().map(|d| d.kato).find(|k| !k.same_region(&region) && registry.contains(k)).context("no district outside the region")?;
-    Ok(DefectPlan { unknown_kato, foreign_kato })
+    let foreign_kato = geography
+        .districts()
+        .iter()
+        .map(|d| d.kato)
+        .find(|k| !k.same_region(&region) && registry.contains(k))
+        .context("no district outside the region")?;
+    Ok(DefectPlan {
+        unknown_kato,
+        foreign_kato,
+    })
 }
 
 /// The KATO classifier extract of the geography folder.
 pub(crate) fn load_registry(dir: &Path) -> anyhow::Result<KatoRegistry> {
     let path = dir.join("kato-2022-10-17-full.csv");
-    let bytes = std::fs::read(&path).with_context(|| format!("cannot read the KATO registry {}", path.display()))?;
-    KatoRegistry::parse_csv(&bytes, KATO_VERSION).with_context(|| format!("cannot parse {}", path.display()))
+    let bytes = std::fs::read(&path)
+        .with_context(|| format!("cannot read the KATO registry {}", path.display()))?;
+    KatoRegistry::parse_csv(&bytes, KATO_VERSION)
+        .with_context(|| format!("cannot parse {}", path.display()))
 }
 
 /// Parses `all` or one class name in snake_case (`broken_sum`, `truncated_xlsx`, …).
@@ -189,7 +282,16 @@ fn defect_classes(text: &str) -> anyhow::Result<Vec<DefectClass>> {
         .iter()
         .find(|c| format!("{c:?}").to_lowercase() == wanted)
         .map(|c| vec![*c])
-        .with_context(|| format!("unknown defect class {text:?}: use all or one of {}", DefectClass::ALL.iter().map(|c| snake(&format!("{c:?}"))).collect::<Vec<_>>().join(", ")))
+        .with_context(|| {
+            format!(
+                "unknown defect class {text:?}: use all or one of {}",
+                DefectClass::ALL
+                    .iter()
+                    .map(|c| snake(&format!("{c:?}")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
 }
 
 fn snake(camel: &str) -> String {
@@ -204,5 +306,8 @@ fn snake(camel: &str) -> String {
 }
 
 fn create(path: &Path) -> anyhow::Result<BufWriter<File>> {
-    Ok(BufWriter::with_capacity(1 << 20, File::create(path).with_context(|| format!("cannot create {}", path.display()))?))
+    Ok(BufWriter::with_capacity(
+        1 << 20,
+        File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+    ))
 }

@@ -22,7 +22,11 @@ use crate::ingest_file::{FileReport, FileStatus, Job, already_stored, file_sha25
 #[derive(Debug, clap::Args)]
 pub(crate) struct IngestArgs {
     /// Database URL: sqlite://FILE (created on first use) or postgres://...
-    #[arg(long, env = "RISKMAP_DATABASE_URL", default_value = "sqlite://riskmap.sqlite3")]
+    #[arg(
+        long,
+        env = "RISKMAP_DATABASE_URL",
+        default_value = "sqlite://riskmap.sqlite3"
+    )]
     database: String,
     /// Folder with the reference geography and the KATO registry (kato-2022-10-17-full.csv).
     #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR)]
@@ -110,7 +114,11 @@ pub(crate) fn run(args: &IngestArgs) -> ExitCode {
         Ok(_) => ExitCode::from(1),
         Err(error) => {
             crate::report(&error);
-            if error.downcast_ref::<Usage>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
+            if error.downcast_ref::<Usage>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -123,15 +131,25 @@ async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
     }
     let mapping = match &args.mapping {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Usage(format!("cannot read the mapping {}: {e}", path.display())))?;
-            HeaderMapping::parse(&text).map_err(|e| Usage(format!("mapping {}: {e}", path.display())))?
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Usage(format!("cannot read the mapping {}: {e}", path.display())))?;
+            HeaderMapping::parse(&text)
+                .map_err(|e| Usage(format!("mapping {}: {e}", path.display())))?
         }
         None => HeaderMapping::none(),
     };
     if !args.geography.is_dir() {
-        return Err(Usage(format!("the geography folder {} does not exist (use --geography)", args.geography.display())).into());
+        return Err(Usage(format!(
+            "the geography folder {} does not exist (use --geography)",
+            args.geography.display()
+        ))
+        .into());
     }
-    let mut options = Options::new(if args.accept_partial { Policy::AcceptPartial } else { Policy::RefuseFile });
+    let mut options = Options::new(if args.accept_partial {
+        Policy::AcceptPartial
+    } else {
+        Policy::RefuseFile
+    });
     options.encoding = match args.encoding {
         Encoding::Auto => EncodingChoice::Auto,
         Encoding::Utf8 => EncodingChoice::Utf8,
@@ -139,29 +157,58 @@ async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
     };
     options.mapping = mapping;
     options.submitting_region = args.region;
-    let plans = args.files.iter().map(|file| plan(file, args.table.map(TableName::from), &options)).collect::<anyhow::Result<Vec<_>>>()?;
+    let plans = args
+        .files
+        .iter()
+        .map(|file| plan(file, args.table.map(TableName::from), &options))
+        .collect::<anyhow::Result<Vec<_>>>()?;
 
     let registry = crate::demo_cmd::load_registry(&args.geography)?;
-    let store = Store::connect(&args.database).await.context("cannot open the store")?;
+    let store = Store::connect(&args.database)
+        .await
+        .context("cannot open the store")?;
     // Only reference rows need the polygons (to place schools) and the units (which `school`
     // refers to); quarter, contact and legal files do without loading them.
-    let geography = if plans.iter().any(|(_, tables)| tables.contains(&TableName::SchoolReference)) {
-        let geography = riskmap_geo::load_dir(&args.geography).with_context(|| format!("cannot load the geography from {}", args.geography.display()))?;
-        store.upsert_admin_units(&crate::geo_units::admin_units(&geography)).await.context("cannot store the administrative units")?;
+    let geography = if plans
+        .iter()
+        .any(|(_, tables)| tables.contains(&TableName::SchoolReference))
+    {
+        let geography = riskmap_geo::load_dir(&args.geography).with_context(|| {
+            format!(
+                "cannot load the geography from {}",
+                args.geography.display()
+            )
+        })?;
+        store
+            .upsert_admin_units(&crate::geo_units::admin_units(&geography))
+            .await
+            .context("cannot store the administrative units")?;
         Some(Arc::new(geography))
     } else {
         None
     };
-    let context = Arc::new(StoreContext::load(registry, geography.clone(), store.clone()).await.context("cannot read the stored schools")?);
+    let context = Arc::new(
+        StoreContext::load(registry, geography.clone(), store.clone())
+            .await
+            .context("cannot read the stored schools")?,
+    );
     let options = Arc::new(options);
 
     let mut reports = Vec::with_capacity(plans.len());
     for (file, tables) in plans {
-        let sha256 = file_sha256(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let sha256 =
+            file_sha256(&file).with_context(|| format!("cannot read {}", file.display()))?;
         let report = match store.find_batch(&sha256).await? {
             Some(batch_id) => already_stored(&file, sha256, batch_id),
             None => {
-                let job = Job { store: &store, context: &context, geography: &geography, options: &options, tables, synthetic: args.synthetic };
+                let job = Job {
+                    store: &store,
+                    context: &context,
+                    geography: &geography,
+                    options: &options,
+                    tables,
+                    synthetic: args.synthetic,
+                };
                 ingest_file(&file, sha256, job).await?
             }
         };
@@ -170,51 +217,77 @@ async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
     store.close().await;
     print_summary(&reports);
     if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&serde_json::json!({ "files": reports })).context("cannot serialise the report")?;
-        std::fs::write(path, json).with_context(|| format!("cannot write the report {}", path.display()))?;
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "files": reports }))
+            .context("cannot serialise the report")?;
+        std::fs::write(path, json)
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
     }
     Ok(reports)
 }
 
 /// The tables to read from a file: forced, the workbook's contract sheets, named by the file
 /// name, or matched by the header row.
-fn plan(file: &Path, forced: Option<TableName>, options: &Options) -> anyhow::Result<(PathBuf, Vec<TableName>)> {
+fn plan(
+    file: &Path,
+    forced: Option<TableName>,
+    options: &Options,
+) -> anyhow::Result<(PathBuf, Vec<TableName>)> {
     if let Some(table) = forced {
         return Ok((file.to_path_buf(), vec![table]));
     }
-    let head = read_head(file).map_err(|e| Usage(format!("cannot read {}: {e}", file.display())))?;
+    let head =
+        read_head(file).map_err(|e| Usage(format!("cannot read {}: {e}", file.display())))?;
     let from_name = sniff::table_from_name(&file.display().to_string());
     if sniff::is_xlsx(&head) {
-        let bytes = std::fs::read(file).map_err(|e| Usage(format!("cannot read {}: {e}", file.display())))?;
+        let bytes = std::fs::read(file)
+            .map_err(|e| Usage(format!("cannot read {}: {e}", file.display())))?;
         match (sniff::xlsx_tables(&bytes), from_name) {
             (Some(tables), _) if !tables.is_empty() => return Ok((file.to_path_buf(), tables)),
             (_, Some(table)) => return Ok((file.to_path_buf(), vec![table])),
             _ => {}
         }
-    } else if let Some(table) = from_name.or_else(|| sniff::table_from_header(&head, options.encoding, &options.mapping)) {
+    } else if let Some(table) =
+        from_name.or_else(|| sniff::table_from_header(&head, options.encoding, &options.mapping))
+    {
         return Ok((file.to_path_buf(), vec![table]));
     }
-    Err(Usage(format!("cannot tell which table {} holds (name, sheets and header match none); use --table", file.display())).into())
+    Err(Usage(format!(
+        "cannot tell which table {} holds (name, sheets and header match none); use --table",
+        file.display()
+    ))
+    .into())
 }
 
 fn read_head(file: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut head = Vec::with_capacity(sniff::HEADER_SNIFF_BYTES);
-    std::fs::File::open(file)?.take(sniff::HEADER_SNIFF_BYTES as u64).read_to_end(&mut head)?;
+    std::fs::File::open(file)?
+        .take(sniff::HEADER_SNIFF_BYTES as u64)
+        .read_to_end(&mut head)?;
     Ok(head)
 }
 
 /// One line per file and table: rows read, stored and refused, the decision and the findings
 /// by code; then what the run changed.
 fn print_summary(reports: &[FileReport]) {
-    let mut lines = vec![format!("{:<36} {:<16} {:>9} {:>9} {:>9}  {:<18} findings", "file", "table", "read", "stored", "refused", "decision")];
+    let mut lines = vec![format!(
+        "{:<36} {:<16} {:>9} {:>9} {:>9}  {:<18} findings",
+        "file", "table", "read", "stored", "refused", "decision"
+    )];
     for report in reports {
         let file = shorten(&report.file, 36);
         if report.outcomes.is_empty() {
-            lines.push(format!("{file:<36} {:<16} {:>9} {:>9} {:>9}  {:<18}", "-", "-", 0, "-", "already_stored"));
+            lines.push(format!(
+                "{file:<36} {:<16} {:>9} {:>9} {:>9}  {:<18}",
+                "-", "-", 0, "-", "already_stored"
+            ));
         }
         for outcome in &report.outcomes {
-            let stored = if report.status == FileStatus::Stored { outcome.rows_valid } else { 0 };
+            let stored = if report.status == FileStatus::Stored {
+                outcome.rows_valid
+            } else {
+                0
+            };
             let decision = match (report.status, outcome.decision) {
                 (FileStatus::Refused, riskmap_ingest::Decision::Refused) => "refused",
                 (FileStatus::Refused, _) => "not stored",
@@ -222,7 +295,11 @@ fn print_summary(reports: &[FileReport]) {
                 (_, riskmap_ingest::Decision::AcceptedPartially) => "accepted_partially",
                 (_, riskmap_ingest::Decision::Refused) => "refused",
             };
-            let findings: Vec<String> = outcome.counts.iter().map(|(code, n)| format!("{}×{n}", code.as_str())).collect();
+            let findings: Vec<String> = outcome
+                .counts
+                .iter()
+                .map(|(code, n)| format!("{}×{n}", code.as_str()))
+                .collect();
             lines.push(format!(
                 "{file:<36} {:<16} {:>9} {stored:>9} {:>9}  {decision:<18} {}",
                 outcome.table.as_str(),
@@ -235,14 +312,25 @@ fn print_summary(reports: &[FileReport]) {
             lines.push(format!("  {}: {message}", report.file));
         }
     }
-    let stored = reports.iter().filter(|r| r.status == FileStatus::Stored).count();
-    let refused = reports.iter().filter(|r| r.status == FileStatus::Refused).count();
+    let stored = reports
+        .iter()
+        .filter(|r| r.status == FileStatus::Stored)
+        .count();
+    let refused = reports
+        .iter()
+        .filter(|r| r.status == FileStatus::Refused)
+        .count();
     let again = reports.len() - stored - refused;
-    lines.push(format!("{stored} file(s) stored, {again} already stored, {refused} refused."));
+    lines.push(format!(
+        "{stored} file(s) stored, {again} already stored, {refused} refused."
+    ));
     if stored > 0 {
         lines.push("Stored data are visible to the API at once: it sums the current revisions in SQL on every request.".to_owned());
     }
-    #[allow(clippy::print_stdout, reason = "the summary table is the command's output")]
+    #[allow(
+        clippy::print_stdout,
+        reason = "the summary table is the command's output"
+    )]
     for line in lines {
         println!("{line}");
     }

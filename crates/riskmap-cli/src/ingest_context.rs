@@ -34,7 +34,11 @@ pub(crate) struct StoreContext {
 }
 
 impl StoreContext {
-    pub(crate) async fn load(registry: KatoRegistry, geography: Option<Arc<Geography>>, store: Store) -> riskmap_store::Result<Self> {
+    pub(crate) async fn load(
+        registry: KatoRegistry,
+        geography: Option<Arc<Geography>>,
+        store: Store,
+    ) -> riskmap_store::Result<Self> {
         let schools = store.school_ids().await?.into_iter().collect();
         Ok(Self {
             registry,
@@ -50,24 +54,40 @@ impl StoreContext {
 
     /// Notes a school of the open batch's reference rows.
     pub(crate) fn add_pending(&self, school: &str) {
-        self.pending.write().unwrap_or_else(PoisonError::into_inner).insert(school.to_owned());
+        self.pending
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(school.to_owned());
     }
 
     /// The open batch committed: its schools are known and stored quarters may have changed.
     pub(crate) fn committed(&self) {
-        let pending = std::mem::take(&mut *self.pending.write().unwrap_or_else(PoisonError::into_inner));
-        self.schools.write().unwrap_or_else(PoisonError::into_inner).extend(pending);
-        self.periods.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        let pending =
+            std::mem::take(&mut *self.pending.write().unwrap_or_else(PoisonError::into_inner));
+        self.schools
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(pending);
+        self.periods
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// The open batch rolled back: forget its schools.
     pub(crate) fn rolled_back(&self) {
-        self.pending.write().unwrap_or_else(PoisonError::into_inner).clear();
+        self.pending
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// A store read that failed during the ingest (the checks it served were skipped).
     pub(crate) fn take_failure(&self) -> Option<String> {
-        self.failure.lock().unwrap_or_else(PoisonError::into_inner).take()
+        self.failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     fn facts(&self, period: Period) -> Option<Arc<PeriodFacts>> {
@@ -78,13 +98,17 @@ impl StoreContext {
         // Called on the ingest's blocking threads, never on the runtime's own workers.
         match self.runtime.block_on(self.store.current_revisions(period)) {
             Ok(rows) => {
-                let facts: PeriodFacts = rows.into_iter().map(|r| (r.school, (r.revision, r.isu_open_end))).collect();
+                let facts: PeriodFacts = rows
+                    .into_iter()
+                    .map(|r| (r.school, (r.revision, r.isu_open_end)))
+                    .collect();
                 let facts = Arc::new(facts);
                 periods.insert(period, facts.clone());
                 Some(facts)
             }
             Err(error) => {
-                *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(format!("reading stored records of {period}: {error}"));
+                *self.failure.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(format!("reading stored records of {period}: {error}"));
                 None
             }
         }
@@ -97,8 +121,16 @@ impl Context for StoreContext {
     }
 
     fn school_known(&self, school: &str, _period: Period) -> Option<bool> {
-        let known = self.schools.read().unwrap_or_else(PoisonError::into_inner).contains(school)
-            || self.pending.read().unwrap_or_else(PoisonError::into_inner).contains(school);
+        let known = self
+            .schools
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(school)
+            || self
+                .pending
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains(school);
         Some(known)
     }
 

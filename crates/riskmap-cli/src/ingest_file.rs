@@ -74,26 +74,59 @@ pub(crate) fn file_sha256(path: &Path) -> std::io::Result<String> {
         }
         hasher.update(&buffer[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Checks and stores one file (see the module docs).
-pub(crate) async fn ingest_file(path: &Path, sha256: String, job: Job<'_>) -> anyhow::Result<FileReport> {
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+pub(crate) async fn ingest_file(
+    path: &Path,
+    sha256: String,
+    job: Job<'_>,
+) -> anyhow::Result<FileReport> {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let batch = NewBatch {
         source: name.clone(),
-        kind: job.tables.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("+"),
+        kind: job
+            .tables
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join("+"),
         content_sha256: sha256.clone(),
         synthetic: job.synthetic,
     };
-    let size = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len();
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
     let bar = progress_bar(size * job.tables.len() as u64, &name);
     let (sender, mut receiver) = mpsc::channel::<BatchMessage>(CHANNEL_CAPACITY);
     let checker = {
         let (path, name, bar) = (path.to_path_buf(), name.clone(), bar.clone());
-        let (context, geography, options) = (job.context.clone(), job.geography.clone(), job.options.clone());
+        let (context, geography, options) = (
+            job.context.clone(),
+            job.geography.clone(),
+            job.options.clone(),
+        );
         let tables = job.tables.clone();
-        tokio::task::spawn_blocking(move || check_file(&path, &name, &tables, &options, &context, geography.as_deref(), &sender, &bar))
+        tokio::task::spawn_blocking(move || {
+            check_file(
+                &path,
+                &name,
+                &tables,
+                &options,
+                &context,
+                geography.as_deref(),
+                &sender,
+                &bar,
+            )
+        })
     };
     let written = job.store.write_batch(&batch, &mut receiver).await;
     drop(receiver);
@@ -105,7 +138,15 @@ pub(crate) async fn ingest_file(path: &Path, sha256: String, job: Job<'_>) -> an
         job.context.rolled_back();
         anyhow::bail!("the store could not be read while checking {name}: {failure}");
     }
-    let mut report = FileReport { file: path.display().to_string(), status: FileStatus::Refused, batch_id: None, sha256, stored_rows: 0, message: None, outcomes };
+    let mut report = FileReport {
+        file: path.display().to_string(),
+        status: FileStatus::Refused,
+        batch_id: None,
+        sha256,
+        stored_rows: 0,
+        message: None,
+        outcomes,
+    };
     match end {
         BatchEnd::Committed { batch_id, rows } => {
             job.context.committed();
@@ -117,7 +158,9 @@ pub(crate) async fn ingest_file(path: &Path, sha256: String, job: Job<'_>) -> an
             job.context.rolled_back();
             report.status = FileStatus::AlreadyStored;
             report.batch_id = Some(batch_id);
-            report.message = Some(format!("already stored as batch {batch_id}; nothing changed"));
+            report.message = Some(format!(
+                "already stored as batch {batch_id}; nothing changed"
+            ));
         }
         BatchEnd::RolledBack => {
             job.context.rolled_back();
@@ -139,14 +182,19 @@ pub(crate) fn already_stored(path: &Path, sha256: String, batch_id: i64) -> File
         batch_id: Some(batch_id),
         sha256,
         stored_rows: 0,
-        message: Some(format!("already stored as batch {batch_id}; nothing changed")),
+        message: Some(format!(
+            "already stored as batch {batch_id}; nothing changed"
+        )),
         outcomes: Vec::new(),
     }
 }
 
 /// Runs on a blocking thread: checks each table of the file in turn, sending rows as they pass
 /// and ending the batch with a commit (every table accepted) or a rollback.
-#[allow(clippy::too_many_arguments, reason = "the pieces a blocking closure moves in")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the pieces a blocking closure moves in"
+)]
 fn check_file(
     path: &PathBuf,
     name: &str,
@@ -161,18 +209,25 @@ fn check_file(
     let mut refused = false;
     let xlsx = {
         let mut head = [0u8; 4];
-        let n = File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+        let n = File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .unwrap_or(0);
         riskmap_ingest::sniff::is_xlsx(&head[..n])
     };
     for table in tables {
-        let input = bar.wrap_read(BufReader::with_capacity(1 << 20, File::open(path).with_context(|| format!("cannot open {}", path.display()))?));
+        let input = bar.wrap_read(BufReader::with_capacity(
+            1 << 20,
+            File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
+        ));
         let sheet = xlsx.then(|| table.as_str().to_owned());
         let send = |message: BatchMessage| {
-            sender.blocking_send(message).map_err(|_| riskmap_ingest::Error::Sink {
-                file: name.to_owned(),
-                row: 0,
-                message: "the store stopped accepting rows".to_owned(),
-            })
+            sender
+                .blocking_send(message)
+                .map_err(|_| riskmap_ingest::Error::Sink {
+                    file: name.to_owned(),
+                    row: 0,
+                    message: "the store stopped accepting rows".to_owned(),
+                })
         };
         let outcome = riskmap_ingest::ingest(*table, name, input, options, context, |event| {
             if refused {
@@ -181,7 +236,12 @@ fn check_file(
             match event {
                 RowEvent::Valid(row) => {
                     let Some(items) = batch_items(&row, geography) else {
-                        return Err(riskmap_ingest::Error::Sink { file: name.to_owned(), row: row.row, message: "a checked row could not be converted for the store".to_owned() });
+                        return Err(riskmap_ingest::Error::Sink {
+                            file: name.to_owned(),
+                            row: row.row,
+                            message: "a checked row could not be converted for the store"
+                                .to_owned(),
+                        });
                     };
                     for item in items {
                         if let BatchItem::School(school) = &item {
@@ -190,7 +250,9 @@ fn check_file(
                         send(BatchMessage::Item(item))?;
                     }
                 }
-                RowEvent::Refused(row) => send(BatchMessage::Item(BatchItem::Quarantine(quarantined(&row, *table, sheet.as_deref()))))?,
+                RowEvent::Refused(row) => send(BatchMessage::Item(BatchItem::Quarantine(
+                    quarantined(&row, *table, sheet.as_deref()),
+                )))?,
             }
             Ok(())
         })?;
@@ -201,7 +263,9 @@ fn check_file(
         BatchMessage::Rollback
     } else {
         let report = serde_json::json!({ "file": name, "outcomes": outcomes });
-        BatchMessage::Commit { report_json: report.to_string() }
+        BatchMessage::Commit {
+            report_json: report.to_string(),
+        }
     };
     // A closed channel means the store already ended the batch (an error it reports itself).
     let _ = sender.blocking_send(end);
@@ -214,7 +278,10 @@ fn progress_bar(total: u64, name: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
-    let style = ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}").map(|s| s.progress_chars("=> "));
+    let style = ProgressStyle::with_template(
+        "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    )
+    .map(|s| s.progress_chars("=> "));
     if let Ok(style) = style {
         bar.set_style(style);
     }

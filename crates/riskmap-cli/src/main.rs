@@ -34,7 +34,10 @@ enum Command {
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RISKMAP_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RISKMAP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let result = match Command::parse() {
@@ -55,7 +58,10 @@ fn main() -> ExitCode {
 
 /// Prints an error and its causes on standard error.
 fn report(error: &anyhow::Error) {
-    #[allow(clippy::print_stderr, reason = "the command line reports its own failure")]
+    #[allow(
+        clippy::print_stderr,
+        reason = "the command line reports its own failure"
+    )]
     {
         eprintln!("error: {error}");
         for cause in error.chain().skip(1) {

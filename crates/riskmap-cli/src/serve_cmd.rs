@@ -18,7 +18,11 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "RISKMAP_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Database URL: sqlite://FILE (created on first start) or postgres://...
-    #[arg(long, env = "RISKMAP_DATABASE_URL", default_value = "sqlite://riskmap.sqlite3")]
+    #[arg(
+        long,
+        env = "RISKMAP_DATABASE_URL",
+        default_value = "sqlite://riskmap.sqlite3"
+    )]
     database: String,
     /// Folder with the reference geography (kz-adm1.geojson, kz-adm2.geojson, ...).
     #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR)]
@@ -40,15 +44,28 @@ pub(crate) struct ServeArgs {
 }
 
 pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     runtime.block_on(serve(args))
 }
 
 async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
-    let geography = riskmap_geo::load_dir(&args.geography).with_context(|| format!("cannot load the geography from {}", args.geography.display()))?;
+    let geography = riskmap_geo::load_dir(&args.geography).with_context(|| {
+        format!(
+            "cannot load the geography from {}",
+            args.geography.display()
+        )
+    })?;
     let geography = Arc::new(geography);
-    let store = Store::connect(&args.database).await.context("cannot open the store")?;
-    store.upsert_admin_units(&crate::geo_units::admin_units(&geography)).await.context("cannot store the administrative units")?;
+    let store = Store::connect(&args.database)
+        .await
+        .context("cannot open the store")?;
+    store
+        .upsert_admin_units(&crate::geo_units::admin_units(&geography))
+        .await
+        .context("cannot store the administrative units")?;
     if args.demo {
         load_demo(&store, &geography).await?;
     }
@@ -61,23 +78,64 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         None
     };
     let web_dir = locate_web_dir(&args.web_dir);
-    if !web_dir.join("node_modules/maplibre-gl/dist/maplibre-gl.mjs").exists() {
+    if !web_dir
+        .join("node_modules/maplibre-gl/dist/maplibre-gl.mjs")
+        .exists()
+    {
         tracing::warn!(dir = %web_dir.display(), "MapLibre is not installed in the web folder: run `npm ci` in web/");
     }
-    let issued = if demo_view { demo_tokens(&store).await? } else { Vec::new() };
-    let demo_tokens = issued.iter().map(|(grant, token)| riskmap_server::DemoToken { role: grant.role.as_str().to_owned(), scope: describe(grant), token: token.clone() }).collect();
-    let config = ServerConfig { web_dir, anonymous_audience, policy: SuppressionPolicy::recommended(), demo_tokens, tile_cache_bytes: args.tile_cache_mb * 1024 * 1024 };
+    let issued = if demo_view {
+        demo_tokens(&store).await?
+    } else {
+        Vec::new()
+    };
+    let demo_tokens = issued
+        .iter()
+        .map(|(grant, token)| riskmap_server::DemoToken {
+            role: grant.role.as_str().to_owned(),
+            scope: describe(grant),
+            token: token.clone(),
+        })
+        .collect();
+    let config = ServerConfig {
+        web_dir,
+        anonymous_audience,
+        policy: SuppressionPolicy::recommended(),
+        demo_tokens,
+        tile_cache_bytes: args.tile_cache_mb * 1024 * 1024,
+    };
     let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
-    let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("cannot listen on {}", args.addr))?;
-    let address = listener.local_addr().context("cannot read the listening address")?;
-    #[allow(clippy::print_stdout, reason = "the URL and the demo tokens are the command's output")]
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let address = listener
+        .local_addr()
+        .context("cannot read the listening address")?;
+    #[allow(
+        clippy::print_stdout,
+        reason = "the URL and the demo tokens are the command's output"
+    )]
     {
-        println!("riskmap is serving on http://{address}/ ({} store{})", store.backend().as_str(), if demo_view { ", demo data, ministry view" } else { "" });
+        println!(
+            "riskmap is serving on http://{address}/ ({} store{})",
+            store.backend().as_str(),
+            if demo_view {
+                ", demo data, ministry view"
+            } else {
+                ""
+            }
+        );
         for (grant, token) in &issued {
-            println!("  demo token {:<8} {token}  ({})", grant.role.as_str(), describe(grant));
+            println!(
+                "  demo token {:<8} {token}  ({})",
+                grant.role.as_str(),
+                describe(grant)
+            );
         }
     }
-    riskmap_server::serve(listener, state, shutdown_signal()).await.context("server failed")?;
+    riskmap_server::serve(listener, state, shutdown_signal())
+        .await
+        .context("server failed")?;
     store.close().await;
     Ok(())
 }
@@ -88,9 +146,12 @@ fn locate_web_dir(given: &std::path::Path) -> PathBuf {
         return given.to_path_buf();
     }
     let repository_web = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web"));
-    if given == std::path::Path::new("web") && repository_web.join("index.html").exists() { repository_web } else { given.to_path_buf() }
+    if given == std::path::Path::new("web") && repository_web.join("index.html").exists() {
+        repository_web
+    } else {
+        given.to_path_buf()
+    }
 }
-
 
 /// Generates the standard demo data set and stores it, unless the store already has data.
 async fn load_demo(store: &Store, geography: &riskmap_geo::Geography) -> anyhow::Result<()> {
@@ -101,12 +162,42 @@ async fn load_demo(store: &Store, geography: &riskmap_geo::Geography) -> anyhow:
     let config = riskmap_demo::DemoConfig::standard();
     let started = std::time::Instant::now();
     let data = riskmap_demo::generate(geography, &config);
-    let description = format!("riskmap-demo standard seed={} periods={}..{} v1", config.seed, config.periods.first().map(ToString::to_string).unwrap_or_default(), config.periods.last().map(ToString::to_string).unwrap_or_default());
-    let hash = Sha256::digest(description.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
-    let batch = NewBatch { source: description, kind: "demo".to_owned(), content_sha256: hash, synthetic: true };
-    let outcome = store.import_batch(&batch, &data.schools, &data.records).await.context("cannot store the demo data")?;
+    let description = format!(
+        "riskmap-demo standard seed={} periods={}..{} v1",
+        config.seed,
+        config
+            .periods
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        config
+            .periods
+            .last()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    );
+    let hash = Sha256::digest(description.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    let batch = NewBatch {
+        source: description,
+        kind: "demo".to_owned(),
+        content_sha256: hash,
+        synthetic: true,
+    };
+    let outcome = store
+        .import_batch(&batch, &data.schools, &data.records)
+        .await
+        .context("cannot store the demo data")?;
     if let BatchOutcome::Stored { batch_id } = outcome {
-        tracing::info!(batch_id, schools = data.schools.len(), records = data.records.len(), elapsed_ms = started.elapsed().as_millis(), "demo data stored (synthetic)");
+        tracing::info!(
+            batch_id,
+            schools = data.schools.len(),
+            records = data.records.len(),
+            elapsed_ms = started.elapsed().as_millis(),
+            "demo data stored (synthetic)"
+        );
     }
     Ok(())
 }
@@ -117,11 +208,36 @@ async fn demo_tokens(store: &Store) -> anyhow::Result<Vec<(riskmap_model::Grant,
     use riskmap_model::{Grant, Kato, Role};
     let kato = |text: &str| Kato::parse(text).expect("literal KATO code");
     let grants = [
-        Grant { role: Role::Public, region: None, districts: vec![], expires_at: None },
-        Grant { role: Role::Akimat, region: Some(kato("750000000")), districts: vec![], expires_at: None },
-        Grant { role: Role::Crisis, region: None, districts: vec![kato("751110000"), kato("751210000")], expires_at: Some(time::OffsetDateTime::now_utc() + time::Duration::days(90)) },
-        Grant { role: Role::Ministry, region: None, districts: vec![], expires_at: None },
-        Grant { role: Role::Steward, region: None, districts: vec![], expires_at: None },
+        Grant {
+            role: Role::Public,
+            region: None,
+            districts: vec![],
+            expires_at: None,
+        },
+        Grant {
+            role: Role::Akimat,
+            region: Some(kato("750000000")),
+            districts: vec![],
+            expires_at: None,
+        },
+        Grant {
+            role: Role::Crisis,
+            region: None,
+            districts: vec![kato("751110000"), kato("751210000")],
+            expires_at: Some(time::OffsetDateTime::now_utc() + time::Duration::days(90)),
+        },
+        Grant {
+            role: Role::Ministry,
+            region: None,
+            districts: vec![],
+            expires_at: None,
+        },
+        Grant {
+            role: Role::Steward,
+            region: None,
+            districts: vec![],
+            expires_at: None,
+        },
     ];
     let mut issued = Vec::with_capacity(grants.len());
     for grant in grants {
@@ -137,12 +253,24 @@ fn describe(grant: &riskmap_model::Grant) -> String {
         parts.push(format!("region {region}"));
     }
     if !grant.districts.is_empty() {
-        parts.push(format!("districts {}", grant.districts.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")));
+        parts.push(format!(
+            "districts {}",
+            grant
+                .districts
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        ));
     }
     if grant.expires_at.is_some() {
         parts.push("expires in 90 days".to_owned());
     }
-    if parts.is_empty() { "no scope".to_owned() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "no scope".to_owned()
+    } else {
+        parts.join(", ")
+    }
 }
 
 async fn shutdown_signal() {

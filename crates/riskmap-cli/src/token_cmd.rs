@@ -35,7 +35,11 @@ pub(crate) struct CreateArgs {
     #[arg(long, default_value = "")]
     label: String,
     /// Database URL.
-    #[arg(long, env = "RISKMAP_DATABASE_URL", default_value = "sqlite://riskmap.sqlite3")]
+    #[arg(
+        long,
+        env = "RISKMAP_DATABASE_URL",
+        default_value = "sqlite://riskmap.sqlite3"
+    )]
     database: String,
 }
 
@@ -45,12 +49,19 @@ pub(crate) struct RevokeArgs {
     /// The token id.
     id: i64,
     /// Database URL.
-    #[arg(long, env = "RISKMAP_DATABASE_URL", default_value = "sqlite://riskmap.sqlite3")]
+    #[arg(
+        long,
+        env = "RISKMAP_DATABASE_URL",
+        default_value = "sqlite://riskmap.sqlite3"
+    )]
     database: String,
 }
 
 pub(crate) fn run(command: &TokenCommand) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     runtime.block_on(async {
         match command {
             TokenCommand::Create(args) => create(args).await,
@@ -61,26 +72,56 @@ pub(crate) fn run(command: &TokenCommand) -> anyhow::Result<()> {
 
 async fn create(args: &CreateArgs) -> anyhow::Result<()> {
     let role = Role::parse(&args.role)?;
-    let region = args.region.as_deref().map(Kato::parse).transpose().context("--region")?;
-    let districts = args.districts.iter().map(|d| Kato::parse(d.trim())).collect::<Result<Vec<_>, _>>().context("--districts")?;
-    let expires_at = args.expires_days.map(|days| time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days)));
-    let grant = Grant { role, region, districts, expires_at };
+    let region = args
+        .region
+        .as_deref()
+        .map(Kato::parse)
+        .transpose()
+        .context("--region")?;
+    let districts = args
+        .districts
+        .iter()
+        .map(|d| Kato::parse(d.trim()))
+        .collect::<Result<Vec<_>, _>>()
+        .context("--districts")?;
+    let expires_at = args
+        .expires_days
+        .map(|days| time::OffsetDateTime::now_utc() + time::Duration::days(i64::from(days)));
+    let grant = Grant {
+        role,
+        region,
+        districts,
+        expires_at,
+    };
     grant.validate()?;
-    let store = Store::connect(&args.database).await.context("cannot open the store")?;
+    let store = Store::connect(&args.database)
+        .await
+        .context("cannot open the store")?;
     let (id, token) = issue(&store, &grant, &args.label).await?;
-    #[allow(clippy::print_stdout, reason = "the token is the command's output, shown once")]
+    #[allow(
+        clippy::print_stdout,
+        reason = "the token is the command's output, shown once"
+    )]
     {
         println!("{token}");
     }
-    #[allow(clippy::print_stderr, reason = "a note for the operator, not part of the output")]
+    #[allow(
+        clippy::print_stderr,
+        reason = "a note for the operator, not part of the output"
+    )]
     {
-        eprintln!("token id {id} ({}); it is shown only now, store it safely", grant.role);
+        eprintln!(
+            "token id {id} ({}); it is shown only now, store it safely",
+            grant.role
+        );
     }
     Ok(())
 }
 
 async fn revoke(args: &RevokeArgs) -> anyhow::Result<()> {
-    let store = Store::connect(&args.database).await.context("cannot open the store")?;
+    let store = Store::connect(&args.database)
+        .await
+        .context("cannot open the store")?;
     if !store.revoke_token(args.id).await? {
         anyhow::bail!("no active token with id {}", args.id);
     }
@@ -92,10 +133,23 @@ async fn revoke(args: &RevokeArgs) -> anyhow::Result<()> {
 }
 
 /// Generates a token (256 random bits), stores its hash and returns its id and the clear text.
-pub(crate) async fn issue(store: &Store, grant: &Grant, label: &str) -> anyhow::Result<(i64, String)> {
+pub(crate) async fn issue(
+    store: &Store,
+    grant: &Grant,
+    label: &str,
+) -> anyhow::Result<(i64, String)> {
     let mut secret = [0_u8; 32];
     rand::rng().fill_bytes(&mut secret);
-    let token = format!("rmk_{}", secret.iter().map(|b| format!("{b:02x}")).collect::<String>());
-    let id = store.create_token(&riskmap_store::token_hash(&token), grant, label).await.context("cannot store the token")?;
+    let token = format!(
+        "rmk_{}",
+        secret
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let id = store
+        .create_token(&riskmap_store::token_hash(&token), grant, label)
+        .await
+        .context("cannot store the token")?;
     Ok((id, token))
 }

@@ -59,9 +59,19 @@ impl DemoConfig {
         let scale = f64::from(schools) / f64::from(real_schools.max(1));
         let last = Period::new(2024, 4).expect("valid literal period");
         let first = (1..quarters.max(1)).fold(last, |p, _| p.previous());
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "millions of pupils")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "millions of pupils"
+        )]
         let national_pupils = (standard.national_pupils as f64 * scale).round() as u64;
-        Self { seed, periods: Period::range_inclusive(first, last), national_pupils, school_scale: scale }
+        Self {
+            seed,
+            periods: Period::range_inclusive(first, last),
+            national_pupils,
+            school_scale: scale,
+        }
     }
 }
 

@@ -39,12 +39,23 @@ impl Store {
             sqlx::query_scalar("select distinct period from school_quarter order by period").fetch_all(pool).await
         })
         .context("list periods")?;
-        texts.iter().map(|t| Period::parse(t).map_err(|e| Error::Corrupt { message: e.to_string() })).collect()
+        texts
+            .iter()
+            .map(|t| {
+                Period::parse(t).map_err(|e| Error::Corrupt {
+                    message: e.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// Sums every measure by unit (district or region) and quarter for the given quarters.
     /// Only the latest revision of each (school, quarter) counts.
-    pub async fn unit_period_sums(&self, level: AdminLevel, periods: &[Period]) -> Result<Vec<UnitPeriodSums>> {
+    pub async fn unit_period_sums(
+        &self,
+        level: AdminLevel,
+        periods: &[Period],
+    ) -> Result<Vec<UnitPeriodSums>> {
         if periods.is_empty() {
             return Ok(Vec::new());
         }
@@ -54,12 +65,17 @@ impl Store {
             AdminLevel::Country => "'000000000'",
             AdminLevel::School => "s.school_id",
         };
-        let mut sql = format!("select {unit_column} as unit, q.period as period, count(*) as records");
+        let mut sql =
+            format!("select {unit_column} as unit, q.period as period, count(*) as records");
         for measure in Measure::ALL {
             let column = measure.column();
-            sql.push_str(&format!(", cast(sum(q.{column}) as double precision) as {column}"));
+            sql.push_str(&format!(
+                ", cast(sum(q.{column}) as double precision) as {column}"
+            ));
         }
-        sql.push_str(" from school_quarter q join school s on s.school_id = q.school_id where q.period in (");
+        sql.push_str(
+            " from school_quarter q join school s on s.school_id = q.school_id where q.period in (",
+        );
         for idx in 0..periods.len() {
             if idx > 0 {
                 sql.push_str(", ");
@@ -102,16 +118,24 @@ impl Store {
 
     /// Every measure of each school of `district` (or of every school when `None`) for the
     /// given quarters, current revisions only, ordered by school and quarter.
-    pub async fn school_period_values(&self, district: Option<&Kato>, periods: &[Period]) -> Result<Vec<SchoolPeriodValues>> {
+    pub async fn school_period_values(
+        &self,
+        district: Option<&Kato>,
+        periods: &[Period],
+    ) -> Result<Vec<SchoolPeriodValues>> {
         if periods.is_empty() {
             return Ok(Vec::new());
         }
         let mut sql = String::from("select q.school_id as school_id, q.period as period");
         for measure in Measure::ALL {
             let column = measure.column();
-            sql.push_str(&format!(", cast(q.{column} as double precision) as {column}"));
+            sql.push_str(&format!(
+                ", cast(q.{column} as double precision) as {column}"
+            ));
         }
-        sql.push_str(" from school_quarter q join school s on s.school_id = q.school_id where q.period in (");
+        sql.push_str(
+            " from school_quarter q join school s on s.school_id = q.school_id where q.period in (",
+        );
         for idx in 0..periods.len() {
             if idx > 0 {
                 sql.push_str(", ");
@@ -163,13 +187,22 @@ impl Store {
             AdminLevel::Region => "region_kato",
             _ => "district_kato",
         };
-        let sql = format!("select {column} as unit, count(*) as schools from school group by 1 order by 1");
+        let sql = format!(
+            "select {column} as unit, count(*) as schools from school group by 1 order by 1"
+        );
         let rows: Vec<(String, i64)> = with_pool!(self, pool, DB => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await
         })
         .context("count schools per unit")?;
         rows.into_iter()
-            .map(|(unit, n)| Ok((Kato::parse(&unit).map_err(|e| Error::Corrupt { message: e.to_string() })?, u64::try_from(n).unwrap_or(0))))
+            .map(|(unit, n)| {
+                Ok((
+                    Kato::parse(&unit).map_err(|e| Error::Corrupt {
+                        message: e.to_string(),
+                    })?,
+                    u64::try_from(n).unwrap_or(0),
+                ))
+            })
             .collect()
     }
 }

@@ -1,7 +1,10 @@
 //! Writing a batch (one file, or one demo data set) of schools and records in one
 //! transaction, and reading them back.
 
-use riskmap_model::{Kato, Measure, MeasureKind, MeasureValues, Period, School, SchoolId, SchoolQuarterRecord, Settlement};
+use riskmap_model::{
+    Kato, Measure, MeasureKind, MeasureValues, Period, School, SchoolId, SchoolQuarterRecord,
+    Settlement,
+};
 use sqlx::{QueryBuilder, Row};
 use time::OffsetDateTime;
 
@@ -47,7 +50,12 @@ const RECORD_FIXED_COLUMNS: usize = 10;
 impl Store {
     /// Stores a batch of schools (inserted or updated) and records in one transaction.
     /// Either everything is stored or nothing is.
-    pub async fn import_batch(&self, batch: &NewBatch, schools: &[School], records: &[SchoolQuarterRecord]) -> Result<BatchOutcome> {
+    pub async fn import_batch(
+        &self,
+        batch: &NewBatch,
+        schools: &[School],
+        records: &[SchoolQuarterRecord],
+    ) -> Result<BatchOutcome> {
         let row_count = i64::try_from(schools.len() + records.len()).unwrap_or(i64::MAX);
         with_pool!(self, pool, DB => {
             let mut tx = pool.begin().await.context("begin batch")?;
@@ -157,7 +165,9 @@ impl Store {
 
     /// All stored records (every revision), ordered by school, period and revision.
     pub async fn records(&self) -> Result<Vec<SchoolQuarterRecord>> {
-        let mut sql = String::from("select school_id, period, revision, submitted_at, nil_return, antibullying_programme, schema_version, notes");
+        let mut sql = String::from(
+            "select school_id, period, revision, submitted_at, nil_return, antibullying_programme, schema_version, notes",
+        );
         for measure in Measure::ALL {
             sql.push_str(", ");
             sql.push_str(measure.column());
@@ -199,5 +209,7 @@ impl Store {
 }
 
 fn corrupt(error: riskmap_model::Error) -> Error {
-    Error::Corrupt { message: error.to_string() }
+    Error::Corrupt {
+        message: error.to_string(),
+    }
 }

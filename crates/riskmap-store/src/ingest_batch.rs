@@ -21,8 +21,8 @@ use tokio::sync::mpsc;
 
 use crate::error::QueryContext;
 use crate::ingest_items::{
-    BatchEnd, BatchItem, BatchMessage, LegalStat, QuarantinedRow, RevisionConflict,
-    SchoolContact, SchoolReference,
+    BatchEnd, BatchItem, BatchMessage, LegalStat, QuarantinedRow, RevisionConflict, SchoolContact,
+    SchoolReference,
 };
 use crate::store::Pool;
 use crate::{NewBatch, Result, Store};
@@ -108,7 +108,11 @@ impl Store {
         let mut tx = match &self.pool {
             // IMMEDIATE takes the write lock now, so a concurrent writer waits (busy timeout)
             // instead of failing later when this transaction upgrades its read snapshot.
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await.context("begin batch")?),
+            Pool::Sqlite(pool) => Tx::Sqlite(
+                pool.begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .context("begin batch")?,
+            ),
             Pool::Postgres(pool) => Tx::Postgres(pool.begin().await.context("begin batch")?),
         };
         let existing: Option<i64> = with_tx!(&mut tx, conn, DB => {
@@ -156,7 +160,11 @@ impl Store {
     /// (the producer failed) rolls back and returns [`BatchEnd::RolledBack`]. After a revision
     /// conflict the remaining messages are drained without writing, so the producer can finish
     /// its report.
-    pub async fn write_batch(&self, batch: &NewBatch, messages: &mut mpsc::Receiver<BatchMessage>) -> Result<BatchEnd> {
+    pub async fn write_batch(
+        &self,
+        batch: &NewBatch,
+        messages: &mut mpsc::Receiver<BatchMessage>,
+    ) -> Result<BatchEnd> {
         let mut writer = match self.begin_batch(batch).await? {
             BatchStart::Open(writer) => writer,
             BatchStart::AlreadyStored { batch_id } => {
@@ -244,7 +252,10 @@ impl BatchWriter {
             Tx::Postgres(tx) => tx.commit().await,
         }
         .context("commit batch")?;
-        Ok(BatchEnd::Committed { batch_id, rows: self.written })
+        Ok(BatchEnd::Committed {
+            batch_id,
+            rows: self.written,
+        })
     }
 
     /// Abandons the batch: nothing it wrote remains.
@@ -275,7 +286,9 @@ impl BatchWriter {
         // One row per school per statement (PostgreSQL refuses to update a row twice in one
         // statement); the latest version wins, here and against the stored row.
         let mut schools = std::mem::take(&mut self.schools);
-        schools.sort_by(|a, b| (a.school.id.as_str(), a.valid_from).cmp(&(b.school.id.as_str(), b.valid_from)));
+        schools.sort_by(|a, b| {
+            (a.school.id.as_str(), a.valid_from).cmp(&(b.school.id.as_str(), b.valid_from))
+        });
         let mut latest: Vec<SchoolReference> = Vec::with_capacity(schools.len());
         for school in schools {
             match latest.last_mut() {
@@ -386,7 +399,11 @@ impl BatchWriter {
             if inserted.len() < chunk.len() {
                 let stored: HashSet<(String, String, i64)> = inserted.into_iter().collect();
                 let first = chunk.iter().find(|(_, r)| {
-                    !stored.contains(&(r.school.as_str().to_owned(), r.period.to_string(), i64::from(r.revision)))
+                    !stored.contains(&(
+                        r.school.as_str().to_owned(),
+                        r.period.to_string(),
+                        i64::from(r.revision),
+                    ))
                 });
                 if let Some((row, record)) = first {
                     self.conflict = Some(RevisionConflict {
@@ -404,5 +421,10 @@ impl BatchWriter {
 }
 
 pub(crate) fn date_text(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }

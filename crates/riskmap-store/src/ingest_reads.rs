@@ -72,8 +72,14 @@ impl Store {
         });
         rows.into_iter()
             .map(|(school, revision, isu_open_end)| {
-                let revision = u32::try_from(revision).map_err(|_| Error::Corrupt { message: format!("revision {revision}") })?;
-                Ok(CurrentRevision { school, revision, isu_open_end })
+                let revision = u32::try_from(revision).map_err(|_| Error::Corrupt {
+                    message: format!("revision {revision}"),
+                })?;
+                Ok(CurrentRevision {
+                    school,
+                    revision,
+                    isu_open_end,
+                })
             })
             .collect()
     }
@@ -112,32 +118,45 @@ impl Store {
         .context("read legal statistics")?;
         rows.into_iter()
             .map(|(unit, period, measure, value, source)| {
-                let unit = Kato::parse(&unit).map_err(|e| Error::Corrupt { message: e.to_string() })?;
-                Ok((LegalStat { unit, period, measure, value }, source))
+                let unit = Kato::parse(&unit).map_err(|e| Error::Corrupt {
+                    message: e.to_string(),
+                })?;
+                Ok((
+                    LegalStat {
+                        unit,
+                        period,
+                        measure,
+                        value,
+                    },
+                    source,
+                ))
             })
             .collect()
     }
 
     /// Every quarantined row, ordered by batch, table and row.
     pub async fn quarantined(&self) -> Result<Vec<QuarantinedRow>> {
-        let rows: Vec<(String, Option<String>, i64, String, String)> = with_pool!(self, pool, DB => {
-            sqlx::query_as(
-                "select table_name, sheet, row_number, row_json, findings_json from quarantine \
-                 order by batch_id, table_name, row_number",
-            )
-            .fetch_all(pool)
-            .await
-        })
-        .context("read quarantine")?;
+        let rows: Vec<(String, Option<String>, i64, String, String)> =
+            with_pool!(self, pool, DB => {
+                sqlx::query_as(
+                    "select table_name, sheet, row_number, row_json, findings_json from quarantine \
+                     order by batch_id, table_name, row_number",
+                )
+                .fetch_all(pool)
+                .await
+            })
+            .context("read quarantine")?;
         Ok(rows
             .into_iter()
-            .map(|(table, sheet, row, row_json, findings_json)| QuarantinedRow {
-                table,
-                sheet,
-                row: u64::try_from(row).unwrap_or(0),
-                row_json,
-                findings_json,
-            })
+            .map(
+                |(table, sheet, row, row_json, findings_json)| QuarantinedRow {
+                    table,
+                    sheet,
+                    row: u64::try_from(row).unwrap_or(0),
+                    row_json,
+                    findings_json,
+                },
+            )
             .collect())
     }
 

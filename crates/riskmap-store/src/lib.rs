@@ -36,7 +36,10 @@ pub use aggregates::{SchoolPeriodValues, UnitPeriodSums};
 pub use batches::{BatchOutcome, NewBatch};
 pub use error::{Error, Result};
 pub use ingest_batch::{BatchStart, BatchWriter};
-pub use ingest_items::{BatchEnd, BatchItem, BatchMessage, LegalStat, QuarantinedRow, RevisionConflict, SchoolContact, SchoolReference};
+pub use ingest_items::{
+    BatchEnd, BatchItem, BatchMessage, LegalStat, QuarantinedRow, RevisionConflict, SchoolContact,
+    SchoolReference,
+};
 pub use ingest_reads::{CurrentRevision, RowCounts};
 pub use reporting::Submission;
 pub use store::{Backend, Store};

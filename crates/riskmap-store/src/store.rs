@@ -4,7 +4,9 @@
 use std::str::FromStr;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::error::QueryContext;
 use crate::{Error, Result};
@@ -71,7 +73,10 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Self> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
-                .map_err(|source| Error::Connect { backend: "sqlite", source })?
+                .map_err(|source| Error::Connect {
+                    backend: "sqlite",
+                    source,
+                })?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -81,19 +86,43 @@ impl Store {
                 .max_connections(4)
                 .connect_with(options)
                 .await
-                .map_err(|source| Error::Connect { backend: "sqlite", source })?;
-            SQLITE_MIGRATOR.run(&pool).await.map_err(|source| Error::Migrate { backend: "sqlite", source })?;
-            Ok(Self { pool: Pool::Sqlite(pool) })
+                .map_err(|source| Error::Connect {
+                    backend: "sqlite",
+                    source,
+                })?;
+            SQLITE_MIGRATOR
+                .run(&pool)
+                .await
+                .map_err(|source| Error::Migrate {
+                    backend: "sqlite",
+                    source,
+                })?;
+            Ok(Self {
+                pool: Pool::Sqlite(pool),
+            })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .connect(url)
                 .await
-                .map_err(|source| Error::Connect { backend: "postgres", source })?;
-            POSTGRES_MIGRATOR.run(&pool).await.map_err(|source| Error::Migrate { backend: "postgres", source })?;
-            Ok(Self { pool: Pool::Postgres(pool) })
+                .map_err(|source| Error::Connect {
+                    backend: "postgres",
+                    source,
+                })?;
+            POSTGRES_MIGRATOR
+                .run(&pool)
+                .await
+                .map_err(|source| Error::Migrate {
+                    backend: "postgres",
+                    source,
+                })?;
+            Ok(Self {
+                pool: Pool::Postgres(pool),
+            })
         } else {
-            Err(Error::UnsupportedUrl { url: url.to_owned() })
+            Err(Error::UnsupportedUrl {
+                url: url.to_owned(),
+            })
         }
     }
 

@@ -12,7 +12,10 @@ use crate::{Error, Result, Store};
 /// 256 random bits, so a fast hash is enough; the clear token is never stored.
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A stored token (without its secret).
@@ -49,8 +52,18 @@ pub struct AuditEvent {
 
 impl Store {
     /// Stores a new token's hash and grant; returns its id. Records the change in the audit log.
-    pub async fn create_token(&self, token_sha256: &str, grant: &Grant, label: &str) -> Result<i64> {
-        let districts = grant.districts.iter().map(Kato::as_str).collect::<Vec<_>>().join(",");
+    pub async fn create_token(
+        &self,
+        token_sha256: &str,
+        grant: &Grant,
+        label: &str,
+    ) -> Result<i64> {
+        let districts = grant
+            .districts
+            .iter()
+            .map(Kato::as_str)
+            .collect::<Vec<_>>()
+            .join(",");
         let now = OffsetDateTime::now_utc();
         let token_id: i64 = with_pool!(self, pool, DB => {
             let mut tx = pool.begin().await.context("begin token create")?;
@@ -184,7 +197,15 @@ fn scope_text(grant: &Grant) -> String {
         parts.push(format!("region={region}"));
     }
     if !grant.districts.is_empty() {
-        parts.push(format!("districts={}", grant.districts.iter().map(Kato::as_str).collect::<Vec<_>>().join(",")));
+        parts.push(format!(
+            "districts={}",
+            grant
+                .districts
+                .iter()
+                .map(Kato::as_str)
+                .collect::<Vec<_>>()
+                .join(",")
+        ));
     }
     if let Some(at) = grant.expires_at {
         parts.push(format!("expires={at}"));

@@ -6,8 +6,14 @@
 
 mod support;
 
-use riskmap_model::{AdminLevel, Kato, Measure, MeasureValues, Period, School, SchoolId, SchoolQuarterRecord, Settlement};
-use riskmap_store::{AdminUnitRow, BatchEnd, BatchItem, BatchMessage, LegalStat, NewBatch, QuarantinedRow, SchoolReference, Store};
+use riskmap_model::{
+    AdminLevel, Kato, Measure, MeasureValues, Period, School, SchoolId, SchoolQuarterRecord,
+    Settlement,
+};
+use riskmap_store::{
+    AdminUnitRow, BatchEnd, BatchItem, BatchMessage, LegalStat, NewBatch, QuarantinedRow,
+    SchoolReference, Store,
+};
 use time::macros::{date, datetime};
 use tokio::sync::mpsc;
 
@@ -26,12 +32,26 @@ async fn units(store: &Store) {
         name_en: code.to_owned(),
         population: None,
     };
-    store.upsert_admin_units(&[unit("750000000", AdminLevel::Region, None), unit("751110000", AdminLevel::District, Some("750000000"))]).await.unwrap();
+    store
+        .upsert_admin_units(&[
+            unit("750000000", AdminLevel::Region, None),
+            unit("751110000", AdminLevel::District, Some("750000000")),
+        ])
+        .await
+        .unwrap();
 }
 
 fn school(id: &str, name: &str, valid_from: time::Date) -> BatchItem {
     BatchItem::School(Box::new(SchoolReference {
-        school: School { id: SchoolId::parse(id).unwrap(), name_kk: name.to_owned(), name_ru: name.to_owned(), district: kato("751110000"), region: kato("750000000"), location: Some((76.9, 43.25)), settlement: Settlement::Urban },
+        school: School {
+            id: SchoolId::parse(id).unwrap(),
+            name_kk: name.to_owned(),
+            name_ru: name.to_owned(),
+            district: kato("751110000"),
+            region: kato("750000000"),
+            location: Some((76.9, 43.25)),
+            settlement: Settlement::Urban,
+        },
         bin: None,
         locality_kato: kato("751110000"),
         kato_version: date!(2022 - 10 - 17),
@@ -53,12 +73,30 @@ fn school(id: &str, name: &str, valid_from: time::Date) -> BatchItem {
 fn record(row: u64, id: &str, revision: u32, pupils: f64) -> BatchItem {
     let mut values = MeasureValues::empty();
     values.set(Measure::PupilsTotal, Some(pupils));
-    let record = SchoolQuarterRecord { school: SchoolId::parse(id).unwrap(), period: Period::parse("2024-Q1").unwrap(), revision, submitted_at: datetime!(2024-04-08 10:30 +05:00), values, nil_return: Some(false), antibullying_programme: None, schema_version: Some("1.0".to_owned()), notes: None };
-    BatchItem::Record { row, record: Box::new(record) }
+    let record = SchoolQuarterRecord {
+        school: SchoolId::parse(id).unwrap(),
+        period: Period::parse("2024-Q1").unwrap(),
+        revision,
+        submitted_at: datetime!(2024-04-08 10:30 +05:00),
+        values,
+        nil_return: Some(false),
+        antibullying_programme: None,
+        schema_version: Some("1.0".to_owned()),
+        notes: None,
+    };
+    BatchItem::Record {
+        row,
+        record: Box::new(record),
+    }
 }
 
 fn batch(hash: &str) -> NewBatch {
-    NewBatch { source: format!("{hash}.csv"), kind: "school_quarter".to_owned(), content_sha256: hash.to_owned(), synthetic: false }
+    NewBatch {
+        source: format!("{hash}.csv"),
+        kind: "school_quarter".to_owned(),
+        content_sha256: hash.to_owned(),
+        synthetic: false,
+    }
 }
 
 /// Streams `items` then `end` through a small channel, as the command line does.
@@ -70,59 +108,133 @@ async fn stream(store: &Store, hash: &str, items: Vec<BatchItem>, end: BatchMess
         }
         let _ = sender.blocking_send(end);
     });
-    let end = store.write_batch(&batch(hash), &mut receiver).await.unwrap();
+    let end = store
+        .write_batch(&batch(hash), &mut receiver)
+        .await
+        .unwrap();
     drop(receiver);
     producer.await.unwrap();
     end
 }
 
 fn commit() -> BatchMessage {
-    BatchMessage::Commit { report_json: "{\"ok\":true}".to_owned() }
+    BatchMessage::Commit {
+        report_json: "{\"ok\":true}".to_owned(),
+    }
 }
 
 async fn streaming_semantics(store: &Store) {
     units(store).await;
-    let first = vec![school("S-1", "old", date!(2020 - 01 - 01)), school("S-1", "new", date!(2023 - 09 - 01)), school("S-2", "two", date!(2021 - 01 - 01))]
-        .into_iter()
-        .chain((0..1000).map(|i| record(i + 2, if i % 2 == 0 { "S-1" } else { "S-2" }, u32::try_from(i / 2 + 1).unwrap(), 100.0)))
-        .collect();
-    let BatchEnd::Committed { batch_id, rows } = stream(store, "a1", first, commit()).await else { panic!("the first batch commits") };
+    let first = vec![
+        school("S-1", "old", date!(2020 - 01 - 01)),
+        school("S-1", "new", date!(2023 - 09 - 01)),
+        school("S-2", "two", date!(2021 - 01 - 01)),
+    ]
+    .into_iter()
+    .chain((0..1000).map(|i| {
+        record(
+            i + 2,
+            if i % 2 == 0 { "S-1" } else { "S-2" },
+            u32::try_from(i / 2 + 1).unwrap(),
+            100.0,
+        )
+    }))
+    .collect();
+    let BatchEnd::Committed { batch_id, rows } = stream(store, "a1", first, commit()).await else {
+        panic!("the first batch commits")
+    };
     assert_eq!(rows, 1002, "two schools (one per id) and 1,000 records");
-    assert_eq!(store.batch_report(batch_id).await.unwrap().as_deref(), Some("{\"ok\":true}"));
-    let names: Vec<String> = store.schools().await.unwrap().into_iter().map(|s| s.name_ru).collect();
+    assert_eq!(
+        store.batch_report(batch_id).await.unwrap().as_deref(),
+        Some("{\"ok\":true}")
+    );
+    let names: Vec<String> = store
+        .schools()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name_ru)
+        .collect();
     assert_eq!(names, ["new", "two"], "the latest version of a school wins");
     let before = store.row_counts().await.unwrap();
 
     // A refused file: rows streamed, then a rollback; nothing remains, not even a batch row.
-    let refused = (0..800).map(|i| record(i + 2, "S-2", 1000 + u32::try_from(i).unwrap(), 1.0)).collect();
-    assert_eq!(stream(store, "b2", refused, BatchMessage::Rollback).await, BatchEnd::RolledBack);
+    let refused = (0..800)
+        .map(|i| record(i + 2, "S-2", 1000 + u32::try_from(i).unwrap(), 1.0))
+        .collect();
+    assert_eq!(
+        stream(store, "b2", refused, BatchMessage::Rollback).await,
+        BatchEnd::RolledBack
+    );
     assert_eq!(store.row_counts().await.unwrap(), before);
 
     // A stored (school, period, revision) in the second chunk: the row is named, nothing is stored.
-    let mut conflicting: Vec<BatchItem> = (0..500).map(|i| record(i + 2, "S-1", 2000 + u32::try_from(i).unwrap(), 1.0)).collect();
+    let mut conflicting: Vec<BatchItem> = (0..500)
+        .map(|i| record(i + 2, "S-1", 2000 + u32::try_from(i).unwrap(), 1.0))
+        .collect();
     conflicting.push(record(502, "S-2", 3, 1.0));
-    let BatchEnd::Conflict(conflict) = stream(store, "c3", conflicting, commit()).await else { panic!("a stored revision conflicts") };
-    assert_eq!((conflict.row, conflict.school.as_str(), conflict.revision), (502, "S-2", 3));
+    let BatchEnd::Conflict(conflict) = stream(store, "c3", conflicting, commit()).await else {
+        panic!("a stored revision conflicts")
+    };
+    assert_eq!(
+        (conflict.row, conflict.school.as_str(), conflict.revision),
+        (502, "S-2", 3)
+    );
     assert!(conflict.to_string().contains("row 502"), "{conflict}");
     assert_eq!(store.row_counts().await.unwrap(), before);
 
     // An older school version does not overwrite a newer one; a higher revision keeps history.
-    let later = vec![school("S-1", "older", date!(2019 - 01 - 01)), record(2, "S-1", 1001, 250.0)];
-    assert!(matches!(stream(store, "d4", later, commit()).await, BatchEnd::Committed { .. }));
+    let later = vec![
+        school("S-1", "older", date!(2019 - 01 - 01)),
+        record(2, "S-1", 1001, 250.0),
+    ];
+    assert!(matches!(
+        stream(store, "d4", later, commit()).await,
+        BatchEnd::Committed { .. }
+    ));
     assert_eq!(store.schools().await.unwrap()[0].name_ru, "new");
-    let current = store.current_revisions(Period::parse("2024-Q1").unwrap()).await.unwrap();
+    let current = store
+        .current_revisions(Period::parse("2024-Q1").unwrap())
+        .await
+        .unwrap();
     let s1 = current.iter().find(|c| c.school == "S-1").unwrap();
     assert_eq!(s1.revision, 1001);
-    assert_eq!(store.row_counts().await.unwrap().records, before.records + 1);
+    assert_eq!(
+        store.row_counts().await.unwrap().records,
+        before.records + 1
+    );
 
     // The same content again is a no-op.
-    assert!(matches!(stream(store, "d4", vec![], commit()).await, BatchEnd::AlreadyStored { .. }));
+    assert!(matches!(
+        stream(store, "d4", vec![], commit()).await,
+        BatchEnd::AlreadyStored { .. }
+    ));
 
     // Quarantined rows of two sheets may share a row number; legal counts name their source.
-    let quarantine = |table: &str| BatchItem::Quarantine(QuarantinedRow { table: table.to_owned(), sheet: Some(table.to_owned()), row: 5, row_json: "{}".to_owned(), findings_json: "[]".to_owned() });
-    let legal = BatchItem::LegalStat(LegalStat { unit: kato("750000000"), period: "2023".to_owned(), measure: "offences_by_minors".to_owned(), value: 12 });
-    let items = vec![quarantine("school_reference"), quarantine("school_quarter"), legal];
-    assert!(matches!(stream(store, "e5", items, commit()).await, BatchEnd::Committed { rows: 3, .. }));
+    let quarantine = |table: &str| {
+        BatchItem::Quarantine(QuarantinedRow {
+            table: table.to_owned(),
+            sheet: Some(table.to_owned()),
+            row: 5,
+            row_json: "{}".to_owned(),
+            findings_json: "[]".to_owned(),
+        })
+    };
+    let legal = BatchItem::LegalStat(LegalStat {
+        unit: kato("750000000"),
+        period: "2023".to_owned(),
+        measure: "offences_by_minors".to_owned(),
+        value: 12,
+    });
+    let items = vec![
+        quarantine("school_reference"),
+        quarantine("school_quarter"),
+        legal,
+    ];
+    assert!(matches!(
+        stream(store, "e5", items, commit()).await,
+        BatchEnd::Committed { rows: 3, .. }
+    ));
     assert_eq!(store.quarantined().await.unwrap().len(), 2);
     let stats = store.legal_stats().await.unwrap();
     assert_eq!(stats.len(), 1);
@@ -138,7 +250,9 @@ async fn sqlite_batches_commit_roll_back_and_name_conflicts() {
 
 #[tokio::test]
 async fn postgres_batches_commit_roll_back_and_name_conflicts() {
-    let Some((store, db)) = support::postgres_store().await else { return };
+    let Some((store, db)) = support::postgres_store().await else {
+        return;
+    };
     streaming_semantics(&store).await;
     db.finish(store).await;
 }

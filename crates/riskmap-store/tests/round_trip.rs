@@ -4,7 +4,10 @@
 
 mod support;
 
-use riskmap_model::{AdminLevel, Kato, Measure, MeasureValues, Period, School, SchoolId, SchoolQuarterRecord, Settlement};
+use riskmap_model::{
+    AdminLevel, Kato, Measure, MeasureValues, Period, School, SchoolId, SchoolQuarterRecord,
+    Settlement,
+};
 use riskmap_store::{AdminUnitRow, BatchOutcome, NewBatch, Store};
 use time::macros::datetime;
 
@@ -23,7 +26,11 @@ fn units() -> Vec<AdminUnitRow> {
         name_en: format!("en {code}"),
         population: Some(1000),
     };
-    vec![unit("751110000", AdminLevel::District, Some("750000000")), unit("750000000", AdminLevel::Region, None), unit("751210000", AdminLevel::District, Some("750000000"))]
+    vec![
+        unit("751110000", AdminLevel::District, Some("750000000")),
+        unit("750000000", AdminLevel::Region, None),
+        unit("751210000", AdminLevel::District, Some("750000000")),
+    ]
 }
 
 fn school(id: &str, district: &str) -> School {
@@ -43,52 +50,135 @@ fn record(id: &str, period: &str, revision: u32, violence: f64) -> SchoolQuarter
     values.set(Measure::PupilsTotal, Some(500.0));
     values.set(Measure::ViolTotal, Some(violence));
     values.set(Measure::PsychFteFilled, Some(0.75));
-    SchoolQuarterRecord { school: SchoolId::parse(id).unwrap(), period: Period::parse(period).unwrap(), revision, submitted_at: datetime!(2024-04-08 10:30 +05:00), values, nil_return: Some(false), antibullying_programme: None, schema_version: Some("1.0".to_owned()), notes: None }
+    SchoolQuarterRecord {
+        school: SchoolId::parse(id).unwrap(),
+        period: Period::parse(period).unwrap(),
+        revision,
+        submitted_at: datetime!(2024-04-08 10:30 +05:00),
+        values,
+        nil_return: Some(false),
+        antibullying_programme: None,
+        schema_version: Some("1.0".to_owned()),
+        notes: None,
+    }
 }
 
 fn batch(hash: &str) -> NewBatch {
-    NewBatch { source: "test".to_owned(), kind: "demo".to_owned(), content_sha256: hash.to_owned(), synthetic: true }
+    NewBatch {
+        source: "test".to_owned(),
+        kind: "demo".to_owned(),
+        content_sha256: hash.to_owned(),
+        synthetic: true,
+    }
 }
 
 async fn round_trip(store: &Store) {
     store.upsert_admin_units(&units()).await.unwrap();
-    assert_eq!(store.count_admin_units(AdminLevel::District).await.unwrap(), 2);
+    assert_eq!(
+        store.count_admin_units(AdminLevel::District).await.unwrap(),
+        2
+    );
     assert!(store.is_empty().await.unwrap());
     let schools = vec![school("S-1", "751110000"), school("S-2", "751210000")];
-    let records = vec![record("S-1", "2024-Q1", 1, 3.0), record("S-2", "2024-Q1", 1, 4.0), record("S-1", "2024-Q2", 1, 5.0)];
-    let outcome = store.import_batch(&batch("aaa"), &schools, &records).await.unwrap();
-    let BatchOutcome::Stored { batch_id } = outcome else { panic!("first import must store") };
-    assert_eq!(store.import_batch(&batch("aaa"), &schools, &records).await.unwrap(), BatchOutcome::AlreadyStored { batch_id });
+    let records = vec![
+        record("S-1", "2024-Q1", 1, 3.0),
+        record("S-2", "2024-Q1", 1, 4.0),
+        record("S-1", "2024-Q2", 1, 5.0),
+    ];
+    let outcome = store
+        .import_batch(&batch("aaa"), &schools, &records)
+        .await
+        .unwrap();
+    let BatchOutcome::Stored { batch_id } = outcome else {
+        panic!("first import must store")
+    };
+    assert_eq!(
+        store
+            .import_batch(&batch("aaa"), &schools, &records)
+            .await
+            .unwrap(),
+        BatchOutcome::AlreadyStored { batch_id }
+    );
     assert_eq!(store.schools().await.unwrap(), schools);
-    assert_eq!(store.records().await.unwrap(), vec![records[0].clone(), records[2].clone(), records[1].clone()]);
+    assert_eq!(
+        store.records().await.unwrap(),
+        vec![records[0].clone(), records[2].clone(), records[1].clone()]
+    );
     assert!(store.has_synthetic_data().await.unwrap());
     assert_eq!(store.data_version().await.unwrap(), batch_id);
-    assert_eq!(store.periods().await.unwrap(), vec![Period::parse("2024-Q1").unwrap(), Period::parse("2024-Q2").unwrap()]);
+    assert_eq!(
+        store.periods().await.unwrap(),
+        vec![
+            Period::parse("2024-Q1").unwrap(),
+            Period::parse("2024-Q2").unwrap()
+        ]
+    );
 
     // A higher revision replaces the earlier one in the sums but keeps it in history.
     let revised = vec![record("S-1", "2024-Q1", 2, 10.0)];
-    store.import_batch(&batch("bbb"), &[], &revised).await.unwrap();
+    store
+        .import_batch(&batch("bbb"), &[], &revised)
+        .await
+        .unwrap();
     assert_eq!(store.records().await.unwrap().len(), 4);
     let q1 = [Period::parse("2024-Q1").unwrap()];
-    let by_region = store.unit_period_sums(AdminLevel::Region, &q1).await.unwrap();
+    let by_region = store
+        .unit_period_sums(AdminLevel::Region, &q1)
+        .await
+        .unwrap();
     assert_eq!(by_region.len(), 1);
     assert_eq!(by_region[0].records, 2);
     assert_eq!(by_region[0].sums.get(Measure::ViolTotal), Some(14.0));
     assert_eq!(by_region[0].sums.get(Measure::PupilsTotal), Some(1000.0));
     assert_eq!(by_region[0].sums.get(Measure::SuicideDeaths), None);
-    let by_district = store.unit_period_sums(AdminLevel::District, &q1).await.unwrap();
-    assert_eq!(by_district.iter().map(|s| s.unit.as_str()).collect::<Vec<_>>(), ["751110000", "751210000"]);
-    assert_eq!(store.schools_per_unit(AdminLevel::Region).await.unwrap(), vec![(kato("750000000"), 2)]);
+    let by_district = store
+        .unit_period_sums(AdminLevel::District, &q1)
+        .await
+        .unwrap();
+    assert_eq!(
+        by_district
+            .iter()
+            .map(|s| s.unit.as_str())
+            .collect::<Vec<_>>(),
+        ["751110000", "751210000"]
+    );
+    assert_eq!(
+        store.schools_per_unit(AdminLevel::Region).await.unwrap(),
+        vec![(kato("750000000"), 2)]
+    );
 }
 
 async fn failed_batch_changes_nothing(store: &Store) {
     store.upsert_admin_units(&units()).await.unwrap();
-    store.import_batch(&batch("first"), &[school("S-1", "751110000")], &[record("S-1", "2024-Q1", 1, 3.0)]).await.unwrap();
-    let before = (store.schools().await.unwrap(), store.records().await.unwrap(), store.data_version().await.unwrap());
+    store
+        .import_batch(
+            &batch("first"),
+            &[school("S-1", "751110000")],
+            &[record("S-1", "2024-Q1", 1, 3.0)],
+        )
+        .await
+        .unwrap();
+    let before = (
+        store.schools().await.unwrap(),
+        store.records().await.unwrap(),
+        store.data_version().await.unwrap(),
+    );
     // The second record references an unknown school: the foreign key fails mid-batch.
-    let bad = vec![record("S-1", "2024-Q2", 1, 1.0), record("NOPE", "2024-Q2", 1, 1.0)];
-    assert!(store.import_batch(&batch("second"), &[school("S-3", "751210000")], &bad).await.is_err());
-    let after = (store.schools().await.unwrap(), store.records().await.unwrap(), store.data_version().await.unwrap());
+    let bad = vec![
+        record("S-1", "2024-Q2", 1, 1.0),
+        record("NOPE", "2024-Q2", 1, 1.0),
+    ];
+    assert!(
+        store
+            .import_batch(&batch("second"), &[school("S-3", "751210000")], &bad)
+            .await
+            .is_err()
+    );
+    let after = (
+        store.schools().await.unwrap(),
+        store.records().await.unwrap(),
+        store.data_version().await.unwrap(),
+    );
     assert_eq!(before, after);
 }
 
@@ -114,25 +204,38 @@ async fn sqlite_file_is_created_and_reopened() {
     store.upsert_admin_units(&units()).await.unwrap();
     store.close().await;
     let reopened = Store::connect(&url).await.unwrap();
-    assert_eq!(reopened.count_admin_units(AdminLevel::Region).await.unwrap(), 1);
+    assert_eq!(
+        reopened
+            .count_admin_units(AdminLevel::Region)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn postgres_round_trip() {
-    let Some((store, db)) = support::postgres_store().await else { return };
+    let Some((store, db)) = support::postgres_store().await else {
+        return;
+    };
     round_trip(&store).await;
     db.finish(store).await;
 }
 
 #[tokio::test]
 async fn postgres_failed_batch_changes_nothing() {
-    let Some((store, db)) = support::postgres_store().await else { return };
+    let Some((store, db)) = support::postgres_store().await else {
+        return;
+    };
     failed_batch_changes_nothing(&store).await;
     db.finish(store).await;
 }
 
 #[tokio::test]
 async fn unsupported_url_is_refused() {
-    let err = Store::connect("mysql://localhost/x").await.unwrap_err().to_string();
+    let err = Store::connect("mysql://localhost/x")
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("unsupported database URL"), "{err}");
 }

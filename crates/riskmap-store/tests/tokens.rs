@@ -9,20 +9,56 @@ use riskmap_store::{AuditEvent, Store};
 use time::OffsetDateTime;
 
 async fn tokens_round_trip(store: &Store) {
-    let grant = Grant { role: Role::Crisis, region: None, districts: vec![Kato::parse("751110000").unwrap(), Kato::parse("751210000").unwrap()], expires_at: Some(time::macros::datetime!(2030-01-01 0:00 UTC)) };
-    let id = store.create_token("hash-1", &grant, "team A").await.unwrap();
+    let grant = Grant {
+        role: Role::Crisis,
+        region: None,
+        districts: vec![
+            Kato::parse("751110000").unwrap(),
+            Kato::parse("751210000").unwrap(),
+        ],
+        expires_at: Some(time::macros::datetime!(2030-01-01 0:00 UTC)),
+    };
+    let id = store
+        .create_token("hash-1", &grant, "team A")
+        .await
+        .unwrap();
     let found = store.find_token("hash-1").await.unwrap().unwrap();
     assert_eq!(found.token_id, id);
     assert_eq!(found.grant, grant);
     assert_eq!(found.label, "team A");
     assert!(found.revoked_at.is_none());
     assert!(store.find_token("other").await.unwrap().is_none());
-    assert!(store.create_token("hash-1", &grant, "duplicate").await.is_err(), "hashes are unique");
+    assert!(
+        store
+            .create_token("hash-1", &grant, "duplicate")
+            .await
+            .is_err(),
+        "hashes are unique"
+    );
     assert!(store.revoke_token(id).await.unwrap());
-    assert!(!store.revoke_token(id).await.unwrap(), "revoking twice does nothing");
-    assert!(store.find_token("hash-1").await.unwrap().unwrap().revoked_at.is_some());
+    assert!(
+        !store.revoke_token(id).await.unwrap(),
+        "revoking twice does nothing"
+    );
+    assert!(
+        store
+            .find_token("hash-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at
+            .is_some()
+    );
     store
-        .record_audit(&AuditEvent { at: OffsetDateTime::now_utc(), token_id: Some(id), role: "crisis".to_owned(), action: "export".to_owned(), scope: "751110000".to_owned(), filters: "format=csv".to_owned(), row_count: 12 })
+        .record_audit(&AuditEvent {
+            at: OffsetDateTime::now_utc(),
+            token_id: Some(id),
+            role: "crisis".to_owned(),
+            action: "export".to_owned(),
+            scope: "751110000".to_owned(),
+            filters: "format=csv".to_owned(),
+            row_count: 12,
+        })
         .await
         .unwrap();
     let events = store.audit_events(10).await.unwrap();
@@ -40,7 +76,9 @@ async fn sqlite_tokens_and_audit() {
 
 #[tokio::test]
 async fn postgres_tokens_and_audit() {
-    let Some((store, db)) = support::postgres_store().await else { return };
+    let Some((store, db)) = support::postgres_store().await else {
+        return;
+    };
     tokens_round_trip(&store).await;
     db.finish(store).await;
 }

@@ -10,16 +10,35 @@ use riskmap_ingest::{Code, write_school_quarter_csv};
 use riskmap_model::{Kato, Period};
 use riskmap_store::Store;
 
-use crate::support::{TestDb, column, demo_files, ingest, postgres_db, read_report, report_codes, rewrite_csv, snapshot, sqlite_db};
+use crate::support::{
+    TestDb, column, demo_files, ingest, postgres_db, read_report, report_codes, rewrite_csv,
+    snapshot, sqlite_db,
+};
 
 /// The file-name stem and expected code of every defect class, as `make_defects` names them.
 fn expected_codes() -> Vec<(String, Code)> {
     let kato = |c: &str| Kato::parse(c).unwrap();
-    let config = SynthConfig { seed: 1, schools: 3, first_period: Period::parse("2024-Q1").unwrap(), katos: vec![kato("751710000")] };
+    let config = SynthConfig {
+        seed: 1,
+        schools: 3,
+        first_period: Period::parse("2024-Q1").unwrap(),
+        katos: vec![kato("751710000")],
+    };
     let mut valid = Vec::new();
-    write_school_quarter_csv(synthetic_school_quarter(&config).unwrap().take(3), &mut valid).unwrap();
-    let plan = DefectPlan { unknown_kato: kato("759999999"), foreign_kato: kato("711210000") };
-    make_defects(&valid, &plan).unwrap().into_iter().map(|d| (d.file_name, d.code)).collect()
+    write_school_quarter_csv(
+        synthetic_school_quarter(&config).unwrap().take(3),
+        &mut valid,
+    )
+    .unwrap();
+    let plan = DefectPlan {
+        unknown_kato: kato("759999999"),
+        foreign_kato: kato("711210000"),
+    };
+    make_defects(&valid, &plan)
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.file_name, d.code))
+        .collect()
 }
 
 /// The submitting region of the defect corpus: the region of its reference file's first school.
@@ -40,15 +59,34 @@ async fn defects_are_refused(db: &TestDb, only: Option<&str>) {
     let region = corpus_region(&files[0]);
     let before = snapshot(&db.url).await;
     let expected = expected_codes();
-    assert_eq!(files.len() - 1, if only.is_some() { 1 } else { expected.len() });
+    assert_eq!(
+        files.len() - 1,
+        if only.is_some() { 1 } else { expected.len() }
+    );
     for file in &files[1..] {
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        let (_, code_expected) = expected.iter().find(|(stem, _)| name.ends_with(stem.as_str())).unwrap();
+        let (_, code_expected) = expected
+            .iter()
+            .find(|(stem, _)| name.ends_with(stem.as_str()))
+            .unwrap();
         let report = db.dir.path().join(format!("{name}.json"));
-        let (code, output) = ingest(&db.url, &["--region", &region, "--report", &report.display().to_string(), &file.display().to_string()]);
+        let (code, output) = ingest(
+            &db.url,
+            &[
+                "--region",
+                &region,
+                "--report",
+                &report.display().to_string(),
+                &file.display().to_string(),
+            ],
+        );
         assert_eq!(code, 1, "{name} must be refused: {output}");
         let codes = report_codes(&read_report(&report));
-        assert!(codes.iter().any(|c| c == code_expected.as_str()), "{name}: expected {} in {codes:?}", code_expected.as_str());
+        assert!(
+            codes.iter().any(|c| c == code_expected.as_str()),
+            "{name}: expected {} in {codes:?}",
+            code_expected.as_str()
+        );
         assert_eq!(snapshot(&db.url).await, before, "{name} changed the store");
     }
 }
@@ -62,7 +100,9 @@ async fn every_defect_class_is_refused_and_leaves_sqlite_unchanged() {
 
 #[tokio::test]
 async fn a_refused_file_leaves_postgres_unchanged() {
-    let Some(db) = postgres_db().await else { return };
+    let Some(db) = postgres_db().await else {
+        return;
+    };
     defects_are_refused(&db, Some("broken_sum")).await;
     db.finish().await;
 }
@@ -92,8 +132,13 @@ async fn accept_partial_stores_valid_rows_and_quarantines_the_rest() {
     let store = Store::connect(&db.url).await.unwrap();
     assert_eq!(store.records().await.unwrap().len(), total - 3);
     let quarantined = store.quarantined().await.unwrap();
-    assert_eq!(quarantined.iter().map(|q| q.row).collect::<Vec<_>>(), [2, 3, 4]);
-    assert!(quarantined.iter().all(|q| q.table == "school_quarter" && q.findings_json.contains("E_SUM_SEX") && q.row_json.contains("pupils_male")));
+    assert_eq!(
+        quarantined.iter().map(|q| q.row).collect::<Vec<_>>(),
+        [2, 3, 4]
+    );
+    assert!(quarantined.iter().all(|q| q.table == "school_quarter"
+        && q.findings_json.contains("E_SUM_SEX")
+        && q.row_json.contains("pupils_male")));
     store.close().await;
     db.finish().await;
 }
@@ -107,9 +152,21 @@ fn usage_errors_exit_with_status_two() {
     std::fs::write(&file, "nobd_org_id\n").unwrap();
     let file = file.display().to_string();
     let mapping = db.dir.path().join("mapping.toml").display().to_string();
-    assert_eq!(ingest(&db.url, &["--mapping", &mapping, &file]).0, 2, "an unreadable mapping");
-    assert_eq!(ingest(&db.url, &["--no-such-flag", &file]).0, 2, "an unknown flag");
+    assert_eq!(
+        ingest(&db.url, &["--mapping", &mapping, &file]).0,
+        2,
+        "an unreadable mapping"
+    );
+    assert_eq!(
+        ingest(&db.url, &["--no-such-flag", &file]).0,
+        2,
+        "an unknown flag"
+    );
     let anonymous = db.dir.path().join("export.csv");
     std::fs::write(&anonymous, "foo,bar\n1,2\n").unwrap();
-    assert_eq!(ingest(&db.url, &[&anonymous.display().to_string()]).0, 2, "a file whose table cannot be told");
+    assert_eq!(
+        ingest(&db.url, &[&anonymous.display().to_string()]).0,
+        2,
+        "a file whose table cannot be told"
+    );
 }

@@ -17,7 +17,11 @@ async fn ingesting_twice_equals_ingesting_once() {
     let once = snapshot(&db.url).await;
     let (code, output) = ingest(&db.url, &args);
     assert_eq!(code, 0, "{output}");
-    assert_eq!(output.matches("already stored as batch").count(), 2, "{output}");
+    assert_eq!(
+        output.matches("already stored as batch").count(),
+        2,
+        "{output}"
+    );
     assert_eq!(snapshot(&db.url).await, once);
     assert_eq!(once.counts.batches, 2);
     db.finish().await;
@@ -28,11 +32,23 @@ async fn a_higher_revision_replaces_the_sums_and_keeps_history() {
     let db = sqlite_db();
     let files = demo_files(&db.dir.path().join("csv"), 120, 1, 22, &[]);
     let (reference, quarter) = (files[0].display().to_string(), &files[1]);
-    assert_eq!(ingest(&db.url, &[&reference, &quarter.display().to_string()]).0, 0);
+    assert_eq!(
+        ingest(&db.url, &[&reference, &quarter.display().to_string()]).0,
+        0
+    );
     let store = Store::connect(&db.url).await.unwrap();
     let period = Period::new(2024, 4).unwrap();
-    let national = |sums: Vec<riskmap_store::UnitPeriodSums>| sums.iter().map(|s| s.sums.get(Measure::PupilsTotal).unwrap()).sum::<f64>();
-    let before = national(store.unit_period_sums(AdminLevel::Region, &[period]).await.unwrap());
+    let national = |sums: Vec<riskmap_store::UnitPeriodSums>| {
+        sums.iter()
+            .map(|s| s.sums.get(Measure::PupilsTotal).unwrap())
+            .sum::<f64>()
+    };
+    let before = national(
+        store
+            .unit_period_sums(AdminLevel::Region, &[period])
+            .await
+            .unwrap(),
+    );
     let records_before = store.records().await.unwrap().len();
 
     // Revision 2 of the first ten rows: ten more pupils each, sums kept consistent.
@@ -47,10 +63,23 @@ async fn a_higher_revision_replaces_the_sums_and_keeps_history() {
     });
     let (code, output) = ingest(&db.url, &[&revised.display().to_string()]);
     assert_eq!(code, 0, "{output}");
-    let after = national(store.unit_period_sums(AdminLevel::Region, &[period]).await.unwrap());
-    assert_eq!(after, before + 100.0, "the API sums read the highest revision at once");
+    let after = national(
+        store
+            .unit_period_sums(AdminLevel::Region, &[period])
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        after,
+        before + 100.0,
+        "the API sums read the highest revision at once"
+    );
     let records = store.records().await.unwrap();
-    assert_eq!(records.len(), records_before + 10, "both revisions are kept");
+    assert_eq!(
+        records.len(),
+        records_before + 10,
+        "both revisions are kept"
+    );
     assert_eq!(records.iter().filter(|r| r.revision == 2).count(), 10);
 
     // Revision 1 again, with other content: refused, naming the row, nothing stored.
@@ -61,7 +90,14 @@ async fn a_higher_revision_replaces_the_sums_and_keeps_history() {
     });
     let unchanged = snapshot(&db.url).await;
     let report = db.dir.path().join("again.json");
-    let (code, output) = ingest(&db.url, &["--report", &report.display().to_string(), &resubmitted.display().to_string()]);
+    let (code, output) = ingest(
+        &db.url,
+        &[
+            "--report",
+            &report.display().to_string(),
+            &resubmitted.display().to_string(),
+        ],
+    );
     assert_eq!(code, 1, "{output}");
     let report = read_report(&report);
     let finding = &report["files"][0]["outcomes"][0]["findings"][0];
@@ -81,14 +117,35 @@ async fn legal_statistics_are_stored_one_count_per_measure_with_their_source() {
     assert_eq!(code, 0, "{output}");
     let store = Store::connect(&db.url).await.unwrap();
     let stats = store.legal_stats().await.unwrap();
-    let rows: Vec<(String, String, String, i64, String)> = stats.into_iter().map(|(s, source)| (s.unit.to_string(), s.period, s.measure, s.value, source)).collect();
+    let rows: Vec<(String, String, String, i64, String)> = stats
+        .into_iter()
+        .map(|(s, source)| (s.unit.to_string(), s.period, s.measure, s.value, source))
+        .collect();
     let source = "kpsisu_legal_2023.csv".to_owned();
     assert_eq!(
         rows,
         [
-            ("190000000".to_owned(), "2023".to_owned(), "offences_against_minors".to_owned(), 340, source.clone()),
-            ("190000000".to_owned(), "2023".to_owned(), "offences_by_minors".to_owned(), 120, source.clone()),
-            ("751710000".to_owned(), "2023-Q2".to_owned(), "offences_by_minors".to_owned(), 4, source),
+            (
+                "190000000".to_owned(),
+                "2023".to_owned(),
+                "offences_against_minors".to_owned(),
+                340,
+                source.clone()
+            ),
+            (
+                "190000000".to_owned(),
+                "2023".to_owned(),
+                "offences_by_minors".to_owned(),
+                120,
+                source.clone()
+            ),
+            (
+                "751710000".to_owned(),
+                "2023-Q2".to_owned(),
+                "offences_by_minors".to_owned(),
+                4,
+                source
+            ),
         ]
     );
     store.close().await;

@@ -1,6 +1,8 @@
 //! `riskmap demo generate` then `riskmap ingest` stores exactly the generated records.
 
-use crate::support::{demo_data, demo_files, ingest, postgres_db, snapshot, sorted, sqlite_db, TestDb};
+use crate::support::{
+    TestDb, demo_data, demo_files, ingest, postgres_db, snapshot, sorted, sqlite_db,
+};
 use riskmap_store::Store;
 
 async fn round_trip(db: &TestDb, format: &str) {
@@ -18,11 +20,21 @@ async fn round_trip(db: &TestDb, format: &str) {
     let store = Store::connect(&db.url).await.unwrap();
     let stored = store.records().await.unwrap();
     assert_eq!(stored.len(), expected.records.len());
-    assert!(stored == sorted(expected.records.clone()), "stored records differ from the generated ones");
+    assert!(
+        stored == sorted(expected.records.clone()),
+        "stored records differ from the generated ones"
+    );
     let stored_schools = store.schools().await.unwrap();
     assert_eq!(stored_schools.len(), expected.schools.len());
-    let placed_alike = stored_schools.iter().zip(&expected.schools).filter(|(a, b)| a.district == b.district).count();
-    assert!(placed_alike * 100 >= expected.schools.len() * 99, "schools are placed in their districts from lat/lon");
+    let placed_alike = stored_schools
+        .iter()
+        .zip(&expected.schools)
+        .filter(|(a, b)| a.district == b.district)
+        .count();
+    assert!(
+        placed_alike * 100 >= expected.schools.len() * 99,
+        "schools are placed in their districts from lat/lon"
+    );
     store.close().await;
     assert!(crate::support::read_report(&report)["files"][0]["outcomes"][0]["sha256"].is_string());
     // Ingesting the same files again is a no-op.
@@ -49,7 +61,9 @@ async fn xlsx_round_trip_stores_exactly_the_generated_records_in_sqlite() {
 
 #[tokio::test]
 async fn csv_round_trip_stores_exactly_the_generated_records_in_postgres() {
-    let Some(db) = postgres_db().await else { return };
+    let Some(db) = postgres_db().await else {
+        return;
+    };
     round_trip(&db, "csv").await;
     db.finish().await;
 }

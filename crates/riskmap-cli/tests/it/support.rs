@@ -17,7 +17,11 @@ pub(crate) fn geography_dir() -> PathBuf {
 
 /// Runs `riskmap ARGS…` and returns its output.
 pub(crate) fn riskmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_riskmap")).args(args).env("RISKMAP_LOG", "warn").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_riskmap"))
+        .args(args)
+        .env("RISKMAP_LOG", "warn")
+        .output()
+        .unwrap()
 }
 
 /// `riskmap ingest --database URL --geography … EXTRA…`, with its exit code and stdout.
@@ -28,18 +32,50 @@ pub(crate) fn ingest(url: &str, extra: &[&str]) -> (i32, String) {
     let output = riskmap(&args);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    (output.status.code().unwrap_or(-1), format!("{stdout}{stderr}"))
+    (
+        output.status.code().unwrap_or(-1),
+        format!("{stdout}{stderr}"),
+    )
 }
 
 /// `riskmap demo generate` into `out`; returns the files written.
-pub(crate) fn demo_files(out: &Path, schools: u32, quarters: u32, seed: u64, extra: &[&str]) -> Vec<PathBuf> {
+pub(crate) fn demo_files(
+    out: &Path,
+    schools: u32,
+    quarters: u32,
+    seed: u64,
+    extra: &[&str],
+) -> Vec<PathBuf> {
     let (schools, quarters, seed) = (schools.to_string(), quarters.to_string(), seed.to_string());
-    let (out_text, geography) = (out.display().to_string(), geography_dir().display().to_string());
-    let mut args = vec!["demo", "generate", "--schools", &schools, "--quarters", &quarters, "--seed", &seed, "--out", &out_text, "--geography", &geography];
+    let (out_text, geography) = (
+        out.display().to_string(),
+        geography_dir().display().to_string(),
+    );
+    let mut args = vec![
+        "demo",
+        "generate",
+        "--schools",
+        &schools,
+        "--quarters",
+        &quarters,
+        "--seed",
+        &seed,
+        "--out",
+        &out_text,
+        "--geography",
+        &geography,
+    ];
     args.extend_from_slice(extra);
     let output = riskmap(&args);
-    assert!(output.status.success(), "demo generate failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).lines().map(PathBuf::from).collect()
+    assert!(
+        output.status.success(),
+        "demo generate failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(PathBuf::from)
+        .collect()
 }
 
 /// The data `riskmap demo generate --schools N --quarters Q --seed S` writes, generated here the
@@ -48,12 +84,17 @@ pub(crate) fn demo_files(out: &Path, schools: u32, quarters: u32, seed: u64, ext
 pub(crate) fn demo_data(schools: u32, quarters: u32, seed: u64) -> DemoData {
     let geography = riskmap_geo::load_dir(&geography_dir()).unwrap();
     let real: u32 = geography.regions().iter().map(|r| r.schools).sum();
-    riskmap_demo::generate(&geography, &DemoConfig::scaled(schools, real, quarters, seed))
+    riskmap_demo::generate(
+        &geography,
+        &DemoConfig::scaled(schools, real, quarters, seed),
+    )
 }
 
 /// Records sorted as `Store::records` returns them.
 pub(crate) fn sorted(mut records: Vec<SchoolQuarterRecord>) -> Vec<SchoolQuarterRecord> {
-    records.sort_by(|a, b| (a.school.as_str(), a.period, a.revision).cmp(&(b.school.as_str(), b.period, b.revision)));
+    records.sort_by(|a, b| {
+        (a.school.as_str(), a.period, a.revision).cmp(&(b.school.as_str(), b.period, b.revision))
+    });
     records
 }
 
@@ -70,7 +111,10 @@ pub(crate) async fn snapshot(url: &str) -> Snapshot {
     let records = store.records().await.unwrap();
     store.close().await;
     let digest = Sha256::digest(format!("{records:?}").as_bytes());
-    Snapshot { counts, records_sha256: digest.iter().map(|b| format!("{b:02x}")).collect() }
+    Snapshot {
+        counts,
+        records_sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+    }
 }
 
 /// A throw-away database: a SQLite file in a temporary folder, or a new PostgreSQL database.
@@ -83,13 +127,18 @@ pub(crate) struct TestDb {
 pub(crate) fn sqlite_db() -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("riskmap.sqlite3").display());
-    TestDb { url, dir, postgres: None }
+    TestDb {
+        url,
+        dir,
+        postgres: None,
+    }
 }
 
 /// A new database on the PostgreSQL test server, or `None` (with the reason printed) when no
 /// server is reachable outside CI. Under CI (`CI` set) an unreachable server fails the test.
 pub(crate) async fn postgres_db() -> Option<TestDb> {
-    let admin_url = std::env::var("RISKMAP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let admin_url = std::env::var("RISKMAP_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
     let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
         Ok(conn) => conn,
         Err(e) if std::env::var_os("CI").is_none() => {
@@ -98,28 +147,47 @@ pub(crate) async fn postgres_db() -> Option<TestDb> {
         }
         Err(e) => panic!("CI must run the PostgreSQL tests, but {admin_url} is unreachable: {e}"),
     };
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     let name = format!("riskmap_cli_test_{}_{nanos}", std::process::id());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}"))).execute(&mut admin).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     let url = match admin_url.rfind('/') {
         Some(idx) if idx > "postgres://".len() => format!("{}/{name}", &admin_url[..idx]),
         _ => format!("{admin_url}/{name}"),
     };
-    Some(TestDb { url, dir: tempfile::tempdir().unwrap(), postgres: Some((admin_url, name)) })
+    Some(TestDb {
+        url,
+        dir: tempfile::tempdir().unwrap(),
+        postgres: Some((admin_url, name)),
+    })
 }
 
 impl TestDb {
     pub(crate) async fn finish(self) {
         if let Some((admin_url, name)) = self.postgres {
             let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {name} with (force)"))).execute(&mut admin).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name} with (force)"
+            )))
+            .execute(&mut admin)
+            .await
+            .unwrap();
         }
     }
 }
 
 /// Rewrites a CSV: `edit(row_index, header, cells)` may change cells or return false to drop
 /// the row.
-pub(crate) fn rewrite_csv(from: &Path, to: &Path, mut edit: impl FnMut(usize, &csv::StringRecord, &mut Vec<String>) -> bool) {
+pub(crate) fn rewrite_csv(
+    from: &Path,
+    to: &Path,
+    mut edit: impl FnMut(usize, &csv::StringRecord, &mut Vec<String>) -> bool,
+) {
     let mut reader = csv::Reader::from_path(from).unwrap();
     let header = reader.headers().unwrap().clone();
     let mut writer = csv::Writer::from_path(to).unwrap();
@@ -150,6 +218,13 @@ pub(crate) fn report_codes(report: &serde_json::Value) -> Vec<String> {
         .unwrap()
         .iter()
         .flat_map(|f| f["outcomes"].as_array().unwrap().iter())
-        .flat_map(|o| o["counts"].as_object().unwrap().keys().cloned().collect::<Vec<_>>())
+        .flat_map(|o| {
+            o["counts"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
         .collect()
 }

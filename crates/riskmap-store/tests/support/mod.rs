@@ -1,14 +1,22 @@
 //! Test support: a fresh SQLite file or a fresh PostgreSQL database per test.
 
-#![allow(clippy::unwrap_used, reason = "test support: a failure should stop the test")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test support: a failure should stop the test"
+)]
 
 use riskmap_store::Store;
 use sqlx::Connection;
 
 /// A throw-away database; dropped (PostgreSQL) or deleted (SQLite) by `finish`.
 pub(crate) enum TestDb {
-    Sqlite(#[allow(dead_code, reason = "held so the directory outlives the store")] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Sqlite(
+        #[allow(dead_code, reason = "held so the directory outlives the store")] tempfile::TempDir,
+    ),
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
 }
 
 pub(crate) async fn sqlite_store() -> (Store, TestDb) {
@@ -19,7 +27,8 @@ pub(crate) async fn sqlite_store() -> (Store, TestDb) {
 
 /// The server the PostgreSQL tests use; CI provides one on 127.0.0.1:5432.
 pub(crate) fn postgres_admin_url() -> String {
-    std::env::var("RISKMAP_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("RISKMAP_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 /// A store on a new PostgreSQL database, or `None` (with the reason printed) when no server is
@@ -34,11 +43,20 @@ pub(crate) async fn postgres_store() -> Option<(Store, TestDb)> {
         }
         Err(e) => panic!("CI must run the PostgreSQL tests, but {admin_url} is unreachable: {e}"),
     };
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     let name = format!("riskmap_test_{}_{nanos}", std::process::id());
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}"))).execute(&mut admin).await.unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     let url = with_database(&admin_url, &name);
-    Some((Store::connect(&url).await.unwrap(), TestDb::Postgres { admin_url, name }))
+    Some((
+        Store::connect(&url).await.unwrap(),
+        TestDb::Postgres { admin_url, name },
+    ))
 }
 
 fn with_database(url: &str, name: &str) -> String {
@@ -53,7 +71,12 @@ impl TestDb {
         store.close().await;
         if let TestDb::Postgres { admin_url, name } = self {
             let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("drop database if exists {name} with (force)"))).execute(&mut admin).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "drop database if exists {name} with (force)"
+            )))
+            .execute(&mut admin)
+            .await
+            .unwrap();
         }
     }
 }
