@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 GEO=${RISKMAP_GEOGRAPHY:-../shared/data/kz}
 MARTIN=${MARTIN:-/tmp/martin/bin/martin}
 OUT=${OUT:-target/tile-bench/results/$(date +%Y-%m-%d)-$(git rev-parse --short HEAD).csv}
-export OUT
+PATHS_DIR="$PWD/target/tile-bench/paths"
+export OUT PATHS_DIR
 
 need=()
 for pkg in postgresql-15-postgis-3 gdal-bin wrk; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
@@ -53,10 +54,10 @@ YAML
 }
 
 wait_for() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; return 1; }
-prime() { for z in 3 4 5 6 10; do while read -r p; do curl -s -o /dev/null -H 'Accept-Encoding: gzip' "$1$p$2"; done < "target/tile-bench/paths/paths_z$z.txt"; done; }
+prime() { for z in 3 4 5 6 10; do while read -r p; do curl -s -o /dev/null -H 'Accept-Encoding: gzip' "$1$p$2"; done < "$PATHS_DIR/paths_z$z.txt"; done; }
 
 cargo build --release -p riskmap-cli
-RISKMAP_BENCH_PATHS=target/tile-bench/paths RISKMAP_BENCH_PASSES=1 cargo bench -p riskmap-tiles --bench tiles -- --test >/dev/null
+RISKMAP_BENCH_PATHS="$PATHS_DIR" RISKMAP_BENCH_PASSES=1 cargo bench -p riskmap-tiles --bench tiles -- --test >/dev/null
 DB=$(mktemp -d)/bench.sqlite3
 
 for config in cold warm; do
