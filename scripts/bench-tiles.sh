@@ -22,7 +22,7 @@ for pkg in postgresql-15-postgis-3 gdal-bin wrk; do dpkg -s "$pkg" >/dev/null 2>
 
 # PostGIS with the real districts.
 pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect 15 main start
-psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists kzbench" -c "create database kzbench"
+psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists kzbench with (force)" -c "create database kzbench"
 psql -h 127.0.0.1 -U postgres -d kzbench -qc "create extension postgis"
 ogr2ogr -f PostgreSQL PG:"host=127.0.0.1 dbname=kzbench user=postgres" "$GEO/kz-adm2.geojson" \
   -nln adm2 -nlt PROMOTE_TO_MULTI -lco GEOMETRY_NAME=geom -lco FID=gid -t_srs EPSG:3857
@@ -53,6 +53,8 @@ postgres:
 YAML
 }
 
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 wait_for() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; return 1; }
 prime() { for z in 3 4 5 6 10; do while read -r p; do curl -s -o /dev/null -H 'Accept-Encoding: gzip' "$1$p$2"; done < "$PATHS_DIR/paths_z$z.txt"; done; }
 
@@ -63,14 +65,14 @@ DB=$(mktemp -d)/bench.sqlite3
 for config in cold warm; do
   size=0; mb=0; [ "$config" = warm ] && size=512 && mb=512
   martin_config "$size" > /tmp/martin-bench.yaml
-  "$MARTIN" --config /tmp/martin-bench.yaml > /tmp/martin-bench.log 2>&1 & pid=$!
+  "$MARTIN" --config /tmp/martin-bench.yaml > /tmp/martin-bench.log 2>&1 & pid=$!; pids+=("$pid")
   wait_for http://127.0.0.1:3000/health
   [ "$config" = warm ] && prime http://127.0.0.1:3000/adm2/ ""
   CONFIG=$config crates/riskmap-tiles/bench/http_compare.sh martin-pg=http://127.0.0.1:3000/adm2/
   kill $pid; wait $pid 2>/dev/null || true
 
   started=$(date +%s.%N)
-  target/release/riskmap serve --demo --addr 127.0.0.1:8088 --database "sqlite://$DB" --geography "$GEO" --tile-cache-mb $mb > /tmp/riskmap-bench.log 2>&1 & pid=$!
+  target/release/riskmap serve --demo --addr 127.0.0.1:8088 --database "sqlite://$DB" --geography "$GEO" --tile-cache-mb $mb > /tmp/riskmap-bench.log 2>&1 & pid=$!; pids+=("$pid")
   wait_for http://127.0.0.1:8088/tiles/districts/3/5/2.mvt
   echo "riskmap startup to first tile: $(echo "$(date +%s.%N) - $started" | bc) s" | tee -a "$OUT.notes"
   [ "$config" = warm ] && prime http://127.0.0.1:8088/tiles/districts/ .mvt
