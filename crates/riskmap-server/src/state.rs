@@ -49,6 +49,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Prepared tile layers and caches.
     pub tiles: Arc<crate::tiles::TileService>,
+    /// Quarters with data, cached per data version (see [`AppState::periods`]).
+    pub periods_cache: Arc<std::sync::Mutex<Option<(i64, Vec<riskmap_model::Period>)>>>,
     /// Counters for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Pre-serialised RFC 7946 geometries of regions and districts, by KATO code.
@@ -80,6 +82,7 @@ impl AppState {
             catalogue: Arc::new(catalogue),
             config: Arc::new(config),
             metrics: Arc::default(),
+            periods_cache: Arc::default(),
             tiles,
             geometries: Arc::new(geometries),
         }
@@ -93,4 +96,22 @@ fn geometry_json(geometry: &geo_types::MultiPolygon<f64>) -> serde_json::Value {
         geojson::GeometryValue::from(geometry)
     };
     serde_json::to_value(geojson::Geometry::new(value)).unwrap_or(serde_json::Value::Null)
+}
+
+impl AppState {
+    /// The quarters with data, oldest first, and the data version they belong to. One cheap
+    /// query (the newest batch id) per call; the list itself is re-read only when it changes.
+    pub async fn periods(&self) -> Result<(i64, Vec<riskmap_model::Period>), riskmap_store::Error> {
+        let version = self.store.data_version().await?;
+        if let Ok(cache) = self.periods_cache.lock() {
+            if let Some((cached, periods)) = cache.as_ref().filter(|(v, _)| *v == version) {
+                return Ok((*cached, periods.clone()));
+            }
+        }
+        let periods = self.store.periods().await?;
+        if let Ok(mut cache) = self.periods_cache.lock() {
+            *cache = Some((version, periods.clone()));
+        }
+        Ok((version, periods))
+    }
 }

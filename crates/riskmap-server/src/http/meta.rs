@@ -25,7 +25,7 @@ pub(crate) async fn get_meta(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<serde_json::Value>> {
-    let periods = state.store.periods().await?;
+    let periods = state.periods().await?.1;
     let synthetic = state.store.has_synthetic_data().await?;
     let indicators: Vec<serde_json::Value> = state
         .catalogue

@@ -70,7 +70,7 @@ async fn resolve_period(
     state: &AppState,
     requested: Option<Period>,
 ) -> Result<(Period, Vec<Period>)> {
-    let available = state.store.periods().await?;
+    let available = state.periods().await?.1;
     let period = match requested {
         Some(period) if available.contains(&period) => period,
         Some(period) => {

@@ -44,7 +44,7 @@ pub(crate) async fn get_reporting(
 ) -> Result<Json<serde_json::Value>> {
     caller.require_analytic()?;
     let params = parse_query(query, &["period", "parent"])?;
-    let available = state.store.periods().await?;
+    let available = state.periods().await?.1;
     let period: Period = match params.period {
         Some(period) if available.contains(&period) => period,
         Some(period) => {

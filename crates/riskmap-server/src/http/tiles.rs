@@ -52,8 +52,7 @@ pub(crate) async fn get_tile(
     let coord = parse_coord(&z, &x, &y)?;
     check_access(&caller, layer)?;
     let params = parse_query(query, &["period"])?;
-    let period = resolve_period(&state, params.period).await?;
-    let data_version = state.store.data_version().await?;
+    let (data_version, period) = resolve_period(&state, params.period).await?;
     let audience = audience_key(&caller.audience);
     let key = TileKey {
         layer,
@@ -256,15 +255,18 @@ fn check_access(caller: &Caller, layer: &str) -> Result<()> {
     Ok(())
 }
 
-async fn resolve_period(state: &AppState, requested: Option<Period>) -> Result<Option<Period>> {
-    let available = state.store.periods().await?;
+async fn resolve_period(
+    state: &AppState,
+    requested: Option<Period>,
+) -> Result<(i64, Option<Period>)> {
+    let (version, available) = state.periods().await?;
     match requested {
-        Some(period) if available.contains(&period) => Ok(Some(period)),
+        Some(period) if available.contains(&period) => Ok((version, Some(period))),
         Some(period) => Err(Error::NotFound {
             code: "unknown_period",
             message: format!("no data for period {period}"),
         }),
-        None => Ok(available.last().copied()),
+        None => Ok((version, available.last().copied())),
     }
 }
 

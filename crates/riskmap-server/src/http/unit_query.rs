@@ -154,7 +154,7 @@ async fn schools(
         }
     }
     let indicators = select_indicators(state, params.indicators.as_deref())?;
-    let available = state.store.periods().await?;
+    let available = state.periods().await?.1;
     let period = match params.period {
         Some(period) if available.contains(&period) => Some(period),
         Some(period) => {

@@ -293,7 +293,7 @@ pub(crate) async fn collection(
     params: &Params,
 ) -> Result<Json<serde_json::Value>> {
     let indicators = select_indicators(state, params.indicators.as_deref())?;
-    let available = state.store.periods().await?;
+    let available = state.periods().await?.1;
     let period = match (params.period, available.last()) {
         (Some(period), _) if available.contains(&period) => Some(period),
         (Some(period), _) => {
