@@ -62,14 +62,18 @@ cargo build --release -p riskmap-cli
 RISKMAP_BENCH_PATHS="$PATHS_DIR" RISKMAP_BENCH_PASSES=1 cargo bench -p riskmap-tiles --bench tiles -- --test >/dev/null
 DB=$(mktemp -d)/bench.sqlite3
 
+SYSTEMS=${SYSTEMS:-martin riskmap}
 for config in cold warm; do
   size=0; mb=0; [ "$config" = warm ] && size=512 && mb=512
+  if [[ " $SYSTEMS " == *" martin "* ]]; then
   martin_config "$size" > /tmp/martin-bench.yaml
   "$MARTIN" --config /tmp/martin-bench.yaml > /tmp/martin-bench.log 2>&1 & pid=$!; pids+=("$pid")
   wait_for http://127.0.0.1:3000/health
   [ "$config" = warm ] && prime http://127.0.0.1:3000/adm2/ ""
   CONFIG=$config crates/riskmap-tiles/bench/http_compare.sh martin-pg=http://127.0.0.1:3000/adm2/
   kill $pid; wait $pid 2>/dev/null || true
+  fi
+  [[ " $SYSTEMS " == *" riskmap "* ]] || continue
 
   started=$(date +%s.%N)
   target/release/riskmap serve --demo --addr 127.0.0.1:8088 --database "sqlite://$DB" --geography "$GEO" --tile-cache-mb $mb > /tmp/riskmap-bench.log 2>&1 & pid=$!; pids+=("$pid")

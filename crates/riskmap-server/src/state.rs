@@ -36,6 +36,9 @@ pub struct DemoToken {
     pub token: String,
 }
 
+/// The quarters with data at one data version.
+pub type PeriodsAt = (i64, Vec<riskmap_model::Period>);
+
 /// Shared, immutable state of the handlers (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -50,7 +53,7 @@ pub struct AppState {
     /// Prepared tile layers and caches.
     pub tiles: Arc<crate::tiles::TileService>,
     /// Quarters with data, cached per data version (see [`AppState::periods`]).
-    pub periods_cache: Arc<std::sync::Mutex<Option<(i64, Vec<riskmap_model::Period>)>>>,
+    pub periods_cache: Arc<std::sync::Mutex<Option<PeriodsAt>>>,
     /// Counters for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Pre-serialised RFC 7946 geometries of regions and districts, by KATO code.
@@ -103,10 +106,13 @@ impl AppState {
     /// query (the newest batch id) per call; the list itself is re-read only when it changes.
     pub async fn periods(&self) -> Result<(i64, Vec<riskmap_model::Period>), riskmap_store::Error> {
         let version = self.store.data_version().await?;
-        if let Ok(cache) = self.periods_cache.lock() {
-            if let Some((cached, periods)) = cache.as_ref().filter(|(v, _)| *v == version) {
-                return Ok((*cached, periods.clone()));
-            }
+        let cached = self
+            .periods_cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.as_ref().filter(|(v, _)| *v == version).cloned());
+        if let Some(found) = cached {
+            return Ok(found);
         }
         let periods = self.store.periods().await?;
         if let Ok(mut cache) = self.periods_cache.lock() {
