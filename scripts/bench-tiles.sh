@@ -71,7 +71,7 @@ for config in cold warm; do
   wait_for http://127.0.0.1:3000/health
   [ "$config" = warm ] && prime http://127.0.0.1:3000/adm2/ ""
   CONFIG=$config crates/riskmap-tiles/bench/http_compare.sh martin-pg=http://127.0.0.1:3000/adm2/
-  kill $pid; wait $pid 2>/dev/null || true
+  kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
   fi
   [[ " $SYSTEMS " == *" riskmap "* ]] || continue
 
@@ -82,6 +82,6 @@ for config in cold warm; do
   [ "$config" = warm ] && prime http://127.0.0.1:8088/tiles/districts/ .mvt
   CONFIG=$config SUFFIX=.mvt crates/riskmap-tiles/bench/http_compare.sh riskmap=http://127.0.0.1:8088/tiles/districts/
   echo "riskmap RSS after $config run: $(ps -o rss= -p $pid) KB" | tee -a "$OUT.notes"
-  kill $pid; wait $pid 2>/dev/null || true
+  kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
 done
 echo "results: $OUT"
