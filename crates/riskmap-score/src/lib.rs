@@ -22,6 +22,9 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// The composite risk index: treatment, goalposts, aggregation, SVI flags, drivers, bands,
+/// rank intervals, and the back-cast `score_periods`.
+pub mod composite;
 /// The conditional-randomisation engine behind LISA and local G permutation tests.
 mod conditional_randomisation;
 /// Normal and Gamma distribution functions (tails, quantiles).
@@ -30,6 +33,8 @@ pub mod distributions;
 pub mod error;
 /// Local Getis–Ord G_i and G_i* with the Ord–Getis z.
 pub mod getis_ord;
+/// The scoring methodology (`data/methodology.toml`): weights, goalposts, triggers, targets.
+pub mod methodology;
 /// Global Moran's I: moments under normality and randomisation, permutation test.
 pub mod moran_global;
 /// Local Moran's I (LISA): I_i, moments, quadrants, conditional permutation.
@@ -38,10 +43,16 @@ pub mod moran_local;
 pub mod multiple_testing;
 /// Seeded RNG, esda-style conditional randomisation engine, pseudo p-values.
 pub mod permutation;
+/// Progress against the plan's −5 %/year targets with exact Poisson intervals.
+pub mod plan_tracking;
+/// The crisis-team hotspot list: triggers of domain §5.4, ranking, typed rows.
+pub mod priority;
 /// Minimum ranks, SVI percentile ranks, descending order.
 pub mod ranks;
 /// Raw rates, excess risk and empirical Bayes smoothing.
 pub mod rates;
+/// Psychologist and social-pedagogue staffing gaps against the norm.
+pub mod staffing;
 /// The per-unit scoring table behind `riskmap score`.
 pub mod table;
 /// Spatial weights: CSR structure, contiguity, kNN, distance band, transforms.

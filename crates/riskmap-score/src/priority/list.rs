@@ -1,0 +1,365 @@
+//! Building the hotspot list of one quarter: every trigger of `triggers` for every school, the
+//! ordering key, and the §5.4 row of each listed school.
+//!
+//! **Order.** Schools are sorted by the posterior exceedance probability P(λ_i > θ | data) of
+//! their S1 rate (the `priority.rank_measures` per pupil over the last `rank_window_quarters`
+//! quarters), from the Gamma–Poisson reading of hierarchical EB with the district as prior
+//! (`rates::hierarchical_eb`; global EB when a district's prior variance is 0; when that is 0
+//! too, the prior is a point mass and there is no posterior to rank by, so the Jeffreys prior
+//! Gamma(½, 0) is used, i.e. posterior Gamma(e + ½, b) without pooling), where θ is the national
+//! pooled rate of all schools. Ties and missing probabilities are broken by the
+//! composite (descending), then by `nobd_org_id`; missing values sort last.
+//!
+//! **Counts.** A count is the sum of the listed measures that the school reported; a quarter
+//! without a submission counts as 0 events for clusters and as "not reported" for the
+//! exceedance baseline.
+
+use std::collections::HashMap;
+
+use riskmap_model::{Kato, Measure, MeasureValues, Period};
+
+use super::Restricted;
+use super::row::{
+    Capacity, Harm, HotspotRow, Metadata, PlaceRow, ROLE_REFERENCES, Risk, S1Counts, S2Counts,
+    SchoolProfile, Size, WATERMARK, Why, distance_km,
+};
+use super::triggers::{
+    FiredTrigger, Trigger, backlog, coping_gap, data_silence, district_cluster, exceedance,
+    s2_event, school_cluster, top_quintile,
+};
+use crate::composite::goalposts::quantile_sorted;
+use crate::composite::{PeriodScores, UnitPeriodInput, UnitScore, group_index};
+use crate::error::{Error, Result};
+use crate::methodology::Methodology;
+use crate::rates::{GammaPrior, RateData, eb_posteriors, global_eb, hierarchical_eb};
+use crate::staffing::{StaffingInput, staffing_gap};
+
+/// Quarters in the sparkline (domain §5.4: "sparkline of the last 8 quarters").
+pub const SPARKLINE_QUARTERS: usize = 8;
+
+/// The hotspot list of one quarter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorityList {
+    /// The quarter.
+    pub period: Period,
+    /// Methodology version.
+    pub model_version: String,
+    /// Listed schools, in priority order (`rank` = position).
+    pub rows: Vec<HotspotRow>,
+}
+
+/// The hotspot list of `current` for the schools in `profiles`.
+///
+/// `records` are the schools' quarterly inputs (at least the quarters the triggers look back
+/// over: 5 for the exceedance baseline, 8 for the sparkline); `scores` the school-level
+/// composite of [`crate::composite::score_periods`] (may be empty: trigger 1 then never fires).
+///
+/// Errors on a duplicated (school, quarter) record.
+pub fn priority_list(
+    m: &Methodology,
+    current: Period,
+    profiles: &[SchoolProfile],
+    records: &[UnitPeriodInput],
+    scores: &[PeriodScores],
+) -> Result<PriorityList> {
+    let t = &m.triggers;
+    let mut by_key: HashMap<(&str, Period), &UnitPeriodInput> = HashMap::new();
+    for r in records {
+        if by_key.insert((r.unit.as_str(), r.period), r).is_some() {
+            return Err(Error::InvalidParameter {
+                name: "records",
+                reason: format!("school {} has two rows for {}", r.unit, r.period),
+            });
+        }
+    }
+    let row_of =
+        |p: &SchoolProfile, q: Period| by_key.get(&(p.identity.nobd_org_id.as_str(), q)).copied();
+    let values_of = |p: &SchoolProfile, q: Period| row_of(p, q).map(|r| &r.measures);
+    let score_maps: HashMap<Period, HashMap<&str, &UnitScore>> = scores
+        .iter()
+        .map(|s| {
+            (
+                s.period,
+                s.units.iter().map(|u| (u.unit.as_str(), u)).collect(),
+            )
+        })
+        .collect();
+    let score_of = |p: &SchoolProfile, q: Period| {
+        score_maps
+            .get(&q)
+            .and_then(|map| map.get(p.identity.nobd_org_id.as_str()).copied())
+    };
+
+    // District S2 events per quarter (trigger 3).
+    let cluster_window = current.trailing(t.cluster_window_quarters);
+    let s2 =
+        |v: Option<&MeasureValues>| v.and_then(|v| count(v, &t.s2_event_measures)).unwrap_or(0);
+    let mut district_s2: HashMap<(Kato, Period), u32> = HashMap::new();
+    for p in profiles {
+        for &q in &cluster_window {
+            *district_s2.entry((p.place.district, q)).or_insert(0) += s2(values_of(p, q));
+        }
+    }
+
+    // Region thresholds of the backlog share (trigger 6).
+    let mut shares: HashMap<Kato, Vec<f64>> = HashMap::new();
+    for p in profiles {
+        if let Some(share) = values_of(p, current).and_then(backlog_share) {
+            shares.entry(p.place.region).or_default().push(share);
+        }
+    }
+    let thresholds: HashMap<Kato, f64> = shares
+        .into_iter()
+        .filter_map(|(region, mut list)| {
+            list.sort_by(f64::total_cmp);
+            quantile_sorted(&list, t.backlog_region_quantile).map(|q| (region, q))
+        })
+        .collect();
+
+    let exceed = exceedance_probabilities(m, current, profiles, &values_of)?;
+
+    let mut rows = Vec::new();
+    for (idx, p) in profiles.iter().enumerate() {
+        let now = values_of(p, current);
+        let score = score_of(p, current);
+        let mut fired = Vec::new();
+        let mut push = |trigger, evidence: Option<_>| {
+            if let Some(evidence) = evidence {
+                fired.push(FiredTrigger { trigger, evidence });
+            }
+        };
+        push(
+            Trigger::TopQuintile,
+            top_quintile(
+                score.and_then(|s| s.composite),
+                score.and_then(|s| s.percent_rank_region),
+                t.top_quintile_percent_rank,
+            ),
+        );
+        push(Trigger::S2Event, s2_event(s2(now)));
+        let school_window: Vec<u32> = cluster_window
+            .iter()
+            .map(|&q| s2(values_of(p, q)))
+            .collect();
+        let district_window: Vec<u32> = cluster_window
+            .iter()
+            .map(|&q| {
+                district_s2
+                    .get(&(p.place.district, q))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .collect();
+        push(
+            Trigger::Cluster,
+            school_cluster(&school_window, t.cluster_school_min_events).or_else(|| {
+                district_cluster(
+                    &district_window,
+                    &school_window,
+                    t.cluster_district_min_events,
+                )
+            }),
+        );
+        let baseline: Vec<Option<u32>> = current
+            .previous()
+            .trailing(t.exceedance_baseline_quarters)
+            .into_iter()
+            .map(|q| values_of(p, q).and_then(|v| count(v, &t.exceedance_measures)))
+            .collect();
+        push(
+            Trigger::Exceedance,
+            exceedance(
+                now.and_then(|v| count(v, &t.exceedance_measures)),
+                &baseline,
+                t.exceedance_p_value,
+                t.exceedance_min_count,
+                t.exceedance_min_baseline_quarters,
+            ),
+        );
+        let staffing = staffing_gap(
+            &now.map(StaffingInput::from_measures).unwrap_or_default(),
+            t.psych_required_class_sets,
+        );
+        push(
+            Trigger::CopingGap,
+            coping_gap(&staffing, t.psych_vacancy_max_quarters),
+        );
+        push(
+            Trigger::Backlog,
+            backlog(
+                now.and_then(|v| count(v, &[Measure::IsuOpenOver90d])),
+                now.and_then(|v| count(v, &[Measure::IsuOpenEnd])),
+                thresholds.get(&p.place.region).copied(),
+            ),
+        );
+        let silence: Vec<_> = current
+            .trailing(t.silence_quarters)
+            .into_iter()
+            .map(|q| (q, row_of(p, q).map(|r| r.submission)))
+            .collect();
+        push(Trigger::DataSilence, data_silence(&silence));
+        if fired.is_empty() {
+            continue;
+        }
+        let get = |measure| now.and_then(|v| v.get(measure));
+        let sparkline: Vec<(Period, Option<f64>)> = current
+            .trailing(SPARKLINE_QUARTERS)
+            .into_iter()
+            .map(|q| (q, score_of(p, q).and_then(|s| s.composite)))
+            .collect();
+        let previous = score_of(p, current.previous()).and_then(|s| s.composite);
+        let composite = score.and_then(|s| s.composite);
+        rows.push(HotspotRow {
+            rank: 0,
+            identity: p.identity.clone(),
+            place: PlaceRow {
+                place: p.place.clone(),
+                distance_to_district_centre_km: p
+                    .place
+                    .location
+                    .zip(p.place.district_centre)
+                    .map(|(a, b)| distance_km(a, b)),
+            },
+            size: Size {
+                pupils: get(Measure::PupilsTotal),
+                class_sets: get(Measure::ClassSets),
+            },
+            risk: Risk {
+                composite,
+                quintile_region: score.and_then(|s| s.quintile_region),
+                fixed_class: score
+                    .and_then(|s| s.fixed_class)
+                    .and_then(|c| m.bands.fixed_labels.get(c).cloned()),
+                change_from_last_quarter: composite.zip(previous).map(|(a, b)| a - b),
+                sparkline,
+                reliability: score.map(|s| s.reliability),
+                rank_interval: score.and_then(|s| s.rank_interval),
+                p_exceed: exceed[idx].0,
+                eb_rate_per_1000: exceed[idx].1,
+            },
+            why: Why {
+                triggers: fired,
+                drivers: score.map(|s| s.drivers.clone()).unwrap_or_default(),
+            },
+            harm: Harm {
+                s1: S1Counts {
+                    viol_total: get(Measure::ViolTotal),
+                    viol_physical: get(Measure::ViolPhysical),
+                    viol_psychological: get(Measure::ViolPsychological),
+                    viol_neglect: get(Measure::ViolNeglect),
+                    viol_other: get(Measure::ViolOther),
+                    bullying: get(Measure::BullyingCases),
+                    cyberbullying: get(Measure::CyberbullyingCases),
+                    register_opened: get(Measure::IsuOpened),
+                    register_open: get(Measure::IsuOpenEnd),
+                },
+                s2: Restricted::new(S2Counts {
+                    suicide_deaths: get(Measure::SuicideDeaths),
+                    suicide_attempts: get(Measure::SuicideAttempts),
+                    selfharm_episodes: get(Measure::SelfharmEpisodes),
+                    viol_sexual: get(Measure::ViolSexual),
+                    suicidal_risk_identified: get(Measure::SuicidalRiskIdentified),
+                }),
+            },
+            capacity: Capacity {
+                staffing,
+                staff_trained: get(Measure::StaffTrainedChildProtection),
+            },
+            contacts: p.contacts.clone(),
+            role_references: &ROLE_REFERENCES,
+            response: p.response.clone(),
+            metadata: Metadata {
+                data_quarter: current,
+                submission: row_of(p, current).map(|r| r.submission),
+                model_version: m.version.clone(),
+                watermark: WATERMARK,
+            },
+        });
+    }
+    let key = |o: Option<f64>| o.unwrap_or(f64::NEG_INFINITY);
+    rows.sort_by(|a, b| {
+        key(b.risk.p_exceed)
+            .total_cmp(&key(a.risk.p_exceed))
+            .then(key(b.risk.composite).total_cmp(&key(a.risk.composite)))
+            .then_with(|| a.identity.nobd_org_id.cmp(&b.identity.nobd_org_id))
+    });
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.rank = i + 1;
+    }
+    Ok(PriorityList {
+        period: current,
+        model_version: m.version.clone(),
+        rows,
+    })
+}
+
+/// Sum of the reported `measures` as a whole count; `None` when none is reported.
+fn count(values: &MeasureValues, measures: &[Measure]) -> Option<u32> {
+    let (mut sum, mut any) = (0.0, false);
+    for v in measures.iter().filter_map(|&x| values.get(x)) {
+        sum += v;
+        any = true;
+    }
+    any.then(|| sum.max(0.0).round() as u32)
+}
+
+/// `isu_open_over_90d / isu_open_end` when the register is not empty.
+fn backlog_share(values: &MeasureValues) -> Option<f64> {
+    let open = values.get(Measure::IsuOpenEnd).filter(|o| *o > 0.0)?;
+    Some(values.get(Measure::IsuOpenOver90d)? / open)
+}
+
+/// (P(λ > national rate), posterior mean per 1,000 pupils a year) of every profile.
+fn exceedance_probabilities<'a>(
+    m: &Methodology,
+    current: Period,
+    profiles: &'a [SchoolProfile],
+    values_of: &dyn Fn(&'a SchoolProfile, Period) -> Option<&'a MeasureValues>,
+) -> Result<Vec<(Option<f64>, Option<f64>)>> {
+    let window = current.trailing(m.priority.rank_window_quarters);
+    let mut events = vec![0.0; profiles.len()];
+    let mut pupils = vec![0.0; profiles.len()];
+    for (i, p) in profiles.iter().enumerate() {
+        for &q in &window {
+            let Some(v) = values_of(p, q) else { continue };
+            if let (Some(e), Some(b)) = (
+                count(v, &m.priority.rank_measures),
+                v.get(Measure::PupilsTotal),
+            ) {
+                events[i] += f64::from(e);
+                pupils[i] += b.max(0.0);
+            }
+        }
+    }
+    let data = RateData::new(&events, &pupils)?;
+    let Some(national) = data.global_rate() else {
+        return Ok(vec![(None, None); profiles.len()]);
+    };
+    let districts: Vec<String> = profiles
+        .iter()
+        .map(|p| p.place.district.to_string())
+        .collect();
+    let groups = group_index(&districts);
+    let hierarchical = hierarchical_eb(&data, &groups, None)?;
+    let global = eb_posteriors(&global_eb(&data)?, &data);
+    Ok((0..profiles.len())
+        .map(|i| {
+            let jeffreys = GammaPrior {
+                shape: 0.5,
+                rate: 0.0,
+            };
+            let fallback = data
+                .is_valid(i)
+                .then(|| jeffreys.posterior(events[i], pupils[i]));
+            hierarchical.posteriors[i].or(global[i]).or(fallback)
+        })
+        .map(|posterior| match posterior {
+            // Rates are per pupil-quarter: ×4 per year, ×1,000 pupils.
+            Some(post) => (
+                Some(post.prob_exceeds(national)),
+                Some(post.mean() * 4000.0),
+            ),
+            None => (None, None),
+        })
+        .collect())
+}

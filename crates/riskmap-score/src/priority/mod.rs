@@ -1,0 +1,66 @@
+//! The crisis-team hotspot list (domain §5.4): which schools first, why, and whom to call.
+//!
+//! * `triggers`: the seven triggers, each a pure function of hand-checkable numbers that
+//!   returns its evidence when it fires;
+//! * `row`: the typed row with the column groups of the §5.4 table, and the school profile it is
+//!   built from;
+//! * `list`: [`priority_list`], which evaluates every trigger for every school in the current
+//!   quarter, keeps the schools with at least one fired trigger and orders them by the
+//!   Gamma–Poisson exceedance probability of their S1 rate (district as prior), then by
+//!   composite.
+//!
+//! **Restricted columns.** Contacts (personal data) and exact S2 counts (suicide, self-harm,
+//! sexual violence) are wrapped in [`Restricted`], which implements neither `Serialize` nor
+//! `Display` and prints as `Restricted(…)` in debug output. The server must unwrap them
+//! explicitly after checking the caller's role (`riskmap_model::Audience::access`), e.g. show
+//! exact S2 to Role C in its districts and only a band (through `SuppressionPolicy`) to Tier A.
+
+/// Evaluation of all triggers and ranking into the list.
+mod list;
+/// Row types (§5.4 columns) and the school profile input.
+pub mod row;
+/// The seven triggers of domain §5.4.
+pub mod triggers;
+
+pub use list::{PriorityList, SPARKLINE_QUARTERS, priority_list};
+pub use row::{HotspotRow, SchoolProfile};
+pub use triggers::{Evidence, FiredTrigger, Trigger};
+
+use std::fmt;
+
+/// A value only some roles may see (contacts, exact S2 counts).
+///
+/// # Examples
+///
+/// ```
+/// use riskmap_score::priority::Restricted;
+///
+/// let s2 = Restricted::new(3u32);
+/// assert_eq!(format!("{s2:?}"), "Restricted(…)"); // never leaks into logs
+/// assert_eq!(*s2.reveal(), 3); // the server calls this after its role check
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Restricted<T>(T);
+
+impl<T> Restricted<T> {
+    /// Wraps a restricted value.
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The value, for a caller whose role may see it.
+    pub fn reveal(&self) -> &T {
+        &self.0
+    }
+
+    /// The value, consuming the wrapper.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> fmt::Debug for Restricted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Restricted(…)")
+    }
+}
