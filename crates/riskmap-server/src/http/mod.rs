@@ -5,6 +5,7 @@ mod error;
 mod health;
 mod meta;
 mod openapi;
+mod priority;
 mod profile;
 mod reporting;
 mod tiles;
@@ -32,6 +33,7 @@ pub fn app(state: AppState) -> Router {
         .route("/reporting", get(reporting::get_reporting))
         .route("/units/{kato}/profile", get(profile::get_profile))
         .route("/compare", get(profile::compare))
+        .route("/priority", get(priority::get_priority))
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
         .fallback(error::unknown_route);

@@ -43,6 +43,7 @@ pub(crate) struct ErrorDetail {
         super::reporting::get_reporting,
         super::profile::get_profile,
         super::profile::compare,
+        super::priority::get_priority,
         super::tiles::get_tile,
         super::tiles::get_tilejson,
     ),
@@ -51,6 +52,7 @@ pub(crate) struct ErrorDetail {
     tags(
         (name = "units", description = "Regions, districts and schools as GeoJSON with disclosed indicators"),
         (name = "catalogue", description = "Indicators, periods, attribution"),
+        (name = "priority", description = "Crisis teams' priority list of schools and its exports"),
         (name = "reporting", description = "Who submitted each quarter, on time or late, and who is silent"),
         (name = "tiles", description = "Mapbox Vector Tiles and TileJSON 3.0 with the caller's disclosed values"),
         (name = "service", description = "Health"),
