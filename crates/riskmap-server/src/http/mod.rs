@@ -5,6 +5,7 @@ mod error;
 mod health;
 mod meta;
 mod openapi;
+mod periods;
 mod priority;
 mod profile;
 mod reporting;

@@ -18,6 +18,7 @@ use riskmap_score::priority::row::{Identity, Place};
 use riskmap_score::priority::{HotspotRow, SchoolProfile, priority_list};
 use riskmap_store::AuditEvent;
 
+use super::periods::choose_period;
 use super::units::{UnitQuery, parse_query};
 use super::wire::WireCount;
 use super::{Caller, Error, Result};
@@ -116,20 +117,7 @@ pub(crate) async fn get_priority(
             school.region == parent
         }
     };
-    let (_, available) = state.periods().await?;
-    let period = match params.period {
-        Some(p) if available.contains(&p) => p,
-        Some(p) => {
-            return Err(Error::NotFound {
-                code: "unknown_period",
-                message: format!("no data for period {p}"),
-            });
-        }
-        None => *available.last().ok_or_else(|| Error::NotFound {
-            code: "unknown_period",
-            message: "no data yet".to_owned(),
-        })?,
-    };
+    let period = choose_period(&state, params.period).await?.required()?;
     let schools: Vec<School> = state
         .store
         .schools()

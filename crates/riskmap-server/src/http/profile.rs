@@ -70,21 +70,8 @@ async fn resolve_period(
     state: &AppState,
     requested: Option<Period>,
 ) -> Result<(Period, Vec<Period>)> {
-    let available = state.periods().await?.1;
-    let period = match requested {
-        Some(period) if available.contains(&period) => period,
-        Some(period) => {
-            return Err(Error::NotFound {
-                code: "unknown_period",
-                message: format!("no data for period {period}"),
-            });
-        }
-        None => *available.last().ok_or_else(|| Error::NotFound {
-            code: "unknown_period",
-            message: "no data yet".to_owned(),
-        })?,
-    };
-    Ok((period, available))
+    let chosen = super::periods::choose_period(state, requested).await?;
+    Ok((chosen.required()?, chosen.available))
 }
 
 fn group(sums: &[UnitPeriodSums]) -> HashMap<Kato, Vec<&UnitPeriodSums>> {

@@ -44,20 +44,9 @@ pub(crate) async fn get_reporting(
 ) -> Result<Json<serde_json::Value>> {
     caller.require_analytic()?;
     let params = parse_query(query, &["period", "parent"])?;
-    let available = state.periods().await?.1;
-    let period: Period = match params.period {
-        Some(period) if available.contains(&period) => period,
-        Some(period) => {
-            return Err(Error::NotFound {
-                code: "unknown_period",
-                message: format!("no data for period {period}"),
-            });
-        }
-        None => *available.last().ok_or_else(|| Error::NotFound {
-            code: "unknown_period",
-            message: "no data yet".to_owned(),
-        })?,
-    };
+    let period: Period = super::periods::choose_period(&state, params.period)
+        .await?
+        .required()?;
     let region = params
         .parent
         .map(|p| {

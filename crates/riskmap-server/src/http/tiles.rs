@@ -259,15 +259,8 @@ async fn resolve_period(
     state: &AppState,
     requested: Option<Period>,
 ) -> Result<(i64, Option<Period>)> {
-    let (version, available) = state.periods().await?;
-    match requested {
-        Some(period) if available.contains(&period) => Ok((version, Some(period))),
-        Some(period) => Err(Error::NotFound {
-            code: "unknown_period",
-            message: format!("no data for period {period}"),
-        }),
-        None => Ok((version, available.last().copied())),
-    }
+    let chosen = super::periods::choose_period(state, requested).await?;
+    Ok((chosen.version, chosen.period))
 }
 
 fn with_caching(mut response: Response, etag: &str, caller: &Caller) -> Response {

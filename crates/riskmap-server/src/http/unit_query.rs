@@ -65,14 +65,7 @@ pub(crate) async fn list_units(
                 .regions()
                 .iter()
                 .filter(|r| params.bbox.is_none_or(|b| b.intersects(&r.geometry)))
-                .map(|r| UnitInfo {
-                    kato: r.kato,
-                    parent: None,
-                    unit_type: r.unit_type.as_str(),
-                    names: &r.names,
-                    population: Some(r.population),
-                    label_point: (r.label_point.x(), r.label_point.y()),
-                })
+                .map(UnitInfo::region)
                 .collect();
             collection(&state, &caller, AdminLevel::Region, &units, &params).await
         }
@@ -84,14 +77,7 @@ pub(crate) async fn list_units(
                 .iter()
                 .filter(|d| parent.is_none_or(|p| d.region == p))
                 .filter(|d| params.bbox.is_none_or(|b| b.intersects(&d.geometry)))
-                .map(|d| UnitInfo {
-                    kato: d.kato,
-                    parent: Some(d.region),
-                    unit_type: d.unit_type.as_str(),
-                    names: &d.names,
-                    population: d.population,
-                    label_point: (d.label_point.x(), d.label_point.y()),
-                })
+                .map(UnitInfo::district)
                 .collect();
             collection(&state, &caller, AdminLevel::District, &units, &params).await
         }
@@ -154,17 +140,9 @@ async fn schools(
         }
     }
     let indicators = select_indicators(state, params.indicators.as_deref())?;
-    let available = state.periods().await?.1;
-    let period = match params.period {
-        Some(period) if available.contains(&period) => Some(period),
-        Some(period) => {
-            return Err(Error::NotFound {
-                code: "unknown_period",
-                message: format!("no data for period {period}"),
-            });
-        }
-        None => available.last().copied(),
-    };
+    let period = super::periods::choose_period(state, params.period)
+        .await?
+        .period;
     let quarters = period.map(|p| p.trailing(4)).unwrap_or_default();
     let all_schools = state.store.schools().await?;
     let schools: Vec<_> = all_schools

@@ -45,14 +45,7 @@ pub(crate) async fn list_regions(
         .geography
         .regions()
         .iter()
-        .map(|r| UnitInfo {
-            kato: r.kato,
-            parent: None,
-            unit_type: r.unit_type.as_str(),
-            names: &r.names,
-            population: Some(r.population),
-            label_point: (r.label_point.x(), r.label_point.y()),
-        })
+        .map(UnitInfo::region)
         .collect();
     collection(&state, &caller, AdminLevel::Region, &units, &params).await
 }
@@ -91,16 +84,33 @@ pub(crate) async fn list_districts(
     let units: Vec<UnitInfo> = state
         .geography
         .districts_of(&region)
-        .map(|d| UnitInfo {
+        .map(UnitInfo::district)
+        .collect();
+    collection(&state, &caller, AdminLevel::District, &units, &params).await
+}
+
+impl<'a> UnitInfo<'a> {
+    pub(crate) fn region(r: &'a riskmap_geo::Region) -> Self {
+        Self {
+            kato: r.kato,
+            parent: None,
+            unit_type: r.unit_type.as_str(),
+            names: &r.names,
+            population: Some(r.population),
+            label_point: (r.label_point.x(), r.label_point.y()),
+        }
+    }
+
+    pub(crate) fn district(d: &'a riskmap_geo::District) -> Self {
+        Self {
             kato: d.kato,
             parent: Some(d.region),
             unit_type: d.unit_type.as_str(),
             names: &d.names,
             population: d.population,
             label_point: (d.label_point.x(), d.label_point.y()),
-        })
-        .collect();
-    collection(&state, &caller, AdminLevel::District, &units, &params).await
+        }
+    }
 }
 
 pub(crate) struct UnitInfo<'a> {
@@ -293,17 +303,9 @@ pub(crate) async fn collection(
     params: &Params,
 ) -> Result<Json<serde_json::Value>> {
     let indicators = select_indicators(state, params.indicators.as_deref())?;
-    let available = state.periods().await?.1;
-    let period = match (params.period, available.last()) {
-        (Some(period), _) if available.contains(&period) => Some(period),
-        (Some(period), _) => {
-            return Err(Error::NotFound {
-                code: "unknown_period",
-                message: format!("no data for period {period}"),
-            });
-        }
-        (None, latest) => latest.copied(),
-    };
+    let period = super::periods::choose_period(state, params.period)
+        .await?
+        .period;
     let quarters = period.map(|p| p.trailing(4)).unwrap_or_default();
     let sums = state.store.unit_period_sums(level, &quarters).await?;
     let mut by_unit: HashMap<Kato, Vec<&UnitPeriodSums>> = HashMap::new();
