@@ -31,7 +31,7 @@ use crate::conditional_randomisation::{LocalStatistic, conditional_randomisation
 use crate::distributions::normal_two_sided_p;
 use crate::error::{Error, Result};
 use crate::permutation::{PermutationMatrix, PermutationSummary};
-use crate::weights::Weights;
+use crate::weights::{Weights, check_input};
 
 /// Which local G.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,28 +81,7 @@ pub struct GetisOrd {
 /// ```
 pub fn getis_ord_local(y: &[f64], w: &Weights, variant: Variant) -> Result<GetisOrd> {
     let n = y.len();
-    if w.n() != n {
-        return Err(Error::LengthMismatch {
-            what: "weights",
-            expected: n,
-            found: w.n(),
-        });
-    }
-    if n < 3 {
-        return Err(Error::TooFewUnits {
-            what: "getis_ord_local",
-            needed: 3,
-            found: n,
-        });
-    }
-    if let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::BadValue {
-            what: "y",
-            index,
-            value,
-            reason: "must be finite",
-        });
-    }
+    check_input(y, w, "getis_ord_local", 3)?;
     if y.iter().all(|&v| v == y[0]) {
         return Err(Error::ConstantValues {
             what: "getis_ord_local",

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use crate::distributions::{normal_directional_p, normal_two_sided_p};
 use crate::error::{Error, Result};
 use crate::permutation::{PermutationSummary, rng, shuffle};
-use crate::weights::Weights;
+use crate::weights::{Weights, check_input};
 
 /// Global Moran's I and its analytical inference.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -233,28 +233,7 @@ fn statistic(z: &[f64], w: &Weights, n_over_s0: f64, z2ss: f64) -> f64 {
 /// Validates and centres y.
 fn centred(y: &[f64], w: &Weights) -> Result<Vec<f64>> {
     let n = y.len();
-    if w.n() != n {
-        return Err(Error::LengthMismatch {
-            what: "weights",
-            expected: n,
-            found: w.n(),
-        });
-    }
-    if n < 4 {
-        return Err(Error::TooFewUnits {
-            what: "moran_global",
-            needed: 4,
-            found: n,
-        });
-    }
-    if let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::BadValue {
-            what: "y",
-            index,
-            value,
-            reason: "must be finite",
-        });
-    }
+    check_input(y, w, "moran_global", 4)?;
     if w.s0() <= 0.0 {
         return Err(Error::InvalidParameter {
             name: "weights",

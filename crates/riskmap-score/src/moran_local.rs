@@ -37,7 +37,7 @@
 use crate::conditional_randomisation::{LocalStatistic, conditional_randomisation};
 use crate::error::{Error, Result};
 use crate::permutation::{PermutationMatrix, PermutationSummary};
-use crate::weights::Weights;
+use crate::weights::{Weights, check_input};
 
 /// LISA quadrant of a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,28 +143,7 @@ pub struct LocalMoran {
 /// ```
 pub fn moran_local(y: &[f64], w: &Weights) -> Result<LocalMoran> {
     let n = y.len();
-    if w.n() != n {
-        return Err(Error::LengthMismatch {
-            what: "weights",
-            expected: n,
-            found: w.n(),
-        });
-    }
-    if n < 3 {
-        return Err(Error::TooFewUnits {
-            what: "moran_local",
-            needed: 3,
-            found: n,
-        });
-    }
-    if let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        return Err(Error::BadValue {
-            what: "y",
-            index,
-            value,
-            reason: "must be finite",
-        });
-    }
+    check_input(y, w, "moran_local", 3)?;
     let nf = n as f64;
     let mean = y.iter().sum::<f64>() / nf;
     let centred: Vec<f64> = y.iter().map(|v| v - mean).collect();

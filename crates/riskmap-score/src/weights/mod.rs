@@ -254,3 +254,32 @@ impl Weights {
             .sum()
     }
 }
+
+/// Checks an attribute vector against its weights: same length, at least `needed` units, every
+/// value finite. `what` names the statistic in the error.
+pub(crate) fn check_input(y: &[f64], w: &Weights, what: &'static str, needed: usize) -> Result<()> {
+    let n = y.len();
+    if w.n() != n {
+        return Err(Error::LengthMismatch {
+            what: "weights",
+            expected: n,
+            found: w.n(),
+        });
+    }
+    if n < needed {
+        return Err(Error::TooFewUnits {
+            what,
+            needed,
+            found: n,
+        });
+    }
+    if let Some((index, &value)) = y.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::BadValue {
+            what: "y",
+            index,
+            value,
+            reason: "must be finite",
+        });
+    }
+    Ok(())
+}
