@@ -65,26 +65,12 @@ impl Store {
             AdminLevel::Country => "'000000000'",
             AdminLevel::School => "s.school_id",
         };
-        let mut sql =
-            format!("select {unit_column} as unit, q.period as period, count(*) as records");
-        for measure in Measure::ALL {
-            let column = measure.column();
-            sql.push_str(&format!(
-                ", cast(sum(q.{column}) as double precision) as {column}"
-            ));
-        }
-        sql.push_str(
-            " from school_quarter q join school s on s.school_id = q.school_id where q.period in (",
-        );
-        for idx in 0..periods.len() {
-            if idx > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", idx + 1));
-        }
-        sql.push_str(
-            ") and not exists (select 1 from school_quarter newer where newer.school_id = q.school_id \
-             and newer.period = q.period and newer.revision > q.revision) group by 1, 2 order by 1, 2",
+        let sql = current_records_query(
+            &format!("{unit_column} as unit, q.period as period, count(*) as records"),
+            "cast(sum(q.{c}) as double precision) as {c}",
+            periods.len(),
+            "",
+            " group by 1, 2 order by 1, 2",
         );
         with_pool!(self, pool, DB => {
             // Audited: the text is built only from Measure column names and fixed fragments.
@@ -126,29 +112,17 @@ impl Store {
         if periods.is_empty() {
             return Ok(Vec::new());
         }
-        let mut sql = String::from("select q.school_id as school_id, q.period as period");
-        for measure in Measure::ALL {
-            let column = measure.column();
-            sql.push_str(&format!(
-                ", cast(q.{column} as double precision) as {column}"
-            ));
-        }
-        sql.push_str(
-            " from school_quarter q join school s on s.school_id = q.school_id where q.period in (",
-        );
-        for idx in 0..periods.len() {
-            if idx > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", idx + 1));
-        }
-        sql.push(')');
-        if district.is_some() {
-            sql.push_str(&format!(" and s.district_kato = ${}", periods.len() + 1));
-        }
-        sql.push_str(
-            " and not exists (select 1 from school_quarter newer where newer.school_id = q.school_id \
-             and newer.period = q.period and newer.revision > q.revision) order by 1, 2",
+        let district_filter = if district.is_some() {
+            format!(" and s.district_kato = ${}", periods.len() + 1)
+        } else {
+            String::new()
+        };
+        let sql = current_records_query(
+            "q.school_id as school_id, q.period as period",
+            "cast(q.{c} as double precision) as {c}",
+            periods.len(),
+            &district_filter,
+            " order by 1, 2",
         );
         with_pool!(self, pool, DB => {
             // Audited: the text is built only from Measure column names and fixed fragments.
@@ -205,4 +179,33 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// `select <keys>, <one expression per measure> from the current revision of every school ×
+/// quarter record in $1..$n_periods <extra filter> <tail>`. `per_measure` names the column
+/// `{c}`. The text is built only from fixed fragments and `Measure` column names.
+fn current_records_query(
+    keys: &str,
+    per_measure: &str,
+    n_periods: usize,
+    filter: &str,
+    tail: &str,
+) -> String {
+    let mut sql = format!("select {keys}");
+    for measure in Measure::ALL {
+        sql.push_str(", ");
+        sql.push_str(&per_measure.replace("{c}", measure.column()));
+    }
+    let placeholders: Vec<String> = (1..=n_periods).map(|i| format!("${i}")).collect();
+    sql.push_str(&format!(
+        " from school_quarter q join school s on s.school_id = q.school_id where q.period in ({})",
+        placeholders.join(", ")
+    ));
+    sql.push_str(filter);
+    sql.push_str(
+        " and not exists (select 1 from school_quarter newer where newer.school_id = q.school_id \
+         and newer.period = q.period and newer.revision > q.revision)",
+    );
+    sql.push_str(tail);
+    sql
 }
