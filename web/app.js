@@ -1,332 +1,221 @@
-// riskmap web map: choropleth of regions and districts drawn from riskmap's vector tiles with
-// MapLibre GL JS served by riskmap itself (no CDN, no basemap needed); class breaks, names and
-// tooltips from the JSON API; school points for roles that may see them; bearer-token sign-in.
-import * as maplibregl from "/vendor/maplibre-gl/maplibre-gl.mjs";
-import { STRINGS, numberFormat } from "/i18n.js";
+// riskmap web: entry point. Loads the catalogue and the caller's role, builds the map view and
+// the other views (compare, priority list, reporting), wires every control (indicator, period
+// slider, values, colours, clusters, language, sign-in, basemap, PNG) and keeps the URL in step.
+import { setLanguage, t, quarter, language, nameOf } from "./js/i18n.js";
+import { state, remember, saveView, level } from "./js/state.js";
+import { getJson, clearCache, scopeOf, ApiError } from "./js/api.js";
+import { MapView } from "./js/mapview.js";
+import { applyBasemap, whenIdle, showSchools, KAZAKHSTAN, OWN_LAYERS } from "./js/map.js";
+import { renderStatic, renderMetaControls, renderRole, renderTabs, renderCrumbs, showPeriod } from "./js/chrome.js";
+import { showUnit, showSchool, closePanel } from "./js/panel.js";
+import { renderCompare } from "./js/compare.js";
+import { renderPriority } from "./js/priority.js";
+import { renderReporting } from "./js/reporting.js";
+import { savePng } from "./js/export-png.js";
+import { resetHotspots } from "./js/hotspots.js";
 
-// ColorBrewer YlOrRd, 5 classes (colour-blind safe sequential); grey for no value.
-const PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
-const NO_VALUE = "#bdbdbd";
+const byId = (id) => document.getElementById(id);
+const urlView = { region: state.region, district: state.district, unit: state.selected };
+state.region = null; state.district = null; state.selected = null;
+setLanguage(state.lang);
 
-const params = new URLSearchParams(window.location.search);
-const state = {
-  lang: params.get("lang") || localStorage.getItem("riskmap.lang") || "ru",
-  token: sessionStorage.getItem("riskmap.token") || "",
-  meta: null,
-  indicator: params.get("indicator") || "viol_rate",
-  period: params.get("period"),
-  region: null, // the region feature (from the JSON API) when drilled down
-  regions: null,
-  districts: null,
-  breaks: [],
-};
+function notice(text) {
+  const element = byId("notice");
+  element.hidden = !text;
+  element.textContent = text ?? "";
+}
 
-const map = new maplibregl.Map({
-  container: "map",
-  style: { version: 8, sources: {}, layers: [{ id: "background", type: "background", paint: { "background-color": "#dfe8ef" } }] },
-  center: [67.5, 48.2],
-  zoom: 3.6,
-  attributionControl: false,
-  transformRequest: (url) => (state.token && url.startsWith(window.location.origin) ? { url, headers: { Authorization: `Bearer ${state.token}` } } : { url }),
+function showError(error) {
+  console.error(error);
+  notice(`${t("error")}: ${error.message ?? error}`);
+}
+
+const view = new MapView({
+  onSelect: (what) => openPanel(what).catch(showError),
+  onChange: () => { crumbs(); if (state.view !== "map") renderView().catch(showError); },
 });
-map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-window.riskmap = { map, state };
+window.riskmap = { map: view.map, state, view };
 
-const t = (key) => STRINGS[state.lang][key] ?? STRINGS.en[key] ?? key;
-const nameOf = (props) => props[`name_${state.lang}`] || props.name_en;
-
-async function fetchJson(url) {
-  const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
-  const response = await fetch(url, { headers });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
+function crumbs() {
+  renderCrumbs({ regions: view.regions, districts: view.districts, toCountry: () => { closePanel(); view.toCountry(); }, toRegion: (kato) => view.toRegion(kato) });
 }
 
-function indicatorMeta() {
-  return state.meta.indicators.find((i) => i.code === state.indicator) ?? state.meta.indicators[0];
-}
-
-const valueOf = (feature) => feature.properties.indicators?.[state.indicator]?.value ?? null;
-
-// Quintile breaks over the values shown.
-function quintiles(values) {
-  const sorted = values.filter((v) => v !== null && Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return [];
-  return [0.2, 0.4, 0.6, 0.8].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
-}
-
-function fillColour(breaks) {
-  const value = ["get", state.indicator];
-  const steps = ["step", ["to-number", value], PALETTE[0]];
-  breaks.forEach((b, i) => steps.push(b, PALETTE[i + 1]));
-  return ["case", ["has", state.indicator], steps, NO_VALUE];
-}
-
-function tileUrl(layer) {
-  const period = state.period ? `?period=${state.period}` : "";
-  return `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt${period}`;
-}
-
-function setTileSource(id) {
-  const source = map.getSource(id);
-  if (source) source.setTiles([tileUrl(id)]);
-  else map.addSource(id, { type: "vector", tiles: [tileUrl(id)], maxzoom: 12, promoteId: id === "schools" ? "school_id" : "kato" });
-}
-
-function ensureLayers() {
-  if (map.getLayer("regions-fill")) return;
-  map.addLayer({ id: "regions-fill", type: "fill", source: "regions", "source-layer": "regions", paint: { "fill-color": NO_VALUE, "fill-opacity": 0.9 } });
-  map.addLayer({ id: "districts-fill", type: "fill", source: "districts", "source-layer": "districts", paint: { "fill-color": NO_VALUE, "fill-opacity": 0.9 }, layout: { visibility: "none" } });
-  map.addLayer({ id: "districts-line", type: "line", source: "districts", "source-layer": "districts", paint: { "line-color": "#404040", "line-width": 0.6 }, layout: { visibility: "none" } });
-  map.addLayer({ id: "regions-line", type: "line", source: "regions", "source-layer": "regions", paint: { "line-color": "#404040", "line-width": 1.2 } });
-}
-
-function ensureSchools() {
-  if (!state.meta.may_see_schools || map.getLayer("schools-circle")) return;
-  setTileSource("schools");
-  map.addLayer({
-    id: "schools-circle", type: "circle", source: "schools", "source-layer": "schools", minzoom: 6,
-    paint: { "circle-radius": 3.5, "circle-color": "#1f3a93", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 },
-    layout: { visibility: "none" },
-  });
-  map.on("mousemove", "schools-circle", tooltip);
-  map.on("mouseleave", "schools-circle", () => popup.remove());
-}
-
-function recolour() {
-  const collection = state.region ? state.districts : state.regions;
-  if (!collection) return;
-  state.breaks = quintiles(collection.features.map(valueOf));
-  const prefix = state.region?.properties.kato.slice(0, 2);
-  const inRegion = ["==", ["slice", ["get", "kato"], 0, 2], prefix ?? "--"];
-  map.setPaintProperty("regions-fill", "fill-color", state.region ? "#f7f7f7" : fillColour(state.breaks));
-  map.setPaintProperty("districts-fill", "fill-color", fillColour(state.breaks));
-  for (const id of ["districts-fill", "districts-line"]) {
-    map.setLayoutProperty(id, "visibility", state.region ? "visible" : "none");
-    map.setFilter(id, inRegion);
+async function openPanel(what) {
+  if (what.kind === "school") {
+    const priority = state.scope.schoolsOf(state.district) ? getJson(`/api/v1/priority?parent=${state.district}${state.period ? `&period=${state.period}` : ""}`) : null;
+    return showSchool(what.school, { priority });
   }
-  if (map.getLayer("schools-circle")) {
-    map.setLayoutProperty("schools-circle", "visibility", state.region ? "visible" : "none");
-    map.setFilter("schools-circle", ["==", ["slice", ["get", "district_kato"], 0, 2], prefix ?? "--"]);
-  }
-  renderLegend();
-  renderTable();
+  const collection = what.kato.length === 9 && state.region && what.kato !== state.region ? view.districts : view.regions;
+  return showUnit(what.kato, { collection, compareToggle });
+}
+
+function compareToggle(kato) {
+  state.compare = state.compare.includes(kato) ? state.compare.filter((k) => k !== kato) : [...state.compare, kato].slice(-6);
   saveView();
+  if (state.selected) openPanel({ kind: "unit", kato: state.selected }).catch(showError);
 }
 
-// The URL holds the view, so a link reopens it.
-function saveView() {
-  const view = new URLSearchParams({ lang: state.lang, indicator: state.indicator });
-  if (state.period) view.set("period", state.period);
-  if (state.region) view.set("region", state.region.properties.kato);
-  window.history.replaceState(null, "", `${window.location.pathname}?${view}`);
+/** Renders the active non-map view. */
+async function renderView() {
+  renderTabs();
+  saveView();
+  const data = { regions: view.regions, districts: view.districts };
+  if (state.view === "compare") await renderCompare(byId("view-compare"), data);
+  if (state.view === "priority") await renderPriority(byId("view-priority"), { ...data, onArea: (kato) => { state.priorityParent = kato; renderView().catch(showError); } });
+  if (state.view === "reporting") await renderReporting(byId("view-reporting"), data);
+  if (state.view === "map") view.map.resize();
 }
 
-// The accessible twin of the map: one row per unit, keyboard-navigable (Enter drills down).
-function renderTable() {
-  const collection = state.region ? state.districts : state.regions;
-  if (!collection) return;
-  const fmt = numberFormat(state.lang);
-  const meta = indicatorMeta();
-  document.getElementById("twin-title").textContent = t("table");
-  document.getElementById("twin-caption").textContent = `${meta.label[state.lang]}, ${meta.unit[state.lang]} — ${t("tableHint")}`;
-  for (const [id, key] of [["th-name", "name"], ["th-value", "value"], ["th-smoothed", "smoothed"], ["th-band", "band"], ["th-rank", "rank"]]) {
-    document.getElementById(id).textContent = t(key);
+/** Everything that shows text, after a language change or new data. */
+function renderAll() {
+  renderStatic();
+  renderMetaControls();
+  renderRole(view.regions);
+  renderTabs();
+  crumbs();
+  if (view.regions) view.render();
+  if (state.selected && !byId("panel").hidden) {
+    const school = view.schools?.features.find((f) => f.properties.school_id === state.selected);
+    openPanel(school ? { kind: "school", school } : { kind: "unit", kato: state.selected }).catch(showError);
   }
-  const rows = collection.features
-    .map((f) => ({ props: f.properties, entry: f.properties.indicators?.[state.indicator] ?? {} }))
-    .sort((a, b) => (a.entry.rank ?? 1e9) - (b.entry.rank ?? 1e9) || nameOf(a.props).localeCompare(nameOf(b.props)));
-  const body = document.getElementById("twin-body");
-  body.innerHTML = "";
-  for (const { props, entry } of rows) {
-    const tr = document.createElement("tr");
-    tr.tabIndex = 0;
-    tr.dataset.kato = props.kato;
-    const shown = entry.value === null || entry.value === undefined ? (entry.flag === "c" ? t("suppressed") : t("noData")) : fmt.format(entry.value) + (entry.flag === "u" ? " (u)" : "");
-    for (const text of [nameOf(props), shown, entry.smoothed != null ? fmt.format(entry.smoothed) : "—", entry.band ?? "—", entry.rank ?? "—"]) {
-      const td = document.createElement("td");
-      td.textContent = String(text);
-      tr.append(td);
-    }
-    const open = () => { if (!state.region) drillDown(props.kato); };
-    tr.addEventListener("click", open);
-    tr.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") open();
-      if (event.key === "ArrowDown") tr.nextElementSibling?.focus();
-      if (event.key === "ArrowUp") tr.previousElementSibling?.focus();
-    });
-    body.append(tr);
-  }
-}
-
-function renderLegend() {
-  const meta = indicatorMeta();
-  const fmt = numberFormat(state.lang);
-  const items = [];
-  const bounds = [null, ...state.breaks, null];
-  for (let i = 0; i < PALETTE.length && state.breaks.length; i++) {
-    const low = bounds[i] === null ? "" : fmt.format(bounds[i]);
-    const high = bounds[i + 1] === null ? "" : fmt.format(bounds[i + 1]);
-    const label = low && high ? `${low} – ${high}` : low ? `≥ ${low}` : `< ${high}`;
-    items.push(`<li><span class="swatch" style="background:${PALETTE[i]}"></span>${label}</li>`);
-  }
-  items.push(`<li><span class="swatch" style="background:${NO_VALUE}"></span>${t("noData")} / ${t("suppressed")}</li>`);
-  const hint = state.region ? "" : `<div>${t("clickHint")}</div>`;
-  document.getElementById("legend").innerHTML = `<h2>${meta.label[state.lang]}</h2><div>${meta.unit[state.lang]}, ${t("rollingYear")} (${state.period ?? "—"})</div><ul>${items.join("")}</ul>${hint}`;
-}
-
-function renderChrome() {
-  document.documentElement.lang = state.lang;
-  document.getElementById("title").textContent = t("title");
-  document.getElementById("label-indicator").textContent = t("indicator");
-  document.getElementById("label-period").textContent = t("period");
-  document.getElementById("label-language").textContent = t("language");
-  document.getElementById("label-token").textContent = t("signIn");
-  document.getElementById("language").value = state.lang;
-  const select = document.getElementById("indicator");
-  select.innerHTML = state.meta.indicators.map((i) => `<option value="${i.code}">${i.label[state.lang]}</option>`).join("");
-  select.value = state.indicator;
-  const banner = document.getElementById("synthetic-banner");
-  banner.hidden = !state.meta.synthetic;
-  banner.textContent = t("synthetic");
-  document.getElementById("attribution").textContent = state.meta.attribution;
-  document.getElementById("role-label").textContent = `${t("role")}: ${state.meta.role === "anonymous" ? t("anonymous") : state.meta.role} · ${state.meta.scope}`;
-  const crumbs = document.getElementById("breadcrumbs");
-  crumbs.innerHTML = "";
-  const home = document.createElement("button");
-  home.textContent = t("country");
-  home.addEventListener("click", () => drillUp());
-  crumbs.append(home);
-  if (state.region) crumbs.append(" › ", nameOf(state.region.properties));
-}
-
-async function loadData() {
-  const period = state.period ? `&period=${state.period}` : "";
-  state.regions = await fetchJson(`/api/v1/regions?indicators=${state.indicator}${period}`);
-  if (state.region) {
-    state.districts = await fetchJson(`/api/v1/regions/${state.region.properties.kato}/districts?indicators=${state.indicator}&geometry=false${period}`);
-  }
-}
-
-function boundsOf(features) {
-  const bounds = new maplibregl.LngLatBounds();
-  const visit = (coords) => (typeof coords[0] === "number" ? bounds.extend(coords) : coords.forEach(visit));
-  features.forEach((f) => f.geometry && visit(f.geometry.coordinates));
-  return bounds;
-}
-
-// Keeps the legend (bottom left) from covering units when fitting the map.
-function fitPadding() {
-  const legend = document.getElementById("legend").getBoundingClientRect();
-  const wide = window.innerWidth > 800;
-  return { top: 20, right: 50, bottom: wide ? 20 : legend.height + 20, left: wide ? legend.width + 24 : 20 };
-}
-
-async function drillDown(kato) {
-  const feature = state.regions.features.find((f) => f.properties.kato === kato);
-  if (!feature) return;
-  state.region = feature;
-  await loadData();
-  renderChrome();
-  recolour();
-  map.fitBounds(boundsOf([feature]), { padding: fitPadding(), duration: 0 });
-}
-
-function drillUp() {
-  state.region = null;
-  renderChrome();
-  recolour();
-  map.fitBounds(boundsOf(state.regions.features), { padding: fitPadding(), duration: 0 });
-}
-
-const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false });
-function tooltip(event) {
-  const feature = event.features?.[0];
-  if (!feature) return;
-  const props = feature.properties;
-  const fmt = numberFormat(state.lang);
-  const raw = props[state.indicator];
-  const flag = props[`${state.indicator}_flag`];
-  const value = raw === undefined || raw === null ? (flag === "c" ? t("suppressed") : t("noData")) : fmt.format(raw);
-  const unstable = flag === "u" ? ` (${t("unstable")})` : "";
-  const meta = indicatorMeta();
-  popup.setLngLat(event.lngLat).setHTML(`<strong>${nameOf(props)}</strong><br>${meta.label[state.lang]}: ${value}${unstable}<br><small>${meta.unit[state.lang]}</small>`).addTo(map);
-}
-
-async function refresh() {
-  await loadData();
-  for (const id of ["regions", "districts", "schools"]) if (id !== "schools" || map.getSource("schools")) setTileSource(id);
-  ensureLayers();
-  ensureSchools();
-  renderChrome();
-  recolour();
+  if (state.view !== "map") renderView().catch(showError);
 }
 
 async function loadMeta() {
-  state.meta = await fetchJson("/api/v1/meta");
-  state.meta.may_see_schools = !["anonymous", "public", "steward"].includes(state.meta.role) || state.meta.audience === "ministry";
-  if (!state.meta.indicators.some((i) => i.code === state.indicator)) state.indicator = state.meta.indicators[0].code;
-  state.period = state.period && state.meta.periods.includes(state.period) ? state.period : state.meta.latest_period;
-  const periodSelect = document.getElementById("period");
-  periodSelect.innerHTML = state.meta.periods.map((p) => `<option>${p}</option>`).join("");
-  periodSelect.value = state.period ?? "";
+  state.meta = await getJson("/api/v1/meta");
+  state.scope = scopeOf(state.meta);
+  const meta = state.meta;
+  if (!meta.indicators.some((i) => i.code === state.indicator)) state.indicator = meta.indicators[0].code;
+  if (!meta.periods.includes(state.period)) state.period = meta.latest_period ?? "";
+  if (!state.scope.seesSchools && state.view === "priority") state.view = "map";
+}
+
+async function reload() {
+  await view.load();
+  renderAll();
+}
+
+function wire() {
+  byId("indicator").addEventListener("change", (e) => { state.indicator = e.target.value; resetHotspots(view); renderAll(); });
+  const slider = byId("period");
+  slider.addEventListener("input", () => showPeriod(state.meta.periods[Number(slider.value)]));
+  slider.addEventListener("change", () => {
+    state.period = state.meta.periods[Number(slider.value)];
+    reload().catch(showError);
+  });
+  for (const id of ["values", "palette", "hotspots"]) {
+    byId(id).addEventListener("change", (e) => { state[id] = e.target.value; view.render(); });
+  }
+  byId("language").addEventListener("change", (e) => {
+    state.lang = e.target.value;
+    setLanguage(state.lang);
+    remember("riskmap.lang", state.lang);
+    renderAll();
+  });
+  byId("views").addEventListener("click", (e) => {
+    const button = e.target.closest("button[data-view]");
+    if (!button) return;
+    state.view = button.dataset.view;
+    renderView().catch(showError);
+  });
+  byId("signin-form").addEventListener("submit", (e) => { e.preventDefault(); signIn(byId("token").value).catch(showError); });
+  byId("sign-out").addEventListener("click", () => { byId("token").value = ""; signIn("").catch(showError); });
+  byId("settings-form").addEventListener("submit", (e) => { e.preventDefault(); setBasemap(byId("basemap").value.trim()); });
+  byId("basemap-clear").addEventListener("click", () => { byId("basemap").value = ""; setBasemap(""); });
+  byId("save-png").addEventListener("click", () => exportPng().catch(showError));
+  byId("panel").addEventListener("closed", () => { view.highlight(); saveView(); });
+}
+
+function setBasemap(url) {
+  state.basemap = url;
+  remember("riskmap.basemap", url);
+  applyBasemap(view.map, url);
+  view.map.once("style.load", () => view.render());
+}
+
+function exportPng() {
+  const meta = view.indicatorMeta();
+  const lang = language();
+  const area = [t("country"), view.regions?.features.find((f) => f.properties.kato === state.region), view.districts?.features.find((f) => f.properties.kato === state.district)]
+    .filter(Boolean).map((x) => (typeof x === "string" ? x : nameOf(x.properties))).join(" › ");
+  return savePng({
+    map: view.map, labels: view.labels.positions(), legend: view.legend(), indicatorCode: meta.code, period: state.period,
+    title: `${t("title")}: ${meta.label[lang]}`, subtitle: `${area} — ${quarter(state.period)}, ${t("rollingYear")}`,
+    attribution: state.meta.attribution, synthetic: state.meta.synthetic,
+  });
 }
 
 async function offerDemoTokens() {
-  try {
-    const demo = await fetch("/api/v1/demo/tokens");
-    if (!demo.ok) return;
-    const { tokens } = await demo.json();
-    const select = document.getElementById("demo-token");
-    select.innerHTML = `<option value="">${t("demoToken")}…</option>` + tokens.map((k) => `<option value="${k.token}">${k.role} (${k.scope})</option>`).join("");
-    select.hidden = false;
-    select.addEventListener("change", () => { document.getElementById("token").value = select.value; });
-  } catch (error) {
-    console.warn("demo tokens unavailable", error);
-  }
+  const demo = await fetch("/api/v1/demo/tokens").catch(() => null);
+  if (!demo?.ok) return;
+  const { tokens } = await demo.json();
+  const select = byId("demo-token");
+  select.replaceChildren(new Option(`${t("demoToken")}…`, ""), ...tokens.map((k) => new Option(`${k.role} (${k.scope})`, k.token)));
+  select.hidden = false;
+  byId("label-demo").hidden = false;
+  select.addEventListener("change", () => { byId("token").value = select.value; });
 }
 
 async function signIn(token) {
   state.token = token.trim();
   if (state.token) sessionStorage.setItem("riskmap.token", state.token);
   else sessionStorage.removeItem("riskmap.token");
-  if (map.getLayer("schools-circle")) map.removeLayer("schools-circle");
-  if (map.getSource("schools")) map.removeSource("schools");
+  clearCache();
+  resetHotspots(view);
+  closePanel();
+  state.selected = null; state.district = null; state.region = null;
+  view.districts = null; view.schools = null;
   await loadMeta();
-  await refresh();
+  byId("signin-box").open = false;
+  if (!state.scope.analytic) { stewardOnly(); document.body.dataset.signedIn = state.meta.role; return; }
+  // Drop tiles fetched under the previous token; schools are re-created for the new scope.
+  for (const id of ["regions-fill", "regions-hatch", "regions-line", "regions-highlight"]) view.map.setLayoutProperty(id, "visibility", "visible");
+  for (const id of ["regions", "districts"]) view.map.getSource(id)?.setTiles([`${window.location.origin}/tiles/${id}/{z}/{x}/{y}.mvt`]);
+  notice(null);
+  await view.load();
+  renderAll();
+  view.fit(KAZAKHSTAN);
+  await whenIdle(view.map);
+  document.body.dataset.signedIn = state.meta.role;
+}
+
+function stewardOnly() {
+  view.regions = null;
+  // No analytic access: hide every data layer so that no tile is requested.
+  for (const id of OWN_LAYERS) if (view.map.getLayer(id)) view.map.setLayoutProperty(id, "visibility", "none");
+  showSchools(view.map, [], null);
+  view.labels.clear();
+  byId("legend").replaceChildren();
+  byId("twin-body").replaceChildren();
+  renderStatic(); renderRole(null); renderTabs();
+  notice(t("stewardNotice"));
 }
 
 async function start() {
-  await loadMeta();
-  await new Promise((resolve) => (map.loaded() ? resolve() : map.once("load", resolve)));
-  await refresh();
-  map.fitBounds(boundsOf(state.regions.features), { padding: fitPadding(), duration: 0 });
-  if (params.get("region")) await drillDown(params.get("region"));
-  for (const id of ["regions", "districts"]) {
-    map.on("mousemove", `${id}-fill`, tooltip);
-    map.on("mouseleave", `${id}-fill`, () => popup.remove());
+  renderStatic();
+  wire();
+  try {
+    await loadMeta();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) { notice(t("signIn")); byId("signin-box").open = true; offerDemoTokens(); return; }
+    throw error;
   }
-  map.on("click", "regions-fill", (event) => {
-    if (!state.region) drillDown(event.features[0].properties.kato);
-  });
-  document.getElementById("indicator").addEventListener("change", (e) => { state.indicator = e.target.value; refresh(); });
-  document.getElementById("period").addEventListener("change", (e) => { state.period = e.target.value; refresh(); });
-  document.getElementById("language").addEventListener("change", (e) => {
-    state.lang = e.target.value;
-    localStorage.setItem("riskmap.lang", state.lang);
-    renderChrome();
-    renderLegend();
-    renderTable();
-    saveView();
-  });
-  document.getElementById("sign-in").addEventListener("click", () => signIn(document.getElementById("token").value).catch(showError));
-  offerDemoTokens();
-  map.once("idle", () => document.body.setAttribute("data-ready", "true"));
-}
-
-function showError(error) {
-  console.error(error);
-  document.getElementById("legend").textContent = String(error);
+  renderStatic();
+  renderMetaControls();
+  offerDemoTokens().catch((e) => console.warn(e));
+  if (!state.scope.analytic) { stewardOnly(); document.body.dataset.ready = "true"; return; }
+  await Promise.all([view.ready(), view.load()]);
+  view.attach();
+  renderAll();
+  view.fit(KAZAKHSTAN);
+  await whenIdle(view.map);
+  view.cacheRegionBounds();
+  performance.mark("map-complete");
+  document.body.dataset.ready = "true";
+  if (urlView.region || urlView.unit) await view.restore(urlView);
+  crumbs();
+  if (state.view !== "map") await renderView();
+  document.body.dataset.restored = "true";
 }
 
 start().catch(showError);

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Benchmark of the web map (not a test): over several runs in headless Chromium on loopback
+// against `riskmap serve --demo`, the time from navigation to the first complete map (MapLibre
+// `idle` with the regions coloured) and to an interactive drill-down (region click to `idle`
+// with the districts coloured and the table twin filled); medians are reported, plus the page
+// weight gzipped, excluding MapLibre. Usage: node scripts/bench-web.mjs [runs]
+// (RISKMAP_BIN picks the binary; default target/release/riskmap, else target/debug/riskmap).
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(join(REPO, "tests/browser/package.json"));
+const { chromium } = require("playwright-core");
+const { startServer, CHROMIUM_ARGS } = await import(join(REPO, "tests/browser/server.mjs"));
+
+const RUNS = Number(process.argv[2] ?? 7);
+if (!process.env.RISKMAP_BIN) {
+  const release = join(REPO, "target/release/riskmap");
+  process.env.RISKMAP_BIN = existsSync(release) ? release : join(REPO, "target/debug/riskmap");
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const KARAGANDY = "350000000";
+
+async function run(browser, url, weights) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  if (weights) {
+    page.on("response", async (response) => {
+      const u = new URL(response.url());
+      if (u.origin !== new URL(url).origin) return;
+      const body = await response.body().catch(() => null);
+      if (!body) return;
+      const kind = u.pathname.startsWith("/vendor/maplibre-gl/") ? "maplibre" : u.pathname.startsWith("/tiles/") ? "tiles" : u.pathname.startsWith("/api/") ? "api" : "page";
+      weights[kind] = weights[kind] ?? { raw: 0, gzip: 0, files: 0 };
+      weights[kind].raw += body.length;
+      weights[kind].gzip += gzipSync(body, { level: 6 }).length;
+      weights[kind].files += 1;
+      if (kind === "page" && !weights.encoding) weights.encoding = response.headers()["content-encoding"] ?? "none";
+    });
+  }
+  const started = Date.now();
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 120_000 });
+  const firstMap = await page.evaluate(() => performance.getEntriesByName("map-complete")[0]?.startTime ?? null);
+  const wall = Date.now() - started;
+  const drill = await page.evaluate(async (kato) => {
+    const { map, view } = window.riskmap;
+    const t0 = performance.now();
+    await view.toRegion(kato);
+    await new Promise((done) => (map.loaded() && map.areTilesLoaded() ? done() : map.once("idle", done)));
+    return performance.now() - t0;
+  }, KARAGANDY);
+  await context.close();
+  return { firstMap: firstMap ?? wall, drill };
+}
+
+const server = await startServer();
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+try {
+  const weights = {};
+  const cold = await run(browser, server.url, weights); // first run: the server builds its tile variants
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await run(browser, server.url));
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  const pageWeight = (weights.page?.gzip ?? 0) + (weights.api?.gzip ?? 0) + (weights.tiles?.gzip ?? 0);
+  console.log(`riskmap web benchmark — ${RUNS} warm runs (+1 cold), binary ${process.env.RISKMAP_BIN}`);
+  console.log(`first complete map (navigation → idle, coloured): median ${median(runs.map((r) => r.firstMap)).toFixed(0)} ms  [runs: ${runs.map((r) => r.firstMap.toFixed(0)).join(", ")}; cold server ${cold.firstMap.toFixed(0)} ms]  goal < 1500 ms`);
+  console.log(`drill-down to a region (call → idle, districts coloured): median ${median(runs.map((r) => r.drill)).toFixed(0)} ms  [runs: ${runs.map((r) => r.drill.toFixed(0)).join(", ")}; cold server ${cold.drill.toFixed(0)} ms]  goal < 300 ms`);
+  console.log(`page weight excluding MapLibre, gzipped: ${kb(pageWeight)} (page code ${kb(weights.page?.gzip ?? 0)} in ${weights.page?.files ?? 0} files, API JSON ${kb(weights.api?.gzip ?? 0)}, tiles ${kb(weights.tiles?.gzip ?? 0)})  goal < 200 KB`);
+  console.log(`as served: page code ${kb(weights.page?.raw ?? 0)} (Content-Encoding: ${weights.encoding}), API JSON ${kb(weights.api?.raw ?? 0)}, MapLibre ${kb(weights.maplibre?.raw ?? 0)} raw / ${kb(weights.maplibre?.gzip ?? 0)} gzipped`);
+} finally {
+  await browser.close();
+  server.stop();
+}

@@ -1,0 +1,167 @@
+// Browser tests of the map view: 20 regions with legend and attribution, drill-down to a
+// district and a school, language switch, indicator and period changes, smoothed values and
+// the diverging palette, the unit panel, the cluster overlay and the PNG export.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ctx, openPage, renderedIds, clickUnit, shot, downloadOf } from "../harness.mjs";
+
+const KARAGANDY = "350000000";
+
+test("the map shows the 20 regions with a legend, suppressed and unstable entries, the attribution and the synthetic banner", async () => {
+  const { page, errors } = await openPage();
+  const katos = await renderedIds(page, "regions-fill");
+  assert.equal(katos.length, 20, `rendered regions: ${katos.join(",")}`);
+  assert.ok(await page.isVisible("#synthetic-banner"));
+  assert.match(await page.textContent("#attribution"), /geokz/);
+  assert.match(await page.textContent("#attribution"), /CC BY 4\.0/);
+  assert.ok((await page.locator("#legend li").count()) >= 8, "legend has five classes plus c, u and no data");
+  const legend = await page.textContent("#legend");
+  assert.match(legend, /\(c\)|c —/, "legend explains suppressed values");
+  assert.match(legend, /u —/, "legend explains unstable (hatched) values");
+  assert.equal(await page.locator(".unit-label").count(), 20, "every region is labelled");
+  const coloured = await page.evaluate(() => window.riskmap.view.regions.features.filter((f) => window.riskmap.map.getFeatureState({ source: "regions", sourceLayer: "regions", id: f.properties.kato }).fill).length);
+  assert.ok(coloured >= 15, `regions coloured: ${coloured}`);
+  const renderer = await page.evaluate(() => {
+    const gl = window.riskmap.map.getCanvas().getContext("webgl2");
+    return gl ? gl.getParameter(gl.VERSION) : "none";
+  });
+  assert.match(renderer, /WebGL 2/);
+  await shot(page, "map-regions");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("drill down: a region shows its districts, a district its schools, a school its card", async () => {
+  const { page, errors } = await openPage();
+  await clickUnit(page, "regions", KARAGANDY);
+  await page.waitForSelector(`body[data-shown="${KARAGANDY}"]`, { timeout: 30_000 });
+  const districts = await renderedIds(page, "districts-fill");
+  assert.ok(districts.length >= 5, `rendered districts: ${districts.length}`);
+  assert.ok(districts.every((k) => k.startsWith("35")), "only Karagandy districts");
+  assert.match(await page.textContent("#breadcrumbs"), /›/);
+  await page.waitForSelector("#panel:not([hidden]) svg.chart");
+  await shot(page, "map-districts");
+  // A district with schools: the one with the most schools in the table twin.
+  const district = await page.evaluate(() => window.riskmap.view.districts.features[0].properties.kato);
+  await clickUnit(page, "districts", district);
+  await page.waitForSelector(`body[data-shown="${district}"]`, { timeout: 30_000 });
+  await page.waitForFunction(() => window.riskmap.map.getSource("schools") && window.riskmap.map.loaded() && window.riskmap.map.queryRenderedFeatures({ layers: ["schools-circle"] }).length > 0, null, { timeout: 30_000 });
+  const schools = await page.evaluate(() => window.riskmap.map.queryRenderedFeatures({ layers: ["schools-circle"] }).map((f) => f.properties.district_kato));
+  assert.ok(schools.length > 0 && schools.every((k) => k === district), "only the district's schools are drawn");
+  const rows = await page.locator("#twin-body tr").count();
+  assert.equal(rows, await page.evaluate(() => window.riskmap.view.schools.features.length), "the table lists the schools");
+  await page.locator("#twin-body tr").first().click();
+  await page.waitForSelector("#panel:not([hidden]) #panel-title");
+  const id = await page.evaluate(() => window.riskmap.state.selected);
+  assert.ok(id && !/^\d{9}$/.test(id) || id.length !== 9, `a school is selected: ${id}`);
+  assert.match(new URL(page.url()).searchParams.get("district"), /^\d{9}$/);
+  await shot(page, "map-school");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("switching the language translates the labels, numbers and quarters, and is remembered", async () => {
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const { page, errors } = await openPage({ context });
+  await page.selectOption("#language", "kk");
+  await page.waitForFunction(() => document.documentElement.lang === "kk");
+  assert.match(await page.textContent("#title"), /Балаларды қорғау/);
+  assert.equal(await page.textContent("#tab-map"), "Карта");
+  assert.match(await page.textContent("#tab-reporting"), /Есеп беру/);
+  assert.match(await page.textContent("#period-value"), /ж\. \d-тоқсан/);
+  assert.match(await page.textContent("#twin-title"), /Кесте/);
+  await page.selectOption("#language", "en");
+  assert.equal(await page.textContent("#tab-compare"), "Compare");
+  assert.match(await page.textContent("#period-value"), /^Q\d \d{4}$/);
+  assert.match(await page.textContent("#legend"), /last 4 quarters/);
+  await page.selectOption("#language", "ru");
+  assert.match(await page.textContent("#period-value"), /кв\. \d{4}/);
+  assert.match(await page.textContent("#legend"), /\d,\d/, "decimal comma in Russian");
+  await page.selectOption("#language", "kk");
+  await page.close();
+  const again = await openPage({ context, path: "/" });
+  assert.equal(await again.page.evaluate(() => document.documentElement.lang), "kk", "the language is remembered");
+  await shot(again.page, "map-kazakh");
+  assert.deepEqual([...errors, ...again.errors], []);
+  await context.close();
+});
+
+test("changing the indicator and moving the period slider recolour the map and update the URL", async () => {
+  const { page, errors, requests } = await openPage();
+  const before = await page.evaluate(() => ({ period: window.riskmap.state.period, legend: document.getElementById("legend").textContent }));
+  const codes = await page.$$eval("#indicator option", (o) => o.map((x) => x.value));
+  assert.ok(codes.length >= 3, "several indicators");
+  const other = codes.find((c) => c !== (new URL(page.url()).searchParams.get("indicator")));
+  await page.selectOption("#indicator", other);
+  await page.waitForFunction((c) => new URL(location.href).searchParams.get("indicator") === c, other);
+  assert.notEqual(await page.textContent("#legend h2"), before.legend.split("\n")[0]);
+  await page.focus("#period");
+  await page.keyboard.press("ArrowLeft");
+  await page.waitForFunction((p) => window.riskmap.state.period !== p, before.period);
+  const period = await page.evaluate(() => window.riskmap.state.period);
+  await page.waitForFunction((p) => new URL(location.href).searchParams.get("period") === p, period);
+  await page.waitForFunction((p) => document.getElementById("legend").textContent.includes(p.slice(0, 4)), period);
+  assert.ok(requests.some((u) => u.includes("/api/v1/regions") && u.includes(`period=${period}`)), "regions reloaded for the new quarter");
+  await page.selectOption("#values", "smoothed");
+  await page.selectOption("#palette", "diverging");
+  assert.match(await page.textContent("#legend"), /median|медиан/i);
+  assert.equal(new URL(page.url()).searchParams.get("palette"), "diverging");
+  await shot(page, "map-indicator-period");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the unit panel shows drivers, comparators, rank, direction of travel, the series with the plan's target, staffing and reporting", async () => {
+  const { page, errors } = await openPage({ path: `/?region=${KARAGANDY}&unit=${KARAGANDY}&indicator=viol_rate`, ready: "restored" });
+  await page.waitForSelector("#panel:not([hidden]) svg.chart");
+  const text = await page.textContent("#panel");
+  for (const word of ["Сравнение", "Место", "Динамика", "Основные факторы", "Поквартальный ряд"]) assert.ok(text.includes(word), `panel mentions ${word}`);
+  assert.ok(await page.locator("#panel svg.chart").count() >= 2, "comparator and series charts");
+  assert.ok(await page.locator("#panel svg[role=img][aria-label]").count() >= 2, "charts have text alternatives");
+  const harm = await page.evaluate(() => window.riskmap.state.meta.indicators.find((i) => i.dimension === "harm" && i.direction === "higher_is_worse")?.code);
+  if (harm) {
+    await page.selectOption("#indicator", harm);
+    await page.waitForFunction(() => document.querySelector("#panel .target-line"), null, { timeout: 30_000 });
+  }
+  await shot(page, "panel-profile", { fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the cluster overlay draws Gi* hot and cold spots from /api/v1/hotspots", async (t) => {
+  const { page, errors, requests } = await openPage();
+  const served = await page.evaluate(async () => Boolean((await (await fetch("/api/v1/openapi.json")).json()).paths["/api/v1/hotspots"]));
+  if (!served) { t.skip("the server does not offer /api/v1/hotspots yet"); await page.close(); return; }
+  await page.selectOption("#hotspots", "gistar");
+  await page.waitForFunction(() => window.riskmap.view.hotspotsState === "shown", null, { timeout: 60_000 });
+  assert.ok(requests.some((u) => u.includes("/api/v1/hotspots?level=district")));
+  assert.match(await page.textContent("#legend"), /Gi\*/);
+  await page.selectOption("#hotspots", "lisa");
+  await page.waitForFunction(() => window.riskmap.view.hotspotsState === "shown" && document.getElementById("legend").textContent.includes("LISA") === false);
+  await shot(page, "map-hotspots");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("save map as PNG gives an image with title, legend, date and source", async () => {
+  const { page, errors } = await openPage();
+  const { name, bytes } = await downloadOf(page, "#save-png");
+  assert.match(name, /\.png$/);
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "PNG signature");
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  assert.ok(width >= 800 && height >= 500, `size ${width}×${height}`);
+  const colours = await page.evaluate(async (data) => {
+    const image = await createImageBitmap(new Blob([new Uint8Array(data)], { type: "image/png" }));
+    const canvas = new OffscreenCanvas(image.width, image.height);
+    const c = canvas.getContext("2d");
+    c.drawImage(image, 0, 0);
+    const pixels = c.getImageData(0, 0, image.width, image.height).data;
+    const seen = new Set();
+    for (let i = 0; i < pixels.length; i += 4 * 97) seen.add(`${pixels[i] >> 4},${pixels[i + 1] >> 4},${pixels[i + 2] >> 4}`);
+    return seen.size;
+  }, [...bytes]);
+  assert.ok(colours > 10, `the map was drawn into the PNG (${colours} colours)`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

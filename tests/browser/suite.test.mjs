@@ -1,0 +1,5 @@
+// The browser suite: one server and one Chromium (see harness.mjs) for every case, in order.
+import "./cases/map.mjs";
+import "./cases/views.mjs";
+import "./cases/access.mjs";
+import "./cases/a11y.mjs";

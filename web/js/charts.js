@@ -1,0 +1,96 @@
+// riskmap web: charts drawn as inline SVG (no chart library): a quarterly time series with the
+// plan's target line, horizontal comparator bars, and stacked on-time/late/silent bars. Each
+// chart is role="img" with a text alternative; the numbers are also in a table next to it.
+import { num } from "./i18n.js";
+
+const NS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}, text) {
+  const element = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) element.setAttribute(k, v);
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+const finite = (v) => v !== null && v !== undefined && Number.isFinite(v);
+
+function frame(width, height, label) {
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "aria-label": label, class: "chart" });
+  root.append(svg("title", {}, label));
+  return root;
+}
+
+/**
+ * Quarterly series [{period, value}] as a line with points; `target` [{period, value}] as a
+ * dashed step line. Gaps (suppressed or missing) break the line.
+ */
+export function seriesChart({ series, target = [], label }) {
+  const width = 340; const height = 160; const pad = { l: 44, r: 10, t: 12, b: 22 };
+  const root = frame(width, height, label);
+  const values = [...series.map((p) => p.value), ...target.map((p) => p.value)].filter(finite);
+  if (!values.length || series.length < 1) return root;
+  const max = Math.max(...values) * 1.1 || 1; const min = 0;
+  const x = (i) => pad.l + (series.length === 1 ? 0 : (i * (width - pad.l - pad.r)) / (series.length - 1));
+  const y = (v) => pad.t + (height - pad.t - pad.b) * (1 - (v - min) / (max - min));
+  for (const tick of [0, 0.5, 1]) {
+    const v = min + tick * (max - min);
+    root.append(svg("line", { x1: pad.l, x2: width - pad.r, y1: y(v), y2: y(v), stroke: "#d0d0d0" }));
+    root.append(svg("text", { x: pad.l - 4, y: y(v) + 4, "text-anchor": "end", "font-size": 10, fill: "#333" }, num(v)));
+  }
+  series.forEach((p, i) => {
+    // Year labels under each first quarter; small ticks under every quarter.
+    root.append(svg("line", { x1: x(i), x2: x(i), y1: height - pad.b, y2: height - pad.b + 4, stroke: "#666" }));
+    if (p.period.endsWith("Q1") || i === 0) root.append(svg("text", { x: x(i), y: height - pad.b + 16, "text-anchor": "start", "font-size": 10, fill: "#333" }, p.period.slice(0, 4)));
+  });
+  const index = new Map(series.map((p, i) => [p.period, i]));
+  const targetPoints = target.filter((p) => index.has(p.period) && finite(p.value));
+  if (targetPoints.length) {
+    const d = targetPoints.map((p, k) => `${k ? "L" : "M"}${x(index.get(p.period))},${y(p.value)}`).join("");
+    root.append(svg("path", { d, fill: "none", stroke: "#7a1f00", "stroke-width": 2, "stroke-dasharray": "6 4", class: "target-line" }));
+  }
+  let path = ""; let pen = false;
+  series.forEach((p, i) => {
+    if (!finite(p.value)) { pen = false; return; }
+    path += `${pen ? "L" : "M"}${x(i)},${y(p.value)}`; pen = true;
+  });
+  root.append(svg("path", { d: path, fill: "none", stroke: "#08519c", "stroke-width": 2.2 }));
+  series.forEach((p, i) => { if (finite(p.value)) root.append(svg("circle", { cx: x(i), cy: y(p.value), r: 3, fill: "#08519c" })); });
+  return root;
+}
+
+/** Horizontal bars [{label, value, emphasis, colour}] with the values written at their ends. */
+export function barChart({ bars, label, width = 320, reference }) {
+  const row = 20; const pad = { l: 120, r: 52, t: 6, b: 6 };
+  const height = pad.t + pad.b + row * bars.length;
+  const root = frame(width, height, label);
+  const values = bars.map((b) => b.value).filter(finite);
+  const max = Math.max(...values, reference ?? 0) || 1;
+  const x = (v) => pad.l + (v / max) * (width - pad.l - pad.r);
+  bars.forEach((bar, i) => {
+    const top = pad.t + i * row;
+    root.append(svg("text", { x: pad.l - 6, y: top + 14, "text-anchor": "end", "font-size": 11, fill: "#1a1a1a", "font-weight": bar.emphasis ? 700 : 400 }, bar.label.length > 18 ? `${bar.label.slice(0, 17)}…` : bar.label));
+    if (finite(bar.value)) {
+      root.append(svg("rect", { x: pad.l, y: top + 3, width: Math.max(1, x(bar.value) - pad.l), height: row - 7, fill: bar.colour ?? (bar.emphasis ? "#08519c" : "#6baed6"), stroke: "#1a1a1a", "stroke-width": 0.5 }));
+      root.append(svg("text", { x: x(bar.value) + 4, y: top + 14, "font-size": 11, fill: "#1a1a1a" }, num(bar.value)));
+    } else {
+      root.append(svg("text", { x: pad.l + 4, y: top + 14, "font-size": 11, fill: "#444" }, bar.missing ?? "—"));
+    }
+  });
+  if (finite(reference)) {
+    root.append(svg("line", { x1: x(reference), x2: x(reference), y1: 0, y2: height, stroke: "#7a1f00", "stroke-width": 1.5, "stroke-dasharray": "4 3" }));
+  }
+  return root;
+}
+
+/** One stacked bar of parts [{value, colour, label}] summing to 100 %. */
+export function stackedBar({ parts, label, width = 160 }) {
+  const height = 14;
+  const root = frame(width, height, label);
+  const total = parts.reduce((s, p) => s + (finite(p.value) ? p.value : 0), 0) || 1;
+  let at = 0;
+  for (const part of parts) {
+    if (!finite(part.value) || part.value <= 0) continue;
+    const w = (part.value / total) * width;
+    root.append(svg("rect", { x: at, y: 0, width: w, height, fill: part.colour, stroke: "#fff", "stroke-width": 0.5 }));
+    at += w;
+  }
+  return root;
+}

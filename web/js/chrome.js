@@ -1,0 +1,103 @@
+// riskmap web: the page's chrome in the current language: static labels, the toolbar's options,
+// the period slider, the role and scope label, the tabs and the breadcrumbs.
+import { t, nameOf, quarter, language } from "./i18n.js";
+import { state, level } from "./state.js";
+import { h } from "./dom.js";
+
+const byId = (id) => document.getElementById(id);
+const setText = (id, text) => { const el = byId(id); if (el) el.textContent = text; };
+
+export function renderStatic() {
+  document.documentElement.lang = language();
+  document.title = `${t("title")} — riskmap`;
+  setText("title", t("title"));
+  setText("skip", t("skip"));
+  setText("label-language", t("language"));
+  byId("language").value = language();
+  setText("signin-summary", state.token ? `${t("signOut")} / ${t("signIn")}` : t("signIn"));
+  setText("label-token", t("token"));
+  setText("label-demo", t("demoToken"));
+  setText("sign-in", t("signIn"));
+  setText("sign-out", t("signOut"));
+  setText("settings-summary", t("settings"));
+  setText("label-basemap", t("basemap"));
+  setText("basemap-hint", t("basemapHint"));
+  setText("basemap-apply", t("apply"));
+  setText("basemap-clear", t("clear"));
+  byId("views").setAttribute("aria-label", t("views"));
+  for (const [id, key] of [["tab-map", "viewMap"], ["tab-compare", "viewCompare"], ["tab-priority", "viewPriority"], ["tab-reporting", "viewReporting"]]) setText(id, t(key));
+  setText("label-indicator", t("indicator"));
+  setText("label-period", t("period"));
+  setText("label-values", t("values"));
+  setText("label-palette", t("palette"));
+  setText("label-hotspots", t("hotspots"));
+  setText("save-png", t("savePng"));
+  const options = (id, entries) => { for (const [value, key] of entries) byId(id).querySelector(`option[value="${value}"]`).textContent = t(key); };
+  options("values", [["raw", "valuesRaw"], ["smoothed", "valuesSmoothed"]]);
+  options("palette", [["sequential", "paletteSequential"], ["diverging", "paletteDiverging"]]);
+  options("hotspots", [["off", "hotspotsOff"], ["gistar", "hotspotsGi"], ["lisa", "hotspotsLisa"]]);
+  byId("values").value = state.values;
+  byId("palette").value = state.palette;
+  byId("hotspots").value = state.hotspots;
+  byId("breadcrumbs").setAttribute("aria-label", t("breadcrumbs"));
+  byId("map").setAttribute("aria-label", t("mapLabel"));
+  const banner = byId("synthetic-banner");
+  banner.hidden = !state.meta?.synthetic;
+  banner.textContent = t("synthetic");
+}
+
+export function renderMetaControls() {
+  const meta = state.meta;
+  if (!meta) return;
+  const lang = language();
+  byId("indicator").replaceChildren(...meta.indicators.map((i) => h("option", { value: i.code, selected: i.code === state.indicator }, i.label[lang])));
+  const slider = byId("period");
+  slider.max = String(Math.max(0, meta.periods.length - 1));
+  slider.value = String(Math.max(0, meta.periods.indexOf(state.period)));
+  showPeriod(state.period);
+  byId("attribution").textContent = meta.attribution;
+  byId("hotspots-field").hidden = !state.scope?.seesHotspots;
+}
+
+export function showPeriod(period) {
+  const text = quarter(period);
+  byId("period-value").textContent = text;
+  byId("period").setAttribute("aria-valuetext", text);
+}
+
+export function renderRole(regions) {
+  const meta = state.meta;
+  if (!meta) return;
+  const scope = state.scope;
+  const regionName = (kato) => nameOf(regions?.features.find((f) => f.properties.kato === kato)?.properties) || kato;
+  let where = "";
+  if (scope.kind === "ministry") where = t("scopeAll");
+  else if (scope.kind === "akimat") where = `${t("scopeRegion")}: ${regionName(scope.region)}${scope.districts.length ? `, ${t("scopeDistricts")}: ${scope.districts.join(", ")}` : ""}`;
+  else if (scope.kind === "crisis") where = `${t("scopeDistricts")}: ${scope.districts.join(", ")}`;
+  const role = meta.role === "anonymous" ? "anonymous" : meta.role;
+  byId("role-label").textContent = `${t("role")}: ${t(`roles.${role}`)}${where ? ` · ${where}` : ""}`;
+}
+
+export function renderTabs() {
+  document.body.dataset.view = state.view;
+  for (const button of byId("views").querySelectorAll("button")) {
+    const current = button.dataset.view === state.view;
+    if (current) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+    button.hidden = button.dataset.view === "priority" && !state.scope?.seesSchools;
+  }
+  for (const view of ["map", "compare", "priority", "reporting"]) byId(`view-${view}`).hidden = view !== state.view;
+}
+
+export function renderCrumbs({ regions, districts, toCountry, toRegion }) {
+  const crumbs = byId("breadcrumbs");
+  const items = [];
+  const lvl = level();
+  const name = (collection, kato) => nameOf(collection?.features.find((f) => f.properties.kato === kato)?.properties);
+  const link = (text, action) => h("button", { type: "button", onclick: action }, text);
+  const here = (text) => h("span", { "aria-current": "page" }, text);
+  items.push(lvl === "country" ? here(t("country")) : link(t("country"), toCountry));
+  if (state.region) items.push(" › ", lvl === "region" ? here(name(regions, state.region)) : link(name(regions, state.region), () => toRegion(state.region)));
+  if (state.district) items.push(" › ", here(name(districts, state.district)));
+  crumbs.replaceChildren(...items);
+}

@@ -1,0 +1,226 @@
+// riskmap web: every interface string in Kazakh, Russian and English, and the number, date and
+// quarter formats of each language. Indicator names come from /api/v1/meta in the same three.
+const kk = {
+  title: "Балаларды қорғау: тәуекелдер картасы",
+  skip: "Негізгі мазмұнға өту",
+  indicator: "Көрсеткіш", period: "Кезең (соңғы 4 тоқсан)", language: "Тіл",
+  country: "Қазақстан", synthetic: "СИНТЕТИКАЛЫҚ ДЕРЕКТЕР — демонстрация үшін ғана, нақты балалар туралы мәлімет емес",
+  noData: "деректер жоқ", suppressed: "жасырылған (c)", unstable: "тұрақсыз (u)",
+  suppressedNote: "c — жасырылған: оқиғалар 10-нан аз, жеке адамды анықтамау үшін",
+  unstableNote: "u — тұрақсыз: 10–19 оқиға, штрихталған",
+  rollingYear: "соңғы 4 тоқсан", higherRisk: "қою түс — жоғары тәуекел",
+  clickHint: "Аудандарды көру үшін өңірді басыңыз", clickHintDistrict: "Мектептерді көру үшін ауданды басыңыз",
+  signIn: "Кіру", signOut: "Шығу", token: "Токен", role: "Рөл", demoToken: "демо токен",
+  roles: { anonymous: "анонимді", public: "жұртшылық", akimat: "әкімдік", crisis: "дағдарыс тобы", ministry: "министрлік", steward: "деректер әкімшісі" },
+  scopeAll: "бүкіл ел", scopeRegion: "өңір", scopeDistricts: "аудандар",
+  table: "Кесте", name: "Атауы", value: "Мәні", smoothed: "Тегістелген", band: "Топ (1–5)", rank: "Орны", cluster: "Кластер",
+  tableHintRegion: "Жолды таңдап, Enter басыңыз — аудандарға өту; жебелер — жолдар бойынша жүру",
+  tableHintDistrict: "Enter — ауданды ашу; жебелер — жолдар бойынша жүру",
+  tableHintSchool: "Enter — мектеп картасын ашу; жебелер — жолдар бойынша жүру",
+  values: "Мәндер", valuesRaw: "бастапқы", valuesSmoothed: "тегістелген (эмпирикалық Байес)",
+  palette: "Түстер", paletteSequential: "реттік", paletteDiverging: "екі жақты (медианаға қатысты)",
+  divergingNote: "көрсетілген бірліктердің медианасына қатысты",
+  below: "төмен", above: "жоғары", nearMedian: "медианаға жақын (±5%)",
+  hotspots: "Кластерлер", hotspotsOff: "жоқ", hotspotsGi: "Gi* (ыстық/суық)", hotspotsLisa: "LISA (жергілікті Моран)",
+  hot: "ыстық нүкте (Gi*)", cold: "суық нүкте (Gi*)", HH: "жоғары–жоғары", LL: "төмен–төмен", HL: "жоғары–төмен", LH: "төмен–жоғары",
+  hotspotsUnavailable: "Кластерлік талдау бұл серверде жоқ", hotspotsNote: "Аудандар, BH-FDR 0,05",
+  savePng: "PNG сақтау", views: "Бөлімдер",
+  viewMap: "Карта", viewCompare: "Салыстыру", viewPriority: "Басымдық тізімі", viewReporting: "Есеп беру",
+  breadcrumbs: "Навигация жолы", mapLabel: "Тәуекелдер картасы; мәтіндік баламасы — төмендегі кесте",
+  profile: "Бірлік профилі", close: "Жабу", drivers: "Негізгі факторлар", noDrivers: "90-шы перцентильден жоғары көрсеткіштер жоқ",
+  comparators: "Салыстыру", national: "Ел бойынша", parent: "Өңір", neighbours: "Статистикалық көршілер",
+  direction: "Өзгеріс бағыты", improving: "жақсаруда", worsening: "нашарлауда", stable: "тұрақты", unknown: "белгісіз",
+  series: "Тоқсандық қатар", target: "Жоспар мақсаты (жылына −5%)",
+  targetNote: "Мақсат сызығы: бірінші толық жылдан жылына −5% (ҚР Үкіметінің 2023 ж. № 748 қаулысы)",
+  noTarget: "Бұл көрсеткіш үшін жоспар мақсаты жоқ",
+  staffing: "Кадр тапшылығы", psychologists: "Психологтар", socialPedagogues: "Әлеуметтік педагогтар",
+  norm: "норма", filled: "толтырылған", gap: "тапшылық", fte: "штат бірлігі",
+  reportingStatus: "Есеп беру", onTime: "уақытында", late: "кешіккен", silent: "тапсырмаған", schoolsN: "мектеп",
+  addToCompare: "Салыстыруға қосу", removeFromCompare: "Салыстырудан алу", openPanel: "Профиль",
+  level: { country: "ел", region: "өңір", district: "аудан", school: "мектеп" },
+  compareTitle: "Бірліктерді салыстыру", compareHint: "2–6 бірлік таңдаңыз", compareNeedTwo: "Кемінде екі бірлік таңдаңыз",
+  compareMax: "Ең көбі 6 бірлік", compareRegions: "Өңірлер", compareDistricts: "Аудандар", clearSelection: "Таңдауды тазалау",
+  smallMultiples: "Кіші көпшелер",
+  priorityTitle: "Басымдық тізімі", priorityFor: "Аумақ", chooseRegion: "Өңірді таңдаңыз",
+  priorityNone: "Бұл рөл мектептерді көре алмайды", exportCsv: "CSV жүктеу", exportXlsx: "XLSX жүктеу", exportGeojson: "GeoJSON жүктеу",
+  triggers: "Белгілер", composite: "Тәуекел индексі (0–10)", quintile: "Квинтиль", pExceed: "P(асып кету)",
+  pupils: "Оқушылар", settlement: "Қала/ауыл", district: "Аудан", school: "Мектеп", sortBy: "Сұрыптау",
+  rows: "жол", exported: "Жүктелді",
+  triggerNames: { top_quintile: "жоғарғы квинтиль", s2_event: "S2 оқиғасы", cluster: "кластер", exceedance: "базадан асу", coping_gap: "психолог тапшылығы", backlog: "есеп кезегі", data_silence: "деректер үнсіздігі" },
+  settlements: { urban: "қала", rural: "ауыл" },
+  reportingTitle: "Есеп беру мониторы", dueDate: "Тапсыру мерзімі", schools: "Мектептер", onTimePct: "Уақытында, %",
+  lateOrSilent: "Кешіккен немесе тапсырмаған мектептер", status: "Күйі", submittedAt: "Тапсырылды",
+  source: "Дереккөз", generated: "Жасалған күні", date: "Күні",
+  settings: "Баптаулар", basemap: "Негізгі карта стилінің URL (міндетті емес)", basemapHint: "Бос — негізгі картасыз (офлайн)",
+  apply: "Қолдану", clear: "Тазалау",
+  loading: "Жүктелуде…", error: "Қате", stewardNotice: "Деректер әкімшісінің талдау деректеріне қолжетімділігі жоқ (міндеттерді бөлу).",
+  smallSchool: "шағын мектеп (100 оқушыдан аз)", reported: "есеп берді", notReported: "есеп бермеді",
+  schoolCard: "Мектеп картасы", schoolsShown: "мектеп", notVisible: "Бұл рөлге көрінбейді",
+  previous: "алдыңғы", of: "/",
+};
+
+const ru = {
+  title: "Защита детей: карта рисков",
+  skip: "Перейти к содержанию",
+  indicator: "Показатель", period: "Период (последние 4 квартала)", language: "Язык",
+  country: "Казахстан", synthetic: "СИНТЕТИЧЕСКИЕ ДАННЫЕ — только для демонстрации, не сведения о реальных детях",
+  noData: "нет данных", suppressed: "скрыто (c)", unstable: "неустойчиво (u)",
+  suppressedNote: "c — скрыто: менее 10 случаев, чтобы нельзя было узнать человека",
+  unstableNote: "u — неустойчиво: 10–19 случаев, штриховка",
+  rollingYear: "последние 4 квартала", higherRisk: "темнее — выше риск",
+  clickHint: "Нажмите на регион, чтобы увидеть районы", clickHintDistrict: "Нажмите на район, чтобы увидеть школы",
+  signIn: "Вход", signOut: "Выход", token: "Токен", role: "Роль", demoToken: "демо-токен",
+  roles: { anonymous: "аноним", public: "публичный доступ", akimat: "акимат", crisis: "кризисная группа", ministry: "министерство", steward: "администратор данных" },
+  scopeAll: "вся страна", scopeRegion: "регион", scopeDistricts: "районы",
+  table: "Таблица", name: "Название", value: "Значение", smoothed: "Сглаженное", band: "Группа (1–5)", rank: "Место", cluster: "Кластер",
+  tableHintRegion: "Выберите строку и нажмите Enter, чтобы открыть районы; стрелки — переход по строкам",
+  tableHintDistrict: "Enter — открыть район; стрелки — переход по строкам",
+  tableHintSchool: "Enter — открыть карточку школы; стрелки — переход по строкам",
+  values: "Значения", valuesRaw: "исходные", valuesSmoothed: "сглаженные (эмпирический Байес)",
+  palette: "Цвета", paletteSequential: "последовательная шкала", paletteDiverging: "расходящаяся (от медианы)",
+  divergingNote: "относительно медианы показанных единиц",
+  below: "ниже", above: "выше", nearMedian: "около медианы (±5%)",
+  hotspots: "Кластеры", hotspotsOff: "нет", hotspotsGi: "Gi* (горячие/холодные)", hotspotsLisa: "LISA (локальный Моран)",
+  hot: "горячая точка (Gi*)", cold: "холодная точка (Gi*)", HH: "высокий–высокий", LL: "низкий–низкий", HL: "высокий–низкий", LH: "низкий–высокий",
+  hotspotsUnavailable: "Кластерный анализ на этом сервере недоступен", hotspotsNote: "Районы, BH-FDR 0,05",
+  savePng: "Сохранить PNG", views: "Разделы",
+  viewMap: "Карта", viewCompare: "Сравнение", viewPriority: "Приоритетный список", viewReporting: "Отчётность",
+  breadcrumbs: "Путь навигации", mapLabel: "Карта рисков; текстовая альтернатива — таблица ниже",
+  profile: "Профиль единицы", close: "Закрыть", drivers: "Основные факторы", noDrivers: "Нет показателей выше 90-го процентиля",
+  comparators: "Сравнение", national: "По стране", parent: "Регион", neighbours: "Статистические соседи",
+  direction: "Динамика", improving: "улучшается", worsening: "ухудшается", stable: "стабильно", unknown: "неизвестно",
+  series: "Поквартальный ряд", target: "Цель плана (−5% в год)",
+  targetNote: "Линия цели: −5% в год от первого полного года (постановление Правительства РК № 748 от 2023 г.)",
+  noTarget: "Для этого показателя цели плана нет",
+  staffing: "Дефицит кадров", psychologists: "Психологи", socialPedagogues: "Социальные педагоги",
+  norm: "норма", filled: "занято", gap: "дефицит", fte: "ставки",
+  reportingStatus: "Отчётность", onTime: "вовремя", late: "с опозданием", silent: "не сдали", schoolsN: "школ",
+  addToCompare: "Добавить к сравнению", removeFromCompare: "Убрать из сравнения", openPanel: "Профиль",
+  level: { country: "страна", region: "регион", district: "район", school: "школа" },
+  compareTitle: "Сравнение единиц", compareHint: "Выберите от 2 до 6 единиц", compareNeedTwo: "Выберите хотя бы две единицы",
+  compareMax: "Не более 6 единиц", compareRegions: "Регионы", compareDistricts: "Районы", clearSelection: "Очистить выбор",
+  smallMultiples: "Малые множества",
+  priorityTitle: "Приоритетный список", priorityFor: "Территория", chooseRegion: "Выберите регион",
+  priorityNone: "Эта роль не видит школы", exportCsv: "Скачать CSV", exportXlsx: "Скачать XLSX", exportGeojson: "Скачать GeoJSON",
+  triggers: "Признаки", composite: "Индекс риска (0–10)", quintile: "Квинтиль", pExceed: "P(превышение)",
+  pupils: "Учащихся", settlement: "Город/село", district: "Район", school: "Школа", sortBy: "Сортировать по",
+  rows: "строк", exported: "Скачано",
+  triggerNames: { top_quintile: "верхний квинтиль", s2_event: "событие S2", cluster: "кластер", exceedance: "превышение базы", coping_gap: "нехватка психологов", backlog: "очередь учёта", data_silence: "молчание данных" },
+  settlements: { urban: "город", rural: "село" },
+  reportingTitle: "Мониторинг отчётности", dueDate: "Срок сдачи", schools: "Школы", onTimePct: "Вовремя, %",
+  lateOrSilent: "Школы, сдавшие с опозданием или не сдавшие", status: "Статус", submittedAt: "Сдано",
+  source: "Источник", generated: "Дата", date: "Дата",
+  settings: "Настройки", basemap: "URL стиля подложки (необязательно)", basemapHint: "Пусто — без подложки (офлайн)",
+  apply: "Применить", clear: "Очистить",
+  loading: "Загрузка…", error: "Ошибка", stewardNotice: "У администратора данных нет доступа к аналитике (разделение обязанностей).",
+  smallSchool: "малая школа (менее 100 учащихся)", reported: "отчиталась", notReported: "не отчиталась",
+  schoolCard: "Карточка школы", schoolsShown: "школ", notVisible: "Недоступно для этой роли",
+  previous: "предыдущий", of: "из",
+};
+
+const en = {
+  title: "Child protection: risk map",
+  skip: "Skip to content",
+  indicator: "Indicator", period: "Period (last 4 quarters)", language: "Language",
+  country: "Kazakhstan", synthetic: "SYNTHETIC DATA — for demonstration only, not about real children",
+  noData: "no data", suppressed: "suppressed (c)", unstable: "unstable (u)",
+  suppressedNote: "c — suppressed: fewer than 10 cases, so no one can be identified",
+  unstableNote: "u — unstable: 10–19 cases, hatched",
+  rollingYear: "last 4 quarters", higherRisk: "darker = higher risk",
+  clickHint: "Click a region to see its districts", clickHintDistrict: "Click a district to see its schools",
+  signIn: "Sign in", signOut: "Sign out", token: "Token", role: "Role", demoToken: "demo token",
+  roles: { anonymous: "anonymous", public: "public", akimat: "akimat", crisis: "crisis team", ministry: "ministry", steward: "data steward" },
+  scopeAll: "whole country", scopeRegion: "region", scopeDistricts: "districts",
+  table: "Table", name: "Name", value: "Value", smoothed: "Smoothed", band: "Band (1–5)", rank: "Rank", cluster: "Cluster",
+  tableHintRegion: "Select a row and press Enter to open its districts; arrow keys move between rows",
+  tableHintDistrict: "Enter opens the district; arrow keys move between rows",
+  tableHintSchool: "Enter opens the school card; arrow keys move between rows",
+  values: "Values", valuesRaw: "raw", valuesSmoothed: "smoothed (empirical Bayes)",
+  palette: "Colours", paletteSequential: "sequential", paletteDiverging: "diverging (from the median)",
+  divergingNote: "relative to the median of the units shown",
+  below: "below", above: "above", nearMedian: "near the median (±5%)",
+  hotspots: "Clusters", hotspotsOff: "off", hotspotsGi: "Gi* (hot/cold spots)", hotspotsLisa: "LISA (local Moran)",
+  hot: "hot spot (Gi*)", cold: "cold spot (Gi*)", HH: "high–high", LL: "low–low", HL: "high–low", LH: "low–high",
+  hotspotsUnavailable: "Cluster analysis is not available on this server", hotspotsNote: "Districts, BH-FDR 0.05",
+  savePng: "Save PNG", views: "Views",
+  viewMap: "Map", viewCompare: "Compare", viewPriority: "Priority list", viewReporting: "Reporting",
+  breadcrumbs: "Breadcrumbs", mapLabel: "Risk map; its text alternative is the table below",
+  profile: "Unit profile", close: "Close", drivers: "Top drivers", noDrivers: "No indicator at or above the 90th percentile",
+  comparators: "Comparators", national: "National", parent: "Region", neighbours: "Statistical neighbours",
+  direction: "Direction of travel", improving: "improving", worsening: "worsening", stable: "stable", unknown: "unknown",
+  series: "Quarterly series", target: "Plan target (−5% a year)",
+  targetNote: "Target line: −5% a year from the first full year (Government Resolution No. 748 of 2023)",
+  noTarget: "The plan sets no target for this indicator",
+  staffing: "Staffing gap", psychologists: "Psychologists", socialPedagogues: "Social pedagogues",
+  norm: "norm", filled: "filled", gap: "gap", fte: "FTE",
+  reportingStatus: "Reporting", onTime: "on time", late: "late", silent: "silent", schoolsN: "schools",
+  addToCompare: "Add to comparison", removeFromCompare: "Remove from comparison", openPanel: "Profile",
+  level: { country: "country", region: "region", district: "district", school: "school" },
+  compareTitle: "Compare units", compareHint: "Choose 2 to 6 units", compareNeedTwo: "Choose at least two units",
+  compareMax: "At most 6 units", compareRegions: "Regions", compareDistricts: "Districts", clearSelection: "Clear selection",
+  smallMultiples: "Small multiples",
+  priorityTitle: "Priority list", priorityFor: "Area", chooseRegion: "Choose a region",
+  priorityNone: "This role cannot see schools", exportCsv: "Download CSV", exportXlsx: "Download XLSX", exportGeojson: "Download GeoJSON",
+  triggers: "Triggers", composite: "Risk index (0–10)", quintile: "Quintile", pExceed: "P(exceed)",
+  pupils: "Pupils", settlement: "Urban/rural", district: "District", school: "School", sortBy: "Sort by",
+  rows: "rows", exported: "Downloaded",
+  triggerNames: { top_quintile: "top quintile", s2_event: "S2 event", cluster: "cluster", exceedance: "above baseline", coping_gap: "psychologist gap", backlog: "register backlog", data_silence: "data silence" },
+  settlements: { urban: "urban", rural: "rural" },
+  reportingTitle: "Reporting monitor", dueDate: "Due date", schools: "Schools", onTimePct: "On time, %",
+  lateOrSilent: "Schools late or silent", status: "Status", submittedAt: "Submitted",
+  source: "Source", generated: "Date", date: "Date",
+  settings: "Settings", basemap: "Basemap style URL (optional)", basemapHint: "Empty: no basemap (works offline)",
+  apply: "Apply", clear: "Clear",
+  loading: "Loading…", error: "Error", stewardNotice: "The data steward has no analytic access (separation of duties).",
+  smallSchool: "small school (under 100 pupils)", reported: "reported", notReported: "not reported",
+  schoolCard: "School card", schoolsShown: "schools", notVisible: "Not visible to this role",
+  previous: "previous", of: "of",
+};
+
+export const STRINGS = { kk, ru, en };
+export const LANGUAGES = ["kk", "ru", "en"];
+const LOCALES = { kk: "kk-KZ", ru: "ru-RU", en: "en-GB" };
+
+let lang = "ru";
+export function setLanguage(code) { lang = LANGUAGES.includes(code) ? code : "ru"; }
+export function language() { return lang; }
+
+/** The string `key` (dotted paths allowed) in the current language, English as the fallback. */
+export function t(key) {
+  const find = (table) => key.split(".").reduce((node, part) => node?.[part], table);
+  return find(STRINGS[lang]) ?? find(STRINGS.en) ?? key;
+}
+
+const numberFormats = new Map();
+/** A number in the current language's format (decimal comma and spaced thousands in kk/ru). */
+export function num(value, digits = 1) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+  const key = `${lang}:${digits}`;
+  if (!numberFormats.has(key)) numberFormats.set(key, new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: digits }));
+  return numberFormats.get(key).format(value);
+}
+
+export function percent(value, digits = 1) {
+  return value === null || value === undefined ? "—" : `${num(value, digits)}%`;
+}
+
+/** A date (Date or ISO text) as dd.mm.yyyy in kk/ru, dd/mm/yyyy in en. */
+export function date(value) {
+  if (!value) return "—";
+  const when = value instanceof Date ? value : new Date(value.length === 10 ? `${value}T00:00:00` : value);
+  return new Intl.DateTimeFormat(LOCALES[lang], { day: "2-digit", month: "2-digit", year: "numeric" }).format(when);
+}
+
+/** A quarter "2024-Q4" in words: "Q4 2024", "4 кв. 2024", "2024 ж. 4-тоқсан". */
+export function quarter(code) {
+  const match = /^(\d{4})-Q([1-4])$/.exec(code ?? "");
+  if (!match) return code ?? "—";
+  const [, year, q] = match;
+  return { kk: `${year} ж. ${q}-тоқсан`, ru: `${q} кв. ${year}`, en: `Q${q} ${year}` }[lang];
+}
+
+/** A unit's name in the current language from an object with name_kk/name_ru/name_en. */
+export function nameOf(props) {
+  if (!props) return "";
+  return props[`name_${lang}`] || props.name_ru || props.name_en || props.name_kk || props.kato || "";
+}

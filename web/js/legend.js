@@ -1,0 +1,47 @@
+// riskmap web: the map legend (classes, suppressed and unstable entries, cluster outlines) as
+// HTML, and the same content as data for the PNG export.
+import { t, num, quarter } from "./i18n.js";
+import { HATCH_CSS, HOTSPOT_COLOURS, NO_DATA, SUPPRESSED } from "./palette.js";
+import { esc } from "./dom.js";
+
+function classLabel(c) {
+  if (c.low === null && c.high === null) return "—";
+  if (c.low === null) return `< ${num(c.high)}`;
+  if (c.high === null) return `≥ ${num(c.low)}`;
+  return `${num(c.low)} – ${num(c.high)}`;
+}
+
+/** The legend's content: title lines and entries {kind: fill|hatch|ring, colour, text}. */
+export function legendModel({ indicator, lang, period, classifier, values, hotspots, hotspotsState, level }) {
+  const lines = [`${indicator.unit[lang]}, ${t("rollingYear")} (${quarter(period)})`];
+  lines.push(values === "smoothed" ? t("valuesSmoothed") : t("valuesRaw"));
+  if (classifier.scheme === "diverging") lines.push(`${t("divergingNote")}: ${num(classifier.centre)}`);
+  else lines.push(t("higherRisk"));
+  const entries = classifier.classes.map((c) => ({ kind: "fill", colour: c.colour, text: classLabel(c) }))
+    .reverse();
+  entries.push({ kind: "fill", colour: SUPPRESSED, text: t("suppressedNote") });
+  entries.push({ kind: "hatch", text: t("unstableNote") });
+  entries.push({ kind: "fill", colour: NO_DATA, text: t("noData") });
+  if (hotspots !== "off") {
+    if (hotspotsState === "unavailable") entries.push({ kind: "text", text: t("hotspotsUnavailable") });
+    else {
+      const keys = hotspots === "gistar" ? ["hot", "cold"] : ["HH", "LL", "HL", "LH"];
+      for (const key of keys) entries.push({ kind: "ring", colour: HOTSPOT_COLOURS[key], text: t(key) });
+      entries.push({ kind: "text", text: t("hotspotsNote") });
+    }
+  }
+  const hint = level === "country" ? t("clickHint") : level === "region" ? t("clickHintDistrict") : "";
+  return { title: indicator.label[lang], lines, entries, hint };
+}
+
+export function renderLegend(element, model) {
+  const swatch = (e) => {
+    if (e.kind === "hatch") return `<span class="swatch" style="background:${HATCH_CSS}"></span>`;
+    if (e.kind === "ring") return `<span class="swatch ring" style="border-color:${e.colour}"></span>`;
+    if (e.kind === "text") return "";
+    return `<span class="swatch" style="background:${e.colour}"></span>`;
+  };
+  element.innerHTML = `<h2>${esc(model.title)}</h2>${model.lines.map((l) => `<p>${esc(l)}</p>`).join("")}`
+    + `<ul>${model.entries.map((e) => `<li>${swatch(e)}<span>${esc(e.text)}</span></li>`).join("")}</ul>`
+    + (model.hint ? `<p>${esc(model.hint)}</p>` : "");
+}

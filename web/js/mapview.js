@@ -1,0 +1,278 @@
+// riskmap web: the map view's controller. Knows the level shown (country → region → district),
+// loads its units, colours the map through feature states, draws labels, legend and table
+// twin, answers clicks and hovers, and moves the camera when drilling down or up.
+import { t, nameOf, num, language } from "./i18n.js";
+import { classify, SUPPRESSED } from "./palette.js";
+import { state, level, saveView } from "./state.js";
+import { createMap, maplibregl, setStates, setVisible, tileBounds, nextIdle, Labels, showSchools, KAZAKHSTAN } from "./map.js";
+import { entryOf, shownValue, loadRegions, loadDistricts, loadSchools, idOf } from "./units.js";
+import { legendModel, renderLegend } from "./legend.js";
+import { renderTwin } from "./table.js";
+import { applyHotspots } from "./hotspots.js";
+
+export class MapView {
+  constructor({ onSelect, onChange }) {
+    this.map = createMap("map");
+    this.labels = new Labels(this.map);
+    this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, maxWidth: "260px" });
+    this.onSelect = onSelect;
+    this.onChange = onChange;
+    this.regions = null; this.districts = null; this.schools = null;
+    this.bounds = new Map(); // kato → LngLatBounds, from the tiles
+    this.hotspotsState = "off";
+  }
+
+  ready() { return new Promise((resolve) => (this.map.loaded() ? resolve() : this.map.once("load", resolve))); }
+
+  indicatorMeta() { return state.meta.indicators.find((i) => i.code === state.indicator) ?? state.meta.indicators[0]; }
+
+  /** The units listed and coloured at the current level. */
+  collection() {
+    if (level() === "district" && this.schools) return this.schools;
+    if (level() !== "country") return this.districts;
+    return this.regions;
+  }
+
+  async load() {
+    const [regions, districts, schools] = await Promise.all([
+      loadRegions(),
+      state.region ? loadDistricts(state.region) : null,
+      state.district && state.scope.schoolsOf(state.district) ? loadSchools(state.district) : null,
+    ]);
+    this.regions = regions; this.districts = districts; this.schools = schools;
+  }
+
+  /** Colours, filters, labels, legend and table for the current state (no data loading). */
+  render() {
+    const map = this.map;
+    const lvl = level();
+    const meta = this.indicatorMeta();
+    const collection = this.collection();
+    if (!collection) return;
+    const features = collection.features;
+    this.classifier = classify(features.map((f) => shownValue(entryOf(f.properties, meta.code))), { scheme: state.palette, direction: meta.direction });
+    const source = lvl === "country" ? "regions" : lvl === "district" && this.schools ? "schools" : "districts";
+    const entries = features.map((f) => {
+      const entry = entryOf(f.properties, meta.code);
+      const colour = this.classifier.colourOf(shownValue(entry)) ?? (entry.flag === "c" ? SUPPRESSED : null);
+      return [idOf(f), { fill: colour, flag: entry.flag }];
+    });
+    if (source !== "schools") setStates(map, source, entries);
+    // Districts of the region are drawn at region and district level; schools on top.
+    const districtKatos = (this.districts?.features ?? []).map((f) => f.properties.kato);
+    const inRegion = ["in", ["get", "kato"], ["literal", districtKatos]];
+    setVisible(map, ["districts-fill", "districts-hatch", "districts-line"], lvl !== "country");
+    setVisible(map, ["districts-hatch"], lvl === "region" || (lvl === "district" && source === "districts"));
+    for (const id of ["districts-fill", "districts-hatch", "districts-line"]) map.setFilter(id, inRegion);
+    map.setPaintProperty("districts-fill", "fill-color", source === "schools" ? "#f0f0f0" : ["coalesce", ["feature-state", "fill"], "#d4d4d4"]);
+    map.setPaintProperty("regions-fill", "fill-color", lvl === "country" ? ["coalesce", ["feature-state", "fill"], "#d4d4d4"] : "#f0f0f0");
+    setVisible(map, ["regions-hatch"], lvl === "country");
+    setVisible(map, ["districts-highlight"], lvl !== "country");
+    this.highlight();
+    this.updateSchools();
+    this.showLabels();
+    renderLegend(document.getElementById("legend"), this.legend());
+    renderTwin({ view: this, collection, lvl, meta });
+    applyHotspots(this).catch((error) => console.warn(error));
+    saveView();
+  }
+
+  refreshLegend() { if (this.classifier) renderLegend(document.getElementById("legend"), this.legend()); }
+
+  refreshTwin() {
+    const collection = this.collection();
+    if (collection) renderTwin({ view: this, collection, lvl: level(), meta: this.indicatorMeta() });
+  }
+
+  /** Region bounds from the country-level tiles, kept for drilling from any zoom. */
+  cacheRegionBounds() {
+    for (const f of this.regions?.features ?? []) this.unitBounds("regions", f.properties.kato);
+  }
+
+  legend() {
+    return legendModel({ indicator: this.indicatorMeta(), lang: language(), period: state.period, classifier: this.classifier, values: state.values, hotspots: state.hotspots, hotspotsState: this.hotspotsState, level: level() });
+  }
+
+  showLabels() {
+    const lvl = level();
+    const collection = lvl === "country" ? this.regions : this.districts;
+    if (!collection) return this.labels.clear();
+    const only = lvl === "district" ? [state.district] : null;
+    this.labels.show(collection.features.filter((f) => !only || only.includes(f.properties.kato)).map((f) => ({ text: nameOf(f.properties), at: f.properties.label_point })));
+  }
+
+  highlight() {
+    const sel = state.selected;
+    this.map.setFilter("regions-highlight", ["==", ["get", "kato"], level() === "country" ? sel ?? "" : ""]);
+    this.map.setFilter("districts-highlight", ["==", ["get", "kato"], state.district ?? (level() === "region" ? sel ?? "" : "")]);
+    if (this.map.getLayer("schools-highlight")) this.map.setFilter("schools-highlight", ["==", ["get", "school_id"], sel ?? ""]);
+  }
+
+  /** Schools of the districts in view that the role may see, and nothing else. */
+  updateSchools({ recolour = true } = {}) {
+    const scope = state.scope;
+    let districts = [];
+    if (state.region && scope.schoolsInRegion(state.region)) {
+      const all = (this.districts?.features ?? []).map((f) => f.properties.kato).filter((k) => scope.schoolsOf(k));
+      districts = state.district ? all.filter((k) => k === state.district) : all;
+    }
+    let bounds = null;
+    for (const kato of districts) {
+      const b = this.bounds.get(kato) ?? tileBounds(this.map, "districts", kato);
+      if (b) { this.bounds.set(kato, b); bounds = bounds ? bounds.extend(b) : new maplibregl.LngLatBounds(b.getSouthWest(), b.getNorthEast()); }
+    }
+    if (districts.length && !bounds && state.region && scope.kind === "ministry") bounds = this.bounds.get(state.region) ?? null;
+    const created = showSchools(this.map, bounds ? districts : [], bounds);
+    if (created) this.highlight();
+    if ((created || recolour) && this.map.getSource("schools") && this.schools) {
+      const meta = this.indicatorMeta();
+      setStates(this.map, "schools", this.schools.features.map((f) => {
+        const entry = entryOf(f.properties, meta.code);
+        return [f.properties.school_id, { fill: this.classifier.colourOf(shownValue(entry)) ?? "#8c8c8c" }];
+      }));
+    }
+  }
+
+  unitBounds(source, kato) {
+    if (!this.bounds.has(kato)) {
+      const b = tileBounds(this.map, source, kato);
+      if (b) this.bounds.set(kato, b);
+    }
+    return this.bounds.get(kato) ?? null;
+  }
+
+  padding() {
+    const legend = document.getElementById("legend").getBoundingClientRect();
+    const wide = window.innerWidth > 760;
+    return { top: 24, right: 48, bottom: wide ? 24 : Math.min(legend.height + 12, 180), left: wide ? Math.min(legend.width + 24, 300) : 16 };
+  }
+
+  fit(bounds) {
+    if (bounds) this.map.fitBounds(bounds, { padding: this.padding(), duration: 0, maxZoom: 11 });
+  }
+
+  /** Marks the body with the unit shown once the map is idle (tests and benchmarks wait on it). */
+  settle(id) {
+    document.body.dataset.shown = "";
+    nextIdle(this.map).then(() => { if (level() === "country" ? id === "country" : [state.region, state.district].includes(id)) document.body.dataset.shown = id; });
+  }
+
+  async toCountry() {
+    state.region = null; state.district = null; state.selected = null;
+    this.districts = null; this.schools = null;
+    this.render();
+    this.fit(KAZAKHSTAN);
+    this.settle("country");
+    this.onChange?.();
+  }
+
+  async toRegion(kato, { select = true } = {}) {
+    if (!this.regions.features.some((f) => f.properties.kato === kato)) return;
+    const bounds = this.unitBounds("regions", kato);
+    state.region = kato; state.district = null; this.schools = null;
+    if (select) state.selected = kato;
+    this.districts = await loadDistricts(kato);
+    if (select) this.onSelect?.({ kind: "unit", kato });
+    this.map.resize();
+    this.fit(bounds);
+    this.render();
+    this.settle(kato);
+    this.onChange?.();
+  }
+
+  async toDistrict(kato, { select = true } = {}) {
+    const feature = this.districts?.features.find((f) => f.properties.kato === kato);
+    if (!feature) return;
+    if (select) state.selected = kato;
+    if (!state.scope.schoolsOf(kato)) {
+      // No schools to show for this role: select the district, stay at region level.
+      state.district = null; this.schools = null;
+      this.render();
+      this.onSelect?.({ kind: "unit", kato });
+      return;
+    }
+    const bounds = this.unitBounds("districts", kato);
+    state.district = kato;
+    this.schools = await loadSchools(kato);
+    if (select) this.onSelect?.({ kind: "unit", kato });
+    this.map.resize();
+    this.fit(bounds);
+    this.render();
+    this.settle(kato);
+    this.onChange?.();
+  }
+
+  selectSchool(id) {
+    state.selected = id;
+    this.highlight();
+    saveView();
+    const school = this.schools?.features.find((f) => f.properties.school_id === id);
+    if (school) this.onSelect?.({ kind: "school", school });
+  }
+
+  /** Opens the view stored in the URL: region, then district, then the selected unit. */
+  async restore({ region, district, unit }) {
+    if (region) {
+      await this.toRegion(region, { select: unit === region });
+      if (district) {
+        await nextIdle(this.map);
+        await this.toDistrict(district, { select: unit === district });
+      }
+    }
+    if (unit && unit !== region && unit !== district) {
+      state.selected = unit;
+      this.highlight();
+      const school = this.schools?.features.find((f) => f.properties.school_id === unit);
+      this.onSelect?.(school ? { kind: "school", school } : { kind: "unit", kato: unit });
+    }
+  }
+
+  attach() {
+    const map = this.map;
+    // District bounds (for the schools source) exist once the region's tiles are loaded.
+    map.on("idle", () => { if (state.region) this.updateSchools({ recolour: false }); });
+    for (const layer of ["regions-fill", "districts-fill", "schools-circle"]) {
+      map.on("mousemove", layer, (event) => this.tooltip(event, layer));
+      map.on("mouseleave", layer, () => { this.popup.remove(); map.getCanvas().style.cursor = ""; });
+    }
+    map.on("click", (event) => {
+      const hits = map.queryRenderedFeatures(event.point, { layers: ["schools-circle", "districts-fill", "regions-fill"].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none") });
+      const hit = hits[0];
+      if (!hit) return;
+      if (hit.layer.id === "schools-circle") this.selectSchool(hit.properties.school_id);
+      else if (hit.layer.id === "districts-fill") this.toDistrict(hit.properties.kato);
+      else if (level() === "country") this.toRegion(hit.properties.kato);
+      else if (hit.properties.kato !== state.region) this.toRegion(hit.properties.kato);
+    });
+  }
+
+  tooltip(event, layer) {
+    const feature = event.features?.[0];
+    if (!feature) return;
+    const lvl = level();
+    if (layer === "regions-fill" && lvl !== "country") { this.popup.remove(); return; }
+    this.map.getCanvas().style.cursor = "pointer";
+    const id = feature.properties.kato ?? feature.properties.school_id;
+    if (layer === "regions-fill") this.prefetch(id);
+    const collection = layer === "schools-circle" ? this.schools : layer === "districts-fill" ? this.districts : this.regions;
+    const unit = collection?.features.find((f) => idOf(f) === id);
+    const props = unit?.properties ?? feature.properties;
+    const meta = this.indicatorMeta();
+    const entry = unit ? entryOf(props, meta.code) : { value: null, flag: ":" };
+    const value = entry.value === null ? (entry.flag === "c" ? t("suppressed") : t("noData")) : num(entry.value) + (entry.flag === "u" ? ` (${t("unstable")})` : "");
+    const smooth = entry.smoothed !== null && entry.smoothed !== undefined ? `<br>${t("smoothed")}: ${num(entry.smoothed)}` : "";
+    const cluster = this.hotspotLabel?.(id);
+    const div = document.createElement("div");
+    div.innerHTML = `<strong></strong><br><span></span>${smooth}${entry.rank ? `<br>${t("rank")}: ${entry.rank}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}`;
+    div.querySelector("strong").textContent = nameOf(props);
+    div.querySelector("span").textContent = `${meta.label[language()]}: ${value}`;
+    this.popup.setLngLat(event.lngLat).setDOMContent(div).addTo(this.map);
+  }
+
+  /** Hovering a region loads its districts ahead of the click. */
+  prefetch(kato) {
+    if (this.prefetched === kato) return;
+    this.prefetched = kato;
+    loadDistricts(kato).catch(() => {});
+  }
+}

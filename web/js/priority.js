@@ -1,0 +1,83 @@
+// riskmap web: the crisis teams' priority list of schools for the area in view (the district or
+// region drilled into, or the caller's own area), sortable, with triggers and drivers in the
+// page's language and CSV/XLSX/GeoJSON exports downloaded from the API with the bearer token.
+import { getJson, download } from "./api.js";
+import { t, num, quarter, nameOf, language } from "./i18n.js";
+import { state } from "./state.js";
+import { h, scroller, sortableTable } from "./dom.js";
+
+let sort = { key: "rank", descending: false };
+
+export function translateTriggers(list) {
+  return String(list ?? "").split(",").map((s) => s.trim()).filter(Boolean).map((code) => t(`triggerNames.${code}`)).join(", ");
+}
+
+export function translateDriver(code) {
+  if (!code) return "";
+  const indicator = state.meta?.indicators.find((i) => i.code === code);
+  return indicator ? indicator.label[language()] : code;
+}
+
+/** The area the list covers: the district or region in view, else the caller's own area. */
+export function priorityArea(regions) {
+  const scope = state.scope;
+  if (!scope?.seesSchools) return null;
+  if (state.district && scope.schoolsOf(state.district)) return state.district;
+  if (state.region && scope.schoolsInRegion(state.region)) return state.region;
+  if (state.priorityParent && (scope.schoolsOf(state.priorityParent) || scope.schoolsInRegion(state.priorityParent))) return state.priorityParent;
+  if (scope.kind === "akimat") return scope.districts[0] ?? scope.region;
+  if (scope.kind === "crisis") return scope.districts[0] ?? null;
+  return regions?.features[0]?.properties.kato ?? null;
+}
+
+function areaChoices(regions, districts) {
+  const scope = state.scope;
+  const choices = [];
+  for (const f of regions?.features ?? []) if (scope.schoolsInRegion(f.properties.kato) && !(scope.kind === "crisis" || scope.districts.length)) choices.push({ kato: f.properties.kato, name: nameOf(f.properties) });
+  for (const f of districts?.features ?? []) if (scope.schoolsOf(f.properties.kato)) choices.push({ kato: f.properties.kato, name: `— ${nameOf(f.properties)}` });
+  if (scope.kind === "crisis" || scope.districts.length) {
+    for (const kato of scope.districts) if (!choices.some((c) => c.kato === kato)) choices.push({ kato, name: kato });
+  }
+  return choices;
+}
+
+export async function renderPriority(root, { regions, districts, onArea }) {
+  const area = priorityArea(regions);
+  root.replaceChildren(h("h2", { text: t("priorityTitle") }));
+  if (!area) { root.append(h("p", { text: t("priorityNone") })); return; }
+  const choices = areaChoices(regions, districts);
+  const select = h("select", { id: "priority-area", onchange: (e) => onArea(e.target.value) },
+    choices.map((c) => h("option", { value: c.kato, selected: c.kato === area }, c.name)));
+  const base = `/api/v1/priority?parent=${area}${state.period ? `&period=${state.period}` : ""}`;
+  const status = h("p", { class: "hint", role: "status", id: "priority-status" });
+  const exportButton = (format, label) => h("button", { type: "button", "data-format": format, onclick: async () => {
+    status.textContent = t("loading");
+    try {
+      const name = await download(`${base}&format=${format}`, `priority-${area}.${format}`);
+      status.textContent = `${t("exported")}: ${name}`;
+    } catch (error) { status.textContent = `${t("error")}: ${error.message}`; }
+  } }, label);
+  root.append(h("div", { class: "field" }, h("label", { for: "priority-area", text: t("priorityFor") }), select),
+    h("div", { class: "exports" }, exportButton("csv", t("exportCsv")), exportButton("xlsx", t("exportXlsx")), exportButton("geojson", t("exportGeojson"))), status);
+  const holder = scroller(t("priorityTitle"), h("p", { text: t("loading") }));
+  root.append(holder);
+  const list = await getJson(base);
+  const draw = () => {
+    const columns = [
+      { key: "rank", label: t("rank"), numeric: true },
+      { key: "name", label: t("school"), value: (r) => (language() === "kk" ? r.name_kk : r.name_ru), render: (r) => (language() === "kk" ? r.name_kk : r.name_ru) },
+      { key: "district_name_ru", label: t("district") },
+      { key: "settlement", label: t("settlement"), render: (r) => t(`settlements.${r.settlement}`) },
+      { key: "pupils", label: t("pupils"), numeric: true, render: (r) => (typeof r.pupils === "number" ? num(r.pupils, 0) : r.pupils) },
+      { key: "composite", label: t("composite"), numeric: true, render: (r) => num(r.composite, 2) },
+      { key: "quintile_region", label: t("quintile"), numeric: true },
+      { key: "p_exceed", label: t("pExceed"), numeric: true, render: (r) => num(r.p_exceed, 3) },
+      { key: "triggers", label: t("triggers"), render: (r) => translateTriggers(r.triggers) || "—" },
+      { key: "drivers", label: t("drivers"), render: (r) => String(r.drivers ?? "").split(",").map((d) => translateDriver(d.trim())).filter(Boolean).join(", ") || "—" },
+    ];
+    const caption = `${t("priorityTitle")} — ${quarter(list.period)}; ${list.rows.length} ${t("rows")}. ${list.watermark ?? ""}`;
+    holder.replaceChildren(sortableTable({ caption, columns, rows: list.rows, sort, onSort: (next) => { sort = next; draw(); holder.querySelector(`th[aria-sort]:not([aria-sort="none"]) button`)?.focus(); } }));
+    holder.append(h("ul", { class: "hint" }, (list.footnotes ?? []).map((f) => h("li", { text: f }))));
+  };
+  draw();
+}

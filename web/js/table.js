@@ -1,0 +1,43 @@
+// riskmap web: the map's table twin, one focusable row per unit shown (regions, districts or
+// schools), walked with the arrow keys; Enter or a click does what a click on the map does.
+import { t, nameOf, num, language } from "./i18n.js";
+import { entryOf } from "./units.js";
+import { state } from "./state.js";
+import { h, rowKeys } from "./dom.js";
+
+function shown(entry) {
+  if (entry.value === null || entry.value === undefined) return entry.flag === "c" ? t("suppressed") : t("noData");
+  return num(entry.value) + (entry.flag === "u" ? ` (${t("unstable")})` : "");
+}
+
+export function renderTwin({ view, collection, lvl, meta }) {
+  const schools = lvl === "district" && collection === view.schools;
+  const hint = schools ? t("tableHintSchool") : lvl === "country" ? t("tableHintRegion") : t("tableHintDistrict");
+  document.getElementById("twin-title").textContent = `${t("table")}: ${t(`level.${schools ? "school" : lvl === "country" ? "region" : "district"}`)}`;
+  document.getElementById("twin-hint").textContent = hint;
+  document.getElementById("twin-caption").textContent = `${meta.label[language()]}, ${meta.unit[language()]} — ${t("rollingYear")}`;
+  const heads = [t("name"), t("value"), t("smoothed"), t("band"), t("rank")];
+  if (state.hotspots !== "off" && !schools) heads.push(t("cluster"));
+  if (schools) heads.splice(2, 3, t("pupils"), t("reportingStatus"));
+  const head = document.getElementById("twin-head");
+  head.replaceChildren(...heads.map((text, i) => h("th", { scope: "col", class: i ? "num" : null, text })));
+  const rows = collection.features
+    .map((f) => ({ props: f.properties, entry: entryOf(f.properties, meta.code) }))
+    .sort((a, b) => (a.entry.rank ?? 1e9) - (b.entry.rank ?? 1e9) || nameOf(a.props).localeCompare(nameOf(b.props)));
+  const body = document.getElementById("twin-body");
+  body.replaceChildren(...rows.map(({ props, entry }) => {
+    const id = props.kato ?? props.school_id;
+    const cells = schools
+      ? [nameOf(props) + (props.small_school ? ` — ${t("smallSchool")}` : ""), shown(entry), typeof props.pupils === "number" ? num(props.pupils, 0) : props.pupils ?? "—", props.reported ? t("reported") : t("notReported")]
+      : [nameOf(props), shown(entry), entry.smoothed !== null ? num(entry.smoothed) : "—", entry.band ?? "—", entry.rank ?? "—"];
+    if (state.hotspots !== "off" && !schools) cells.push(view.hotspotLabel?.(id) ?? "—");
+    const open = () => {
+      if (schools) view.selectSchool(id);
+      else if (lvl === "country") view.toRegion(id);
+      else view.toDistrict(id);
+    };
+    const row = h("tr", { tabindex: 0, dataset: { id, kato: id }, class: state.selected === id ? "selected" : null, onclick: open, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } else rowKeys(event, row); } },
+      cells.map((text, i) => h(i ? "td" : "th", { scope: i ? null : "row", class: i ? "num" : null, text: String(text) })));
+    return row;
+  }));
+}

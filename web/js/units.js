@@ -1,0 +1,39 @@
+// riskmap web: the units of each map level from the JSON API (regions, a region's districts, a
+// district's schools) for the chosen quarter, and one reading of their disclosed values.
+import { getJson } from "./api.js";
+import { state } from "./state.js";
+
+/** `{value, flag}` from either a wire value object or a bare number. */
+export const wire = (v) => (v && typeof v === "object" && "value" in v ? { value: v.value ?? null, flag: v.flag ?? null } : { value: v ?? null, flag: null });
+
+/** One indicator of one unit: raw value and flag, smoothed value, band, rank, top-decile flag. */
+export function entryOf(props, code) {
+  const raw = props?.indicators?.[code];
+  if (!raw) return { value: null, flag: ":" };
+  const inner = wire(raw.value !== undefined && typeof raw.value === "object" ? raw.value : raw);
+  return {
+    value: inner.value,
+    flag: inner.flag ?? raw.flag ?? null,
+    smoothed: raw.smoothed ?? null,
+    band: raw.band ?? null,
+    rank: raw.rank ?? null,
+    topDecile: raw.top_decile ?? false,
+    pExceed: raw.p_exceed ?? null,
+    quarters: raw.quarters ?? [],
+  };
+}
+
+/** The value the map colours by: raw, or smoothed where the raw value is visible. */
+export function shownValue(entry) {
+  if (state.values === "smoothed" && entry.smoothed !== null && entry.smoothed !== undefined) return entry.smoothed;
+  return entry.value;
+}
+
+const periodParam = () => (state.period ? `&period=${encodeURIComponent(state.period)}` : "");
+
+export const loadRegions = () => getJson(`/api/v1/regions?geometry=false${periodParam()}`);
+export const loadDistricts = (region) => getJson(`/api/v1/regions/${region}/districts?geometry=false${periodParam()}`);
+/** Schools of a district: only ever called when the scope may see them. */
+export const loadSchools = (district) => getJson(`/api/v1/units?level=school&parent=${district}&geometry=false${periodParam()}`);
+
+export const idOf = (feature) => feature.properties.kato ?? feature.properties.school_id;
