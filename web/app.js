@@ -3,7 +3,7 @@
 // slider, values, colours, clusters, language, sign-in, basemap, PNG) and keeps the URL in step.
 import { setLanguage, t, quarter, language, nameOf } from "./js/i18n.js";
 import { state, remember, saveView, level } from "./js/state.js";
-import { getJson, clearCache, scopeOf, ApiError } from "./js/api.js";
+import { getJson, clearCache, scopeOf } from "./js/api.js";
 import { MapView } from "./js/mapview.js";
 import { applyBasemap, whenIdle, showSchools, KAZAKHSTAN, OWN_LAYERS } from "./js/map.js";
 import { renderStatic, renderMetaControls, renderRole, renderTabs, renderCrumbs, showPeriod } from "./js/chrome.js";
@@ -45,8 +45,9 @@ async function openPanel(what) {
     const priority = state.scope.schoolsOf(state.district) ? getJson(`/api/v1/priority?parent=${state.district}${state.period ? `&period=${state.period}` : ""}`) : null;
     return showSchool(what.school, { priority });
   }
-  const collection = what.kato.length === 9 && state.region && what.kato !== state.region ? view.districts : view.regions;
-  return showUnit(what.kato, { collection, compareToggle });
+  const isRegion = view.regions?.features.some((f) => f.properties.kato === what.kato);
+  const collection = isRegion ? view.regions : view.districts;
+  return showUnit(what.kato, { collection, compareToggle, parentRegion: isRegion ? null : state.region, after: what.after });
 }
 
 function compareToggle(kato) {
@@ -197,17 +198,19 @@ async function start() {
   try {
     await loadMeta();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) { notice(t("signIn")); byId("signin-box").open = true; offerDemoTokens(); return; }
+    if (error.status === 401) { notice(t("signIn")); byId("signin-box").open = true; offerDemoTokens(); return; }
     throw error;
   }
+  performance.mark("meta");
   renderStatic();
   renderMetaControls();
   offerDemoTokens().catch((e) => console.warn(e));
   if (!state.scope.analytic) { stewardOnly(); document.body.dataset.ready = "true"; return; }
-  await Promise.all([view.ready(), view.load()]);
+  await Promise.all([view.ready().then(() => performance.mark("map-load")), view.load().then(() => performance.mark("data"))]);
   view.attach();
   renderAll();
   view.fit(KAZAKHSTAN);
+  performance.mark("first-render");
   await whenIdle(view.map);
   view.cacheRegionBounds();
   performance.mark("map-complete");

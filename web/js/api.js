@@ -3,6 +3,15 @@
 import { state } from "./state.js";
 
 const cache = new Map();
+// Requests started by boot.js before the modules loaded, under the token they were made with.
+const early = window.riskmapEarly;
+if (early) {
+  for (const [url, pending] of Object.entries(early.requests)) {
+    const key = `${early.token}\n${url}`;
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+}
 
 export class ApiError extends Error {
   constructor(url, status, body) {

@@ -58,7 +58,7 @@ export function seriesChart({ series, target = [], label }) {
 
 /** Horizontal bars [{label, value, emphasis, colour}] with the values written at their ends. */
 export function barChart({ bars, label, width = 320, reference }) {
-  const row = 20; const pad = { l: 120, r: 52, t: 6, b: 6 };
+  const row = 20; const pad = { l: 132, r: 52, t: 6, b: 6 };
   const height = pad.t + pad.b + row * bars.length;
   const root = frame(width, height, label);
   const values = bars.map((b) => b.value).filter(finite);
@@ -66,7 +66,7 @@ export function barChart({ bars, label, width = 320, reference }) {
   const x = (v) => pad.l + (v / max) * (width - pad.l - pad.r);
   bars.forEach((bar, i) => {
     const top = pad.t + i * row;
-    root.append(svg("text", { x: pad.l - 6, y: top + 14, "text-anchor": "end", "font-size": 11, fill: "#1a1a1a", "font-weight": bar.emphasis ? 700 : 400 }, bar.label.length > 18 ? `${bar.label.slice(0, 17)}…` : bar.label));
+    root.append(svg("text", { x: pad.l - 6, y: top + 14, "text-anchor": "end", "font-size": 11, fill: "#1a1a1a", "font-weight": bar.emphasis ? 700 : 400 }, bar.label.length > 17 ? `${bar.label.slice(0, 16)}…` : bar.label));
     if (finite(bar.value)) {
       root.append(svg("rect", { x: pad.l, y: top + 3, width: Math.max(1, x(bar.value) - pad.l), height: row - 7, fill: bar.colour ?? (bar.emphasis ? "#08519c" : "#6baed6"), stroke: "#1a1a1a", "stroke-width": 0.5 }));
       root.append(svg("text", { x: x(bar.value) + 4, y: top + 14, "font-size": 11, fill: "#1a1a1a" }, num(bar.value)));

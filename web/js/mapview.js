@@ -144,7 +144,7 @@ export class MapView {
   padding() {
     const legend = document.getElementById("legend").getBoundingClientRect();
     const wide = window.innerWidth > 760;
-    return { top: 24, right: 48, bottom: wide ? 24 : Math.min(legend.height + 12, 180), left: wide ? Math.min(legend.width + 24, 300) : 16 };
+    return { top: 24, right: 48, bottom: 24, left: wide ? Math.min(legend.width + 24, 300) : 16 };
   }
 
   fit(bounds) {
@@ -154,7 +154,11 @@ export class MapView {
   /** Marks the body with the unit shown once the map is idle (tests and benchmarks wait on it). */
   settle(id) {
     document.body.dataset.shown = "";
-    nextIdle(this.map).then(() => { if (level() === "country" ? id === "country" : [state.region, state.district].includes(id)) document.body.dataset.shown = id; });
+    nextIdle(this.map).then(() => {
+      if (!(level() === "country" ? id === "country" : [state.region, state.district].includes(id))) return;
+      performance.mark(`shown:${id}`);
+      document.body.dataset.shown = id;
+    });
   }
 
   async toCountry() {
@@ -171,10 +175,13 @@ export class MapView {
     const bounds = this.unitBounds("regions", kato);
     state.region = kato; state.district = null; this.schools = null;
     if (select) state.selected = kato;
-    this.districts = await loadDistricts(kato);
-    if (select) this.onSelect?.({ kind: "unit", kato });
+    // The camera moves (and tiles load) while the districts' values are on their way.
+    const data = loadDistricts(kato);
+    if (select) this.onSelect?.({ kind: "unit", kato, after: data });
     this.map.resize();
     this.fit(bounds);
+    this.districts = await data;
+    if (state.region !== kato) return;
     this.render();
     this.settle(kato);
     this.onChange?.();
@@ -193,10 +200,12 @@ export class MapView {
     }
     const bounds = this.unitBounds("districts", kato);
     state.district = kato;
-    this.schools = await loadSchools(kato);
-    if (select) this.onSelect?.({ kind: "unit", kato });
+    const data = loadSchools(kato);
+    if (select) this.onSelect?.({ kind: "unit", kato, after: data });
     this.map.resize();
     this.fit(bounds);
+    this.schools = await data;
+    if (state.district !== kato) return;
     this.render();
     this.settle(kato);
     this.onChange?.();

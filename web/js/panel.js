@@ -62,15 +62,21 @@ function trendText(direction) {
   return h("span", { class: `trend-${trend}` }, `${arrow} ${t(trend)}${change}`.trim());
 }
 
-export async function showUnit(kato, { collection, compareToggle }) {
+export async function showUnit(kato, { collection, compareToggle, parentRegion, after }) {
   current = kato;
   const root = panel();
   root.hidden = false;
   root.replaceChildren(h("p", { text: t("loading") }));
-  const period = state.period ? `?period=${state.period}` : "";
-  const profile = await getJson(`/api/v1/units/${kato}/profile${period}`);
-  const parentRegion = profile.parent_kato;
-  const reporting = await getJson(`/api/v1/reporting${period}${parentRegion ? `${period ? "&" : "?"}parent=${parentRegion}` : ""}`).catch(() => null);
+  await after?.catch(() => null); // the map's own data first
+  if (current !== kato) return;
+  const query = new URLSearchParams();
+  if (state.period) query.set("period", state.period);
+  const reportingQuery = new URLSearchParams(query);
+  if (parentRegion) reportingQuery.set("parent", parentRegion);
+  const [profile, reporting] = await Promise.all([
+    getJson(`/api/v1/units/${kato}/profile?${query}`),
+    getJson(`/api/v1/reporting?${reportingQuery}`).catch(() => null),
+  ]);
   if (current !== kato) return;
   const lang = language();
   const metaOf = (code) => state.meta.indicators.find((i) => i.code === code);

@@ -29,7 +29,9 @@ export function shownValue(entry) {
   return entry.value;
 }
 
-const periodParam = () => (state.period ? `&period=${encodeURIComponent(state.period)}` : "");
+/** The quarter as a query parameter, left out for the latest (the server's default) so that
+ * the first request, made before the catalogue is known, is the same one as later. */
+const periodParam = () => (state.period && state.period !== state.meta?.latest_period ? `&period=${encodeURIComponent(state.period)}` : "");
 
 export const loadRegions = () => getJson(`/api/v1/regions?geometry=false${periodParam()}`);
 export const loadDistricts = (region) => getJson(`/api/v1/regions/${region}/districts?geometry=false${periodParam()}`);

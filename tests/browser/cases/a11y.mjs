@@ -67,7 +67,8 @@ test("axe-core finds no serious or critical violations on any view", async () =>
 test("a phone-sized screen gets the whole page without sideways scrolling", async () => {
   const context = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const { page, errors } = await openPage({ context, path: "/?region=350000000&unit=350000000", ready: "restored" });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - 390);
+  assert.equal(await page.evaluate(() => window.innerWidth), 390, "the layout viewport is the phone's width");
   assert.ok(overflow <= 1, `no horizontal overflow (${overflow}px)`);
   const map = await page.locator("#map").boundingBox();
   assert.ok(map.width >= 350 && map.height >= 300, `map is usable: ${map.width}×${map.height}`);
