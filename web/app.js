@@ -121,7 +121,7 @@ function wire() {
   });
   byId("signin-form").addEventListener("submit", (e) => { e.preventDefault(); signIn(byId("token").value).catch(showError); });
   byId("sign-out").addEventListener("click", () => { byId("token").value = ""; signIn("").catch(showError); });
-  byId("settings-form").addEventListener("submit", (e) => { e.preventDefault(); setBasemap(byId("basemap").value.trim()); });
+  byId("settings-form").addEventListener("submit", (e) => { e.preventDefault(); setBasemap(byId("basemap").value.trim()); byId("settings-box").open = false; });
   byId("basemap-clear").addEventListener("click", () => { byId("basemap").value = ""; setBasemap(""); });
   byId("save-png").addEventListener("click", () => exportPng().catch(showError));
   byId("panel").addEventListener("closed", () => { view.highlight(); saveView(); });
@@ -193,6 +193,7 @@ function stewardOnly() {
 }
 
 async function start() {
+  byId("basemap").value = state.basemap;
   renderStatic();
   wire();
   try {

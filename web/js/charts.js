@@ -58,7 +58,7 @@ export function seriesChart({ series, target = [], label }) {
 
 /** Horizontal bars [{label, value, emphasis, colour}] with the values written at their ends. */
 export function barChart({ bars, label, width = 320, reference }) {
-  const row = 20; const pad = { l: 132, r: 52, t: 6, b: 6 };
+  const row = 20; const pad = { l: 140, r: 52, t: 6, b: 6 };
   const height = pad.t + pad.b + row * bars.length;
   const root = frame(width, height, label);
   const values = bars.map((b) => b.value).filter(finite);

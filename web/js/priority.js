@@ -5,6 +5,7 @@ import { getJson, download } from "./api.js";
 import { t, num, quarter, nameOf, language } from "./i18n.js";
 import { state } from "./state.js";
 import { h, scroller, sortableTable } from "./dom.js";
+import { loadDistricts } from "./units.js";
 
 let sort = { key: "rank", descending: false };
 
@@ -61,12 +62,14 @@ export async function renderPriority(root, { regions, districts, onArea }) {
     h("div", { class: "exports" }, exportButton("csv", t("exportCsv")), exportButton("xlsx", t("exportXlsx")), exportButton("geojson", t("exportGeojson"))), status);
   const holder = scroller(t("priorityTitle"), h("p", { text: t("loading") }));
   root.append(holder);
-  const list = await getJson(base);
+  const regionOf = (kato) => `${kato.slice(0, 2)}0000000`;
+  const [list, districtsOfArea] = await Promise.all([getJson(base), loadDistricts(regionOf(area)).catch(() => null)]);
+  const districtName = (kato, fallback) => nameOf(districtsOfArea?.features.find((f) => f.properties.kato === kato)?.properties) || fallback;
   const draw = () => {
     const columns = [
       { key: "rank", label: t("rank"), numeric: true },
       { key: "name", label: t("school"), value: (r) => (language() === "kk" ? r.name_kk : r.name_ru), render: (r) => (language() === "kk" ? r.name_kk : r.name_ru) },
-      { key: "district_name_ru", label: t("district") },
+      { key: "district", label: t("district"), value: (r) => districtName(r.district_kato, r.district_name_ru), render: (r) => districtName(r.district_kato, r.district_name_ru) },
       { key: "settlement", label: t("settlement"), render: (r) => t(`settlements.${r.settlement}`) },
       { key: "pupils", label: t("pupils"), numeric: true, render: (r) => (typeof r.pupils === "number" ? num(r.pupils, 0) : r.pupils) },
       { key: "composite", label: t("composite"), numeric: true, render: (r) => num(r.composite, 2) },

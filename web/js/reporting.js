@@ -6,6 +6,7 @@ import { t, num, percent, quarter, date, language, nameOf } from "./i18n.js";
 import { state } from "./state.js";
 import { h, scroller, sortableTable } from "./dom.js";
 import { stackedBar } from "./charts.js";
+import { loadDistricts } from "./units.js";
 
 let sort = { key: "on_time_percent", descending: false };
 const COLOURS = { on_time: "#1a9850", late: "#fdae61", silent: "#a50026" };
@@ -18,6 +19,9 @@ export async function renderReporting(root, { regions }) {
   if (region) query.set("parent", region);
   root.replaceChildren(h("h2", { text: t("reportingTitle") }), h("p", { text: t("loading") }));
   const answer = await getJson(`/api/v1/reporting?${query}`);
+  // Schools are placed by district within a region, by region across the country.
+  const districts = region ? await loadDistricts(region).catch(() => null) : null;
+  const placeName = (kato) => nameOf((region ? districts : regions)?.features.find((f) => f.properties.kato === (region ? kato : `${kato.slice(0, 2)}0000000`))?.properties) || kato;
   const areaName = region ? nameOf(regions?.features.find((f) => f.properties.kato === region)?.properties) : t("country");
   const draw = () => {
     const columns = [
@@ -36,7 +40,7 @@ export async function renderReporting(root, { regions }) {
       ? [h("h3", { text: `${t("lateOrSilent")} (${num(flagged.length, 0)})` }), scroller(t("lateOrSilent"), sortableTable({
         columns: [
           { key: "name", label: t("school"), render: (r) => (language() === "kk" ? r.name_kk : r.name_ru) ?? r.school_id },
-          { key: "district_kato", label: t("district") },
+          { key: "district_kato", label: region ? t("district") : t("parent"), value: (r) => placeName(r.district_kato), render: (r) => placeName(r.district_kato) },
           { key: "status", label: t("status"), render: (r) => h("span", { class: `status-${r.status}`, text: t(r.status) }) },
           { key: "submitted_at", label: t("submittedAt"), render: (r) => (r.submitted_at ? date(r.submitted_at) : "—") },
         ],

@@ -165,3 +165,30 @@ test("save map as PNG gives an image with title, legend, date and source", async
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("an optional basemap style goes under our layers and is remembered", async () => {
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await context.route("http://basemap.invalid/style.json", (route) => route.fulfill({
+    contentType: "application/json",
+    body: JSON.stringify({ version: 8, sources: {}, layers: [{ id: "basemap-background", type: "background", paint: { "background-color": "#efe9dc" } }] }),
+  }));
+  const { page, errors } = await openPage({ context });
+  await page.click("#settings-summary");
+  await page.fill("#basemap", "http://basemap.invalid/style.json");
+  await page.click("#basemap-apply");
+  await page.waitForFunction(() => window.riskmap.map.getLayer("basemap-background") && window.riskmap.map.isStyleLoaded(), null, { timeout: 30_000 });
+  const order = await page.evaluate(() => window.riskmap.map.getStyle().layers.map((l) => l.id));
+  assert.equal(order[0], "basemap-background");
+  assert.ok(order.indexOf("regions-fill") > 0, "our layers are above the basemap");
+  await page.waitForFunction(() => window.riskmap.map.loaded() && window.riskmap.map.queryRenderedFeatures({ layers: ["regions-fill"] }).length > 0, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.riskmap.map.getFeatureState({ source: "regions", sourceLayer: "regions", id: "350000000" }).fill, null, { timeout: 30_000 });
+  await shot(page, "map-basemap");
+  await page.close();
+  const again = await openPage({ context });
+  await again.page.waitForFunction(() => window.riskmap.map.getLayer("basemap-background"), null, { timeout: 30_000 });
+  await again.page.click("#settings-summary");
+  await again.page.click("#basemap-clear");
+  await again.page.waitForFunction(() => !window.riskmap.map.getLayer("basemap-background") && window.riskmap.map.isStyleLoaded(), null, { timeout: 30_000 });
+  assert.deepEqual([...errors, ...again.errors], []);
+  await context.close();
+});
