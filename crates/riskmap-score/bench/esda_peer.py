@@ -1,34 +1,48 @@
 #!/usr/bin/env python3
 """PySAL esda peer of `benches/permutation.rs`: the same synthetic data, the same work.
 
-Data (bit-identical to the Rust bench, splitmix64 stream, uniform = (z >> 11) * 2**-53):
-  * 7,687 points in a 700 km x 500 km box, kNN-8, value 2*ux + uy + noise;
-  * 224 points, kNN-5.
-Work timed (9,999 permutations, seed 12345):
-  * esda.Moran_Local (row-standardised), esda.G_Local (binary, star=True),
-    esda.Moran (global, row-standardised), libpysal KNN construction.
+Workloads (data bit-identical to the Rust bench: splitmix64 stream, uniform = (z >> 11) * 2**-53):
+  (a) 224 districts: 16 x 14 lattice of unit squares, queen contiguity (lat2W, rook=False);
+  (b) 7,687 schools: points in a 700 km x 500 km box, kNN-8.
+Work timed per workload (9,999 permutations, seed 12345), weights built once outside the timer
+on both sides:
+  * EB: esda.smoothing.Empirical_Bayes on synthetic counts;
+  * global Moran: esda.Moran (row-standardised, moments + permutations);
+  * LISA: esda.Moran_Local (row-standardised, keep_simulations=False);
+  * Gi*: esda.G_Local (binary, star=True, keep_simulations=False);
+plus libpysal KNN construction for (b), reported apart.
 
-Run (numba makes esda's permutation engine much faster; time both with and without it):
+Run (numba makes esda's conditional-permutation engine much faster):
 
     python3 -m venv /tmp/esda-venv
     /tmp/esda-venv/bin/pip install esda libpysal numba
-    /tmp/esda-venv/bin/python crates/riskmap-score/bench/esda_peer.py [--n-jobs 1] [--repeat 3]
+    cargo bench -p riskmap-score --bench permutation
+    /tmp/esda-venv/bin/python crates/riskmap-score/bench/esda_peer.py --compare
 
-Then compare with `cargo bench -p riskmap-score --bench permutation`
-(`RAYON_NUM_THREADS=1` for single-thread figures). The first esda call of each kind
+`--compare` reads the Rust times from criterion's files (target/criterion, or
+$CARGO_TARGET_DIR/criterion) and prints both sides with the ratios. Times are the best of
+`--repeat` runs on the esda side and the best criterion sample on the riskmap side (both are
+then least disturbed by other load; criterion's mean is printed too). For single-thread
+figures run both with one thread: `RAYON_NUM_THREADS=1 cargo bench ...` and `--n-jobs 1`
+(esda's global Moran is single-threaded either way). The first esda call of each kind
 includes numba's JIT compilation; it is reported separately and excluded from the best time.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import os
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
 PERMUTATIONS = 9_999
 SEED = 12345
 MASK = (1 << 64) - 1
+STATISTICS = ("eb", "moran global", "lisa", "gistar")
 
 
 def splitmix64(seed: int):
@@ -41,16 +55,42 @@ def splitmix64(seed: int):
         yield z ^ (z >> 31)
 
 
-def synthetic(n: int, seed: int):
+def uniforms(seed: int):
     g = splitmix64(seed)
-    uniform = lambda: (next(g) >> 11) * (1.0 / 9007199254740992.0)  # noqa: E731
+    while True:
+        yield (next(g) >> 11) * (1.0 / 9007199254740992.0)
+
+
+def synthetic_points(n: int, seed: int):
+    u = uniforms(seed)
     points = np.empty((n, 2))
     values = np.empty(n)
     for i in range(n):
-        ux, uy, noise = uniform(), uniform(), uniform()
+        ux, uy, noise = next(u), next(u), next(u)
         points[i] = (700_000.0 * ux, 500_000.0 * uy)
         values[i] = 2.0 * ux + uy + noise
     return points, values
+
+
+def synthetic_lattice(rows: int, cols: int, seed: int):
+    u = uniforms(seed)
+    values = np.empty(rows * cols)
+    for r in range(rows):
+        for c in range(cols):
+            x, y = float(c), float(r)
+            values[r * cols + c] = 2.0 * ((x + 0.5) / cols) + (y + 0.5) / rows + next(u)
+    return values
+
+
+def synthetic_counts(n: int, seed: int):
+    u = uniforms(seed)
+    events = np.empty(n)
+    population = np.empty(n)
+    for i in range(n):
+        b = 200.0 + math.floor(1_800.0 * next(u))
+        events[i] = math.floor(0.02 * b * next(u))
+        population[i] = b
+    return events, population
 
 
 def timed(label: str, fn, repeat: int):
@@ -60,14 +100,29 @@ def timed(label: str, fn, repeat: int):
         t0 = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - t0)
-    print(f"{label:<45} first {times[0]:8.3f} s   best of {repeat} {min(times[1:]):8.3f} s", flush=True)
-    return result
+    best = min(times[1:])
+    print(f"{label:<32} first {times[0]:8.3f} s   best of {repeat} {best:8.3f} s", flush=True)
+    return result, best
+
+
+def criterion_times(group: str, name: str):
+    """(best sample, mean) in seconds from criterion's files, or None."""
+    root = Path(os.environ.get("CARGO_TARGET_DIR", Path(__file__).resolve().parents[3] / "target"))
+    d = root / "criterion" / group / name / "new"
+    try:
+        sample = json.loads((d / "sample.json").read_text())
+        estimates = json.loads((d / "estimates.json").read_text())
+    except (OSError, ValueError):
+        return None
+    best = min(t / i for t, i in zip(sample["times"], sample["iters"]))
+    return best * 1e-9, estimates["mean"]["point_estimate"] * 1e-9
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n-jobs", type=int, default=-1, help="esda n_jobs (-1 = all cores)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", action="store_true", help="print riskmap's criterion times and the ratios")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
 
@@ -75,7 +130,8 @@ def main() -> None:
     import libpysal
     from esda.getisord import G_Local
     from esda.moran import Moran, Moran_Local
-    from libpysal.weights import KNN
+    from esda.smoothing import Empirical_Bayes
+    from libpysal.weights import KNN, lat2W
 
     try:
         import numba  # noqa: F401
@@ -85,33 +141,62 @@ def main() -> None:
         engine = "pure numpy (no numba)"
     print(f"esda {esda.__version__}, libpysal {libpysal.__version__}, numpy {np.__version__}, {engine}, n_jobs={args.n_jobs}")
 
-    for n, k, seed in ((7_687, 8, 1), (224, 5, 2)):
-        points, y = synthetic(n, seed)
-        print(f"\n{n} points, kNN-{k}, {PERMUTATIONS} permutations")
-        w = timed(f"knn{k} weights", lambda: KNN.from_array(points, k=k), args.repeat)
+    points_b, y_b = synthetic_points(7_687, 1)
+    workloads = [
+        ("a 224 cells queen", synthetic_lattice(16, 14, 2), lambda: lat2W(16, 14, rook=False), 102),
+        ("b 7687 points knn8", y_b, lambda: KNN.from_array(points_b, k=8), 101),
+    ]
+    esda_times: dict[tuple[str, str], float] = {}
+    for group, y, make_w, counts_seed in workloads:
+        print(f"\n{group}: n = {len(y)}, {PERMUTATIONS} permutations")
+        if group.startswith("b"):
+            _, esda_times[(group, "knn8 weights")] = timed("knn8 weights", make_w, args.repeat)
+        events, population = synthetic_counts(len(y), counts_seed)
+        w_r = make_w()
+        w_r.transform = "r"
+        w_b = make_w()
 
-        def lisa():
-            wr = KNN.from_array(points, k=k)
-            return Moran_Local(y, wr, transformation="r", permutations=PERMUTATIONS, seed=SEED, n_jobs=args.n_jobs, keep_simulations=False)
-
-        lm = timed("Moran_Local (r) incl. weights copy", lisa, args.repeat)
-        print(f"  mean p_sim {np.mean(lm.p_sim):.4f}, #p_sim<=0.05 {(lm.p_sim <= 0.05).sum()}")
-        if n < 1000:
-            continue
-
-        def gstar():
-            wb = KNN.from_array(points, k=k)
-            return G_Local(y, wb, transform="B", star=True, permutations=PERMUTATIONS, seed=SEED, n_jobs=args.n_jobs, keep_simulations=False)
-
-        timed("G_Local (B, star) incl. weights copy", gstar, args.repeat)
+        _, esda_times[(group, "eb")] = timed("eb", lambda: Empirical_Bayes(events, population), args.repeat)
 
         def moran():
             np.random.seed(SEED)
-            return Moran(y, KNN.from_array(points, k=k), transformation="r", permutations=PERMUTATIONS)
+            return Moran(y, w_r, transformation="r", permutations=PERMUTATIONS)
 
-        m = timed("Moran global (r) incl. weights copy", moran, args.repeat)
+        m, esda_times[(group, "moran global")] = timed("moran global", moran, args.repeat)
         print(f"  I = {m.I:.6f}, p_sim = {m.p_sim}")
-        del w
+
+        def lisa():
+            return Moran_Local(y, w_r, transformation="r", permutations=PERMUTATIONS, seed=SEED, n_jobs=args.n_jobs, keep_simulations=False)
+
+        lm, esda_times[(group, "lisa")] = timed("lisa", lisa, args.repeat)
+        print(f"  mean p_sim {np.mean(lm.p_sim):.4f}, #p_sim<=0.05 {(lm.p_sim <= 0.05).sum()}")
+
+        def gstar():
+            return G_Local(y, w_b, transform="B", star=True, permutations=PERMUTATIONS, seed=SEED, n_jobs=args.n_jobs, keep_simulations=False)
+
+        _, esda_times[(group, "gistar")] = timed("gistar", gstar, args.repeat)
+
+    if not args.compare:
+        return
+    print("\nseconds (esda: best of --repeat; riskmap: best criterion sample, mean in brackets)")
+    print(f"{'workload':<20} {'statistic':<14} {'esda':>9} {'riskmap':>9} {'(mean)':>10} {'ratio':>8}")
+    for group, *_ in workloads:
+        total_esda = total_ours = total_mean = 0.0
+        names = (("knn8 weights",) if group.startswith("b") else ()) + STATISTICS
+        for name in names:
+            ours = criterion_times(group, name)
+            theirs = esda_times[(group, name)]
+            if ours is None:
+                print(f"{group:<20} {name:<14} {theirs:9.4f}   (no criterion result: run the cargo bench first)")
+                continue
+            best, mean = ours
+            print(f"{group:<20} {name:<14} {theirs:9.4f} {best:9.4f} {f'({mean:.4f})':>10} {theirs / best:7.1f}x")
+            if name in STATISTICS:
+                total_esda += theirs
+                total_ours += best
+                total_mean += mean
+        if total_ours > 0:
+            print(f"{group:<20} {'WHOLE':<14} {total_esda:9.4f} {total_ours:9.4f} {f'({total_mean:.4f})':>10} {total_esda / total_ours:7.1f}x")
 
 
 if __name__ == "__main__":

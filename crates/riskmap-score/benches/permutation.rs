@@ -1,20 +1,29 @@
-//! Benchmarks of the scorer's heavy paths on deterministic synthetic data, to run side by
-//! side with `bench/esda_peer.py` (PySAL esda on the very same points and values):
+//! Benchmarks of the scorer's permutation inference on the two workloads of the scorer
+//! issue, to run side by side with `bench/esda_peer.py` (PySAL esda on the very same data
+//! doing the very same work):
 //!
-//! * 7,687 points (the number of schools), kNN-8, 9,999 permutations: LISA, Gi*, global
-//!   Moran; plus building the kNN weights;
-//! * 224 points (the number of districts), kNN-5, 9,999 permutations: LISA.
+//! * (a) 224 districts: a 16 × 14 lattice of unit squares, queen contiguity (as libpysal's
+//!   `lat2W(16, 14, rook=False)`);
+//! * (b) 7,687 schools: points in a 700 km × 500 km box, kNN-8.
+//!
+//! For each: global EB on synthetic counts; global Moran (moments + 9,999 permutations);
+//! LISA (row-standardised, moments + 9,999 conditional permutations); Gi* (binary + self,
+//! moments + 9,999 conditional permutations). Weights are built once, outside the timed
+//! code, on both sides; building the kNN-8 weights is timed on its own.
 //!
 //! Run: `cargo bench -p riskmap-score --bench permutation` (rayon uses every core; set
-//! `RAYON_NUM_THREADS=1` for a single-thread figure). The data generator (splitmix64) is
-//! replicated bit for bit in the Python script.
+//! `RAYON_NUM_THREADS=1` for a single-thread figure), then
+//! `python crates/riskmap-score/bench/esda_peer.py --compare` for esda's times and the
+//! ratios. The data generator (splitmix64) is replicated bit for bit in the Python script.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use geo_types::{LineString, MultiPolygon, Polygon};
 use riskmap_score::getis_ord::{Variant, getis_ord_local};
-use riskmap_score::moran_global::moran_global_permutation;
+use riskmap_score::moran_global::{moran_global, moran_global_permutation};
 use riskmap_score::moran_local::moran_local;
 use riskmap_score::permutation::PermutationMatrix;
-use riskmap_score::weights::knn;
+use riskmap_score::rates::{RateData, global_eb};
+use riskmap_score::weights::{Weights, knn, queen};
 
 const PERMUTATIONS: usize = 9_999;
 const SEED: u64 = 12345;
@@ -37,7 +46,7 @@ impl SplitMix64 {
 }
 
 /// n points in a 700 km × 500 km box (metres) and a value with a linear trend plus noise.
-fn synthetic(n: usize, seed: u64) -> (Vec<[f64; 2]>, Vec<f64>) {
+fn synthetic_points(n: usize, seed: u64) -> (Vec<[f64; 2]>, Vec<f64>) {
     let mut g = SplitMix64(seed);
     let mut points = Vec::with_capacity(n);
     let mut values = Vec::with_capacity(n);
@@ -49,54 +58,115 @@ fn synthetic(n: usize, seed: u64) -> (Vec<[f64; 2]>, Vec<f64>) {
     (points, values)
 }
 
-fn schools(c: &mut Criterion) {
-    let (points, y) = synthetic(7_687, 1);
-    let w = knn(&points, 8).expect("distinct points");
+/// The unit squares of a rows × cols lattice (unit r·cols + c at column c, row r) and a
+/// value with a trend plus noise.
+fn synthetic_lattice(rows: usize, cols: usize, seed: u64) -> (Vec<MultiPolygon<f64>>, Vec<f64>) {
+    let mut g = SplitMix64(seed);
+    let mut cells = Vec::with_capacity(rows * cols);
+    let mut values = Vec::with_capacity(rows * cols);
+    for r in 0..rows {
+        for c in 0..cols {
+            let (x, y) = (c as f64, r as f64);
+            let ring = vec![
+                (x, y),
+                (x + 1.0, y),
+                (x + 1.0, y + 1.0),
+                (x, y + 1.0),
+                (x, y),
+            ];
+            cells.push(MultiPolygon(vec![Polygon::new(
+                LineString::from(ring),
+                vec![],
+            )]));
+            let noise = g.uniform();
+            values.push(2.0 * ((x + 0.5) / cols as f64) + (y + 0.5) / rows as f64 + noise);
+        }
+    }
+    (cells, values)
+}
+
+/// Events and populations: b = 200 + ⌊1800 u⌋, e = ⌊0.02 b u'⌋.
+fn synthetic_counts(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let mut g = SplitMix64(seed);
+    let mut events = Vec::with_capacity(n);
+    let mut population = Vec::with_capacity(n);
+    for _ in 0..n {
+        let b = 200.0 + (1_800.0 * g.uniform()).floor();
+        events.push((0.02 * b * g.uniform()).floor());
+        population.push(b);
+    }
+    (events, population)
+}
+
+/// The four timed statistics of one workload.
+fn workload(c: &mut Criterion, group: &str, y: &[f64], w: &Weights, counts: &(Vec<f64>, Vec<f64>)) {
     let w_row = w.row_standardised();
-    let mut group = c.benchmark_group("7687 points knn8");
+    let w_bin = w.binary();
+    let mut group = c.benchmark_group(group);
     group.sample_size(10);
-    group.bench_function("knn8 weights", |b| {
-        b.iter(|| knn(&points, 8).expect("distinct points"))
+    group.bench_function("eb", |b| {
+        b.iter(|| global_eb(&RateData::new(&counts.0, &counts.1).expect("counts")).expect("units"))
     });
-    group.bench_function("lisa 9999 permutations", |b| {
+    group.bench_function("moran global", |b| {
         b.iter(|| {
-            let lisa = moran_local(&y, &w_row).expect("valid input");
+            let m = moran_global(y, &w_row).expect("valid input");
+            let test =
+                moran_global_permutation(y, &w_row, PERMUTATIONS, SEED).expect("valid input");
+            (m, test)
+        });
+    });
+    group.bench_function("lisa", |b| {
+        b.iter(|| {
+            let lisa = moran_local(y, &w_row).expect("valid input");
             let matrix =
                 PermutationMatrix::draw(y.len(), w_row.max_cardinality(), PERMUTATIONS, SEED)
                     .expect("sizes");
             lisa.permutation_test(&w_row, &matrix).expect("sizes")
         });
     });
-    group.bench_function("gistar 9999 permutations", |b| {
+    group.bench_function("gistar", |b| {
         b.iter(|| {
-            let g = getis_ord_local(&y, &w, Variant::Star).expect("valid input");
-            let matrix = PermutationMatrix::draw(y.len(), w.max_cardinality(), PERMUTATIONS, SEED)
-                .expect("sizes");
-            g.permutation_test(&y, &w, &matrix).expect("sizes")
+            let g = getis_ord_local(y, &w_bin, Variant::Star).expect("valid input");
+            let matrix =
+                PermutationMatrix::draw(y.len(), w_bin.max_cardinality(), PERMUTATIONS, SEED)
+                    .expect("sizes");
+            g.permutation_test(y, &w_bin, &matrix).expect("sizes")
         });
-    });
-    group.bench_function("moran global 9999 permutations", |b| {
-        b.iter(|| moran_global_permutation(&y, &w_row, PERMUTATIONS, SEED).expect("valid input"));
     });
     group.finish();
 }
 
 fn districts(c: &mut Criterion) {
-    let (points, y) = synthetic(224, 2);
-    let w_row = knn(&points, 5).expect("distinct points").row_standardised();
-    let mut group = c.benchmark_group("224 points knn5");
-    group.sample_size(20);
-    group.bench_function("lisa 9999 permutations", |b| {
-        b.iter(|| {
-            let lisa = moran_local(&y, &w_row).expect("valid input");
-            let matrix =
-                PermutationMatrix::draw(y.len(), w_row.max_cardinality(), PERMUTATIONS, SEED)
-                    .expect("sizes");
-            lisa.permutation_test(&w_row, &matrix).expect("sizes")
-        });
-    });
-    group.finish();
+    let (cells, y) = synthetic_lattice(16, 14, 2);
+    let w = queen(&cells).expect("valid cells");
+    workload(
+        c,
+        "a 224 cells queen",
+        &y,
+        &w,
+        &synthetic_counts(y.len(), 102),
+    );
 }
 
-criterion_group!(benches, schools, districts);
+fn schools(c: &mut Criterion) {
+    let (points, y) = synthetic_points(7_687, 1);
+    let w = knn(&points, 8).expect("distinct points");
+    {
+        let mut group = c.benchmark_group("b 7687 points knn8");
+        group.sample_size(10);
+        group.bench_function("knn8 weights", |b| {
+            b.iter(|| knn(&points, 8).expect("distinct points"))
+        });
+        group.finish();
+    }
+    workload(
+        c,
+        "b 7687 points knn8",
+        &y,
+        &w,
+        &synthetic_counts(y.len(), 101),
+    );
+}
+
+criterion_group!(benches, districts, schools);
 criterion_main!(benches);

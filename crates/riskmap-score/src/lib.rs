@@ -6,8 +6,10 @@
 //! multiple-testing control, ranks, and the per-unit scoring table behind `riskmap score`.
 //!
 //! **Invariants:** pure functions only — no file, network or clock access, no global
-//! state; every random draw comes from an explicitly seeded ChaCha8 generator, so equal
-//! inputs and seeds give equal outputs on every platform and thread count. All numbers
+//! state; every random draw comes from an explicitly seeded generator (ChaCha8 for the
+//! conditional-permutation matrix and the rank intervals, xoshiro256++ jump streams for the
+//! global Moran permutations), so equal inputs and seeds give equal outputs on every
+//! platform and thread count. All numbers
 //! are `f64`. Units with a non-positive population are excluded and flagged, never
 //! divided by.
 //!
@@ -41,7 +43,7 @@ pub mod moran_global;
 pub mod moran_local;
 /// Benjamini–Hochberg FDR and Bonferroni.
 pub mod multiple_testing;
-/// Seeded RNG, esda-style conditional randomisation engine, pseudo p-values.
+/// Seeded RNG, the esda-style conditional permutation matrix, pseudo p-values.
 pub mod permutation;
 /// Progress against the plan's −5 %/year targets with exact Poisson intervals.
 pub mod plan_tracking;
@@ -55,7 +57,11 @@ pub mod rates;
 pub mod staffing;
 /// The per-unit scoring table behind `riskmap score`.
 pub mod table;
+/// The total-randomisation engine behind the global Moran permutation test.
+mod total_randomisation;
 /// Spatial weights: CSR structure, contiguity, kNN, distance band, transforms.
 pub mod weights;
+/// xoshiro256++ with jump streams and batched bounded draws (global permutation engine).
+mod xoshiro;
 
 pub use error::{Error, Result};

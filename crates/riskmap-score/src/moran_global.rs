@@ -22,11 +22,10 @@
 //!
 //! Reference: Cliff, A. D. & Ord, J. K. (1981), *Spatial Processes*, Pion; esda `Moran`.
 
-use rayon::prelude::*;
-
 use crate::distributions::{normal_directional_p, normal_two_sided_p};
 use crate::error::{Error, Result};
-use crate::permutation::{PermutationSummary, rng, shuffle};
+use crate::permutation::PermutationSummary;
+use crate::total_randomisation::{self, QuadraticForm};
 use crate::weights::{Weights, check_input};
 
 /// Global Moran's I and its analytical inference.
@@ -132,9 +131,14 @@ pub fn moran_global(y: &[f64], w: &Weights) -> Result<GlobalMoran> {
 
 /// Permutation test of Moran's I with the crate's seeded generator.
 ///
-/// Replicates are drawn in chunks of [`CHUNK`] permutations, chunk c on ChaCha8 stream
-/// c + 1, and computed in parallel; the result depends on the seed only, not on the
-/// number of threads.
+/// Total randomisation: each replicate is an independent uniformly random permutation of
+/// the centred values, and only the numerator Σ_ij w_ij z_π(i) z_π(j) is recomputed (Σz² is
+/// invariant). The replicates come from the engine in `total_randomisation`: xoshiro256++
+/// stream c of the seed for replicates c·[`CHUNK`]..(c + 1)·[`CHUNK`], computed in
+/// parallel; the result depends on the seed only, not on the number of threads, and the
+/// replicates of a shorter run are the first ones of a longer run.
+///
+/// Errors: as [`moran_global`], plus `permutations` = 0 or more units than fit in `u32`.
 ///
 /// # Examples
 ///
@@ -158,26 +162,19 @@ pub fn moran_global_permutation(
 ) -> Result<PermutationSummary> {
     let z = centred(y, w)?;
     check_permutations(permutations)?;
-    let n = z.len();
+    if u32::try_from(z.len()).is_err() {
+        return Err(Error::InvalidParameter {
+            name: "n",
+            reason: format!("{} units do not fit in u32", z.len()),
+        });
+    }
     let z2ss: f64 = z.iter().map(|v| v * v).sum();
-    let scale = n as f64 / w.s0();
+    let scale = z.len() as f64 / w.s0();
     let observed = statistic(&z, w, scale, z2ss);
-    let n_chunks = permutations.div_ceil(CHUNK);
-    let chunks: Vec<Vec<f64>> = (0..n_chunks)
-        .into_par_iter()
-        .map(|c| {
-            let len = CHUNK.min(permutations - c * CHUNK);
-            let mut g = rng(seed, 1 + c as u64);
-            let mut zp = z.clone();
-            (0..len)
-                .map(|_| {
-                    shuffle(&mut g, &mut zp);
-                    statistic(&zp, w, scale, z2ss)
-                })
-                .collect()
-        })
-        .collect();
-    let sims: Vec<f64> = chunks.concat();
+    let mut sims = QuadraticForm::new(w).permuted(&z, permutations, seed);
+    for q in &mut sims {
+        *q = scale * *q / z2ss;
+    }
     Ok(PermutationSummary::from_simulations(observed, &sims))
 }
 
@@ -213,7 +210,7 @@ pub fn moran_global_permutation_with(
 }
 
 /// Replicates per RNG stream in [`moran_global_permutation`].
-pub const CHUNK: usize = 256;
+pub const CHUNK: usize = total_randomisation::CHUNK;
 
 /// (n/S0) · Σ_i z_i Σ_j w_ij z_j / Σz², in esda's operation order.
 fn statistic(z: &[f64], w: &Weights, n_over_s0: f64, z2ss: f64) -> f64 {
@@ -258,4 +255,38 @@ fn check_permutations(permutations: usize) -> Result<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::weights::knn;
+
+    /// Under total randomisation the permutation distribution of I has mean E[I] and
+    /// variance V_R exactly (Cliff & Ord): the engine's replicates must reproduce both.
+    #[test]
+    fn permutation_moments_match_randomisation_moments() {
+        let mut state = 7_u64;
+        let mut uniform = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1_u64 << 53) as f64
+        };
+        let points: Vec<[f64; 2]> = (0..300).map(|_| [uniform(), uniform()]).collect();
+        let y: Vec<f64> = points.iter().map(|p| p[0] + uniform()).collect();
+        let w = knn(&points, 6).expect("distinct points").row_standardised();
+        let m = moran_global(&y, &w).expect("valid input");
+        let r = 9_999;
+        let test = moran_global_permutation(&y, &w, r, 12345).expect("valid input");
+        let se_mean = (m.vi_rand / r as f64).sqrt();
+        assert!(
+            (test.mean - m.ei).abs() < 4.0 * se_mean,
+            "mean {} vs E[I] {}",
+            test.mean,
+            m.ei
+        );
+        let ratio = test.sd * test.sd / m.vi_rand;
+        assert!((0.93..1.07).contains(&ratio), "variance ratio {ratio}");
+    }
 }

@@ -1,11 +1,13 @@
 //! Seeded permutation inference: the random number generator, the esda-style
 //! conditional-randomisation engine and the pseudo p-value.
 //!
-//! **RNG.** Every random draw comes from `rand_chacha::ChaCha8Rng` seeded with
-//! `seed_from_u64(seed)`. ChaCha is portable (same stream on every platform and word
-//! size), and bounded integers are drawn with Lemire's multiply-and-reject method on
-//! 32-bit outputs, implemented here, so results depend only on the seed and this crate.
-//! Independent streams for different purposes use `set_stream` (see `rng`).
+//! **RNG.** The conditional matrix (and the composite's rank intervals) draw from
+//! `rand_chacha::ChaCha8Rng` seeded with `seed_from_u64(seed)`. ChaCha is portable (same
+//! stream on every platform and word size), and bounded integers are drawn with Lemire's
+//! multiply-and-reject method on 32-bit outputs, implemented here, so results depend only
+//! on the seed and this crate. Independent streams for different purposes use
+//! `set_stream` (see `rng`). The global Moran permutation test has its own engine, built
+//! for throughput (`moran_global::moran_global_permutation`: xoshiro256++ jump streams).
 //!
 //! **Conditional randomisation** (Anselin 1995; esda `crand`). For site i with k_i
 //! neighbours, hold y_i fixed, draw k_i values without replacement from the other n − 1
@@ -36,8 +38,7 @@ pub const DEFAULT_PERMUTATIONS: usize = 999;
 /// Default seed of the riskmap scorer (the seed the oracle used for esda).
 pub const DEFAULT_SEED: u64 = 12345;
 
-/// A ChaCha8 generator for `seed`, on stream `stream` (0 for the conditional matrix,
-/// 1 + chunk for global permutation chunks).
+/// A ChaCha8 generator for `seed`, on stream `stream` (0 for the conditional matrix).
 pub fn rng(seed: u64, stream: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(stream);

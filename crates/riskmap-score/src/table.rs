@@ -21,8 +21,9 @@
 //!    row-standardised weights. Islands get empty local columns. If the variable is
 //!    constant (e.g. EB fully shrunk), all spatial columns stay empty.
 //!
-//! Randomness: the LISA permutation matrix uses ChaCha8 stream 0 of `seed`, the global
-//! Moran permutations streams 1, 2, … (see `crate::permutation`).
+//! Randomness: the LISA permutation matrix uses ChaCha8 stream 0 of `seed` (see
+//! `crate::permutation`), the global Moran permutations xoshiro256++ streams of the same
+//! seed (see `moran_global::moran_global_permutation`).
 
 use std::fmt;
 use std::str::FromStr;

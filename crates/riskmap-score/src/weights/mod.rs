@@ -15,6 +15,8 @@
 
 /// Queen and rook contiguity from polygons (libpysal `Queen` / `Rook`).
 pub mod contiguity;
+/// Cuthill–McKee locality order of units (for the permutation kernels).
+pub(crate) mod cuthill_mckee;
 /// Distance band for points (libpysal `DistanceBand`, binary).
 pub mod distance_band;
 /// k-nearest neighbours for points (libpysal `KNN`).
