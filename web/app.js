@@ -13,6 +13,7 @@ import { renderPriority } from "./js/priority.js";
 import { renderReporting } from "./js/reporting.js";
 import { savePng } from "./js/export-png.js";
 import { resetHotspots } from "./js/hotspots.js";
+import { loadDistricts } from "./js/units.js";
 
 const byId = (id) => document.getElementById(id);
 const urlView = { region: state.region, district: state.district, unit: state.selected };
@@ -71,7 +72,7 @@ async function renderView() {
 function renderAll() {
   renderStatic();
   renderMetaControls();
-  renderRole(view.regions);
+  renderRole(view.regions, scopeDistricts);
   renderTabs();
   crumbs();
   if (view.regions) view.render();
@@ -89,6 +90,14 @@ async function loadMeta() {
   if (!meta.indicators.some((i) => i.code === state.indicator)) state.indicator = meta.indicators[0].code;
   if (!meta.periods.includes(state.period)) state.period = meta.latest_period ?? "";
   if (!state.scope.seesSchools && state.view === "priority") state.view = "map";
+}
+
+/** The districts of the caller's region when the scope is a list of districts (for names). */
+let scopeDistricts = null;
+async function loadScopeNames() {
+  const first = state.scope.districts[0];
+  scopeDistricts = first ? await loadDistricts(`${first.slice(0, 2)}0000000`).catch(() => null) : null;
+  renderRole(view.regions, scopeDistricts);
 }
 
 async function reload() {
@@ -175,6 +184,7 @@ async function signIn(token) {
   notice(null);
   await view.load();
   renderAll();
+  loadScopeNames();
   view.fit(KAZAKHSTAN);
   await whenIdle(view.map);
   document.body.dataset.signedIn = state.meta.role;
@@ -210,6 +220,7 @@ async function start() {
   await Promise.all([view.ready().then(() => performance.mark("map-load")), view.load().then(() => performance.mark("data"))]);
   view.attach();
   renderAll();
+  if (state.scope.districts.length) loadScopeNames();
   view.fit(KAZAKHSTAN);
   performance.mark("first-render");
   await whenIdle(view.map);

@@ -65,15 +65,17 @@ export function showPeriod(period) {
   byId("period").setAttribute("aria-valuetext", text);
 }
 
-export function renderRole(regions) {
+/** The role and its scope; district names come from `districts` (the scope's region) if given. */
+export function renderRole(regions, districts) {
   const meta = state.meta;
   if (!meta) return;
   const scope = state.scope;
-  const regionName = (kato) => nameOf(regions?.features.find((f) => f.properties.kato === kato)?.properties) || kato;
+  const name = (collection, kato) => nameOf(collection?.features.find((f) => f.properties.kato === kato)?.properties) || kato;
+  const districtNames = scope.districts.map((k) => name(districts, k)).join(", ");
   let where = "";
   if (scope.kind === "ministry") where = t("scopeAll");
-  else if (scope.kind === "akimat") where = `${t("scopeRegion")}: ${regionName(scope.region)}${scope.districts.length ? `, ${t("scopeDistricts")}: ${scope.districts.join(", ")}` : ""}`;
-  else if (scope.kind === "crisis") where = `${t("scopeDistricts")}: ${scope.districts.join(", ")}`;
+  else if (scope.kind === "akimat") where = `${t("scopeRegion")}: ${name(regions, scope.region)}${scope.districts.length ? `, ${t("scopeDistricts")}: ${districtNames}` : ""}`;
+  else if (scope.kind === "crisis") where = `${t("scopeDistricts")}: ${districtNames}`;
   const role = meta.role === "anonymous" ? "anonymous" : meta.role;
   byId("role-label").textContent = `${t("role")}: ${t(`roles.${role}`)}${where ? ` · ${where}` : ""}`;
 }

@@ -48,17 +48,22 @@ export function classify(values, { scheme, direction }) {
     });
     return { scheme: "diverging", centre, classOf: (v) => (finite(v) ? riskClass(v) : null), colourOf: (v) => (finite(v) ? DIVERGING[riskClass(v)] : null), classes };
   }
-  const breaks = quintiles(values);
+  // Quintile cut points without repeats: few distinct values give fewer classes, spread over
+  // the palette so that the colours still run from light (low risk) to dark (high risk).
+  const breaks = [...new Set(quintiles(values))];
+  const count = breaks.length + 1;
+  const colourAt = (risk) => SEQUENTIAL[count === 1 ? 2 : Math.round((risk * 4) / (count - 1))];
   const index = (v) => { let i = 0; while (i < breaks.length && v >= breaks[i]) i++; return i; };
   const riskClass = (v) => (worseIsHigh ? index(v) : breaks.length - index(v));
   const bounds = [null, ...breaks, null];
-  const classes = breaks.length
-    ? SEQUENTIAL.map((colour, risk) => {
-      const i = worseIsHigh ? risk : 4 - risk;
-      return { colour, low: bounds[i], high: bounds[i + 1] };
+  const any = values.some(finite);
+  const classes = any
+    ? Array.from({ length: count }, (_, risk) => {
+      const i = worseIsHigh ? risk : count - 1 - risk;
+      return { colour: colourAt(risk), low: bounds[i], high: bounds[i + 1] };
     })
     : [];
-  return { scheme: "sequential", breaks, classOf: (v) => (finite(v) ? riskClass(v) : null), colourOf: (v) => (finite(v) && breaks.length ? SEQUENTIAL[riskClass(v)] : null), classes };
+  return { scheme: "sequential", breaks, classOf: (v) => (finite(v) ? riskClass(v) : null), colourOf: (v) => (finite(v) && any ? colourAt(riskClass(v)) : null), classes };
 }
 
 /** The 16×16 diagonal hatch (dark lines on transparent) for MapLibre's `fill-pattern`. */

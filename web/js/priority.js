@@ -36,9 +36,6 @@ function areaChoices(regions, districts) {
   const choices = [];
   for (const f of regions?.features ?? []) if (scope.schoolsInRegion(f.properties.kato) && !(scope.kind === "crisis" || scope.districts.length)) choices.push({ kato: f.properties.kato, name: nameOf(f.properties) });
   for (const f of districts?.features ?? []) if (scope.schoolsOf(f.properties.kato)) choices.push({ kato: f.properties.kato, name: `— ${nameOf(f.properties)}` });
-  if (scope.kind === "crisis" || scope.districts.length) {
-    for (const kato of scope.districts) if (!choices.some((c) => c.kato === kato)) choices.push({ kato, name: kato });
-  }
   return choices;
 }
 
@@ -46,7 +43,9 @@ export async function renderPriority(root, { regions, districts, onArea }) {
   const area = priorityArea(regions);
   root.replaceChildren(h("h2", { text: t("priorityTitle") }));
   if (!area) { root.append(h("p", { text: t("priorityNone") })); return; }
-  const choices = areaChoices(regions, districts);
+  const regionOf = (kato) => `${kato.slice(0, 2)}0000000`;
+  const districtsOfArea = await loadDistricts(regionOf(area)).catch(() => null);
+  const choices = areaChoices(regions, districtsOfArea ?? districts);
   const select = h("select", { id: "priority-area", onchange: (e) => onArea(e.target.value) },
     choices.map((c) => h("option", { value: c.kato, selected: c.kato === area }, c.name)));
   const base = `/api/v1/priority?parent=${area}${state.period ? `&period=${state.period}` : ""}`;
@@ -62,8 +61,7 @@ export async function renderPriority(root, { regions, districts, onArea }) {
     h("div", { class: "exports" }, exportButton("csv", t("exportCsv")), exportButton("xlsx", t("exportXlsx")), exportButton("geojson", t("exportGeojson"))), status);
   const holder = scroller(t("priorityTitle"), h("p", { text: t("loading") }));
   root.append(holder);
-  const regionOf = (kato) => `${kato.slice(0, 2)}0000000`;
-  const [list, districtsOfArea] = await Promise.all([getJson(base), loadDistricts(regionOf(area)).catch(() => null)]);
+  const list = await getJson(base);
   const districtName = (kato, fallback) => nameOf(districtsOfArea?.features.find((f) => f.properties.kato === kato)?.properties) || fallback;
   const draw = () => {
     const columns = [
