@@ -15,7 +15,7 @@ use riskmap_ingest::defects::{DefectClass, DefectPlan, make_defects};
 use riskmap_ingest::{KatoRegistry, Row, TableName, write_csv, write_xlsx};
 use riskmap_model::{Kato, Period};
 
-use crate::contract_rows::{KATO_VERSION, first_of, record_row, reference_row};
+use riskmap_load::contract_rows::{first_of, record_row, reference_row};
 
 /// `riskmap demo …`.
 #[derive(Debug, clap::Subcommand)]
@@ -66,7 +66,7 @@ pub(crate) fn run(command: &DemoCommand) -> anyhow::Result<()> {
             args.geography.display()
         )
     })?;
-    let registry = load_registry(&args.geography)?;
+    let registry = riskmap_load::load_registry(&args.geography)?;
     let data = generate(&geography, args);
     let localities = localities(&data, &registry);
     std::fs::create_dir_all(&args.out)
@@ -264,14 +264,6 @@ fn defect_plan(
 }
 
 /// The KATO classifier extract of the geography folder.
-pub(crate) fn load_registry(dir: &Path) -> anyhow::Result<KatoRegistry> {
-    let path = dir.join("kato-2022-10-17-full.csv");
-    let bytes = std::fs::read(&path)
-        .with_context(|| format!("cannot read the KATO registry {}", path.display()))?;
-    KatoRegistry::parse_csv(&bytes, KATO_VERSION)
-        .with_context(|| format!("cannot parse {}", path.display()))
-}
-
 /// Parses `all` or one class name in snake_case (`broken_sum`, `truncated_xlsx`, …).
 fn defect_classes(text: &str) -> anyhow::Result<Vec<DefectClass>> {
     if text == "all" {

@@ -6,17 +6,19 @@
 //! refused or could not be stored, 2 for a usage error (bad flags, a missing file, an
 //! unreadable mapping, a file whose table cannot be told).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use riskmap_ingest::{EncodingChoice, HeaderMapping, Options, Policy, TableName, sniff};
+use indicatif::{ProgressBar, ProgressStyle};
+use riskmap_ingest::{EncodingChoice, HeaderMapping, Options, Policy, TableName};
+use riskmap_load::{FileReport, FileStatus, LoadError, Session};
 use riskmap_model::Kato;
 use riskmap_store::Store;
 
-use crate::ingest_context::StoreContext;
-use crate::ingest_file::{FileReport, FileStatus, Job, already_stored, file_sha256, ingest_file};
+/// Files from this size get a progress bar (when standard error is a terminal).
+const PROGRESS_FROM_BYTES: u64 = 8 << 20;
 
 /// Options of `riskmap ingest`.
 #[derive(Debug, clap::Args)]
@@ -160,10 +162,19 @@ async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
     let plans = args
         .files
         .iter()
-        .map(|file| plan(file, args.table.map(TableName::from), &options))
+        .map(|file| {
+            riskmap_load::plan_tables(
+                file,
+                &file.display().to_string(),
+                args.table.map(TableName::from),
+                &options,
+            )
+            .map(|tables| (file.clone(), tables))
+            .map_err(usage)
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
 
-    let registry = crate::demo_cmd::load_registry(&args.geography)?;
+    let registry = riskmap_load::load_registry(&args.geography).map_err(usage)?;
     let store = Store::connect(&args.database)
         .await
         .context("cannot open the store")?;
@@ -180,39 +191,31 @@ async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
             )
         })?;
         store
-            .upsert_admin_units(&crate::geo_units::admin_units(&geography))
+            .upsert_admin_units(&riskmap_load::admin_units::admin_units(&geography))
             .await
             .context("cannot store the administrative units")?;
         Some(Arc::new(geography))
     } else {
         None
     };
-    let context = Arc::new(
-        StoreContext::load(registry, geography.clone(), store.clone())
-            .await
-            .context("cannot read the stored schools")?,
-    );
-    let options = Arc::new(options);
+    let session = Session::open(
+        store.clone(),
+        Arc::new(registry),
+        geography,
+        options,
+        args.synthetic,
+    )
+    .await?;
 
     let mut reports = Vec::with_capacity(plans.len());
     for (file, tables) in plans {
-        let sha256 =
-            file_sha256(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        let report = match store.find_batch(&sha256).await? {
-            Some(batch_id) => already_stored(&file, sha256, batch_id),
-            None => {
-                let job = Job {
-                    store: &store,
-                    context: &context,
-                    geography: &geography,
-                    options: &options,
-                    tables,
-                    synthetic: args.synthetic,
-                };
-                ingest_file(&file, sha256, job).await?
-            }
-        };
-        reports.push(report);
+        let name = file.display().to_string();
+        let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+        let bar = progress_bar(size * tables.len() as u64, &name);
+        let progress: Arc<dyn riskmap_load::Progress> = Arc::new(Bar(bar.clone()));
+        let report = session.load(&file, &name, tables, Some(progress)).await;
+        bar.finish_and_clear();
+        reports.push(report?);
     }
     store.close().await;
     print_summary(&reports);
@@ -225,46 +228,38 @@ async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
     Ok(reports)
 }
 
-/// The tables to read from a file: forced, the workbook's contract sheets, named by the file
-/// name, or matched by the header row.
-fn plan(
-    file: &Path,
-    forced: Option<TableName>,
-    options: &Options,
-) -> anyhow::Result<(PathBuf, Vec<TableName>)> {
-    if let Some(table) = forced {
-        return Ok((file.to_path_buf(), vec![table]));
+/// A load error that is the user's to fix exits 2.
+fn usage(error: LoadError) -> anyhow::Error {
+    match error {
+        LoadError::Usage(message) => Usage(message).into(),
+        other => other.into(),
     }
-    let head =
-        read_head(file).map_err(|e| Usage(format!("cannot read {}: {e}", file.display())))?;
-    let from_name = sniff::table_from_name(&file.display().to_string());
-    if sniff::is_xlsx(&head) {
-        let bytes = std::fs::read(file)
-            .map_err(|e| Usage(format!("cannot read {}: {e}", file.display())))?;
-        match (sniff::xlsx_tables(&bytes), from_name) {
-            (Some(tables), _) if !tables.is_empty() => return Ok((file.to_path_buf(), tables)),
-            (_, Some(table)) => return Ok((file.to_path_buf(), vec![table])),
-            _ => {}
-        }
-    } else if let Some(table) =
-        from_name.or_else(|| sniff::table_from_header(&head, options.encoding, &options.mapping))
-    {
-        return Ok((file.to_path_buf(), vec![table]));
-    }
-    Err(Usage(format!(
-        "cannot tell which table {} holds (name, sheets and header match none); use --table",
-        file.display()
-    ))
-    .into())
 }
 
-fn read_head(file: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(sniff::HEADER_SNIFF_BYTES);
-    std::fs::File::open(file)?
-        .take(sniff::HEADER_SNIFF_BYTES as u64)
-        .read_to_end(&mut head)?;
-    Ok(head)
+/// An indicatif bar as the load's progress.
+struct Bar(ProgressBar);
+
+impl riskmap_load::Progress for Bar {
+    fn advance(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
+}
+
+fn progress_bar(total: u64, name: &str) -> ProgressBar {
+    use std::io::IsTerminal;
+    if total < PROGRESS_FROM_BYTES || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    let style = ProgressStyle::with_template(
+        "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    )
+    .map(|s| s.progress_chars("=> "));
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar.set_message(name.to_owned());
+    bar
 }
 
 /// One line per file and table: rows read, stored and refused, the decision and the findings

@@ -1,11 +1,7 @@
 //! The `riskmap` command line: glue between clap, the geography, the store and the server.
 
-mod contract_rows;
 mod demo_cmd;
-mod geo_units;
 mod ingest_cmd;
-mod ingest_context;
-mod ingest_file;
 mod score_cmd;
 mod serve_cmd;
 mod token_cmd;

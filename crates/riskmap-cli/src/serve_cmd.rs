@@ -41,6 +41,9 @@ pub(crate) struct ServeArgs {
     /// public access; without it such requests get 401).
     #[arg(long, env = "RISKMAP_PUBLIC_ACCESS")]
     public_access: bool,
+    /// Largest upload accepted by `POST /api/v1/ingest`, in megabytes.
+    #[arg(long, env = "RISKMAP_UPLOAD_LIMIT_MB", default_value_t = 1024)]
+    upload_limit_mb: u64,
 }
 
 pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -63,7 +66,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .await
         .context("cannot open the store")?;
     store
-        .upsert_admin_units(&crate::geo_units::admin_units(&geography))
+        .upsert_admin_units(&riskmap_load::admin_units::admin_units(&geography))
         .await
         .context("cannot store the administrative units")?;
     if args.demo {
@@ -103,6 +106,11 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         policy: SuppressionPolicy::recommended(),
         demo_tokens,
         tile_cache_bytes: args.tile_cache_mb * 1024 * 1024,
+        kato_registry: Some(Arc::new(
+            riskmap_load::load_registry(&args.geography)
+                .context("cannot read the KATO registry the upload checks use")?,
+        )),
+        upload_limit_bytes: args.upload_limit_mb * 1024 * 1024,
     };
     let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -10,6 +10,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The hotspot overlay: Gi* classes, LISA quadrants and global Moran's I of sibling units.
+pub mod hotspots;
 /// HTTP routes, handlers, wire types and errors.
 pub mod http;
 /// Indicator values computed from stored sums and disclosed for one audience.
@@ -24,7 +26,7 @@ pub mod state;
 pub mod tiles;
 
 pub use http::app;
-pub use state::{AppState, DemoToken, ServerConfig};
+pub use state::{AppState, DEFAULT_UPLOAD_LIMIT_BYTES, DemoToken, ServerConfig};
 
 /// Serves the app on `listener` until `shutdown` completes, then drains open requests.
 pub async fn serve(

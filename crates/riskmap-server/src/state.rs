@@ -23,7 +23,14 @@ pub struct ServerConfig {
     pub tile_cache_bytes: u64,
     /// Ready tokens offered on the page in demo mode (synthetic data only); empty otherwise.
     pub demo_tokens: Vec<DemoToken>,
+    /// The KATO registry the upload's checks look codes up in (`None`: uploads answer 500).
+    pub kato_registry: Option<Arc<riskmap_ingest::KatoRegistry>>,
+    /// The largest upload accepted, in bytes.
+    pub upload_limit_bytes: u64,
 }
+
+/// The default upload limit: 1 GiB (a national quarter file is about 100 MB).
+pub const DEFAULT_UPLOAD_LIMIT_BYTES: u64 = 1 << 30;
 
 /// A token issued for the demo, offered on the page.
 #[derive(Debug, Clone)]
@@ -58,6 +65,53 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Pre-serialised RFC 7946 geometries of regions and districts, by KATO code.
     pub geometries: Arc<std::collections::HashMap<riskmap_model::Kato, serde_json::Value>>,
+    /// Queen contiguity of regions and districts, built on first use.
+    pub contiguity: Arc<ContiguityCache>,
+    /// Held while an upload is loaded: uploads run one at a time.
+    pub upload_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Queen contiguity weights of the regions and of the districts, each built once on first use
+/// (building them walks every boundary vertex, so it is kept off the start-up path).
+#[derive(Debug, Default)]
+pub struct ContiguityCache {
+    regions: std::sync::OnceLock<riskmap_score::weights::Weights>,
+    districts: std::sync::OnceLock<riskmap_score::weights::Weights>,
+}
+
+impl ContiguityCache {
+    /// Queen contiguity of the regions, in [`Geography::regions`] order.
+    pub fn regions(
+        &self,
+        geography: &Geography,
+    ) -> Result<riskmap_score::weights::Weights, crate::http::Error> {
+        cached(&self.regions, || {
+            geography.region_contiguity(riskmap_geo::Contiguity::Queen)
+        })
+    }
+
+    /// Queen contiguity of the districts, in [`Geography::districts`] order.
+    pub fn districts(
+        &self,
+        geography: &Geography,
+    ) -> Result<riskmap_score::weights::Weights, crate::http::Error> {
+        cached(&self.districts, || {
+            geography.district_contiguity(riskmap_geo::Contiguity::Queen)
+        })
+    }
+}
+
+fn cached(
+    cell: &std::sync::OnceLock<riskmap_score::weights::Weights>,
+    build: impl FnOnce() -> riskmap_score::Result<riskmap_score::weights::Weights>,
+) -> Result<riskmap_score::weights::Weights, crate::http::Error> {
+    if let Some(weights) = cell.get() {
+        return Ok(weights.clone());
+    }
+    let weights = build().map_err(|e| crate::http::Error::Internal {
+        message: format!("contiguity: {e}"),
+    })?;
+    Ok(cell.get_or_init(|| weights).clone())
 }
 
 impl AppState {
@@ -88,6 +142,8 @@ impl AppState {
             periods_cache: Arc::default(),
             tiles,
             geometries: Arc::new(geometries),
+            contiguity: Arc::default(),
+            upload_lock: Arc::default(),
         }
     }
 }

@@ -37,6 +37,12 @@ pub enum Error {
         /// Human message.
         message: String,
     },
+    /// The request body is larger than the service accepts (413).
+    #[error("{message}")]
+    TooLarge {
+        /// Human message.
+        message: String,
+    },
     /// Something inside the service failed (a task, an encoder).
     #[error("internal failure: {message}")]
     Internal {
@@ -58,6 +64,7 @@ impl Error {
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
             Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Store(_) | Error::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,6 +78,7 @@ impl IntoResponse for Error {
             | Error::NotFound { code, message }
             | Error::Forbidden { code, message } => (*code, message.clone()),
             Error::Unauthenticated { message } => ("unauthenticated", message.clone()),
+            Error::TooLarge { message } => ("too_large", message.clone()),
             Error::Internal { message } => {
                 tracing::error!(%message, "internal failure");
                 ("internal", "internal error".to_owned())

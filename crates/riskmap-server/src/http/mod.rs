@@ -3,6 +3,7 @@
 mod auth;
 mod error;
 mod health;
+mod hotspots;
 mod meta;
 mod openapi;
 mod periods;
@@ -12,10 +13,12 @@ mod reporting;
 mod tiles;
 mod unit_query;
 mod units;
+mod upload;
 mod wire;
 
 use axum::Router;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use auth::Caller;
@@ -27,6 +30,7 @@ use crate::AppState;
 pub fn app(state: AppState) -> Router {
     let web_dir = state.config.web_dir.clone();
     let maplibre_dist = web_dir.join("node_modules/maplibre-gl/dist");
+    let upload_limit = usize::try_from(state.config.upload_limit_bytes).unwrap_or(usize::MAX);
     let api = Router::new()
         .route("/meta", get(meta::get_meta))
         .route("/demo/tokens", get(meta::demo_tokens))
@@ -35,6 +39,11 @@ pub fn app(state: AppState) -> Router {
         .route("/units/{kato}/profile", get(profile::get_profile))
         .route("/compare", get(profile::compare))
         .route("/priority", get(priority::get_priority))
+        .route("/hotspots", get(hotspots::get_hotspots))
+        .route(
+            "/ingest",
+            post(upload::post_ingest).layer(DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
         .fallback(error::unknown_route);

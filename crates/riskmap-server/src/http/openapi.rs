@@ -44,6 +44,8 @@ pub(crate) struct ErrorDetail {
         super::profile::get_profile,
         super::profile::compare,
         super::priority::get_priority,
+        super::hotspots::get_hotspots,
+        super::upload::post_ingest,
         super::tiles::get_tile,
         super::tiles::get_tilejson,
     ),
@@ -55,6 +57,7 @@ pub(crate) struct ErrorDetail {
         (name = "priority", description = "Crisis teams' priority list of schools and its exports"),
         (name = "reporting", description = "Who submitted each quarter, on time or late, and who is silent"),
         (name = "tiles", description = "Mapbox Vector Tiles and TileJSON 3.0 with the caller's disclosed values"),
+        (name = "ingest", description = "The steward's upload of NOBD and legal-statistics files"),
         (name = "service", description = "Health"),
     )
 )]

@@ -17,25 +17,27 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use riskmap_geo::Geography;
-use riskmap_model::{AdminLevel, Audience, Catalogue, SuppressionPolicy};
+use riskmap_model::{Audience, Catalogue, SuppressionPolicy};
 use riskmap_server::{AppState, ServerConfig};
-use riskmap_store::{AdminUnitRow, NewBatch, Store};
+use riskmap_store::{NewBatch, Store};
 use tower::ServiceExt;
+
+/// The reference geography folder (`RISKMAP_GEOGRAPHY`, default `../shared/data/kz`).
+pub(crate) fn geography_dir() -> PathBuf {
+    std::env::var_os("RISKMAP_GEOGRAPHY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/kz"
+            ))
+        })
+}
 
 fn geography() -> Arc<Geography> {
     static GEOGRAPHY: OnceLock<Arc<Geography>> = OnceLock::new();
     GEOGRAPHY
-        .get_or_init(|| {
-            let dir = std::env::var_os("RISKMAP_GEOGRAPHY")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| {
-                    PathBuf::from(concat!(
-                        env!("CARGO_MANIFEST_DIR"),
-                        "/../../../shared/data/kz"
-                    ))
-                });
-            Arc::new(riskmap_geo::load_dir(&dir).unwrap())
-        })
+        .get_or_init(|| Arc::new(riskmap_geo::load_dir(&geography_dir()).unwrap()))
         .clone()
 }
 
@@ -57,31 +59,10 @@ pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
     ))
     .await
     .unwrap();
-    let mut units: Vec<AdminUnitRow> = geography
-        .regions()
-        .iter()
-        .map(|r| AdminUnitRow {
-            kato: r.kato,
-            level: AdminLevel::Region,
-            parent: None,
-            unit_type: r.unit_type.as_str().to_owned(),
-            name_kk: r.names.kk.clone(),
-            name_ru: r.names.ru.clone(),
-            name_en: r.names.en.clone(),
-            population: Some(r.population),
-        })
-        .collect();
-    units.extend(geography.districts().iter().map(|d| AdminUnitRow {
-        kato: d.kato,
-        level: AdminLevel::District,
-        parent: Some(d.region),
-        unit_type: d.unit_type.as_str().to_owned(),
-        name_kk: d.names.kk.clone(),
-        name_ru: d.names.ru.clone(),
-        name_en: d.names.en.clone(),
-        population: d.population,
-    }));
-    store.upsert_admin_units(&units).await.unwrap();
+    store
+        .upsert_admin_units(&riskmap_load::admin_units::admin_units(&geography))
+        .await
+        .unwrap();
     let mut config = riskmap_demo::DemoConfig::standard();
     config.school_scale = 0.1;
     let data = riskmap_demo::generate(&geography, &config);
@@ -102,6 +83,10 @@ pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
         policy: SuppressionPolicy::recommended(),
         demo_tokens: Vec::new(),
         tile_cache_bytes: riskmap_server::tiles::DEFAULT_CACHE_BYTES,
+        kato_registry: Some(std::sync::Arc::new(
+            riskmap_load::load_registry(&geography_dir()).unwrap(),
+        )),
+        upload_limit_bytes: riskmap_server::DEFAULT_UPLOAD_LIMIT_BYTES,
     };
     TestApp {
         state: AppState::new(geography, store, Catalogue::builtin(), server_config),

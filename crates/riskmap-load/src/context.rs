@@ -1,4 +1,4 @@
-//! The ingest [`Context`] of `riskmap ingest`: what the store and the geography know that a
+//! The ingest [`Context`] of a load session: what the store and the geography know that a
 //! file does not. The KATO registry and the stored school ids are loaded once; each quarter's
 //! current revisions and register stock are read from the store the first time a row asks
 //! about that quarter (from the ingest's worker threads, through the runtime handle), so
@@ -23,7 +23,7 @@ use crate::contract_rows::district_of;
 type PeriodFacts = HashMap<String, (u32, Option<i64>)>;
 
 pub(crate) struct StoreContext {
-    registry: KatoRegistry,
+    registry: Arc<KatoRegistry>,
     geography: Option<Arc<Geography>>,
     store: Store,
     runtime: tokio::runtime::Handle,
@@ -35,7 +35,7 @@ pub(crate) struct StoreContext {
 
 impl StoreContext {
     pub(crate) async fn load(
-        registry: KatoRegistry,
+        registry: Arc<KatoRegistry>,
         geography: Option<Arc<Geography>>,
         store: Store,
     ) -> riskmap_store::Result<Self> {

@@ -13,7 +13,7 @@ use time::Date;
 use time::macros::date;
 
 /// The KATO classifier version the demo's reference rows cite (`kato-2022-10-17-full.csv`).
-pub(crate) const KATO_VERSION: Date = date!(2022 - 10 - 17);
+pub const KATO_VERSION: Date = date!(2022 - 10 - 17);
 
 /// The legal-statistics count columns, unpivoted into one stored count each.
 const LEGAL_COUNTS: [&str; 3] = [
@@ -23,7 +23,7 @@ const LEGAL_COUNTS: [&str; 3] = [
 ];
 
 /// A `school_quarter` row for `record` of a school whose KATO code is `kato`.
-pub(crate) fn record_row(record: &SchoolQuarterRecord, kato: Kato) -> Row {
+pub fn record_row(record: &SchoolQuarterRecord, kato: Kato) -> Row {
     let mut row = Row::empty(TableName::SchoolQuarter);
     let text = |t: &str| Value::Text(t.into());
     let set = |row: &mut Row, column: &str, value: Value| {
@@ -85,7 +85,7 @@ pub(crate) fn record_row(record: &SchoolQuarterRecord, kato: Kato) -> Row {
 /// A `school_reference` row for a demo school with locality code `kato`, the
 /// documented defaults for what the model does not hold (a state general school teaching in
 /// Kazakh and Russian, grades 0–11, active), valid from `valid_from` with no end.
-pub(crate) fn reference_row(school: &School, kato: Kato, valid_from: Date) -> Row {
+pub fn reference_row(school: &School, kato: Kato, valid_from: Date) -> Row {
     let mut row = Row::empty(TableName::SchoolReference);
     let text = |t: &str| Value::Text(t.into());
     let values = [
@@ -124,7 +124,7 @@ pub(crate) fn reference_row(school: &School, kato: Kato, valid_from: Date) -> Ro
 
 /// The store items of one checked row. `None` when the row lacks a value its checks
 /// guarantee (cannot happen for a row the ingest passed).
-pub(crate) fn batch_items(row: &Row, geography: Option<&Geography>) -> Option<Vec<BatchItem>> {
+pub fn batch_items(row: &Row, geography: Option<&Geography>) -> Option<Vec<BatchItem>> {
     match row.table {
         TableName::SchoolQuarter => {
             let record = record_of(row)?;
@@ -145,7 +145,7 @@ pub(crate) fn batch_items(row: &Row, geography: Option<&Geography>) -> Option<Ve
 }
 
 /// A `school_quarter` row as a model record.
-pub(crate) fn record_of(row: &Row) -> Option<SchoolQuarterRecord> {
+pub fn record_of(row: &Row) -> Option<SchoolQuarterRecord> {
     Some(SchoolQuarterRecord {
         school: SchoolId::parse(row.school_id()?).ok()?,
         period: row.period()?,
@@ -165,7 +165,7 @@ pub(crate) fn record_of(row: &Row) -> Option<SchoolQuarterRecord> {
 /// The district a school lies in: the polygon containing its (lon, lat), else the district
 /// whose KATO code shares the first four digits of the school's (an exact `ABCD00000` match
 /// first).
-pub(crate) fn district_of<'g>(
+pub fn district_of<'g>(
     geography: &'g Geography,
     kato: &Kato,
     lon_lat: Option<(f64, f64)>,
@@ -261,11 +261,7 @@ fn legal_of(row: &Row) -> Option<Vec<LegalStat>> {
 }
 
 /// A refused row for the quarantine table: its cells as `{header: cell}` and its findings.
-pub(crate) fn quarantined(
-    refused: &RefusedRow,
-    table: TableName,
-    sheet: Option<&str>,
-) -> QuarantinedRow {
+pub fn quarantined(refused: &RefusedRow, table: TableName, sheet: Option<&str>) -> QuarantinedRow {
     let cells: serde_json::Map<String, serde_json::Value> = refused
         .headers
         .iter()
@@ -282,7 +278,7 @@ pub(crate) fn quarantined(
 }
 
 /// The first quarter of a run of `quarters` quarters ending with `last`.
-pub(crate) fn first_of(last: Period, quarters: u32) -> Period {
+pub fn first_of(last: Period, quarters: u32) -> Period {
     (1..quarters).fold(last, |p, _| p.previous())
 }
 

@@ -5,7 +5,7 @@ use riskmap_model::AdminLevel;
 use riskmap_store::AdminUnitRow;
 
 /// Regions, then districts, with names and populations.
-pub(crate) fn admin_units(geography: &riskmap_geo::Geography) -> Vec<AdminUnitRow> {
+pub fn admin_units(geography: &riskmap_geo::Geography) -> Vec<AdminUnitRow> {
     let regions = geography.regions().iter().map(|r| AdminUnitRow {
         kato: r.kato,
         level: AdminLevel::Region,
