@@ -160,7 +160,10 @@ async function offerDemoTokens() {
   if (!demo?.ok) return;
   const { tokens } = await demo.json();
   const select = byId("demo-token");
-  select.replaceChildren(new Option(`${t("demoToken")}…`, ""), ...tokens.map((k) => new Option(`${k.role} (${k.scope})`, k.token)));
+  const option = (k) => { const o = new Option(`${t(`roles.${k.role}`)} (${k.scope})`, k.token); o.dataset.role = k.role; return o; };
+  const label = () => select.replaceChildren(new Option(`${t("demoToken")}…`, ""), ...tokens.map(option));
+  label();
+  byId("language").addEventListener("change", label);
   select.hidden = false;
   byId("label-demo").hidden = false;
   select.addEventListener("change", () => { byId("token").value = select.value; });

@@ -74,8 +74,8 @@ export async function downloadOf(page, selector) {
 /** Signs in with the demo token whose label starts with `role`. */
 export async function signInAs(page, role) {
   await page.click("#signin-summary");
-  const options = await page.$$eval("#demo-token option", (items) => items.map((o) => ({ value: o.value, text: o.textContent })));
-  const choice = options.find((o) => o.text.startsWith(role));
+  const options = await page.$$eval("#demo-token option", (items) => items.map((o) => ({ value: o.value, text: o.textContent, role: o.dataset.role })));
+  const choice = options.find((o) => o.role === role);
   if (!choice) throw new Error(`no demo token for ${role}: ${options.map((o) => o.text).join(", ")}`);
   await page.selectOption("#demo-token", choice.value);
   await page.click("#sign-in");

@@ -41,6 +41,11 @@ export function renderStatic() {
   byId("hotspots").value = state.hotspots;
   byId("breadcrumbs").setAttribute("aria-label", t("breadcrumbs"));
   byId("map").setAttribute("aria-label", t("mapLabel"));
+  document.querySelector("#map canvas")?.setAttribute("aria-label", t("mapLabel"));
+  for (const [selector, key] of [[".maplibregl-ctrl-zoom-in", "zoomIn"], [".maplibregl-ctrl-zoom-out", "zoomOut"]]) {
+    const button = document.querySelector(selector);
+    if (button) { button.title = t(key); button.setAttribute("aria-label", t(key)); }
+  }
   const banner = byId("synthetic-banner");
   banner.hidden = !state.meta?.synthetic;
   banner.textContent = t("synthetic");

@@ -56,7 +56,7 @@ const kk = {
   loading: "Жүктелуде…", error: "Қате", stewardNotice: "Деректер әкімшісінің талдау деректеріне қолжетімділігі жоқ (міндеттерді бөлу).",
   smallSchool: "шағын мектеп (100 оқушыдан аз)", reported: "есеп берді", notReported: "есеп бермеді",
   schoolCard: "Мектеп картасы", schoolsShown: "мектеп", notVisible: "Бұл рөлге көрінбейді",
-  previous: "алдыңғы", of: "/",
+  previous: "алдыңғы", of: "/", zoomIn: "Үлкейту", zoomOut: "Кішірейту",
 };
 
 const ru = {
@@ -115,7 +115,7 @@ const ru = {
   loading: "Загрузка…", error: "Ошибка", stewardNotice: "У администратора данных нет доступа к аналитике (разделение обязанностей).",
   smallSchool: "малая школа (менее 100 учащихся)", reported: "отчиталась", notReported: "не отчиталась",
   schoolCard: "Карточка школы", schoolsShown: "школ", notVisible: "Недоступно для этой роли",
-  previous: "предыдущий", of: "из",
+  previous: "предыдущий", of: "из", zoomIn: "Приблизить", zoomOut: "Отдалить",
 };
 
 const en = {
@@ -174,7 +174,7 @@ const en = {
   loading: "Loading…", error: "Error", stewardNotice: "The data steward has no analytic access (separation of duties).",
   smallSchool: "small school (under 100 pupils)", reported: "reported", notReported: "not reported",
   schoolCard: "School card", schoolsShown: "schools", notVisible: "Not visible to this role",
-  previous: "previous", of: "of",
+  previous: "previous", of: "of", zoomIn: "Zoom in", zoomOut: "Zoom out",
 };
 
 export const STRINGS = { kk, ru, en };

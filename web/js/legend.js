@@ -27,7 +27,7 @@ export function legendModel({ indicator, lang, period, classifier, values, hotsp
     else {
       const keys = hotspots === "gistar" ? ["hot", "cold"] : ["HH", "LL", "HL", "LH"];
       for (const key of keys) entries.push({ kind: "ring", colour: HOTSPOT_COLOURS[key], text: t(key) });
-      entries.push({ kind: "text", text: t("hotspotsNote") });
+      entries.push({ kind: "text", text: `${t("hotspots")}: ${hotspots === "gistar" ? t("hotspotsGi") : t("hotspotsLisa")}; ${t("hotspotsNote")}` });
     }
   }
   const hint = level === "country" ? t("clickHint") : level === "region" ? t("clickHintDistrict") : "";

@@ -15,7 +15,10 @@ async function tabTo(page, predicate, limit = 80) {
 
 test("keyboard only: the table twin is walked with Tab, arrows and Enter, and the URL reopens the view", async () => {
   const { page, errors } = await openPage();
-  assert.ok(await tabTo(page, () => document.activeElement?.closest("#twin-body") !== null), "Tab reaches the table twin");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "skip", "the first Tab stop is the skip link");
+  await page.keyboard.press("Enter");
+  assert.ok(await tabTo(page, () => document.activeElement?.closest("#twin-body") !== null, 12), "Tab reaches the table twin soon after the skip link");
   assert.equal(await page.locator("#twin-body tr").count(), 20, "one row per region");
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("End");
