@@ -26,6 +26,11 @@ then least disturbed by other load; criterion's mean is printed too). For single
 figures run both with one thread: `RAYON_NUM_THREADS=1 cargo bench ...` and `--n-jobs 1`
 (esda's global Moran is single-threaded either way). The first esda call of each kind
 includes numba's JIT compilation; it is reported separately and excluded from the best time.
+
+On a machine shared with other work, wall-clock times swing with the load. `--cpu` compares
+CPU time instead: esda's process CPU (`time.process_time`; use `--n-jobs 1`, since worker
+processes escape that clock) against `BENCH_CPU_TIME=1 cargo bench ...` (riskmap's process
+CPU over all its threads, criterion groups ending in " cpu").
 """
 from __future__ import annotations
 
@@ -93,21 +98,23 @@ def synthetic_counts(n: int, seed: int):
     return events, population
 
 
-def timed(label: str, fn, repeat: int):
+def timed(label: str, fn, repeat: int, cpu: bool):
+    """Runs fn repeat + 1 times; returns its result and the best wall (or CPU) time after the first."""
     times = []
+    cpu_times = []
     result = None
     for _ in range(repeat + 1):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - t0)
-    best = min(times[1:])
-    print(f"{label:<32} first {times[0]:8.3f} s   best of {repeat} {best:8.3f} s", flush=True)
-    return result, best
+        cpu_times.append(time.process_time() - c0)
+    best, best_cpu = min(times[1:]), min(cpu_times[1:])
+    print(f"{label:<32} first {times[0]:8.3f} s   best of {repeat} {best:8.3f} s   (CPU {best_cpu:8.3f} s)", flush=True)
+    return result, best_cpu if cpu else best
 
 
-def criterion_times(group: str, name: str):
-    """(best sample, mean) in seconds from criterion's files, or None."""
-    root = Path(os.environ.get("CARGO_TARGET_DIR", Path(__file__).resolve().parents[3] / "target"))
+def criterion_times(root: Path, group: str, name: str):
+    """(best sample, mean) in seconds from criterion's files under the target dir `root`, or None."""
     d = root / "criterion" / group / name / "new"
     try:
         sample = json.loads((d / "sample.json").read_text())
@@ -123,6 +130,9 @@ def main() -> None:
     parser.add_argument("--n-jobs", type=int, default=-1, help="esda n_jobs (-1 = all cores)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compare", action="store_true", help="print riskmap's criterion times and the ratios")
+    parser.add_argument("--cpu", action="store_true", help="compare CPU times (see above)")
+    parser.add_argument("--baseline", type=Path, action="append", default=[], metavar="TARGET_DIR",
+                        help="also compare with the criterion results of another build (e.g. an older commit's target dir)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
 
@@ -150,53 +160,56 @@ def main() -> None:
     for group, y, make_w, counts_seed in workloads:
         print(f"\n{group}: n = {len(y)}, {PERMUTATIONS} permutations")
         if group.startswith("b"):
-            _, esda_times[(group, "knn8 weights")] = timed("knn8 weights", make_w, args.repeat)
+            _, esda_times[(group, "knn8 weights")] = timed("knn8 weights", make_w, args.repeat, args.cpu)
         events, population = synthetic_counts(len(y), counts_seed)
         w_r = make_w()
         w_r.transform = "r"
         w_b = make_w()
 
-        _, esda_times[(group, "eb")] = timed("eb", lambda: Empirical_Bayes(events, population), args.repeat)
+        _, esda_times[(group, "eb")] = timed("eb", lambda: Empirical_Bayes(events, population), args.repeat, args.cpu)
 
         def moran():
             np.random.seed(SEED)
             return Moran(y, w_r, transformation="r", permutations=PERMUTATIONS)
 
-        m, esda_times[(group, "moran global")] = timed("moran global", moran, args.repeat)
+        m, esda_times[(group, "moran global")] = timed("moran global", moran, args.repeat, args.cpu)
         print(f"  I = {m.I:.6f}, p_sim = {m.p_sim}")
 
         def lisa():
             return Moran_Local(y, w_r, transformation="r", permutations=PERMUTATIONS, seed=SEED, n_jobs=args.n_jobs, keep_simulations=False)
 
-        lm, esda_times[(group, "lisa")] = timed("lisa", lisa, args.repeat)
+        lm, esda_times[(group, "lisa")] = timed("lisa", lisa, args.repeat, args.cpu)
         print(f"  mean p_sim {np.mean(lm.p_sim):.4f}, #p_sim<=0.05 {(lm.p_sim <= 0.05).sum()}")
 
         def gstar():
             return G_Local(y, w_b, transform="B", star=True, permutations=PERMUTATIONS, seed=SEED, n_jobs=args.n_jobs, keep_simulations=False)
 
-        _, esda_times[(group, "gistar")] = timed("gistar", gstar, args.repeat)
+        _, esda_times[(group, "gistar")] = timed("gistar", gstar, args.repeat, args.cpu)
 
     if not args.compare:
         return
-    print("\nseconds (esda: best of --repeat; riskmap: best criterion sample, mean in brackets)")
-    print(f"{'workload':<20} {'statistic':<14} {'esda':>9} {'riskmap':>9} {'(mean)':>10} {'ratio':>8}")
-    for group, *_ in workloads:
-        total_esda = total_ours = total_mean = 0.0
-        names = (("knn8 weights",) if group.startswith("b") else ()) + STATISTICS
-        for name in names:
-            ours = criterion_times(group, name)
-            theirs = esda_times[(group, name)]
-            if ours is None:
-                print(f"{group:<20} {name:<14} {theirs:9.4f}   (no criterion result: run the cargo bench first)")
-                continue
-            best, mean = ours
-            print(f"{group:<20} {name:<14} {theirs:9.4f} {best:9.4f} {f'({mean:.4f})':>10} {theirs / best:7.1f}x")
-            if name in STATISTICS:
-                total_esda += theirs
-                total_ours += best
-                total_mean += mean
-        if total_ours > 0:
-            print(f"{group:<20} {'WHOLE':<14} {total_esda:9.4f} {total_ours:9.4f} {f'({total_mean:.4f})':>10} {total_esda / total_ours:7.1f}x")
+    clock = "CPU" if args.cpu else "wall-clock"
+    default_root = Path(os.environ.get("CARGO_TARGET_DIR", Path(__file__).resolve().parents[3] / "target"))
+    for root in [default_root, *args.baseline]:
+        print(f"\n{clock} seconds, riskmap from {root} (esda: best of --repeat; riskmap: best criterion sample, mean in brackets)")
+        print(f"{'workload':<20} {'statistic':<14} {'esda':>9} {'riskmap':>9} {'(mean)':>10} {'ratio':>8}")
+        for group, *_ in workloads:
+            total_esda = total_ours = total_mean = 0.0
+            names = (("knn8 weights",) if group.startswith("b") else ()) + STATISTICS
+            for name in names:
+                ours = criterion_times(root, group + (" cpu" if args.cpu else ""), name)
+                theirs = esda_times[(group, name)]
+                if ours is None:
+                    print(f"{group:<20} {name:<14} {theirs:9.4f}   (no criterion result: run the cargo bench first)")
+                    continue
+                best, mean = ours
+                print(f"{group:<20} {name:<14} {theirs:9.4f} {best:9.4f} {f'({mean:.4f})':>10} {theirs / best:7.1f}x")
+                if name in STATISTICS:
+                    total_esda += theirs
+                    total_ours += best
+                    total_mean += mean
+            if total_ours > 0:
+                print(f"{group:<20} {'WHOLE':<14} {total_esda:9.4f} {total_ours:9.4f} {f'({total_mean:.4f})':>10} {total_esda / total_ours:7.1f}x")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,14 @@
 //! `RAYON_NUM_THREADS=1` for a single-thread figure), then
 //! `python crates/riskmap-score/bench/esda_peer.py --compare` for esda's times and the
 //! ratios. The data generator (splitmix64) is replicated bit for bit in the Python script.
+//!
+//! On a shared machine wall-clock times swing with other load. `BENCH_CPU_TIME=1` measures
+//! the process's CPU time (all threads, from `/proc`, tick resolution) instead, under group
+//! names ending in " cpu"; compare with `esda_peer.py --cpu --n-jobs 1` (esda's worker
+//! processes would escape its CPU clock).
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use geo_types::{LineString, MultiPolygon, Polygon};
 use riskmap_score::getis_ord::{Variant, getis_ord_local};
 use riskmap_score::moran_global::{moran_global, moran_global_permutation};
@@ -98,8 +104,53 @@ fn synthetic_counts(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
     (events, population)
 }
 
+/// CPU time of this process, all threads, in nanoseconds (Linux `/proc`; 0 elsewhere).
+struct ProcessCpuTime;
+
+fn process_cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok())
+        .filter_map(|stat| stat.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+static WALL_TIME: WallTime = WallTime;
+
+impl Measurement for ProcessCpuTime {
+    type Intermediate = u64;
+    type Value = std::time::Duration;
+
+    fn start(&self) -> u64 {
+        process_cpu_ns()
+    }
+    fn end(&self, start: u64) -> Self::Value {
+        std::time::Duration::from_nanos(process_cpu_ns().saturating_sub(start))
+    }
+    fn add(&self, a: &Self::Value, b: &Self::Value) -> Self::Value {
+        *a + *b
+    }
+    fn zero(&self) -> Self::Value {
+        std::time::Duration::ZERO
+    }
+    fn to_f64(&self, value: &Self::Value) -> f64 {
+        value.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL_TIME.formatter()
+    }
+}
+
 /// The four timed statistics of one workload.
-fn workload(c: &mut Criterion, group: &str, y: &[f64], w: &Weights, counts: &(Vec<f64>, Vec<f64>)) {
+fn workload<M: Measurement>(
+    c: &mut Criterion<M>,
+    group: &str,
+    y: &[f64],
+    w: &Weights,
+    counts: &(Vec<f64>, Vec<f64>),
+) {
     let w_row = w.row_standardised();
     let w_bin = w.binary();
     let mut group = c.benchmark_group(group);
@@ -136,37 +187,40 @@ fn workload(c: &mut Criterion, group: &str, y: &[f64], w: &Weights, counts: &(Ve
     group.finish();
 }
 
-fn districts(c: &mut Criterion) {
+fn districts<M: Measurement>(c: &mut Criterion<M>, suffix: &str) {
     let (cells, y) = synthetic_lattice(16, 14, 2);
     let w = queen(&cells).expect("valid cells");
-    workload(
-        c,
-        "a 224 cells queen",
-        &y,
-        &w,
-        &synthetic_counts(y.len(), 102),
-    );
+    let group = format!("a 224 cells queen{suffix}");
+    workload(c, &group, &y, &w, &synthetic_counts(y.len(), 102));
 }
 
-fn schools(c: &mut Criterion) {
+fn schools<M: Measurement>(c: &mut Criterion<M>, suffix: &str) {
     let (points, y) = synthetic_points(7_687, 1);
     let w = knn(&points, 8).expect("distinct points");
+    let group = format!("b 7687 points knn8{suffix}");
     {
-        let mut group = c.benchmark_group("b 7687 points knn8");
+        let mut group = c.benchmark_group(&group);
         group.sample_size(10);
         group.bench_function("knn8 weights", |b| {
             b.iter(|| knn(&points, 8).expect("distinct points"))
         });
         group.finish();
     }
-    workload(
-        c,
-        "b 7687 points knn8",
-        &y,
-        &w,
-        &synthetic_counts(y.len(), 101),
-    );
+    workload(c, &group, &y, &w, &synthetic_counts(y.len(), 101));
 }
 
-criterion_group!(benches, districts, schools);
-criterion_main!(benches);
+fn main() {
+    if std::env::var_os("BENCH_CPU_TIME").is_some() {
+        let mut c = Criterion::default()
+            .with_measurement(ProcessCpuTime)
+            .configure_from_args();
+        districts(&mut c, " cpu");
+        schools(&mut c, " cpu");
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        districts(&mut c, "");
+        schools(&mut c, "");
+        c.final_summary();
+    }
+}
