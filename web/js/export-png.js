@@ -52,7 +52,9 @@ export async function composePng({ map, labels, legend, title, subtitle, attribu
   const header = Math.round(60 * ratio);
   const canvas = document.createElement("canvas");
   canvas.width = width;
-  canvas.height = header + frame.height + margin + footer.length * line;
+  scratch.font = `${Math.round(12 * ratio)}px sans-serif`;
+  const legendLines = 1 + wrap(scratch, legend.lines.join(" · "), width - 2 * margin).length + Math.ceil(legend.entries.length / 2);
+  canvas.height = header + frame.height + margin + (legendLines + 1) * line + margin / 2 + footer.length * line + margin;
   const ctx = canvas.getContext("2d");
   ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.fillStyle = "#1a1a1a";
@@ -69,32 +71,31 @@ export async function composePng({ map, labels, legend, title, subtitle, attribu
     ctx.strokeText(text, x, y); ctx.fillText(text, x, y);
   }
   ctx.textAlign = "left";
-  // Legend box, bottom left of the map.
+  // Legend under the map: title, notes, then the entries in columns.
+  let y = header + frame.height + margin + line;
+  ctx.fillStyle = "#1a1a1a";
+  ctx.font = `bold ${Math.round(13 * ratio)}px sans-serif`;
+  ctx.fillText(legend.title, margin, y);
+  y += line;
   ctx.font = `${Math.round(12 * ratio)}px sans-serif`;
-  const rows = [legend.title, ...legend.lines, ...legend.entries.map((e) => e.text)];
-  const boxWidth = Math.min(width * 0.5, Math.max(...rows.map((r) => ctx.measureText(r).width)) + 40 * ratio);
-  const boxHeight = rows.length * line + margin;
-  const bx = margin; const by = header + frame.height - boxHeight - margin;
-  ctx.fillStyle = "rgba(255,255,255,0.95)"; ctx.fillRect(bx, by, boxWidth, boxHeight);
-  ctx.strokeStyle = "#555"; ctx.lineWidth = 1; ctx.strokeRect(bx, by, boxWidth, boxHeight);
-  let y = by + line;
-  ctx.fillStyle = "#1a1a1a"; ctx.font = `bold ${Math.round(12 * ratio)}px sans-serif`;
-  ctx.fillText(legend.title, bx + 8 * ratio, y); y += line;
-  ctx.font = `${Math.round(12 * ratio)}px sans-serif`;
-  for (const text of legend.lines) { ctx.fillText(text, bx + 8 * ratio, y); y += line; }
-  for (const entry of legend.entries) {
-    const sx = bx + 8 * ratio; const sy = y - 10 * ratio; const sw = 20 * ratio; const sh = 12 * ratio;
-    if (entry.kind === "fill") { ctx.fillStyle = entry.colour; ctx.fillRect(sx, sy, sw, sh); ctx.strokeStyle = "#555"; ctx.strokeRect(sx, sy, sw, sh); }
-    if (entry.kind === "hatch") { ctx.fillStyle = hatchPattern(ctx); ctx.fillRect(sx, sy, sw, sh); ctx.strokeStyle = "#555"; ctx.strokeRect(sx, sy, sw, sh); }
-    if (entry.kind === "ring") { ctx.strokeStyle = entry.colour; ctx.lineWidth = 3; ctx.strokeRect(sx, sy, sw, sh); ctx.lineWidth = 1; }
+  for (const text of wrap(ctx, legend.lines.join(" · "), width - 2 * margin)) { ctx.fillText(text, margin, y); y += line; }
+  const columns = 2;
+  const columnWidth = (width - 2 * margin) / columns;
+  const perColumn = Math.ceil(legend.entries.length / columns);
+  legend.entries.forEach((entry, i) => {
+    const sx = margin + Math.floor(i / perColumn) * columnWidth;
+    const ey = y + (i % perColumn) * line;
+    const sw = 20 * ratio; const sh = 12 * ratio; const sy = ey - 10 * ratio;
+    if (entry.kind === "fill") { ctx.fillStyle = entry.colour; ctx.fillRect(sx, sy, sw, sh); ctx.strokeStyle = "#555"; ctx.lineWidth = 1; ctx.strokeRect(sx, sy, sw, sh); }
+    if (entry.kind === "hatch") { ctx.fillStyle = hatchPattern(ctx); ctx.fillRect(sx, sy, sw, sh); ctx.strokeStyle = "#555"; ctx.lineWidth = 1; ctx.strokeRect(sx, sy, sw, sh); }
+    if (entry.kind === "ring") { ctx.strokeStyle = entry.colour; ctx.lineWidth = 3; ctx.strokeRect(sx, sy, sw, sh); }
     ctx.fillStyle = "#1a1a1a";
-    ctx.fillText(entry.text, entry.kind === "text" ? sx : sx + sw + 6 * ratio, y);
-    y += line;
-  }
+    ctx.fillText(entry.text, entry.kind === "text" ? sx : sx + sw + 6 * ratio, ey, columnWidth - sw - 12 * ratio);
+  });
+  y += perColumn * line + margin / 2;
   // Footer: date, synthetic notice, source.
-  ctx.font = `${Math.round(12 * ratio)}px sans-serif`;
   ctx.fillStyle = "#333";
-  footer.forEach((text, i) => ctx.fillText(text, margin, header + frame.height + margin + i * line));
+  footer.forEach((text) => { ctx.fillText(text, margin, y); y += line; });
   return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
 }
 

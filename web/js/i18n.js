@@ -179,7 +179,9 @@ const en = {
 
 export const STRINGS = { kk, ru, en };
 export const LANGUAGES = ["kk", "ru", "en"];
-const LOCALES = { kk: "kk-KZ", ru: "ru-RU", en: "en-GB" };
+// Kazakh shares the Russian conventions (decimal comma, spaced thousands, dd.mm.yyyy), and
+// browsers without Kazakh locale data (Debian's Chromium) would fall back to something else.
+const LOCALES = { kk: "ru-RU", ru: "ru-RU", en: "en-GB" };
 
 let lang = "ru";
 export function setLanguage(code) { lang = LANGUAGES.includes(code) ? code : "ru"; }

@@ -36,7 +36,7 @@ export function renderTwin({ view, collection, lvl, meta }) {
       else if (lvl === "country") view.toRegion(id);
       else view.toDistrict(id);
     };
-    const row = h("tr", { tabindex: 0, dataset: { id, kato: id }, class: state.selected === id ? "selected" : null, onclick: open, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } else rowKeys(event, row); } },
+    const row = h("tr", { tabindex: 0, dataset: { id, kato: id }, class: state.selected === id ? "selected" : null, onclick: open, onfocus: () => { if (lvl === "country") view.prefetch(id); }, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } else rowKeys(event, row); } },
       cells.map((text, i) => h(i ? "td" : "th", { scope: i ? null : "row", class: i ? "num" : null, text: String(text) })));
     return row;
   }));
