@@ -15,9 +15,10 @@
 //! drawn indices s_1 < … < s_k of a row, S_r(i) takes only k + 1 values as i runs over the
 //! units: S_r(i) = Σ_{m ≤ j} v[s_m] + Σ_{m > j} v[s_m + 1] with j = #{m : s_m < i}. So each
 //! row costs O(k²) to tabulate plus O(1) per site, instead of k random reads per site: for
-//! each block of replicates and each tile of sites (in index order) the loop runs replicate
-//! by replicate over the tile, the tabulated value being constant over runs of consecutive
-//! sites. Per site it keeps #{sim ≥ obs}, the near-ties, and the sums of d = sim − obs and
+//! each block of replicates and each tile of sites (in index order) the loop runs four
+//! replicates at a time over the tile, their tabulated values being constant over runs of
+//! consecutive sites (the four replicates' run boundaries merged), so a site's accumulators
+//! are loaded and stored once per four replicates. Per site it keeps #{sim ≥ obs}, the near-ties, and the sums of d = sim − obs and
 //! d² (shifted sums keep the variance accurate). Blocks run in parallel and their partials
 //! are added in block order, so results do not depend on the number of threads.
 //!
@@ -184,6 +185,9 @@ struct Totals {
     sum2: Vec<f64>,
 }
 
+/// Replicates merged into one pass over a tile's sites (`sweep`).
+const SWEEP_REPLICATES: usize = 4;
+
 /// Sites per tile: the tile's streams stay in L1/L2 while a block of replicates runs.
 const TILE: usize = 1024;
 
@@ -212,8 +216,13 @@ fn fast_path(
                     let mut acc = Accumulator::zeros(class.sites.len());
                     for start in (0..class.sites.len()).step_by(TILE) {
                         let end = (start + TILE).min(class.sites.len());
-                        for r in 0..rows.len() {
-                            sweep(class, &tables, r, start..end, &mut acc);
+                        let mut r = 0;
+                        while r + SWEEP_REPLICATES <= rows.len() {
+                            sweep::<SWEEP_REPLICATES>(class, &tables, r, start..end, &mut acc);
+                            r += SWEEP_REPLICATES;
+                        }
+                        for r in r..rows.len() {
+                            sweep::<1>(class, &tables, r, start..end, &mut acc);
                         }
                     }
                     acc
@@ -272,24 +281,32 @@ fn tabulate_block(
     BlockTables { sorted, tables }
 }
 
-/// Adds replicate r of the block to the sites `tile` of a class. Sites are in index order;
-/// those with s_{j−1} < i ≤ s_j share table[j] (the last run takes the rest).
-fn sweep(
+/// Adds replicates `first..first + P` of the block to the sites `tile` of a class. Sites are
+/// in index order; for each replicate, those with s_{j−1} < i ≤ s_j share table[j] (the
+/// last run takes the rest). The P replicates' boundaries are merged, so each site's
+/// accumulators are read and written once per P replicates.
+fn sweep<const P: usize>(
     class: &Class,
     tables: &BlockTables,
-    r: usize,
+    first: usize,
     tile: std::ops::Range<usize>,
     acc: &mut Accumulator,
 ) {
     let k = class.k;
-    let sorted = &tables.sorted[r * k..(r + 1) * k];
-    let table = &tables.tables[r * (k + 1)..(r + 1) * (k + 1)];
+    let sorted: [&[u32]; P] =
+        std::array::from_fn(|p| &tables.sorted[(first + p) * k..(first + p + 1) * k]);
+    let table: [&[f64]; P] =
+        std::array::from_fn(|p| &tables.tables[(first + p) * (k + 1)..(first + p + 1) * (k + 1)]);
     let sites = &class.sites[tile.clone()];
+    // Index into each replicate's table of the current run.
+    let mut js = [0usize; P];
     let mut lo = 0;
-    for (j, &sum) in table.iter().enumerate() {
-        let hi = match sorted.get(j) {
+    loop {
+        // The next boundary: the smallest pending s_j over the replicates.
+        let limit = (0..P).filter_map(|p| sorted[p].get(js[p]).copied()).min();
+        let hi = match limit {
             // Most boundaries fall outside a tile: check the ends before searching.
-            Some(&limit) => match sites[lo..] {
+            Some(limit) => match sites[lo..] {
                 [] => lo,
                 [first, ..] if (limit as usize) < first => lo,
                 [.., last] if last <= limit as usize => sites.len(),
@@ -298,6 +315,7 @@ fn sweep(
             None => sites.len(),
         };
         if hi > lo {
+            let sums: [f64; P] = std::array::from_fn(|p| table[p][js[p]]);
             let range = tile.start + lo..tile.start + hi;
             let a = &class.a[range.clone()];
             let c = &class.c[range.clone()];
@@ -306,13 +324,29 @@ fn sweep(
             let s1 = &mut acc.sum[range.clone()];
             let s2 = &mut acc.sum2[range];
             for m in 0..a.len() {
-                let d = a[m] * sum + c[m];
-                counts[m] += u32::from(d >= 0.0) + (u32::from(d.abs() <= tw[m]) << 16);
-                s1[m] += d;
-                s2[m] += d * d;
+                let d = sums.map(|sum| a[m] * sum + c[m]);
+                let mut ge = 0;
+                let mut ties = 0;
+                for &dp in &d {
+                    ge += u32::from(dp >= 0.0);
+                    ties += u32::from(dp.abs() <= tw[m]);
+                }
+                counts[m] += ge + (ties << 16);
+                s1[m] += d.iter().skip(1).fold(d[0], |t, &dp| t + dp);
+                s2[m] += d.iter().skip(1).fold(d[0] * d[0], |t, &dp| t + dp * dp);
             }
         }
         lo = hi;
+        match limit {
+            Some(limit) => {
+                for p in 0..P {
+                    if sorted[p].get(js[p]) == Some(&limit) {
+                        js[p] += 1;
+                    }
+                }
+            }
+            None => break,
+        }
     }
 }
 
