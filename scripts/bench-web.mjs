@@ -67,6 +67,9 @@ async function run(browser, url, weights) {
   await page.mouse.click(at.x, at.y);
   await page.waitForSelector(`body[data-shown="${KARAGANDY}"]`, { timeout: 60_000 });
   const drill = await page.evaluate((kato) => performance.getEntriesByName(`shown:${kato}`)[0].startTime - window.clickedAt, KARAGANDY);
+  if (process.env.VERBOSE) {
+    console.log(await page.evaluate((kato) => Object.fromEntries(["drill", "data", "render", "shown"].map((n) => [n, Math.round(performance.getEntriesByName(`${n}:${kato}`)[0]?.startTime - window.clickedAt)])), KARAGANDY));
+  }
   // The same without the hover (no prefetch): straight from the country view.
   await page.evaluate(() => window.riskmap.view.toCountry());
   await page.waitForSelector(`body[data-shown="country"]`, { timeout: 60_000 });

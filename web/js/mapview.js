@@ -20,6 +20,7 @@ export class MapView {
     this.regions = null; this.districts = null; this.schools = null;
     this.bounds = new Map(); // kato → LngLatBounds, from the tiles
     this.hotspotsState = "off";
+    this.waiters = new Map();
   }
 
   ready() { return new Promise((resolve) => (this.map.loaded() ? resolve() : this.map.once("load", resolve))); }
@@ -158,7 +159,15 @@ export class MapView {
       if (!(level() === "country" ? id === "country" : [state.region, state.district].includes(id))) return;
       performance.mark(`shown:${id}`);
       document.body.dataset.shown = id;
+      this.waiters.get(id)?.();
+      this.waiters.delete(id);
     });
+  }
+
+  /** Resolves when the map has drawn unit `id` (the panel asks for its data only then, so the
+   * server serves the map's tiles first). */
+  whenShown(id) {
+    return new Promise((resolve) => this.waiters.set(id, resolve));
   }
 
   async toCountry() {
@@ -176,13 +185,16 @@ export class MapView {
     state.region = kato; state.district = null; this.schools = null;
     if (select) state.selected = kato;
     // The camera moves (and tiles load) while the districts' values are on their way.
+    performance.mark(`drill:${kato}`);
     const data = loadDistricts(kato);
-    if (select) this.onSelect?.({ kind: "unit", kato, after: data });
+    if (select) this.onSelect?.({ kind: "unit", kato, after: this.whenShown(kato) });
     this.map.resize();
     this.fit(bounds);
     this.districts = await data;
+    performance.mark(`data:${kato}`);
     if (state.region !== kato) return;
     this.render();
+    performance.mark(`render:${kato}`);
     this.settle(kato);
     this.onChange?.();
   }
@@ -201,7 +213,7 @@ export class MapView {
     const bounds = this.unitBounds("districts", kato);
     state.district = kato;
     const data = loadSchools(kato);
-    if (select) this.onSelect?.({ kind: "unit", kato, after: data });
+    if (select) this.onSelect?.({ kind: "unit", kato, after: this.whenShown(kato) });
     this.map.resize();
     this.fit(bounds);
     this.schools = await data;
