@@ -134,6 +134,7 @@ function wire() {
   byId("basemap-clear").addEventListener("click", () => { byId("basemap").value = ""; setBasemap(""); });
   byId("save-png").addEventListener("click", () => exportPng().catch(showError));
   byId("panel").addEventListener("closed", () => { view.highlight(); saveView(); });
+  byId("panel").addEventListener("keydown", (e) => { if (e.key === "Escape") byId("panel").querySelector("button.close")?.click(); });
 }
 
 function setBasemap(url) {

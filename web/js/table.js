@@ -25,6 +25,8 @@ export function renderTwin({ view, collection, lvl, meta }) {
     .map((f) => ({ props: f.properties, entry: entryOf(f.properties, meta.code) }))
     .sort((a, b) => (a.entry.rank ?? 1e9) - (b.entry.rank ?? 1e9) || nameOf(a.props).localeCompare(nameOf(b.props)));
   const body = document.getElementById("twin-body");
+  const hadFocus = body.contains(document.activeElement);
+  const focusedId = document.activeElement?.dataset?.id;
   body.replaceChildren(...rows.map(({ props, entry }) => {
     const id = props.kato ?? props.school_id;
     const cells = schools
@@ -40,4 +42,6 @@ export function renderTwin({ view, collection, lvl, meta }) {
       cells.map((text, i) => h(i ? "td" : "th", { scope: i ? null : "row", class: i ? "num" : null, text: String(text) })));
     return row;
   }));
+  // Keyboard users keep their place: the same row, or the first row of the new level.
+  if (hadFocus) (body.querySelector(`tr[data-id="${CSS.escape(focusedId ?? "")}"]`) ?? body.firstElementChild)?.focus();
 }

@@ -31,12 +31,13 @@ test("keyboard only: the table twin is walked with Tab, arrows and Enter, and th
   await page.keyboard.press("Enter");
   await page.waitForSelector(`body[data-shown="${region}"]`, { timeout: 30_000 });
   await page.waitForFunction(() => document.querySelectorAll("#twin-body tr").length === window.riskmap.view.districts.features.length);
-  await page.focus("#twin-body tr:first-child");
-  const district = await page.evaluate(() => document.activeElement?.dataset.kato);
+  // Focus stays in the table: on the first district row.
+  await page.waitForFunction(() => document.activeElement?.closest("#twin-body") && window.riskmap.view.districts.features.some((f) => f.properties.kato === document.activeElement.dataset.kato));
+  const district = await page.evaluate(() => document.activeElement.dataset.kato);
   await page.keyboard.press("Enter");
   await page.waitForSelector(`body[data-shown="${district}"]`, { timeout: 30_000 });
   await page.waitForFunction(() => document.querySelectorAll("#twin-body tr").length === window.riskmap.view.schools.features.length);
-  await page.focus("#twin-body tr:first-child");
+  await page.waitForFunction(() => document.activeElement?.closest("#twin-body"));
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("Enter");
   await page.waitForSelector("#panel:not([hidden]) #panel-title");
