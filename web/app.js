@@ -7,11 +7,24 @@ import { getJson, clearCache, scopeOf } from "./js/api.js";
 import { MapView } from "./js/mapview.js";
 import { applyBasemap, whenIdle, showSchools, KAZAKHSTAN, OWN_LAYERS } from "./js/map.js";
 import { renderStatic, renderMetaControls, renderRole, renderTabs, renderCrumbs, showPeriod } from "./js/chrome.js";
-import { showUnit, showSchool, closePanel } from "./js/panel.js";
-import { renderCompare } from "./js/compare.js";
-import { renderPriority } from "./js/priority.js";
-import { renderReporting } from "./js/reporting.js";
-import { savePng } from "./js/export-png.js";
+
+// Not needed for the first map: loaded on first use.
+const lazy = (path) => {
+  let module = null;
+  const load = async () => (module ??= await import(path));
+  load.loaded = () => module;
+  return load;
+};
+const panelModule = lazy("./js/panel.js");
+const compareModule = lazy("./js/compare.js");
+const priorityModule = lazy("./js/priority.js");
+const reportingModule = lazy("./js/reporting.js");
+const pngModule = lazy("./js/export-png.js");
+function closePanel() {
+  byId("panel").hidden = true;
+  byId("panel").replaceChildren();
+  panelModule.loaded()?.closePanel();
+}
 import { resetHotspots } from "./js/hotspots.js";
 import { loadDistricts } from "./js/units.js";
 
@@ -42,13 +55,16 @@ function crumbs() {
 }
 
 async function openPanel(what) {
+  // Shown at once, so the map's size is final before the camera moves.
+  const panel = byId("panel");
+  if (panel.hidden) { panel.hidden = false; panel.replaceChildren(Object.assign(document.createElement("p"), { textContent: t("loading") })); }
   if (what.kind === "school") {
     const priority = state.scope.schoolsOf(state.district) ? getJson(`/api/v1/priority?parent=${state.district}${state.period ? `&period=${state.period}` : ""}`) : null;
-    return showSchool(what.school, { priority });
+    return (await panelModule()).showSchool(what.school, { priority });
   }
   const isRegion = view.regions?.features.some((f) => f.properties.kato === what.kato);
   const collection = isRegion ? view.regions : view.districts;
-  return showUnit(what.kato, { collection, compareToggle, parentRegion: isRegion ? null : state.region, after: what.after });
+  return (await panelModule()).showUnit(what.kato, { collection, compareToggle, parentRegion: isRegion ? null : state.region, after: what.after });
 }
 
 function compareToggle(kato) {
@@ -62,9 +78,9 @@ async function renderView() {
   renderTabs();
   saveView();
   const data = { regions: view.regions, districts: view.districts };
-  if (state.view === "compare") await renderCompare(byId("view-compare"), data);
-  if (state.view === "priority") await renderPriority(byId("view-priority"), { ...data, onArea: (kato) => { state.priorityParent = kato; renderView().catch(showError); } });
-  if (state.view === "reporting") await renderReporting(byId("view-reporting"), data);
+  if (state.view === "compare") await (await compareModule()).renderCompare(byId("view-compare"), data);
+  if (state.view === "priority") await (await priorityModule()).renderPriority(byId("view-priority"), { ...data, onArea: (kato) => { state.priorityParent = kato; renderView().catch(showError); } });
+  if (state.view === "reporting") await (await reportingModule()).renderReporting(byId("view-reporting"), data);
   if (state.view === "map") view.map.resize();
 }
 
@@ -144,7 +160,8 @@ function setBasemap(url) {
   view.map.once("style.load", () => view.render());
 }
 
-function exportPng() {
+async function exportPng() {
+  const { savePng } = await pngModule();
   const meta = view.indicatorMeta();
   const lang = language();
   const area = [t("country"), view.regions?.features.find((f) => f.properties.kato === state.region), view.districts?.features.find((f) => f.properties.kato === state.district)]

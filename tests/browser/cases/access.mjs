@@ -28,7 +28,7 @@ test("an akimat sees its own region's schools and never requests another region'
   await clickUnit(page, "districts", firstDistrict);
   await page.waitForSelector("#panel:not([hidden]) svg.chart");
   assert.equal(await page.evaluate(() => window.riskmap.state.district), null, "no drill into another region's schools");
-  assert.deepEqual(requests.filter((u) => u.includes("/tiles/schools") || u.includes("level=school") || u.includes("/priority")), []);
+  assert.deepEqual(requests.filter((u) => u.includes("/tiles/schools") || u.includes("level=school") || u.includes("/api/v1/priority")), []);
 
   // Own region: schools appear, every schools tile lies over the own region.
   await page.click("#breadcrumbs button");
@@ -48,7 +48,7 @@ test("an akimat sees its own region's schools and never requests another region'
     const overlaps = tile.west <= box.east + 0.01 && tile.east >= box.west - 0.01 && tile.south <= box.north + 0.01 && tile.north >= box.south - 0.01;
     assert.ok(overlaps, `schools tile ${z}/${x}/${y} lies over the own region`);
   }
-  for (const url of requests.filter((u) => u.includes("level=school") || u.includes("/priority"))) {
+  for (const url of requests.filter((u) => u.includes("level=school") || u.includes("/api/v1/priority"))) {
     const parent = new URL(url).searchParams.get("parent");
     assert.equal(parent.slice(0, 2), own.slice(0, 2), `school data asked only for the own region: ${url}`);
   }
