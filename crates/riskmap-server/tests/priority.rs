@@ -8,18 +8,9 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use riskmap_model::{Grant, Kato, Role};
-use support::{TestApp, get_with_token, issue_token, test_app_with};
+use riskmap_model::Role;
+use support::{TestApp, get_with_token, grant, issue_token, test_app_with};
 use tower::ServiceExt;
-
-fn grant(role: Role, region: Option<&str>, districts: &[&str]) -> Grant {
-    Grant {
-        role,
-        region: region.map(|r| Kato::parse(r).unwrap()),
-        districts: districts.iter().map(|d| Kato::parse(d).unwrap()).collect(),
-        expires_at: None,
-    }
-}
 
 async fn download(app: &TestApp, uri: &str, token: &str) -> (StatusCode, String, Vec<u8>) {
     let request = Request::get(uri)

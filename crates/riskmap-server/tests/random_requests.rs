@@ -10,29 +10,17 @@ mod support;
 
 use std::io::Read;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use calamine::Reader;
 use fast_mvt::{MvtReaderRef, MvtValueRef};
-use http_body_util::BodyExt;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use riskmap_model::{AdminLevel, Audience, Catalogue, Grant, Kato, Role, Sensitivity};
-use support::{TestApp, issue_token, test_app_with};
-use tower::ServiceExt;
+use riskmap_model::{AdminLevel, Audience, Catalogue, Kato, Role, Sensitivity};
+use support::{TestApp, grant, issue_token, test_app_with};
 
 struct Caller {
     token: String,
     audience: Audience,
-}
-
-fn grant(role: Role, region: Option<&str>, districts: &[&str]) -> Grant {
-    Grant {
-        role,
-        region: region.map(|r| Kato::parse(r).unwrap()),
-        districts: districts.iter().map(|d| Kato::parse(d).unwrap()).collect(),
-        expires_at: None,
-    }
 }
 
 async fn callers(app: &TestApp) -> Vec<Caller> {
@@ -60,26 +48,7 @@ async fn fetch(
     token: &str,
     etag: Option<&str>,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let mut request = Request::get(uri)
-        .header("accept-encoding", "gzip")
-        .header("authorization", format!("Bearer {token}"));
-    if let Some(etag) = etag {
-        request = request.header("if-none-match", etag);
-    }
-    let response = riskmap_server::app(app.state.clone())
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, headers, body)
+    support::fetch_raw(app, uri, Some(token), etag).await
 }
 
 /// Every feature of a gzipped tile as its properties (numbers as f64, text as text).

@@ -7,13 +7,10 @@ mod support;
 
 use std::io::Read;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use fast_mvt::{MvtReaderRef, MvtValueRef};
-use http_body_util::BodyExt;
-use riskmap_model::{Audience, Grant, Kato, Role};
-use support::{TestApp, issue_token, test_app_with};
-use tower::ServiceExt;
+use riskmap_model::{Audience, Role};
+use support::{TestApp, grant, issue_token, test_app_with};
 
 /// z3 tile over most of Kazakhstan, z6 tile over Almaty city.
 const KAZAKHSTAN_Z3: &str = "3/5/2";
@@ -26,26 +23,7 @@ struct TileResponse {
 }
 
 async fn fetch(app: &TestApp, uri: &str, token: Option<&str>, etag: Option<&str>) -> TileResponse {
-    let mut request = Request::get(uri).header("accept-encoding", "gzip");
-    if let Some(token) = token {
-        request = request.header("authorization", format!("Bearer {token}"));
-    }
-    if let Some(etag) = etag {
-        request = request.header("if-none-match", etag);
-    }
-    let response = riskmap_server::app(app.state.clone())
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
+    let (status, headers, body) = support::fetch_raw(app, uri, token, etag).await;
     TileResponse {
         status,
         headers,
@@ -77,15 +55,6 @@ fn decode(gzipped: &[u8]) -> (usize, Vec<(String, String)>) {
         }
     }
     (count, properties)
-}
-
-fn grant(role: Role, region: Option<&str>, districts: &[&str]) -> Grant {
-    Grant {
-        role,
-        region: region.map(|r| Kato::parse(r).unwrap()),
-        districts: districts.iter().map(|d| Kato::parse(d).unwrap()).collect(),
-        expires_at: None,
-    }
 }
 
 #[tokio::test]

@@ -6,17 +6,8 @@
 mod support;
 
 use axum::http::StatusCode;
-use riskmap_model::{Audience, Grant, Kato, Role};
-use support::{get, get_with_token, issue_token, test_app, test_app_with};
-
-fn grant(role: Role, region: Option<&str>, districts: &[&str]) -> Grant {
-    Grant {
-        role,
-        region: region.map(|r| Kato::parse(r).unwrap()),
-        districts: districts.iter().map(|d| Kato::parse(d).unwrap()).collect(),
-        expires_at: None,
-    }
-}
+use riskmap_model::{Audience, Role};
+use support::{get, get_with_token, grant, issue_token, test_app, test_app_with};
 
 #[tokio::test]
 async fn every_level_with_filters() {

@@ -23,6 +23,9 @@ use crate::AppState;
 use crate::indicators::{Reader, disclose, disclose_values};
 use crate::tiles::{LAYERS, MAX_ZOOM, TileKey, audience_key, base_properties};
 
+/// From this zoom on, tiles are encoded on the request's own task (see `get_tile`).
+const INLINE_FROM_ZOOM: u8 = 8;
+
 // GET /tiles/{layer}/{z}/{x}/{y}.mvt
 #[utoipa::path(get, path = "/tiles/{layer}/{z}/{x}/{y}", tag = "tiles",
     security((), ("bearer" = [])),
@@ -85,19 +88,26 @@ pub(crate) async fn get_tile(
             .tile_cache_misses
             .fetch_add(1, Ordering::Relaxed);
         let variant = variant(&state, &caller, layer, period, data_version).await?;
-        let built =
-            tokio::task::spawn_blocking(move || -> riskmap_tiles::Result<Option<Vec<u8>>> {
-                riskmap_tiles::encode_tile([variant.as_ref()], coord)?
-                    .map(|raw| riskmap_tiles::gzip(&raw))
-                    .transpose()
-            })
-            .await
-            .map_err(|e| Error::Internal {
-                message: format!("tile task failed: {e}"),
-            })?
-            .map_err(|e| Error::Internal {
-                message: format!("tile encoding failed: {e}"),
-            })?;
+        let build = move || -> riskmap_tiles::Result<Option<Vec<u8>>> {
+            riskmap_tiles::encode_tile([variant.as_ref()], coord)?
+                .map(|raw| riskmap_tiles::gzip(&raw))
+                .transpose()
+        };
+        // Deep tiles hold a few features and take tens of microseconds: built in place, they
+        // skip the hand-over to the blocking pool; shallow tiles go there so that a long
+        // encode never stalls the runtime's workers.
+        let built = if coord.z() >= INLINE_FROM_ZOOM {
+            build()
+        } else {
+            tokio::task::spawn_blocking(build)
+                .await
+                .map_err(|e| Error::Internal {
+                    message: format!("tile task failed: {e}"),
+                })?
+        }
+        .map_err(|e| Error::Internal {
+            message: format!("tile encoding failed: {e}"),
+        })?;
         let built = Arc::new(built);
         if state.tiles.caching {
             state.tiles.cache.insert(key, built.clone());

@@ -137,3 +137,51 @@ pub(crate) async fn issue_token(app: &TestApp, grant: &riskmap_model::Grant, nam
         .unwrap();
     token
 }
+
+/// A grant of `role` for a region and districts given as KATO codes.
+pub(crate) fn grant(
+    role: riskmap_model::Role,
+    region: Option<&str>,
+    districts: &[&str],
+) -> riskmap_model::Grant {
+    riskmap_model::Grant {
+        role,
+        region: region.map(|r| riskmap_model::Kato::parse(r).unwrap()),
+        districts: districts
+            .iter()
+            .map(|d| riskmap_model::Kato::parse(d).unwrap())
+            .collect(),
+        expires_at: None,
+    }
+}
+
+/// GET `uri` accepting gzip, with an optional bearer token and `If-None-Match`: status,
+/// headers and body bytes.
+pub(crate) async fn fetch_raw(
+    app: &TestApp,
+    uri: &str,
+    token: Option<&str>,
+    etag: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let mut request = Request::get(uri).header("accept-encoding", "gzip");
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    if let Some(etag) = etag {
+        request = request.header("if-none-match", etag);
+    }
+    let response = riskmap_server::app(app.state.clone())
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, headers, body)
+}
