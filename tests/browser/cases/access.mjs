@@ -71,3 +71,20 @@ test("the data steward sees a notice and no analytic data is requested", async (
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the public sees no schools, no priority list and no cluster overlay, and asks for none", async () => {
+  const { page, errors, requests } = await openPage({ path: "/?hotspots=gistar" });
+  await signInAs(page, "public");
+  requests.length = 0;
+  assert.equal(await page.isVisible("#hotspots-field"), false, "no cluster control");
+  assert.equal(await page.isVisible("#tab-priority"), false, "no priority tab");
+  await clickUnit(page, "regions", "350000000");
+  await page.waitForSelector(`body[data-shown="350000000"]`, { timeout: 30_000 });
+  const district = await page.evaluate(() => window.riskmap.view.districts.features[0].properties.kato);
+  await clickUnit(page, "districts", district);
+  await page.waitForFunction((k) => window.riskmap.state.selected === k, district);
+  assert.equal(await page.evaluate(() => window.riskmap.state.district), null, "no drill into schools");
+  assert.deepEqual(requests.filter((u) => /\/tiles\/schools|level=school|\/api\/v1\/(priority|hotspots)/.test(u)), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -89,13 +89,18 @@ test("switching the language translates the labels, numbers and quarters, and is
 
 test("changing the indicator and moving the period slider recolour the map and update the URL", async () => {
   const { page, errors, requests } = await openPage();
-  const before = await page.evaluate(() => ({ period: window.riskmap.state.period, legend: document.getElementById("legend").textContent }));
+  const fills = () => page.evaluate(() => window.riskmap.view.regions.features.map((f) => window.riskmap.map.getFeatureState({ source: "regions", sourceLayer: "regions", id: f.properties.kato }).fill ?? null));
+  const before = await page.evaluate(() => ({ period: window.riskmap.state.period, title: document.querySelector("#legend h2").textContent }));
+  const coloursBefore = await fills();
   const codes = await page.$$eval("#indicator option", (o) => o.map((x) => x.value));
   assert.ok(codes.length >= 3, "several indicators");
   const other = codes.find((c) => c !== (new URL(page.url()).searchParams.get("indicator")));
   await page.selectOption("#indicator", other);
   await page.waitForFunction((c) => new URL(location.href).searchParams.get("indicator") === c, other);
-  assert.notEqual(await page.textContent("#legend h2"), before.legend.split("\n")[0]);
+  assert.notEqual(await page.textContent("#legend h2"), before.title, "the legend names the new indicator");
+  const label = await page.$eval("#indicator", (s) => s.selectedOptions[0].textContent);
+  assert.equal(await page.textContent("#legend h2"), label);
+  assert.notDeepEqual(await fills(), coloursBefore, "the regions are recoloured");
   await page.focus("#period");
   await page.keyboard.press("ArrowLeft");
   await page.waitForFunction((p) => window.riskmap.state.period !== p, before.period);
