@@ -5,25 +5,29 @@
 //! cargo bench -p riskmap-ingest --bench ingest_1m                 # generate if missing, then run
 //! cargo bench -p riskmap-ingest --bench ingest_1m -- generate PATH [ROWS]
 //! cargo bench -p riskmap-ingest --bench ingest_1m -- run PATH
+//! cargo bench -p riskmap-ingest --bench ingest_1m -- run-owned PATH   # the sink owns each row
 //! ```
 //!
 //! The file comes from the seeded synthetic generator (`riskmap_ingest::synth`, seed 20240101,
 //! 40,000 schools, quarters from 2020-Q1, KATO district codes of the 2022 classifier). The
 //! aggregate is the sum of six columns by (first four KATO digits, period) — the district ×
-//! quarter grouping both sides compute; it is written to `PATH.rust_agg.csv`.
+//! quarter grouping both sides compute; it is written to `PATH.rust_agg.csv`. The aggregate
+//! only reads the rows, so `run` lends them to it (`ingest_borrowed`); `run-owned` measures
+//! the owning sink of `ingest` on the same work.
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
 
 use std::collections::HashMap;
 use std::error::Error;
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use riskmap_ingest::synth::{SynthConfig, synthetic_school_quarter};
 use riskmap_ingest::{
-    Contract, KatoRegistry, Lookup, Options, Policy, RowEvent, TableName, Value, ingest,
-    write_school_quarter_csv,
+    Contract, KatoRegistry, Lookup, Options, Policy, Row, RowEvent, RowRef, TableName, Value,
+    ingest, ingest_borrowed, write_school_quarter_csv,
 };
 use riskmap_model::{Kato, Period};
 
@@ -52,12 +56,13 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .unwrap_or(1_000_000);
             generate(&path, rows)
         }
-        Some("run") => run(&args.get(1).map_or(default, PathBuf::from)),
+        Some("run") => run(&args.get(1).map_or(default, PathBuf::from), false),
+        Some("run-owned") => run(&args.get(1).map_or(default, PathBuf::from), true),
         _ => {
             if !default.exists() {
                 generate(&default, 1_000_000)?;
             }
-            run(&default)
+            run(&default, false)
         }
     }
 }
@@ -103,7 +108,7 @@ fn generate(path: &Path, rows: usize) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-fn run(path: &Path) -> Result<(), Box<dyn Error>> {
+fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
     let context = Lookup {
         katos: kato_registry().into_iter().collect(),
         ..Lookup::default()
@@ -115,35 +120,46 @@ fn run(path: &Path) -> Result<(), Box<dyn Error>> {
         .iter()
         .map(|c| table.index(c).ok_or("no sum column"))
         .collect::<Result<_, _>>()?;
-    let mut sums: HashMap<([u8; 4], Period), [i64; 6]> = HashMap::new();
+    let mut sums: HashMap<([u8; 4], Period), [i64; 6], BuildHasherDefault<KeyHasher>> =
+        HashMap::default();
+    let mut add = |row: &Row| {
+        if let (Value::Kato(kato), Value::Period(period)) =
+            (&row.values[kato_idx], &row.values[period_idx])
+        {
+            let district: [u8; 4] = kato.as_str().as_bytes()[..4]
+                .try_into()
+                .expect("a KATO has 9 digits");
+            let entry = sums.entry((district, *period)).or_default();
+            for (slot, idx) in entry.iter_mut().zip(&sum_idx) {
+                *slot += row.values[*idx].as_int().unwrap_or(0);
+            }
+        }
+    };
     let started = Instant::now();
     let input = BufReader::with_capacity(1 << 20, File::open(path)?);
     let options = Options::new(Policy::AcceptPartial);
-    let outcome = ingest(
-        TableName::SchoolQuarter,
-        &path.display().to_string(),
-        input,
-        &options,
-        &context,
-        |event| {
-            if let RowEvent::Valid(row) = event
-                && let (Value::Kato(kato), Value::Period(period)) =
-                    (&row.values[kato_idx], &row.values[period_idx])
-            {
-                let district: [u8; 4] = kato.as_str().as_bytes()[..4]
-                    .try_into()
-                    .expect("a KATO has 9 digits");
-                let entry = sums.entry((district, *period)).or_default();
-                for (slot, idx) in entry.iter_mut().zip(&sum_idx) {
-                    *slot += row.values[*idx].as_int().unwrap_or(0);
-                }
+    let name = path.display().to_string();
+    let school_quarter = TableName::SchoolQuarter;
+    // The aggregate only reads the rows, so it borrows them; `run-owned` takes each row.
+    let outcome = if owned {
+        ingest(school_quarter, &name, input, &options, &context, |event| {
+            if let RowEvent::Valid(row) = event {
+                add(&row);
             }
             Ok(())
-        },
-    )?;
+        })?
+    } else {
+        ingest_borrowed(school_quarter, &name, input, &options, &context, |event| {
+            if let RowRef::Valid(row) = event {
+                add(row);
+            }
+            Ok(())
+        })?
+    };
     let elapsed = started.elapsed();
     println!(
-        "riskmap-ingest: {} rows ({} valid) in {:.3} s = {:.0} rows/s; {:?}; {} groups; peak RSS {} kB; sha256 {}",
+        "riskmap-ingest{}: {} rows ({} valid) in {:.3} s = {:.0} rows/s; {:?}; {} groups; peak RSS {} kB; sha256 {}",
+        if owned { " (owned rows)" } else { "" },
         outcome.rows_read,
         outcome.rows_valid,
         elapsed.as_secs_f64(),
@@ -170,6 +186,22 @@ fn run(path: &Path) -> Result<(), Box<dyn Error>> {
         )?;
     }
     Ok(())
+}
+
+/// A multiply-rotate hasher for the small aggregation keys (district digits and quarter).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*byte)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
 }
 
 /// Peak resident set size of this process (Linux `VmHWM`).

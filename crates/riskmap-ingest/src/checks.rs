@@ -161,7 +161,7 @@ impl RowCtx<'_, '_> {
         }
         if let Some(idx) = cols.school
             && let Some(id) = values[idx].as_text()
-            && SchoolId::parse(id).is_err()
+            && !school_id_ok(id)
         {
             let message = format!(
                 "{id:?} is not a NOBD organisation id (1–32 characters of A-Z a-z 0-9 _ . -)"
@@ -389,6 +389,15 @@ impl RowCtx<'_, '_> {
     }
 }
 
+/// Whether `SchoolId::parse` accepts `id`, without building one.
+fn school_id_ok(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= SchoolId::MAX_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+}
+
 fn last_day(year: u16, quarter: u8) -> Date {
     Period::new(year, quarter)
         .expect("a parsed year is in range")
@@ -407,4 +416,25 @@ fn month_end(year: u16, month: u8) -> Date {
     next.expect("first of a month exists")
         .previous_day()
         .unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn school_ids_are_checked_as_the_model_parses_them() {
+        for id in [
+            "ORG-0001",
+            "",
+            "a b",
+            "ид",
+            "x".repeat(33).as_str(),
+            "A_b.9-",
+        ] {
+            assert_eq!(
+                super::school_id_ok(id),
+                riskmap_model::SchoolId::parse(id).is_ok(),
+                "{id}"
+            );
+        }
+    }
 }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use riskmap_model::{Kato, Period};
 use time::Date;
 
+use crate::hash::WordHash;
 use crate::{Error, Result};
 
 /// Caller-supplied lookups. Every method may answer `None` ("unknown here"), which skips the
@@ -52,7 +53,7 @@ impl Context for NoContext {}
 pub struct KatoRegistry {
     /// The date the version took effect.
     pub version: Date,
-    names: HashMap<Kato, String>,
+    names: HashMap<Kato, String, WordHash>,
 }
 
 impl KatoRegistry {
@@ -70,7 +71,7 @@ impl KatoRegistry {
             .position(|h| h == "kato")
             .ok_or_else(|| bad(1, "no kato column".to_owned()))?;
         let name_idx = headers.iter().position(|h| h == "name_ru");
-        let mut names = HashMap::new();
+        let mut names = HashMap::default();
         for (idx, record) in reader.records().enumerate() {
             let line = idx as u64 + 2;
             let record = record.map_err(|e| bad(line, e.to_string()))?;
@@ -137,6 +138,10 @@ pub struct Lookup {
 
 impl Context for Lookup {
     fn kato_known(&self, kato: &Kato, on: Date) -> Option<bool> {
+        if let [only] = self.katos.as_slice() {
+            // In effect on every date, or the earliest version: the only one either way.
+            return Some(only.contains(kato));
+        }
         let in_effect = self
             .katos
             .iter()
@@ -151,10 +156,16 @@ impl Context for Lookup {
     }
 
     fn open_end(&self, school: &str, period: Period) -> Option<i64> {
+        if self.open_end.is_empty() {
+            return None;
+        }
         self.open_end.get(&(school.to_owned(), period)).copied()
     }
 
     fn stored_revision(&self, school: &str, period: Period) -> Option<u32> {
+        if self.revisions.is_empty() {
+            return None;
+        }
         self.revisions.get(&(school.to_owned(), period)).copied()
     }
 }

@@ -2,34 +2,28 @@
 //! independent of where the records come from (CSV or XLSX).
 //!
 //! The work is split in two so that CSV files can be checked on several threads:
-//! [`Examiner::examine`] is pure (one row in, its values and findings out) and runs on worker
-//! threads; [`Tally::accept`] is the stateful part (duplicate keys, outlier samples, counts,
-//! capped findings, the sink) and runs in file order on the caller's thread.
-//!
-//! The tally keeps only counts, capped findings, one 64-bit key hash plus a row number per
-//! distinct key and bounded outlier samples, so memory does not grow with the cells of the file.
+//! [`Examiner::examine`] is pure (one row in, its values, findings and key hash out) and runs
+//! on worker threads; [`Tally`](crate::tally::Tally) is the stateful part and runs in file
+//! order on the caller's thread.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::Arc;
 
-use csv::StringRecord;
-
+use crate::Context;
 use crate::checks::{Cols, RowCtx};
-use crate::contract::{ColumnType, Table};
+use crate::contract::{Column, ColumnType, Table};
 use crate::finding::{Code, Finding, Findings, Severity};
+use crate::hash::Fnv64;
 use crate::mapping::resolve;
-use crate::outcome::{Decision, Format, Options, Outcome, Policy, RefusedRow, RowEvent};
+use crate::numbers::{plain_decimal, plain_int};
+use crate::outcome::{Options, Policy};
 use crate::outlier::{MAX_RATES, Outliers};
+use crate::privacy::{CellKind, Hit, may_hold_iin, scan_cell, scan_header};
+use crate::records::Fields;
+use crate::tally::Tally;
+use crate::value::{CellError, Value, parse_cell};
 
 const NO_RATES: [f32; MAX_RATES] = [f32::NAN; MAX_RATES];
-use crate::privacy::{CellKind, Hit, may_hold_iin, scan_cell, scan_header};
-use crate::row::Row;
-use crate::value::{CellError, Value, parse_cell};
-use crate::{Context, Result};
-
-/// The caller's row sink.
-pub(crate) type Sink<'s> = dyn FnMut(RowEvent) -> Result<()> + 's;
 
 /// The immutable side of a file: its table, header resolution and the caller's settings.
 pub(crate) struct Examiner<'a> {
@@ -38,40 +32,102 @@ pub(crate) struct Examiner<'a> {
     pub(crate) sheet: Option<String>,
     pub(crate) options: &'a Options,
     pub(crate) ctx: &'a dyn Context,
-    headers: Arc<[String]>,
+    pub(crate) headers: Arc<[String]>,
     /// Column label used in findings for each file column (never a value that hit privacy).
     shown: Vec<String>,
-    by_file: Vec<Option<usize>>,
     kinds: Vec<CellKind>,
     /// File columns scanned as free text (phones and e-mails as well as IIN-like numbers).
     free_text: Vec<usize>,
+    /// Required contract columns.
+    required: Vec<usize>,
+    /// How each file column is parsed.
+    plan: Vec<Slot>,
+    /// Contract columns without a file column.
+    absent: Vec<usize>,
     pub(crate) cols: Cols,
     /// Rate columns only (no samples): computes rates on worker threads.
     outliers: Outliers,
 }
 
-/// One examined row, ready to be tallied.
-pub(crate) struct Examined {
-    row: u64,
-    rates: [f32; MAX_RATES],
-    blank: bool,
-    values: Vec<Value>,
-    found: Vec<Finding>,
-    privacy_hit: bool,
-    cells: Option<Vec<String>>,
+/// How a file column is parsed: not at all, or into a contract column; whole numbers and
+/// decimals carry the column's bounds for their fast path.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Skip,
+    Int { col: usize, low: i64, high: i64 },
+    Decimal { col: usize, low: f64, high: f64 },
+    Other(usize),
 }
 
-/// The mutable side of a file: counts, findings, keys, outlier samples.
-pub(crate) struct Tally {
-    seen_keys: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
-    pub(crate) findings: Findings,
-    outliers: Outliers,
-    rows_read: u64,
-    rows_valid: u64,
-    rows_refused: u64,
-    /// A whole-file refusal is certain (header problem or privacy).
-    whole_file_refused: bool,
-    privacy: bool,
+impl Slot {
+    /// The contract column filled from this file column.
+    fn column(&self) -> Option<usize> {
+        match *self {
+            Slot::Skip => None,
+            Slot::Int { col, .. } | Slot::Decimal { col, .. } | Slot::Other(col) => Some(col),
+        }
+    }
+
+    fn new(col: usize, column: &Column) -> Self {
+        let low = column.min.unwrap_or(f64::NEG_INFINITY);
+        let high = column.max.unwrap_or(f64::INFINITY);
+        match column.ty {
+            // `v as f64` within `[low, high]` is `v` within `[low, high]` when the bounds are
+            // whole numbers that an f64 holds exactly (rounding is monotone), or infinite.
+            ColumnType::Int => match (whole(low, i64::MIN), whole(high, i64::MAX)) {
+                (Some(low), Some(high)) => Slot::Int { col, low, high },
+                _ => Slot::Other(col),
+            },
+            ColumnType::Decimal => Slot::Decimal { col, low, high },
+            _ => Slot::Other(col),
+        }
+    }
+}
+
+/// A bound as a whole number (`infinite` for an infinite bound), if it is one below 2⁵³.
+fn whole(bound: f64, infinite: i64) -> Option<i64> {
+    if bound.is_infinite() {
+        return Some(infinite);
+    }
+    (bound.fract() == 0.0 && bound.abs() < 9.0e15).then_some(bound as i64)
+}
+
+/// One examined row, ready to be tallied.
+pub(crate) struct Examined {
+    pub(crate) row: u64,
+    pub(crate) rates: [f32; MAX_RATES],
+    pub(crate) blank: bool,
+    pub(crate) values: Vec<Value>,
+    pub(crate) found: Vec<Finding>,
+    pub(crate) privacy_hit: bool,
+    pub(crate) cells: Option<Vec<String>>,
+    /// Hash of the key columns when the row has values and every key cell is filled.
+    pub(crate) key: Option<u64>,
+}
+
+impl Examined {
+    fn empty(row: u64) -> Self {
+        Self {
+            row,
+            rates: NO_RATES,
+            blank: false,
+            values: Vec::new(),
+            found: Vec::new(),
+            privacy_hit: false,
+            cells: None,
+            key: None,
+        }
+    }
+
+    /// Moves a row numbered within its chunk of the file by `offset` rows.
+    pub(crate) fn shift(&mut self, offset: u64) {
+        self.row += offset;
+        for finding in &mut self.found {
+            if let Some(row) = finding.row.as_mut() {
+                *row += offset;
+            }
+        }
+    }
 }
 
 impl<'a> Examiner<'a> {
@@ -146,16 +202,23 @@ impl<'a> Examiner<'a> {
         let free_text = (0..headers.len())
             .filter(|i| kinds[*i] == CellKind::FreeText)
             .collect();
-        let tally = Tally {
-            seen_keys: HashMap::with_capacity_and_hasher(1 << 16, Default::default()),
+        let tally = Tally::new(
             findings,
-            outliers: Outliers::new(table, options),
-            rows_read: 0,
-            rows_valid: 0,
-            rows_refused: 0,
+            Outliers::new(table, options),
             whole_file_refused,
             privacy,
-        };
+        );
+        let required = (0..table.columns.len())
+            .filter(|c| table.columns[*c].required)
+            .collect();
+        let plan = resolved
+            .by_file
+            .iter()
+            .map(|c| c.map_or(Slot::Skip, |c| Slot::new(c, &table.columns[c])))
+            .collect();
+        let absent = (0..table.columns.len())
+            .filter(|c| resolved.by_contract[*c].is_none())
+            .collect();
         let examiner = Self {
             table,
             file,
@@ -164,9 +227,11 @@ impl<'a> Examiner<'a> {
             ctx,
             headers: headers.into(),
             shown,
-            by_file: resolved.by_file,
             kinds,
             free_text,
+            required,
+            plan,
+            absent,
             cols: Cols::new(table),
             outliers: Outliers::new(table, options),
         };
@@ -192,7 +257,7 @@ impl<'a> Examiner<'a> {
     }
 
     /// A record whose field `field` is not valid in the file's encoding.
-    pub(crate) fn bad_encoding(&self, row: u64, field: usize) -> Examined {
+    pub(crate) fn bad_encoding(&self, row: u64, field: usize, values: Vec<Value>) -> Examined {
         let column = self
             .shown
             .get(field)
@@ -201,92 +266,73 @@ impl<'a> Examiner<'a> {
         let message = "the cell is not valid UTF-8 (mixed encodings?); save the file as UTF-8 or Windows-1251".to_owned();
         let found = vec![self.finding(Code::Encoding, row, Some(&column), message)];
         Examined {
-            row,
-            rates: NO_RATES,
-            blank: false,
-            values: Vec::new(),
             found,
-            privacy_hit: false,
-            cells: None,
+            values,
+            ..Examined::empty(row)
         }
     }
 
-    /// Checks one data record on its own (no state): privacy, cells, row rules.
-    pub(crate) fn examine(&self, row: u64, record: &StringRecord) -> Examined {
-        if record.iter().all(|c| trim(c).is_empty()) {
+    /// Checks one data record on its own (no state): privacy, cells, row rules. `values` is
+    /// empty or the values of an earlier row of this examiner (every slot holds `Null` or a
+    /// value of its column's type); they are overwritten (and dropped here, on the caller's
+    /// thread), or left stale when the row is blank, badly encoded or refused for privacy.
+    pub(crate) fn examine(&self, row: u64, fields: Fields<'_>, mut values: Vec<Value>) -> Examined {
+        if fields.iter().all(|c| trim(c).is_empty()) {
             return Examined {
-                row,
-                rates: NO_RATES,
                 blank: true,
-                values: Vec::new(),
-                found: Vec::new(),
-                privacy_hit: false,
-                cells: None,
+                values,
+                ..Examined::empty(row)
             };
         }
         let mut found: Vec<Finding> = Vec::new();
         let mut privacy_hit = false;
-        // The privacy guard in bulk: one pass over the row's bytes (fields are contiguous in a
-        // record) rules out an IIN-like run and an oversized cell for every typed cell; free-text
-        // cells are always scanned one by one (phones, e-mails, grouped digits).
-        let bytes = record.as_byte_record().as_slice();
-        let whole_row = bytes.len() > self.options.max_cell_bytes || may_hold_iin(bytes);
-        let cells: Box<dyn Iterator<Item = (usize, &str)>> = if whole_row {
-            Box::new(record.iter().enumerate())
-        } else {
-            let extra =
-                (self.kinds.len()..record.len()).filter_map(|i| record.get(i).map(|c| (i, c)));
-            Box::new(
-                self.free_text
-                    .iter()
-                    .filter_map(|&i| record.get(i).map(|c| (i, c)))
-                    .chain(extra),
-            )
-        };
-        for (idx, cell) in cells {
-            let column = self.shown.get(idx).map_or("", String::as_str);
-            if cell.len() > self.options.max_cell_bytes {
-                let message = format!(
-                    "cell of {} bytes exceeds the limit of {} bytes",
-                    cell.len(),
-                    self.options.max_cell_bytes
-                );
-                found.push(self.finding(Code::CellTooLarge, row, Some(column), message));
-                continue;
+        // The privacy guard in bulk: the row's length and the digit runs of its cells of 12
+        // bytes or more rule out an IIN-like run and an oversized cell for every typed cell;
+        // free-text cells are always scanned one by one (phones, e-mails, grouped digits).
+        let (bytes, ranges) = fields.raw();
+        let whole_row = bytes.len() > self.options.max_cell_bytes
+            || ranges
+                .iter()
+                .any(|&(start, end)| end - start >= 12 && may_hold_iin(&bytes[start..end]));
+        if whole_row {
+            for (idx, cell) in fields.iter().enumerate() {
+                privacy_hit |= self.guard(row, idx, cell, &mut found);
             }
-            let kind = self.kinds.get(idx).copied().unwrap_or(CellKind::FreeText);
-            if let Some(hit) = scan_cell(cell, kind) {
-                privacy_hit = true;
-                let message = format!(
-                    "the cell holds {}; the file is refused (value not shown)",
-                    hit.describe()
-                );
-                found.push(self.finding(Code::Privacy, row, Some(column), message));
+        } else {
+            for &idx in &self.free_text {
+                if let Some(cell) = fields.get(idx) {
+                    privacy_hit |= self.guard(row, idx, cell, &mut found);
+                }
+            }
+            for idx in self.kinds.len()..fields.len() {
+                if let Some(cell) = fields.get(idx) {
+                    privacy_hit |= self.guard(row, idx, cell, &mut found);
+                }
             }
         }
         if privacy_hit {
             // Only the privacy findings are kept: no other message may quote the row.
             found.retain(|f| f.code == Code::Privacy);
             return Examined {
-                row,
-                rates: NO_RATES,
-                blank: false,
-                values: Vec::new(),
                 found,
                 privacy_hit,
-                cells: None,
+                values,
+                ..Examined::empty(row)
             };
         }
-        if record.len() != self.headers.len() {
+        if fields.len() != self.headers.len() {
             let message = format!(
                 "{} fields, the header has {}",
-                record.len(),
+                fields.len(),
                 self.headers.len()
             );
             found.push(self.finding(Code::FieldCount, row, None, message));
         }
-        let mut values = vec![Value::Null; self.table.columns.len()];
-        self.parse(row, record, &mut values, &mut found);
+        if values.len() != self.table.columns.len() {
+            values.clear();
+            values.resize_with(self.table.columns.len(), || Value::Null);
+        }
+        self.parse(row, fields, &mut values, &mut found);
         RowCtx {
             engine: self,
             row,
@@ -295,12 +341,13 @@ impl<'a> Examiner<'a> {
         .check(&mut values);
         let error = found.iter().any(|f| f.severity == Severity::Error);
         let cells = (error && self.options.policy == Policy::AcceptPartial)
-            .then(|| record.iter().map(str::to_owned).collect());
+            .then(|| fields.iter().map(str::to_owned).collect());
         let rates = if error {
             NO_RATES
         } else {
             self.outliers.rates_of(&values, self.options)
         };
+        let key = self.key_hash(&values);
         Examined {
             row,
             rates,
@@ -309,35 +356,97 @@ impl<'a> Examiner<'a> {
             found,
             privacy_hit,
             cells,
+            key,
         }
     }
 
-    fn parse(
-        &self,
-        row: u64,
-        record: &StringRecord,
-        values: &mut [Value],
-        found: &mut Vec<Finding>,
-    ) {
-        // One bit per contract column (Contract::parse checks that a table has at most 128).
-        let mut failed: u128 = 0;
-        for (idx, cell) in record.iter().enumerate() {
-            let Some(Some(col)) = self.by_file.get(idx).copied() else {
+    /// The privacy guard of one cell; true when the cell holds personal data.
+    fn guard(&self, row: u64, idx: usize, cell: &str, found: &mut Vec<Finding>) -> bool {
+        let column = self.shown.get(idx).map_or("", String::as_str);
+        if cell.len() > self.options.max_cell_bytes {
+            let message = format!(
+                "cell of {} bytes exceeds the limit of {} bytes",
+                cell.len(),
+                self.options.max_cell_bytes
+            );
+            found.push(self.finding(Code::CellTooLarge, row, Some(column), message));
+            return false;
+        }
+        let kind = self.kinds.get(idx).copied().unwrap_or(CellKind::FreeText);
+        let Some(hit) = scan_cell(cell, kind) else {
+            return false;
+        };
+        let message = format!(
+            "the cell holds {}; the file is refused (value not shown)",
+            hit.describe()
+        );
+        found.push(self.finding(Code::Privacy, row, Some(column), message));
+        true
+    }
+
+    /// The hash of the row's key, when the table has one and every key cell is filled.
+    fn key_hash(&self, values: &[Value]) -> Option<u64> {
+        let key = &self.cols.key;
+        if key.is_empty() || key.iter().any(|k| values[*k].is_null()) {
+            return None;
+        }
+        let mut hasher = Fnv64::default();
+        for k in key {
+            values[*k].feed(&mut hasher);
+        }
+        Some(hasher.finish())
+    }
+
+    fn parse(&self, row: u64, fields: Fields<'_>, values: &mut [Value], found: &mut Vec<Finding>) {
+        // Every contract column gets exactly one value per row (a file column maps to at most
+        // one contract column and no two file columns to the same one).
+        let mut failed = ColumnSet::default();
+        let (bytes, ranges) = fields.raw();
+        // A plain number (digits, at most one separator, non-empty, no spaces) is never
+        // oversized when the limit is at least 18 bytes, and trims to itself.
+        let fast = self.options.max_cell_bytes >= 18;
+        for (idx, (&(start, end), slot)) in ranges.iter().zip(&self.plan).enumerate() {
+            // Plain numbers within range take the short way; everything else, and every
+            // failure with its message, the general parser.
+            let col = if let Slot::Int { col, low, high } = *slot {
+                if fast
+                    && let Some(v) = plain_int(&bytes[start..end])
+                    && (low..=high).contains(&v)
+                {
+                    put_number(&mut values[col], Value::Int(v));
+                    continue;
+                }
+                col
+            } else if let Slot::Decimal { col, low, high } = *slot {
+                if fast
+                    && let Some(v) = plain_decimal(&bytes[start..end])
+                    && (low..=high).contains(&v)
+                {
+                    put_number(&mut values[col], Value::Decimal(v));
+                    continue;
+                }
+                col
+            } else if let Slot::Other(col) = *slot {
+                col
+            } else {
                 continue;
             };
-            if cell.len() > self.options.max_cell_bytes {
-                failed |= 1 << col;
+            if end - start > self.options.max_cell_bytes {
+                failed.insert(col);
+                put(&mut values[col], Value::Null);
                 continue;
             }
-            let text = trim(cell);
+            let text = trim(fields.get(idx).unwrap_or_default());
             if text.is_empty() {
+                put(&mut values[col], Value::Null);
                 continue;
             }
             let column = &self.table.columns[col];
             match parse_cell(column, text) {
-                Ok(value) => values[col] = value,
+                Ok(value) => put(&mut values[col], value),
                 Err(error) => {
-                    failed |= 1 << col;
+                    failed.insert(col);
+                    put(&mut values[col], Value::Null);
                     let (code, message) = match error {
                         CellError::Type(m) => (Code::Type, m),
                         CellError::Range(m) => (Code::Range, m),
@@ -350,8 +459,16 @@ impl<'a> Examiner<'a> {
                 }
             }
         }
-        for (col, column) in self.table.columns.iter().enumerate() {
-            if column.required && values[col].is_null() && failed & (1 << col) == 0 {
+        // Columns without a cell in this row: file columns past its last field, and contract
+        // columns the file does not have.
+        let short = self.plan.get(ranges.len()..).unwrap_or_default();
+        let missing = short.iter().filter_map(Slot::column);
+        for col in missing.chain(self.absent.iter().copied()) {
+            put(&mut values[col], Value::Null);
+        }
+        for &col in &self.required {
+            if values[col].is_null() && !failed.contains(col) {
+                let column = &self.table.columns[col];
                 let message = format!("required column {} is empty", column.name);
                 found.push(self.finding(Code::Required, row, Some(&column.name), message));
             }
@@ -359,159 +476,51 @@ impl<'a> Examiner<'a> {
     }
 }
 
-impl Tally {
-    /// True once nothing more may reach the sink as valid.
-    fn blocked(&self, policy: Policy) -> bool {
-        self.whole_file_refused || (policy == Policy::RefuseFile && self.findings.errors() > 0)
+/// A set of contract columns (Contract::parse checks that a table has at most 128).
+#[derive(Default, Clone, Copy)]
+struct ColumnSet([u64; 2]);
+
+impl ColumnSet {
+    fn insert(&mut self, col: usize) {
+        self.0[(col / 64) & 1] |= 1 << (col % 64);
     }
 
-    /// Counts an examined row, checks its key, samples its rates and hands it to the sink.
-    pub(crate) fn accept(
-        &mut self,
-        ex: &Examiner<'_>,
-        examined: Examined,
-        sink: &mut Sink<'_>,
-    ) -> Result<()> {
-        let Examined {
-            row,
-            rates,
-            blank,
-            values,
-            mut found,
-            privacy_hit,
-            cells,
-        } = examined;
-        if blank {
-            return Ok(());
-        }
-        self.rows_read += 1;
-        if privacy_hit {
-            self.privacy = true;
-            self.whole_file_refused = true;
-        } else if self.privacy {
-            // After a privacy refusal the report lists privacy findings only.
-            found.clear();
-        } else if !values.is_empty() {
-            self.check_key(ex, row, &values, &mut found);
-        }
-        let error = found.iter().any(|f| f.severity == Severity::Error);
-        if error {
-            self.rows_refused += 1;
-        } else if !self.privacy {
-            self.rows_valid += 1;
-            self.outliers.add(row, &values, &ex.cols, &rates);
-        }
-        let policy = ex.options.policy;
-        let event = if !error && !self.blocked(policy) {
-            Some(RowEvent::Valid(Row {
-                table: ex.table.name,
-                row,
-                values,
-            }))
-        } else {
-            let quarantine = error && !self.whole_file_refused;
-            cells.filter(|_| quarantine).map(|cells| {
-                RowEvent::Refused(RefusedRow {
-                    row,
-                    headers: ex.headers.clone(),
-                    cells,
-                    findings: found.clone(),
-                })
-            })
-        };
-        for finding in found {
-            self.findings.push(finding);
-        }
-        match event {
-            Some(event) => sink(event),
-            None => Ok(()),
-        }
+    fn contains(&self, col: usize) -> bool {
+        self.0
+            .get(col / 64)
+            .is_some_and(|w| w & (1 << (col % 64)) != 0)
     }
+}
 
-    fn check_key(
-        &mut self,
-        ex: &Examiner<'_>,
-        row: u64,
-        values: &[Value],
-        found: &mut Vec<Finding>,
-    ) {
-        let key = &ex.cols.key;
-        if key.is_empty() || key.iter().any(|k| values[*k].is_null()) {
-            return;
-        }
-        let mut hasher = Fnv64::default();
-        for k in key {
-            values[*k].feed(&mut hasher);
-        }
-        let hash = hasher.finish();
-        let row32 = u32::try_from(row).unwrap_or(u32::MAX);
-        if let Some(earlier) = self.seen_keys.insert(hash, row32) {
-            self.seen_keys.insert(hash, earlier);
-            let names: Vec<&str> = key
-                .iter()
-                .map(|k| ex.table.columns[*k].name.as_str())
-                .collect();
-            let message = format!("the key ({}) repeats row {earlier}", names.join(", "));
-            let column = ex.table.columns[key[0]].name.clone();
-            found.push(ex.finding(Code::DuplicateKey, row, Some(&column), message));
-        }
-    }
+/// Overwrites the value of a whole-number or decimal column. Such a slot only ever holds
+/// `Null` or a number (see [`Examiner::examine`]), which owns no memory: nothing to drop.
+fn put_number(slot: &mut Value, value: Value) {
+    debug_assert!(matches!(
+        slot,
+        Value::Null | Value::Int(_) | Value::Decimal(_)
+    ));
+    std::mem::forget(std::mem::replace(slot, value));
+}
 
-    /// Ends the file: outliers, decision, report.
-    pub(crate) fn finish(
-        mut self,
-        ex: &Examiner<'_>,
-        format: Format,
-        sha256: String,
-        bytes: u64,
-    ) -> Outcome {
-        if self.rows_read == 0 && !self.whole_file_refused {
-            let finding = Finding {
-                code: Code::HeaderOnly,
-                severity: Severity::Error,
-                file: ex.file.clone(),
-                sheet: ex.sheet.clone(),
-                row: None,
-                column: None,
-                message: "the file has a header and no data rows".to_owned(),
-            };
-            self.findings.push(finding);
-            self.whole_file_refused = true;
-        }
-        if !self.privacy {
-            self.outliers.finish(
-                &ex.file,
-                ex.sheet.as_deref(),
-                ex.options,
-                &mut self.findings,
-            );
-        }
-        let errors = self.findings.errors();
-        let decision = if self.whole_file_refused {
-            Decision::Refused
-        } else if errors == 0 {
-            Decision::Accepted
-        } else if ex.options.policy == Policy::AcceptPartial && self.rows_valid > 0 {
-            Decision::AcceptedPartially
-        } else {
-            Decision::Refused
-        };
-        Outcome {
-            file: ex.file.clone(),
-            table: ex.table.name,
-            format,
-            sheet: ex.sheet.clone(),
-            encoding: None,
-            delimiter: None,
-            sha256,
-            bytes,
-            rows_read: self.rows_read,
-            rows_valid: self.rows_valid,
-            rows_refused: self.rows_refused,
-            counts: self.findings.counts,
-            findings: self.findings.stored,
-            decision,
-        }
+/// Overwrites a value of an earlier row (or an empty one) without calling the drop glue when
+/// the old value owns no memory, which is nearly always.
+fn put(slot: &mut Value, value: Value) {
+    let plain = matches!(
+        slot,
+        Value::Null
+            | Value::Int(_)
+            | Value::Decimal(_)
+            | Value::Bool(_)
+            | Value::Date(_)
+            | Value::Timestamp(_)
+            | Value::Period(_)
+            | Value::StatPeriod(_)
+            | Value::Kato(_)
+    );
+    if plain {
+        std::mem::forget(std::mem::replace(slot, value));
+    } else {
+        *slot = value;
     }
 }
 
@@ -524,53 +533,17 @@ fn trim(cell: &str) -> &str {
     }
 }
 
-/// FNV-1a, 64 bits, with a final avalanche (SplitMix64 finaliser): the key hash of duplicate
-/// detection. Two different keys share a hash with probability about n²/2⁶⁵ per file
-/// (3·10⁻⁸ for a million rows), which would report a false duplicate.
-struct Fnv64(u64);
+#[cfg(test)]
+mod tests {
+    use super::ColumnSet;
 
-impl Default for Fnv64 {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv64 {
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 ^= u64::from(*byte);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+    #[test]
+    fn column_sets_hold_two_words() {
+        let mut set = ColumnSet::default();
+        for col in [0, 2, 63, 64, 127] {
+            set.insert(col);
         }
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-/// A hasher for keys that are already hashes.
-#[derive(Default)]
-pub(crate) struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
-        }
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
-    }
-
-    fn write_u32(&mut self, value: u32) {
-        self.0 = u64::from(value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+        assert!(set.contains(63) && set.contains(64) && set.contains(127));
+        assert!(!set.contains(1) && !set.contains(65) && !set.contains(128));
     }
 }

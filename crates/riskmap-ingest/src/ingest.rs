@@ -1,22 +1,22 @@
 //! Entry points: read a CSV (streaming) or XLSX file of one contract table, check it, and hand
 //! the rows to the caller's sink.
 
-use std::collections::BTreeMap;
 use std::io::{self, Cursor, Read};
-use std::sync::{Mutex, mpsc};
 
 use calamine::{Data, Reader, Xlsx};
-use csv::{ByteRecord, StringRecord};
 use sha2::{Digest, Sha256};
 
 use crate::contract::{Contract, TableName};
 use crate::decode::{
     Detected, HashingReader, SNIFF_BYTES, Windows1251Reader, detect, sniff_delimiter,
 };
-use crate::engine::{Examined, Examiner, Sink, Tally};
+use crate::engine::Examiner;
 use crate::finding::{Code, Finding};
-use crate::outcome::{Decision, Format, Options, Outcome, RefusedRow, RowEvent};
+use crate::outcome::{Decision, Format, Options, Outcome, RefusedRow, RowEvent, RowRef};
+use crate::pipeline;
+use crate::records::Fields;
 use crate::row::Row;
+use crate::tally::Delivery;
 use crate::{Context, Error, Result};
 
 /// Reads one file of `table`, streaming rows to `sink` as they pass their checks.
@@ -28,10 +28,49 @@ use crate::{Context, Error, Result};
 pub fn ingest(
     table: TableName,
     name: &str,
-    mut input: impl Read,
+    input: impl Read,
     options: &Options,
     ctx: &dyn Context,
     mut sink: impl FnMut(RowEvent) -> Result<()>,
+) -> Result<Outcome> {
+    read_file(
+        table,
+        name,
+        input,
+        options,
+        ctx,
+        &mut Delivery::Owned(&mut sink),
+    )
+}
+
+/// Like [`ingest`], but the sink borrows each row for the duration of the call instead of
+/// owning it, so the rows' buffers are reused and no memory is allocated per valid row. Use it
+/// when the sink only reads the rows (aggregates or converts them).
+pub fn ingest_borrowed(
+    table: TableName,
+    name: &str,
+    input: impl Read,
+    options: &Options,
+    ctx: &dyn Context,
+    mut sink: impl FnMut(RowRef<'_>) -> Result<()>,
+) -> Result<Outcome> {
+    read_file(
+        table,
+        name,
+        input,
+        options,
+        ctx,
+        &mut Delivery::Borrowed(&mut sink),
+    )
+}
+
+fn read_file(
+    table: TableName,
+    name: &str,
+    mut input: impl Read,
+    options: &Options,
+    ctx: &dyn Context,
+    sink: &mut Delivery<'_>,
 ) -> Result<Outcome> {
     let mut head = [0u8; 4];
     let mut filled = 0;
@@ -51,9 +90,9 @@ pub fn ingest(
         input
             .read_to_end(&mut bytes)
             .map_err(|source| read_error(name, source))?;
-        return ingest_xlsx(table, name, &bytes, options, ctx, &mut sink);
+        return ingest_xlsx(table, name, &bytes, options, ctx, sink);
     }
-    ingest_csv(table, name, input, options, ctx, &mut sink)
+    ingest_csv(table, name, input, options, ctx, sink)
 }
 
 /// The rows and the report of a file read whole (convenient for small files and tests).
@@ -111,7 +150,7 @@ fn read_error(file: &str, source: io::Error) -> Error {
     }
 }
 
-fn file_level(
+pub(crate) fn file_level(
     table: TableName,
     name: &str,
     format: Format,
@@ -174,7 +213,7 @@ fn ingest_csv(
     input: impl Read,
     options: &Options,
     ctx: &dyn Context,
-    sink: &mut Sink<'_>,
+    sink: &mut Delivery<'_>,
 ) -> Result<Outcome> {
     let mut hasher = Sha256::new();
     let mut counted = Counting {
@@ -221,13 +260,7 @@ fn ingest_csv(
             Detected::Windows1251 => Box::new(Windows1251Reader::new(chained)),
             Detected::Utf8 | Detected::Utf8Bom => Box::new(chained),
         };
-        let csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .buffer_capacity(256 * 1024)
-            .from_reader(text);
-        run_csv(table, name, csv, options, ctx, sink)?
+        pipeline::run(table, name, text, delimiter, options, ctx, sink)?
     };
     io::copy(&mut reader, &mut io::sink()).map_err(|source| read_error(name, source))?;
     outcome.sha256 = hex(hasher);
@@ -237,150 +270,13 @@ fn ingest_csv(
     Ok(outcome)
 }
 
-/// Data records per batch handed to a worker thread.
-const BATCH: usize = 512;
-
-fn run_csv<R: Read>(
-    table: TableName,
-    name: &str,
-    mut csv: csv::Reader<R>,
-    options: &Options,
-    ctx: &dyn Context,
-    sink: &mut Sink<'_>,
-) -> Result<Outcome> {
-    let contract = Contract::v1().table(table);
-    let mut raw = ByteRecord::new();
-    if !csv
-        .read_byte_record(&mut raw)
-        .map_err(|e| csv_error(name, e))?
-    {
-        let message = "the file has no header row".to_owned();
-        return Ok(file_level(
-            table,
-            name,
-            Format::Csv,
-            Code::EmptyFile,
-            message,
-            Sha256::new(),
-            0,
-        ));
-    }
-    let headers: Vec<String> = raw
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
-        .collect();
-    let (examiner, mut tally) = Examiner::new(contract, name, None, options, ctx, headers);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    // The caller's thread parses the CSV and tallies in file order; workers examine batches.
-    let (batch_tx, batch_rx) = mpsc::sync_channel::<(u64, Vec<(u64, ByteRecord)>)>(workers * 2);
-    let batch_rx = Mutex::new(batch_rx);
-    std::thread::scope(|scope| -> Result<()> {
-        let (done_tx, done_rx) = mpsc::channel::<(u64, Vec<Examined>, Vec<ByteRecord>)>();
-        for _ in 0..workers {
-            let (batch_rx, done_tx, examiner) = (&batch_rx, done_tx.clone(), &examiner);
-            scope.spawn(move || {
-                loop {
-                    let next = batch_rx
-                        .lock()
-                        .map_err(|_| ())
-                        .and_then(|rx| rx.recv().map_err(|_| ()));
-                    let Ok((seq, batch)) = next else { break };
-                    let mut spent = Vec::with_capacity(batch.len());
-                    let examined = batch
-                        .into_iter()
-                        .map(|(row, raw)| {
-                            let (examined, raw) = examine(examiner, row, raw);
-                            spent.push(raw);
-                            examined
-                        })
-                        .collect();
-                    if done_tx.send((seq, examined, spent)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done_tx);
-        let mut pending: BTreeMap<u64, Vec<Examined>> = BTreeMap::new();
-        let mut next_seq = 0u64;
-        let mut sent = 0u64;
-        let mut tally_ready =
-            |pending: &mut BTreeMap<u64, Vec<Examined>>, tally: &mut Tally| -> Result<()> {
-                while let Some(batch) = pending.remove(&next_seq) {
-                    for examined in batch {
-                        tally.accept(&examiner, examined, sink)?;
-                    }
-                    next_seq += 1;
-                }
-                Ok(())
-            };
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut spare: Vec<ByteRecord> = Vec::new();
-        let mut row: u64 = 1;
-        loop {
-            let mut record = spare
-                .pop()
-                .unwrap_or_else(|| ByteRecord::with_capacity(512, raw.len()));
-            let more = csv
-                .read_byte_record(&mut record)
-                .map_err(|e| csv_error(name, e))?;
-            if more {
-                row += 1;
-                batch.push((row, record));
-            }
-            if batch.len() == BATCH || (!more && !batch.is_empty()) {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                if batch_tx.send((sent, full)).is_err() {
-                    break;
-                }
-                sent += 1;
-                while let Ok((seq, examined, spent)) = done_rx.try_recv() {
-                    pending.insert(seq, examined);
-                    spare.extend(spent);
-                }
-                tally_ready(&mut pending, &mut tally)?;
-            }
-            if !more {
-                break;
-            }
-        }
-        drop(batch_tx);
-        for (seq, examined, _) in done_rx {
-            pending.insert(seq, examined);
-            tally_ready(&mut pending, &mut tally)?;
-        }
-        Ok(())
-    })?;
-    Ok(tally.finish(&examiner, Format::Csv, String::new(), 0))
-}
-
-/// Examines one record and hands its buffer back for reuse.
-fn examine(examiner: &Examiner<'_>, row: u64, raw: ByteRecord) -> (Examined, ByteRecord) {
-    match StringRecord::from_byte_record(raw) {
-        Ok(record) => (examiner.examine(row, &record), record.into_byte_record()),
-        Err(error) => {
-            let examined = examiner.bad_encoding(row, error.utf8_error().field());
-            (examined, error.into_byte_record())
-        }
-    }
-}
-
-fn csv_error(name: &str, error: csv::Error) -> Error {
-    match error.into_kind() {
-        csv::ErrorKind::Io(source) => read_error(name, source),
-        other => read_error(name, io::Error::other(format!("{other:?}"))),
-    }
-}
-
 fn ingest_xlsx(
     table: TableName,
     name: &str,
     bytes: &[u8],
     options: &Options,
     ctx: &dyn Context,
-    sink: &mut Sink<'_>,
+    sink: &mut Delivery<'_>,
 ) -> Result<Outcome> {
     let mut hasher = Sha256::new();
     hasher.update(bytes);
@@ -454,14 +350,20 @@ fn ingest_xlsx(
     let headers: Vec<String> = header.iter().map(cell_text).collect();
     let contract = Contract::v1().table(table);
     let (examiner, mut tally) = Examiner::new(contract, name, Some(&found), options, ctx, headers);
-    let mut record = StringRecord::new();
+    let mut text = String::new();
+    let mut ranges = Vec::new();
+    let mut spare = Vec::new();
     for (idx, cells) in rows.enumerate() {
-        record.clear();
+        text.clear();
+        ranges.clear();
         for cell in cells {
-            record.push_field(&cell_text(cell));
+            let start = text.len();
+            text.push_str(&cell_text(cell));
+            ranges.push((start, text.len()));
         }
-        let examined = examiner.examine(first_row + idx as u64 + 2, &record);
-        tally.accept(&examiner, examined, sink)?;
+        let fields = Fields::new(&text, &ranges);
+        let examined = examiner.examine(first_row + idx as u64 + 2, fields, spare);
+        spare = tally.accept(&examiner, examined, sink)?.unwrap_or_default();
     }
     Ok(tally.finish(&examiner, Format::Xlsx, hex(hasher), size))
 }

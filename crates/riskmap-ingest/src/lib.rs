@@ -10,7 +10,7 @@
 //! only counts, capped findings, key hashes and bounded outlier samples. A suspected piece of
 //! personal data refuses the whole file and is never echoed in any message.
 //!
-//! Entry types: [`ingest`] (streaming, with a row sink), [`read_school_quarter`] /
+//! Entry types: [`ingest`] (streaming, with a row sink; [`ingest_borrowed`] lends the rows), [`read_school_quarter`] /
 //! [`read_table`] (whole file), [`read_legal_stats`], [`Options`], [`Context`], [`Outcome`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -31,6 +31,8 @@ mod engine;
 pub mod error;
 /// Findings and their stable codes.
 pub mod finding;
+/// Small non-cryptographic hashers.
+mod hash;
 /// BIN/IIN check digit.
 pub mod identifiers;
 /// Entry points for contract tables.
@@ -39,12 +41,18 @@ pub mod ingest;
 pub mod legal;
 /// Header mapping (labels, aliases, mapping files).
 pub mod mapping;
+/// Fast paths for plain numbers.
+mod numbers;
 /// Options, outcome, row events.
 pub mod outcome;
 /// Plausibility outliers.
 mod outlier;
+/// The CSV pipeline: chunks, worker threads, the tally in file order.
+mod pipeline;
 /// The privacy guard.
 mod privacy;
+/// CSV records and fields; chunk boundaries.
+mod records;
 /// Region names in kk/ru.
 pub mod regions;
 /// Typed rows.
@@ -53,6 +61,8 @@ pub mod row;
 pub mod sniff;
 /// Deterministic synthetic `school_quarter` rows.
 pub mod synth;
+/// The stateful side of a file: counts, keys, findings, the sink.
+mod tally;
 /// Typed cell values.
 pub mod value;
 /// CSV and XLSX writers.
@@ -63,10 +73,12 @@ pub use contract::{Contract, TableName};
 pub use decode::{Detected, EncodingChoice};
 pub use error::{Error, Result};
 pub use finding::{Code, Finding, Severity};
-pub use ingest::{Collected, ingest, read_school_quarter, read_table};
+pub use ingest::{Collected, ingest, ingest_borrowed, read_school_quarter, read_table};
 pub use legal::{LegalRow, LegalStats, read_legal_stats};
 pub use mapping::HeaderMapping;
-pub use outcome::{Decision, Format, Options, Outcome, Policy, RateSpec, RefusedRow, RowEvent};
+pub use outcome::{
+    Decision, Format, Options, Outcome, Policy, RateSpec, RefusedRow, RowEvent, RowRef,
+};
 pub use row::Row;
 pub use value::{StatPeriod, Value};
 pub use write::{write_csv, write_school_quarter_csv, write_school_quarter_xlsx, write_xlsx};

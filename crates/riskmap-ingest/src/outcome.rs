@@ -161,6 +161,16 @@ pub enum RowEvent {
     Refused(RefusedRow),
 }
 
+/// What a borrowing sink sees of one row ([`crate::ingest_borrowed`]): the same events as
+/// [`RowEvent`], lent for the duration of the call, so the row's buffers are reused.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowRef<'r> {
+    /// A row that passed every check.
+    Valid(&'r Row),
+    /// A row with errors (only under [`Policy::AcceptPartial`]).
+    Refused(&'r RefusedRow),
+}
+
 /// The report of one ingest: counts, findings, hash and decision. Serialises to the JSON report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {

@@ -20,8 +20,8 @@ use std::hash::BuildHasherDefault;
 
 use crate::checks::Cols;
 use crate::contract::{Table, TableName};
-use crate::engine::PassThrough;
 use crate::finding::{Code, Finding, Findings};
+use crate::hash::PassThrough;
 use crate::outcome::Options;
 use crate::value::Value;
 

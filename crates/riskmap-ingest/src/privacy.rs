@@ -159,7 +159,7 @@ fn grouped_digits(bytes: &[u8]) -> Option<Hit> {
             continue;
         }
         let start = idx;
-        let mut digits = Vec::new();
+        let (mut digits, mut first) = (0usize, 0u8);
         while idx < bytes.len()
             && matches!(
                 bytes[idx],
@@ -167,14 +167,17 @@ fn grouped_digits(bytes: &[u8]) -> Option<Hit> {
             )
         {
             if bytes[idx].is_ascii_digit() {
-                digits.push(bytes[idx]);
+                if digits == 0 {
+                    first = bytes[idx];
+                }
+                digits += 1;
             }
             idx += 1;
         }
         let plus = bytes[start] == b'+';
-        match digits.len() {
+        match digits {
             12 if !plus => return Some(Hit::IinLike),
-            10 | 11 if plus || matches!(digits[0], b'7' | b'8') => return Some(Hit::Phone),
+            10 | 11 if plus || matches!(first, b'7' | b'8') => return Some(Hit::Phone),
             12 if plus => return Some(Hit::Phone),
             _ => {}
         }
@@ -187,11 +190,8 @@ fn has_email(bytes: &[u8]) -> bool {
     let domain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
     for (at, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'@') {
         let before = at > 0 && local(bytes[at - 1]);
-        let rest: Vec<u8> = bytes[at + 1..]
-            .iter()
-            .copied()
-            .take_while(|b| domain(*b))
-            .collect();
+        let after = &bytes[at + 1..];
+        let rest = &after[..after.iter().take_while(|b| domain(**b)).count()];
         let dot = rest.iter().rposition(|b| *b == b'.');
         let tld_ok = dot.is_some_and(|d| d > 0 && rest.len() - d > 2);
         if before && tld_ok {

@@ -10,6 +10,7 @@ use time::{Date, Month, OffsetDateTime};
 
 use crate::contract::{Column, ColumnType};
 use crate::identifiers::bin_check_digit_ok;
+use crate::numbers::{plain_decimal, plain_int};
 
 /// One typed cell. `Null` is an empty cell: "not reported", which differs from a reported zero.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,13 +170,15 @@ pub(crate) fn parse_cell(column: &Column, text: &str) -> Result<Value, CellError
             Value::Text(text.into())
         }
         ColumnType::Int => {
-            let v = parse_int(text)
+            let v = plain_int(text.as_bytes())
+                .or_else(|| parse_int(text))
                 .ok_or_else(|| CellError::Type(format!("{} is not a whole number", shown())))?;
             check_range(column, v as f64)?;
             Value::Int(v)
         }
         ColumnType::Decimal => {
-            let v = parse_decimal(text)
+            let v = plain_decimal(text.as_bytes())
+                .or_else(|| parse_decimal(text))
                 .ok_or_else(|| CellError::Type(format!("{} is not a number", shown())))?;
             check_range(column, v)?;
             Value::Decimal(v)
@@ -194,15 +197,22 @@ pub(crate) fn parse_cell(column: &Column, text: &str) -> Result<Value, CellError
             ))
         })?),
         ColumnType::Enum => {
-            let code = text.to_ascii_lowercase();
-            if !column.values.contains(&code) {
+            // The code whose text is the cell's ASCII lower case, found without allocating.
+            let lower = |code: &&String| {
+                code.len() == text.len()
+                    && code
+                        .bytes()
+                        .zip(text.bytes())
+                        .all(|(c, t)| c == t.to_ascii_lowercase())
+            };
+            let Some(code) = column.values.iter().find(lower) else {
                 return Err(CellError::Type(format!(
                     "{} is not one of {}",
                     shown(),
                     column.values.join("/")
                 )));
-            }
-            Value::Text(code.into())
+            };
+            Value::Text(code.as_str().into())
         }
         ColumnType::EnumSet => {
             let mut items = Vec::new();
@@ -286,6 +296,23 @@ pub(crate) fn parse_decimal(text: &str) -> Option<f64> {
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
+    if text.is_ascii() {
+        // The lower case of ASCII text is its ASCII lower case; no Cyrillic word can match.
+        let words: [(&str, bool); 8] = [
+            ("true", true),
+            ("1", true),
+            ("yes", true),
+            ("y", true),
+            ("false", false),
+            ("0", false),
+            ("no", false),
+            ("n", false),
+        ];
+        return words
+            .iter()
+            .find(|(word, _)| word.eq_ignore_ascii_case(text))
+            .map(|(_, value)| *value);
+    }
     match text.to_lowercase().as_str() {
         "true" | "1" | "yes" | "y" | "да" | "иә" | "ия" => Some(true),
         "false" | "0" | "no" | "n" | "нет" | "жоқ" => Some(false),
@@ -296,7 +323,10 @@ fn parse_bool(text: &str) -> Option<bool> {
 /// `YYYY-MM-DD` or `DD.MM.YYYY`.
 pub(crate) fn parse_date(text: &str) -> Option<Date> {
     let b = text.as_bytes();
-    let num = |s: &str| s.parse::<u32>().ok();
+    let num = |s: &str| match plain_int(s.as_bytes()) {
+        Some(v) => u32::try_from(v).ok(),
+        None => s.parse::<u32>().ok(),
+    };
     let (y, m, d) = match b.len() {
         10 if b[4] == b'-' && b[7] == b'-' => {
             (num(&text[..4])?, num(&text[5..7])?, num(&text[8..])?)

@@ -5,6 +5,7 @@
 //! - `privacy`: whole-file refusal that never echoes the value.
 //! - `policy`: refuse-file versus accept-partial, streaming sink, context checks.
 //! - `generated`: property test that generated valid rows always pass.
+//! - `streaming`: files of many chunks, line endings, the borrowing sink.
 #![allow(
     clippy::unwrap_used,
     reason = "test helpers outside #[test] functions unwrap like the tests do"
@@ -16,3 +17,4 @@ mod formats;
 mod generated;
 mod policy;
 mod privacy;
+mod streaming;
