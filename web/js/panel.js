@@ -55,6 +55,24 @@ export function targetLine(series, meta) {
   });
 }
 
+/** The latest full year against its target: "2024: 50,3 — target 48,1, above the target (+4,6%)". */
+function progressText(series, target) {
+  if (!target.length) return null;
+  const years = new Map();
+  series.forEach((p, i) => {
+    const year = p.period.slice(0, 4);
+    if (!years.has(year)) years.set(year, { values: [], target: target[i]?.value });
+    if (p.value !== null) years.get(year).values.push(p.value);
+  });
+  const full = [...years.entries()].filter(([, y]) => y.values.length === 4 && y.target !== null && y.target !== undefined).pop();
+  if (!full) return null;
+  const [year, { values, target: goal }] = full;
+  const mean = values.reduce((s, v) => s + v, 0) / 4;
+  const change = ((mean - goal) / goal) * 100;
+  const verdict = mean <= goal ? t("targetMet") : `${t("aboveTarget")} (+${num(change)}%)`;
+  return `${t("progress")}, ${year}: ${num(mean)} — ${t("targetWord")} ${num(goal)}; ${verdict}`;
+}
+
 function trendText(direction) {
   const trend = direction?.trend ?? "unknown";
   const arrow = { worsening: "▲", improving: "▼", stable: "→", unknown: "" }[trend];
@@ -112,6 +130,8 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
   parts.push(h("h3", { text: t("series") }));
   parts.push(seriesChart({ series, target, label: `${t("series")}: ${series.map((p) => `${quarter(p.period)} ${num(p.value)}`).join("; ")}${target.length ? `; ${t("target")}` : ""}` }));
   parts.push(h("p", { class: "chart-key" }, h("span", { class: "key-line" }), ` ${unitName}`, target.length ? [h("span", { class: "key-line target" }), ` ${t("target")}`] : null));
+  const progress = progressText(series, target);
+  if (progress) parts.push(h("p", { class: "progress", text: progress }));
   parts.push(h("p", { class: "hint", text: target.length ? t("targetNote") : t("noTarget") }));
 
   const own = collection?.features.find((f) => f.properties.kato === kato)?.properties;

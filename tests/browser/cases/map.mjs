@@ -128,6 +128,7 @@ test("the unit panel shows drivers, comparators, rank, direction of travel, the 
   if (harm) {
     await page.selectOption("#indicator", harm);
     await page.waitForFunction(() => document.querySelector("#panel .target-line"), null, { timeout: 30_000 });
+    assert.match(await page.textContent("#panel .progress"), /Выполнение плана, \d{4}: .* цель /);
   }
   await shot(page, "panel-profile", { fullPage: true });
   assert.deepEqual(errors, []);
