@@ -39,7 +39,8 @@ pub(crate) struct ScoreArgs {
     /// Permutations for the pseudo p-values (0 = none).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PERMUTATIONS)]
     permutations: usize,
-    /// Seed of the permutation generator (ChaCha8).
+    /// Seed of the permutation generators (ChaCha8 for LISA and Gi*, xoshiro256++ for global
+    /// Moran): the same seed gives the same p-values.
     #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
     seed: u64,
     /// Output CSV, one row per input feature.
