@@ -2,7 +2,7 @@
 // the other views (compare, priority list, reporting), wires every control (indicator, period
 // slider, values, colours, clusters, language, sign-in, basemap, PNG) and keeps the URL in step.
 import { setLanguage, t, quarter, language, nameOf } from "./js/i18n.js";
-import { state, remember, saveView, level } from "./js/state.js";
+import { state, remember, saveView } from "./js/state.js";
 import { getJson, clearCache, scopeOf } from "./js/api.js";
 import { MapView } from "./js/mapview.js";
 import { applyBasemap, whenIdle, showSchools, KAZAKHSTAN, OWN_LAYERS } from "./js/map.js";

@@ -3,7 +3,6 @@
 // canvas and downloads it.
 import { t, date, quarter } from "./i18n.js";
 import { saveBlob } from "./api.js";
-import { HATCH_CSS } from "./palette.js";
 
 /** The current map frame as an image, read in the same frame it was drawn. */
 function grabFrame(map) {
@@ -105,5 +104,3 @@ export async function savePng(options) {
   saveBlob(blob, `riskmap-${options.indicatorCode}-${options.period}-${stamp}.png`);
   return blob;
 }
-
-export { HATCH_CSS };
