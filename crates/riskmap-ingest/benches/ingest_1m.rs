@@ -120,16 +120,15 @@ fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
         .iter()
         .map(|c| table.index(c).ok_or("no sum column"))
         .collect::<Result<_, _>>()?;
-    let mut sums: HashMap<([u8; 4], Period), [i64; 6], BuildHasherDefault<KeyHasher>> =
+    // Summed by (KATO, quarter) as the rows stream, then by (district, quarter): the sums are
+    // the same, and the district digits are cut from each distinct code once.
+    let mut by_kato: HashMap<(Kato, Period), [i64; 6], BuildHasherDefault<KeyHasher>> =
         HashMap::default();
     let mut add = |row: &Row| {
         if let (Value::Kato(kato), Value::Period(period)) =
             (&row.values[kato_idx], &row.values[period_idx])
         {
-            let district: [u8; 4] = kato.as_str().as_bytes()[..4]
-                .try_into()
-                .expect("a KATO has 9 digits");
-            let entry = sums.entry((district, *period)).or_default();
+            let entry = by_kato.entry((*kato, *period)).or_default();
             for (slot, idx) in entry.iter_mut().zip(&sum_idx) {
                 *slot += row.values[*idx].as_int().unwrap_or(0);
             }
@@ -156,6 +155,16 @@ fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
             Ok(())
         })?
     };
+    let mut sums: HashMap<([u8; 4], Period), [i64; 6]> = HashMap::new();
+    for ((kato, period), values) in by_kato {
+        let district: [u8; 4] = kato.as_str().as_bytes()[..4]
+            .try_into()
+            .expect("a KATO has 9 digits");
+        let entry = sums.entry((district, period)).or_default();
+        for (slot, value) in entry.iter_mut().zip(values) {
+            *slot += value;
+        }
+    }
     let elapsed = started.elapsed();
     println!(
         "riskmap-ingest{}: {} rows ({} valid) in {:.3} s = {:.0} rows/s; {:?}; {} groups; peak RSS {} kB; sha256 {}",

@@ -1,7 +1,8 @@
 //! Bytes to UTF-8 text: encoding detection (UTF-8, UTF-8 with BOM, Windows-1251), a streaming
-//! Windows-1251 decoder, delimiter detection, and a reader that hashes every byte it passes on.
+//! Windows-1251 decoder, delimiter detection, and readers that hash every byte they pass on.
 
 use std::io::{self, Read};
+use std::sync::mpsc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -149,6 +150,76 @@ impl<R: Read> Read for HashingReader<'_, R> {
     }
 }
 
+/// Passes bytes through and hands copies of them, 64 KiB at a time, to a SHA-256 hasher on a
+/// helper thread, so that the reading thread does not spend its time hashing.
+pub(crate) struct HashingTee<R> {
+    inner: R,
+    pending: Vec<u8>,
+    to_hasher: mpsc::SyncSender<Vec<u8>>,
+    spare: mpsc::Receiver<Vec<u8>>,
+}
+
+impl<R> HashingTee<R> {
+    /// Sends the bytes read since the last call to the hasher.
+    fn send(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let mut next = self.spare.try_recv().unwrap_or_default();
+        next.clear();
+        let full = std::mem::replace(&mut self.pending, next);
+        self.to_hasher
+            .send(full)
+            .map_err(|_| io::Error::other("the hashing thread stopped"))
+    }
+}
+
+impl<R: Read> Read for HashingTee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pending.extend_from_slice(&buf[..n]);
+        if self.pending.len() >= 64 * 1024 {
+            self.send()?;
+        }
+        Ok(n)
+    }
+}
+
+impl<R> Drop for HashingTee<R> {
+    fn drop(&mut self) {
+        // A failure means the hashing thread panicked, which the scope reports.
+        let _ = self.send();
+    }
+}
+
+/// Runs `read` with a reader of `input` whose bytes `hasher` digests on a helper thread; the
+/// digest is complete when this returns.
+pub(crate) fn with_hashing_tee<R: Read, T>(
+    hasher: &mut Sha256,
+    input: R,
+    read: impl FnOnce(&mut HashingTee<R>) -> T,
+) -> T {
+    std::thread::scope(|scope| {
+        let (to_hasher, received) = mpsc::sync_channel::<Vec<u8>>(8);
+        let (give_back, spare) = mpsc::channel::<Vec<u8>>();
+        scope.spawn(move || {
+            // Every buffer sent is hashed, also after the reader has gone and no longer takes
+            // buffers back.
+            for bytes in received {
+                hasher.update(&bytes);
+                let _ = give_back.send(bytes);
+            }
+        });
+        let mut tee = HashingTee {
+            inner: input,
+            pending: Vec::new(),
+            to_hasher,
+            spare,
+        };
+        read(&mut tee)
+    })
+}
+
 /// Decodes Windows-1251 to UTF-8 as it streams, with fixed-size buffers.
 pub(crate) struct Windows1251Reader<R> {
     inner: R,
@@ -247,6 +318,25 @@ mod tests {
         assert_eq!(sniff_delimiter(b"\"a;b\",c,d\n"), b',');
         assert_eq!(sniff_delimiter(b"a\tb\n"), b'\t');
         assert_eq!(sniff_delimiter(b"single\n"), b',');
+    }
+
+    #[test]
+    fn the_hashing_tee_digests_every_byte_in_order() {
+        let bytes: Vec<u8> = (0..400_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
+        for step in [13usize, 100, 4096, 65536, 300_000] {
+            let mut hasher = Sha256::new();
+            let mut read = Vec::new();
+            with_hashing_tee(&mut hasher, &bytes[..], |tee| {
+                loop {
+                    let got = tee.take(step as u64).read_to_end(&mut read).unwrap();
+                    if got == 0 {
+                        break;
+                    }
+                }
+            });
+            assert_eq!(read, bytes);
+            assert_eq!(hasher.finalize(), Sha256::digest(&bytes), "step {step}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::hash::Fnv64;
 use crate::mapping::resolve;
 use crate::numbers::{plain_decimal, plain_int};
 use crate::outcome::{Options, Policy};
-use crate::outlier::{MAX_RATES, Outliers};
+use crate::outlier::{GroupKey, MAX_RATES, Outliers};
 use crate::privacy::{CellKind, Hit, may_hold_iin, scan_cell, scan_header};
 use crate::records::Fields;
 use crate::tally::Tally;
@@ -56,6 +56,7 @@ enum Slot {
     Skip,
     Int { col: usize, low: i64, high: i64 },
     Decimal { col: usize, low: f64, high: f64 },
+    Text(usize),
     Other(usize),
 }
 
@@ -64,7 +65,10 @@ impl Slot {
     fn column(&self) -> Option<usize> {
         match *self {
             Slot::Skip => None,
-            Slot::Int { col, .. } | Slot::Decimal { col, .. } | Slot::Other(col) => Some(col),
+            Slot::Int { col, .. }
+            | Slot::Decimal { col, .. }
+            | Slot::Text(col)
+            | Slot::Other(col) => Some(col),
         }
     }
 
@@ -79,6 +83,7 @@ impl Slot {
                 _ => Slot::Other(col),
             },
             ColumnType::Decimal => Slot::Decimal { col, low, high },
+            ColumnType::String => Slot::Text(col),
             _ => Slot::Other(col),
         }
     }
@@ -96,6 +101,8 @@ fn whole(bound: f64, infinite: i64) -> Option<i64> {
 pub(crate) struct Examined {
     pub(crate) row: u64,
     pub(crate) rates: [f32; MAX_RATES],
+    /// The outlier group (region and quarter) of a row without errors.
+    pub(crate) group: Option<GroupKey>,
     pub(crate) blank: bool,
     pub(crate) values: Vec<Value>,
     pub(crate) found: Vec<Finding>,
@@ -110,6 +117,7 @@ impl Examined {
         Self {
             row,
             rates: NO_RATES,
+            group: None,
             blank: false,
             values: Vec::new(),
             found: Vec::new(),
@@ -342,15 +350,17 @@ impl<'a> Examiner<'a> {
         let error = found.iter().any(|f| f.severity == Severity::Error);
         let cells = (error && self.options.policy == Policy::AcceptPartial)
             .then(|| fields.iter().map(str::to_owned).collect());
-        let rates = if error {
-            NO_RATES
+        let (rates, group) = if error {
+            (NO_RATES, None)
         } else {
-            self.outliers.rates_of(&values, self.options)
+            let group = self.outliers.group_of(&values, &self.cols);
+            (self.outliers.rates_of(&values, self.options), group)
         };
         let key = self.key_hash(&values);
         Examined {
             row,
             rates,
+            group,
             blank: false,
             values,
             found,
@@ -426,7 +436,7 @@ impl<'a> Examiner<'a> {
                     continue;
                 }
                 col
-            } else if let Slot::Other(col) = *slot {
+            } else if let Slot::Other(col) | Slot::Text(col) = *slot {
                 col
             } else {
                 continue;
@@ -442,6 +452,15 @@ impl<'a> Examiner<'a> {
                 continue;
             }
             let column = &self.table.columns[col];
+            // Text within its length (bytes bound characters) reuses the previous row's buffer.
+            if let Slot::Text(_) = slot
+                && column
+                    .max_len
+                    .is_none_or(|max| text.len() <= max || text.chars().count() <= max)
+            {
+                put_text(&mut values[col], text);
+                continue;
+            }
             match parse_cell(column, text) {
                 Ok(value) => put(&mut values[col], value),
                 Err(error) => {
@@ -500,6 +519,22 @@ fn put_number(slot: &mut Value, value: Value) {
         Value::Null | Value::Int(_) | Value::Decimal(_)
     ));
     std::mem::forget(std::mem::replace(slot, value));
+}
+
+/// Stores `text` as a `Text` value, in the previous row's buffer when it has the same length
+/// (identifiers and codes usually do), else in a new one.
+fn put_text(slot: &mut Value, text: &str) {
+    if let Value::Text(old) = slot
+        && old.len() == text.len()
+    {
+        let mut bytes = std::mem::take(old).into_boxed_bytes();
+        bytes.copy_from_slice(text.as_bytes());
+        if let Ok(reused) = String::from_utf8(bytes.into_vec()) {
+            *old = reused.into_boxed_str();
+            return;
+        }
+    }
+    put(slot, Value::Text(text.into()));
 }
 
 /// Overwrites a value of an earlier row (or an empty one) without calling the drop glue when

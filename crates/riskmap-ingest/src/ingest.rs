@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::contract::{Contract, TableName};
 use crate::decode::{
     Detected, HashingReader, SNIFF_BYTES, Windows1251Reader, detect, sniff_delimiter,
+    with_hashing_tee,
 };
 use crate::engine::Examiner;
 use crate::finding::{Code, Finding};
@@ -254,15 +255,19 @@ fn ingest_csv(
         &prefix[..]
     };
     let delimiter = sniff_delimiter(body);
-    let mut outcome = {
-        let chained = Cursor::new(body).chain(&mut reader);
-        let text: Box<dyn Read + '_> = match detected {
-            Detected::Windows1251 => Box::new(Windows1251Reader::new(chained)),
-            Detected::Utf8 | Detected::Utf8Bom => Box::new(chained),
+    // The rest of the file is hashed on a helper thread while this one reads it.
+    let mut outcome = with_hashing_tee(&mut hasher, &mut counted, |rest| {
+        let outcome = {
+            let chained = Cursor::new(body).chain(&mut *rest);
+            let text: Box<dyn Read + '_> = match detected {
+                Detected::Windows1251 => Box::new(Windows1251Reader::new(chained)),
+                Detected::Utf8 | Detected::Utf8Bom => Box::new(chained),
+            };
+            pipeline::run(table, name, text, delimiter, options, ctx, sink)?
         };
-        pipeline::run(table, name, text, delimiter, options, ctx, sink)?
-    };
-    io::copy(&mut reader, &mut io::sink()).map_err(|source| read_error(name, source))?;
+        io::copy(rest, &mut io::sink()).map_err(|source| read_error(name, source))?;
+        Ok::<_, Error>(outcome)
+    })?;
     outcome.sha256 = hex(hasher);
     outcome.bytes = counted.bytes;
     outcome.encoding = Some(detected);

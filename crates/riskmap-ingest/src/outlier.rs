@@ -33,7 +33,7 @@ const ELIGIBLE: u32 = 1 << 31;
 pub(crate) const MAX_RATES: usize = 16;
 
 /// Region digits and quarter, packed: `region · 100000 + year · 10 + quarter`.
-type GroupKey = u32;
+pub(crate) type GroupKey = u32;
 
 pub(crate) struct Outliers {
     rates: Vec<(usize, usize, f64)>,
@@ -91,28 +91,29 @@ impl Outliers {
         rates
     }
 
-    /// Samples the rates of one valid row.
-    pub(crate) fn add(
-        &mut self,
-        row: u64,
-        values: &[Value],
-        cols: &Cols,
-        rates: &[f32; MAX_RATES],
-    ) {
+    /// The group (region and quarter) of a row, when it has both (on a worker thread).
+    pub(crate) fn group_of(&self, values: &[Value], cols: &Cols) -> Option<GroupKey> {
         if self.rates.is_empty() {
-            return;
+            return None;
         }
         let (Some(Value::Kato(kato)), Some(Value::Period(period))) = (
             cols.kato.map(|i| &values[i]),
             cols.period.map(|i| &values[i]),
         ) else {
-            return;
+            return None;
         };
         let region = kato
             .region_prefix()
             .bytes()
             .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
-        let key = region * 100_000 + u32::from(period.year()) * 10 + u32::from(period.quarter());
+        Some(region * 100_000 + u32::from(period.year()) * 10 + u32::from(period.quarter()))
+    }
+
+    /// Samples the rates of one valid row of `group`.
+    pub(crate) fn add(&mut self, row: u64, group: Option<GroupKey>, rates: &[f32; MAX_RATES]) {
+        let Some(key) = group else {
+            return;
+        };
         let row = u32::try_from(row).unwrap_or(u32::MAX) & !ELIGIBLE;
         let n_rates = self.rates.len();
         let groups = self

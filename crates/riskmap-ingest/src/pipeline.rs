@@ -229,6 +229,7 @@ impl InOrder {
     ) -> Result<()> {
         while let Some(mut batch) = self.pending.remove(&self.next) {
             let rows = batch.rows.len() as u64;
+            tally.warm(&batch.rows);
             for mut examined in batch.rows.drain(..) {
                 examined.shift(self.rows_before);
                 if let Some(values) = tally.accept(examiner, examined, sink)?

@@ -75,6 +75,7 @@ impl Tally {
         let Examined {
             row,
             rates,
+            group,
             blank,
             values,
             mut found,
@@ -100,7 +101,7 @@ impl Tally {
             self.rows_refused += 1;
         } else if !self.privacy {
             self.rows_valid += 1;
-            self.outliers.add(row, &values, &ex.cols, &rates);
+            self.outliers.add(row, group, &rates);
         }
         let policy = ex.options.policy;
         if !error && !self.blocked(policy) {
@@ -132,8 +133,22 @@ impl Tally {
     }
 
     fn store(&mut self, found: Vec<Finding>) {
+        if found.is_empty() {
+            return;
+        }
         for finding in found {
             self.findings.push(finding);
+        }
+    }
+
+    /// Looks up the keys of rows about to be tallied, so that their table slots are in cache
+    /// when [`Tally::accept`] inserts them in order: independent lookups overlap their cache
+    /// misses, the inserts in file order would wait for each in turn.
+    pub(crate) fn warm(&self, rows: &[Examined]) {
+        for examined in rows {
+            if let Some(hash) = examined.key {
+                std::hint::black_box(self.seen_keys.get(&hash));
+            }
         }
     }
 
