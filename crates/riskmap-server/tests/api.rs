@@ -267,3 +267,26 @@ async fn static_files_refuse_path_traversal() {
         );
     }
 }
+
+#[tokio::test]
+async fn json_and_page_files_are_gzipped_for_clients_that_accept_it() {
+    use std::io::Read as _;
+    let app = test_app(Audience::Ministry).await;
+    for uri in ["/api/v1/regions", "/app.js", "/index.html"] {
+        let (status, headers, body) = support::fetch_raw(&app, uri, None, None).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(headers["content-encoding"], "gzip", "{uri}");
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(body.as_slice())
+            .read_to_end(&mut plain)
+            .unwrap();
+        assert!(plain.len() > body.len(), "{uri} is smaller gzipped");
+    }
+    let (status, plain) = get(&app, "/api/v1/regions").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        plain["features"].as_array().unwrap().len(),
+        20,
+        "identity still works"
+    );
+}

@@ -19,6 +19,8 @@ mod wire;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use tower::Layer as _;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use auth::Caller;
@@ -26,7 +28,9 @@ pub use error::{Error, Result};
 
 use crate::AppState;
 
-/// Builds the service: the JSON API under `/api/v1`, health checks, and the web page.
+/// Builds the service: the JSON API under `/api/v1`, health checks, and the web page. JSON and
+/// the page's files are gzipped when the client accepts it; tiles are gzipped once when built
+/// and served as they are.
 pub fn app(state: AppState) -> Router {
     let web_dir = state.config.web_dir.clone();
     let maplibre_dist = web_dir.join("node_modules/maplibre-gl/dist");
@@ -46,7 +50,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
-        .fallback(error::unknown_route);
+        .fallback(error::unknown_route)
+        .layer(CompressionLayer::new());
     Router::new()
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs").url(
             "/api/v1/openapi.json",
@@ -58,11 +63,16 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/tiles/{file}", get(tiles::get_tilejson))
         .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::get_tile))
-        .nest_service("/vendor/maplibre-gl", ServeDir::new(maplibre_dist))
+        .nest_service(
+            "/vendor/maplibre-gl",
+            CompressionLayer::new().layer(ServeDir::new(maplibre_dist)),
+        )
         .fallback_service(
-            ServeDir::new(&web_dir)
-                .append_index_html_on_directories(true)
-                .not_found_service(ServeFile::new(web_dir.join("404.html"))),
+            CompressionLayer::new().layer(
+                ServeDir::new(&web_dir)
+                    .append_index_html_on_directories(true)
+                    .not_found_service(ServeFile::new(web_dir.join("404.html"))),
+            ),
         )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
