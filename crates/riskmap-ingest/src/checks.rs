@@ -189,9 +189,10 @@ impl RowCtx<'_, '_> {
             return;
         };
         let period = *period;
+        let end = period.end_date();
         for (idx, expected) in [
             (cols.period_start, period.start_date()),
-            (cols.period_end, period.end_date()),
+            (cols.period_end, end),
         ] {
             if let Some(idx) = idx
                 && let Value::Date(date) = &values[idx]
@@ -216,7 +217,7 @@ impl RowCtx<'_, '_> {
             );
             self.push(Code::Late, idx, message);
         }
-        self.kato(values, period.end_date());
+        self.kato(values, end);
         let Some(school) = cols.school.and_then(|i| values[i].as_text()) else {
             return;
         };

@@ -53,7 +53,9 @@ impl Context for NoContext {}
 pub struct KatoRegistry {
     /// The date the version took effect.
     pub version: Date,
-    names: HashMap<Kato, String, WordHash>,
+    names: HashMap<Kato, String>,
+    /// The codes alone, small enough to stay in cache for the per-row lookup.
+    codes: HashSet<Kato, WordHash>,
 }
 
 impl KatoRegistry {
@@ -71,7 +73,7 @@ impl KatoRegistry {
             .position(|h| h == "kato")
             .ok_or_else(|| bad(1, "no kato column".to_owned()))?;
         let name_idx = headers.iter().position(|h| h == "name_ru");
-        let mut names = HashMap::default();
+        let mut names = HashMap::new();
         for (idx, record) in reader.records().enumerate() {
             let line = idx as u64 + 2;
             let record = record.map_err(|e| bad(line, e.to_string()))?;
@@ -83,20 +85,27 @@ impl KatoRegistry {
         if names.is_empty() {
             return Err(bad(1, "the registry has no codes".to_owned()));
         }
-        Ok(Self { version, names })
+        Ok(Self::new(version, names))
     }
 
     /// Builds a registry from codes (tests, fixtures).
     pub fn from_codes(version: Date, codes: impl IntoIterator<Item = Kato>) -> Self {
+        let names = codes.into_iter().map(|k| (k, String::new())).collect();
+        Self::new(version, names)
+    }
+
+    fn new(version: Date, names: HashMap<Kato, String>) -> Self {
+        let codes = names.keys().copied().collect();
         Self {
             version,
-            names: codes.into_iter().map(|k| (k, String::new())).collect(),
+            names,
+            codes,
         }
     }
 
     /// Whether the code exists.
     pub fn contains(&self, kato: &Kato) -> bool {
-        self.names.contains_key(kato)
+        self.codes.contains(kato)
     }
 
     /// The Russian name of a code.

@@ -527,12 +527,12 @@ fn put_text(slot: &mut Value, text: &str) {
     if let Value::Text(old) = slot
         && old.len() == text.len()
     {
-        let mut bytes = std::mem::take(old).into_boxed_bytes();
-        bytes.copy_from_slice(text.as_bytes());
-        if let Ok(reused) = String::from_utf8(bytes.into_vec()) {
-            *old = reused.into_boxed_str();
-            return;
-        }
+        // A boxed str of the same length holds the text exactly: no reallocation either way.
+        let mut reused = std::mem::take(old).into_string();
+        reused.clear();
+        reused.push_str(text);
+        *old = reused.into_boxed_str();
+        return;
     }
     put(slot, Value::Text(text.into()));
 }

@@ -210,6 +210,8 @@ impl Group {
         let scale = if mad > 0.0 {
             1.4826 * mad
         } else {
+            // Summed in ascending order, so the mean is the same however the median was found.
+            deviations.sort_by(f64::total_cmp);
             1.2533 * deviations.iter().sum::<f64>() / deviations.len() as f64
         };
         (scale > 0.0).then_some((median, scale))
@@ -255,17 +257,21 @@ fn worst_index(list: &[(f32, u32)], better: &impl Fn(f32, f32) -> bool) -> usize
     worst
 }
 
+/// The median, ordering by `f64::total_cmp`; reorders `values` (a selection, not a sort).
 fn median_of(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
+    let len = values.len();
+    if len == 0 {
         return None;
     }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    })
+    let mid = len / 2;
+    let (below, upper, _) = values.select_nth_unstable_by(mid, f64::total_cmp);
+    let upper = *upper;
+    if len % 2 == 1 {
+        return Some(upper);
+    }
+    // The element just below the middle of the sorted order is the largest of `below`.
+    let lower = below.iter().copied().max_by(f64::total_cmp)?;
+    Some((lower + upper) / 2.0)
 }
 
 #[cfg(test)]

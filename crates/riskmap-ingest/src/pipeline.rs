@@ -4,8 +4,8 @@
 //! sink. Rows are numbered within their chunk by the workers and moved to their file row at
 //! the tally, so a worker needs nothing from the chunks before its own.
 //!
-//! Memory is bounded by the chunks in flight (two per worker queued, one per worker being
-//! examined, their results waiting to be tallied), whatever the length of the file.
+//! Memory is bounded by the chunks in flight (at most four per worker: queued, being examined
+//! or waiting for their turn at the tally), whatever the length of the file.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -110,6 +110,7 @@ pub(crate) fn run(
         .map_or(1, |n| n.get())
         .clamp(1, 4);
     let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * 2);
+    let in_flight = workers as u64 * 4;
     let batch_rx = Mutex::new(batch_rx);
     std::thread::scope(|scope| -> Result<()> {
         let (done_tx, done_rx) = mpsc::channel::<Batch>();
@@ -149,6 +150,13 @@ pub(crate) fn run(
                 order.pending.insert(batch.seq, batch);
             }
             order.tally(&examiner, &mut tally, sink, &mut spare)?;
+            // A worker held up on one chunk must not let the others run far ahead: memory
+            // stays bounded by the chunks in flight.
+            while sent - order.next >= in_flight {
+                let Ok(batch) = done_rx.recv() else { break };
+                order.pending.insert(batch.seq, batch);
+                order.tally(&examiner, &mut tally, sink, &mut spare)?;
+            }
             let mut batch = spare.pop().unwrap_or_else(|| Batch::new(Vec::new(), 0));
             match chunker
                 .next(std::mem::take(&mut batch.bytes))

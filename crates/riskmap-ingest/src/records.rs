@@ -83,6 +83,14 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
+/// Whether a byte of `word` is below 0x23: a line end, a quote (or a tab, a space, a control
+/// byte). Exact as a yes/no answer: a borrow can only mark bytes above a byte that is below.
+fn any_below_quote(word: u64) -> bool {
+    const BELOW: u64 = 0x2323_2323_2323_2323;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    word.wrapping_sub(BELOW) & !word & HIGH != 0
+}
+
 fn is_term(byte: u8) -> bool {
     byte == b'\n' || byte == b'\r'
 }
@@ -135,9 +143,7 @@ impl Splitter {
                 word.copy_from_slice(chunk);
                 let word = u64::from_le_bytes(word);
                 let mut delimiters = bytes_equal(word, delimiter);
-                let stops =
-                    bytes_equal(word, b'\n') | bytes_equal(word, b'\r') | bytes_equal(word, b'"');
-                if stops == 0 {
+                if !any_below_quote(word) {
                     while delimiters != 0 {
                         let at = base + (delimiters.trailing_zeros() / 8) as usize;
                         self.ranges.push((field, at));
@@ -145,6 +151,9 @@ impl Splitter {
                         delimiters &= delimiters - 1;
                     }
                 } else {
+                    let stops = bytes_equal(word, b'\n')
+                        | bytes_equal(word, b'\r')
+                        | bytes_equal(word, b'"');
                     let mut bits = delimiters | stops;
                     while bits != 0 {
                         let at = base + (bits.trailing_zeros() / 8) as usize;
@@ -349,6 +358,18 @@ mod tests {
         let word = u64::from_le_bytes(*b",a\x80,\xac\x00,,");
         assert_eq!(bytes_equal(word, b','), 0x8080_0000_8000_0080);
         assert_eq!(bytes_equal(word, 0), 0x0000_8000_0000_0000);
+    }
+
+    #[test]
+    fn finds_bytes_below_the_quote() {
+        assert!(!any_below_quote(u64::from_le_bytes(*b"12,ab;\xd0\xb0")));
+        for byte in [b'\n', b'\r', b'"', b' ', b'\t', 0] {
+            for at in 0..8 {
+                let mut word = *b"9,9,9,9,";
+                word[at] = byte;
+                assert!(any_below_quote(u64::from_le_bytes(word)), "{byte} at {at}");
+            }
+        }
     }
 
     #[test]
