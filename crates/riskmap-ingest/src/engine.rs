@@ -44,6 +44,8 @@ pub(crate) struct Examiner<'a> {
     plan: Vec<Slot>,
     /// Contract columns without a file column.
     absent: Vec<usize>,
+    /// Contract columns whose values own no memory (numbers, dates, codes, …).
+    plain: ColumnSet,
     pub(crate) cols: Cols,
     /// Rate columns only (no samples): computes rates on worker threads.
     outliers: Outliers,
@@ -227,6 +229,16 @@ impl<'a> Examiner<'a> {
         let absent = (0..table.columns.len())
             .filter(|c| resolved.by_contract[*c].is_none())
             .collect();
+        let mut plain = ColumnSet::default();
+        for (col, column) in table.columns.iter().enumerate() {
+            let heap = matches!(
+                column.ty,
+                ColumnType::String | ColumnType::Enum | ColumnType::EnumSet | ColumnType::Bin
+            );
+            if !heap {
+                plain.insert(col);
+            }
+        }
         let examiner = Self {
             table,
             file,
@@ -240,6 +252,7 @@ impl<'a> Examiner<'a> {
             required,
             plan,
             absent,
+            plain,
             cols: Cols::new(table),
             outliers: Outliers::new(table, options),
         };
@@ -407,6 +420,15 @@ impl<'a> Examiner<'a> {
         Some(hasher.finish())
     }
 
+    /// Stores the value of column `col` (see [`put_plain`]).
+    fn set(&self, values: &mut [Value], col: usize, value: Value) {
+        if self.plain.contains(col) {
+            put_plain(&mut values[col], value);
+        } else {
+            put(&mut values[col], value);
+        }
+    }
+
     fn parse(&self, row: u64, fields: Fields<'_>, values: &mut [Value], found: &mut Vec<Finding>) {
         // Every contract column gets exactly one value per row (a file column maps to at most
         // one contract column and no two file columns to the same one).
@@ -423,7 +445,7 @@ impl<'a> Examiner<'a> {
                     && let Some(v) = plain_int(&bytes[start..end])
                     && (low..=high).contains(&v)
                 {
-                    put_number(&mut values[col], Value::Int(v));
+                    put_plain(&mut values[col], Value::Int(v));
                     continue;
                 }
                 col
@@ -432,7 +454,7 @@ impl<'a> Examiner<'a> {
                     && let Some(v) = plain_decimal(&bytes[start..end])
                     && (low..=high).contains(&v)
                 {
-                    put_number(&mut values[col], Value::Decimal(v));
+                    put_plain(&mut values[col], Value::Decimal(v));
                     continue;
                 }
                 col
@@ -443,12 +465,12 @@ impl<'a> Examiner<'a> {
             };
             if end - start > self.options.max_cell_bytes {
                 failed.insert(col);
-                put(&mut values[col], Value::Null);
+                self.set(values, col, Value::Null);
                 continue;
             }
             let text = trim(fields.get(idx).unwrap_or_default());
             if text.is_empty() {
-                put(&mut values[col], Value::Null);
+                self.set(values, col, Value::Null);
                 continue;
             }
             let column = &self.table.columns[col];
@@ -462,10 +484,10 @@ impl<'a> Examiner<'a> {
                 continue;
             }
             match parse_cell(column, text) {
-                Ok(value) => put(&mut values[col], value),
+                Ok(value) => self.set(values, col, value),
                 Err(error) => {
                     failed.insert(col);
-                    put(&mut values[col], Value::Null);
+                    self.set(values, col, Value::Null);
                     let (code, message) = match error {
                         CellError::Type(m) => (Code::Type, m),
                         CellError::Range(m) => (Code::Range, m),
@@ -483,7 +505,7 @@ impl<'a> Examiner<'a> {
         let short = self.plan.get(ranges.len()..).unwrap_or_default();
         let missing = short.iter().filter_map(Slot::column);
         for col in missing.chain(self.absent.iter().copied()) {
-            put(&mut values[col], Value::Null);
+            self.set(values, col, Value::Null);
         }
         for &col in &self.required {
             if values[col].is_null() && !failed.contains(col) {
@@ -511,14 +533,28 @@ impl ColumnSet {
     }
 }
 
-/// Overwrites the value of a whole-number or decimal column. Such a slot only ever holds
-/// `Null` or a number (see [`Examiner::examine`]), which owns no memory: nothing to drop.
-fn put_number(slot: &mut Value, value: Value) {
-    debug_assert!(matches!(
-        slot,
-        Value::Null | Value::Int(_) | Value::Decimal(_)
-    ));
+/// Overwrites the value of a column whose type owns no memory: such a slot only ever holds
+/// `Null` or a value of that type (see [`Examiner::examine`]), so nothing is dropped and the
+/// old value is not even read.
+fn put_plain(slot: &mut Value, value: Value) {
+    debug_assert!(owns_nothing(slot));
     std::mem::forget(std::mem::replace(slot, value));
+}
+
+/// True for the variants without heap memory.
+fn owns_nothing(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::Null
+            | Value::Int(_)
+            | Value::Decimal(_)
+            | Value::Bool(_)
+            | Value::Date(_)
+            | Value::Timestamp(_)
+            | Value::Period(_)
+            | Value::StatPeriod(_)
+            | Value::Kato(_)
+    )
 }
 
 /// Stores `text` as a `Text` value, in the previous row's buffer when it has the same length
@@ -540,19 +576,7 @@ fn put_text(slot: &mut Value, text: &str) {
 /// Overwrites a value of an earlier row (or an empty one) without calling the drop glue when
 /// the old value owns no memory, which is nearly always.
 fn put(slot: &mut Value, value: Value) {
-    let plain = matches!(
-        slot,
-        Value::Null
-            | Value::Int(_)
-            | Value::Decimal(_)
-            | Value::Bool(_)
-            | Value::Date(_)
-            | Value::Timestamp(_)
-            | Value::Period(_)
-            | Value::StatPeriod(_)
-            | Value::Kato(_)
-    );
-    if plain {
+    if owns_nothing(slot) {
         std::mem::forget(std::mem::replace(slot, value));
     } else {
         *slot = value;

@@ -37,6 +37,8 @@ mod hash;
 pub mod identifiers;
 /// Entry points for contract tables.
 pub mod ingest;
+/// Duplicate-key detection.
+mod keys;
 /// The legal-statistics reader.
 pub mod legal;
 /// Header mapping (labels, aliases, mapping files).

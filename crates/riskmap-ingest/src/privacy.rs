@@ -50,6 +50,11 @@ pub(crate) fn scan_cell(text: &str, kind: CellKind) -> Option<Hit> {
     if kind == CellKind::Bin || text.len() < 6 {
         return None;
     }
+    // Every hit needs ten digits or an '@': most identifiers and notes have neither.
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    if digits < 10 && !text.contains('@') {
+        return None;
+    }
     if has_iin_like(text.as_bytes()) {
         return Some(Hit::IinLike);
     }

@@ -5,14 +5,10 @@
 //! It keeps only counts, capped findings, one 64-bit key hash plus a row number per distinct
 //! key and bounded outlier samples, so memory does not grow with the cells of the file.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::hash::BuildHasherDefault;
-
 use crate::Result;
 use crate::engine::{Examined, Examiner};
 use crate::finding::{Code, Finding, Findings, Severity};
-use crate::hash::PassThrough;
+use crate::keys::SeenKeys;
 use crate::outcome::{Decision, Format, Outcome, Policy, RefusedRow, RowEvent, RowRef};
 use crate::outlier::Outliers;
 use crate::row::Row;
@@ -28,7 +24,7 @@ pub(crate) enum Delivery<'s> {
 
 /// The mutable side of a file: counts, findings, keys, outlier samples.
 pub(crate) struct Tally {
-    seen_keys: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
+    seen_keys: SeenKeys,
     pub(crate) findings: Findings,
     outliers: Outliers,
     rows_read: u64,
@@ -48,7 +44,7 @@ impl Tally {
         privacy: bool,
     ) -> Self {
         Self {
-            seen_keys: HashMap::with_capacity_and_hasher(1 << 16, Default::default()),
+            seen_keys: SeenKeys::new(),
             findings,
             outliers,
             rows_read: 0,
@@ -149,7 +145,7 @@ impl Tally {
     pub(crate) fn warm(&self, rows: &[Examined]) {
         for examined in rows {
             if let Some(hash) = examined.key {
-                std::hint::black_box(self.seen_keys.get(&hash));
+                self.seen_keys.warm(hash);
             }
         }
     }
@@ -157,12 +153,8 @@ impl Tally {
     fn check_key(&mut self, ex: &Examiner<'_>, row: u64, hash: u64, found: &mut Vec<Finding>) {
         let key = &ex.cols.key;
         let row32 = u32::try_from(row).unwrap_or(u32::MAX);
-        let earlier = match self.seen_keys.entry(hash) {
-            Entry::Occupied(seen) => *seen.get(),
-            Entry::Vacant(slot) => {
-                slot.insert(row32);
-                return;
-            }
+        let Some(earlier) = self.seen_keys.first_row(hash, row32) else {
+            return;
         };
         let names: Vec<&str> = key
             .iter()
