@@ -2,6 +2,8 @@
 //! sums, "of which" subsets, register stock and flow, period consistency, timeliness, KATO
 //! existence and region, school existence, register continuity, region names.
 
+use std::sync::OnceLock;
+
 use riskmap_model::{Kato, Period, SchoolId};
 use time::Date;
 
@@ -189,11 +191,8 @@ impl RowCtx<'_, '_> {
             return;
         };
         let period = *period;
-        let end = period.end_date();
-        for (idx, expected) in [
-            (cols.period_start, period.start_date()),
-            (cols.period_end, end),
-        ] {
+        let (start, end, due) = quarter_dates(period);
+        for (idx, expected) in [(cols.period_start, start), (cols.period_end, end)] {
             if let Some(idx) = idx
                 && let Value::Date(date) = &values[idx]
                 && *date != expected
@@ -208,12 +207,12 @@ impl RowCtx<'_, '_> {
         }
         if let Some(idx) = cols.submitted_at
             && let Value::Timestamp(at) = &values[idx]
-            && at.date() > period.due_date()
+            && at.date() > due
         {
-            let days = (at.date() - period.due_date()).whole_days();
+            let days = (at.date() - due).whole_days();
             let message = format!(
                 "submitted {days} days after the due date {}",
-                format_date(period.due_date())
+                format_date(due)
             );
             self.push(Code::Late, idx, message);
         }
@@ -390,6 +389,23 @@ impl RowCtx<'_, '_> {
     }
 }
 
+/// The start, end and due dates of a quarter, from a table of every quarter a `Period` can
+/// be (1900 to 2999) built on first use.
+fn quarter_dates(period: Period) -> (Date, Date, Date) {
+    static DATES: OnceLock<Vec<(Date, Date, Date)>> = OnceLock::new();
+    let index = |p: Period| usize::from(p.year() - 1900) * 4 + usize::from(p.quarter() - 1);
+    let dates = DATES.get_or_init(|| {
+        (1900..=2999u16)
+            .flat_map(|year| (1..=4u8).filter_map(move |q| Period::new(year, q).ok()))
+            .map(|p| (p.start_date(), p.end_date(), p.due_date()))
+            .collect()
+    });
+    dates
+        .get(index(period))
+        .copied()
+        .unwrap_or_else(|| (period.start_date(), period.end_date(), period.due_date()))
+}
+
 /// Whether `SchoolId::parse` accepts `id`, without building one.
 fn school_id_ok(id: &str) -> bool {
     !id.is_empty()
@@ -421,6 +437,17 @@ fn month_end(year: u16, month: u8) -> Date {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quarter_dates_come_from_the_period() {
+        for text in ["1900-Q1", "2024-Q4", "2999-Q4", "2020-Q2"] {
+            let p = riskmap_model::Period::parse(text).unwrap();
+            assert_eq!(
+                super::quarter_dates(p),
+                (p.start_date(), p.end_date(), p.due_date())
+            );
+        }
+    }
+
     #[test]
     fn school_ids_are_checked_as_the_model_parses_them() {
         for id in [

@@ -13,7 +13,7 @@ use crate::Context;
 use crate::checks::{Cols, RowCtx};
 use crate::contract::{Column, ColumnType, Table};
 use crate::finding::{Code, Finding, Findings, Severity};
-use crate::hash::Fnv64;
+use crate::hash::KeyHash;
 use crate::mapping::resolve;
 use crate::numbers::{plain_decimal, plain_int};
 use crate::outcome::{Options, Policy};
@@ -56,7 +56,7 @@ pub(crate) struct Examiner<'a> {
 #[derive(Debug, Clone, Copy)]
 enum Slot {
     Skip,
-    Int { col: usize, low: i64, high: i64 },
+    Int { col: usize, low: i64, span: u64 },
     Decimal { col: usize, low: f64, high: f64 },
     Text(usize),
     Other(usize),
@@ -81,7 +81,11 @@ impl Slot {
             // `v as f64` within `[low, high]` is `v` within `[low, high]` when the bounds are
             // whole numbers that an f64 holds exactly (rounding is monotone), or infinite.
             ColumnType::Int => match (whole(low, i64::MIN), whole(high, i64::MAX)) {
-                (Some(low), Some(high)) => Slot::Int { col, low, high },
+                (Some(low), Some(high)) if low <= high => Slot::Int {
+                    col,
+                    low,
+                    span: high.wrapping_sub(low) as u64,
+                },
                 _ => Slot::Other(col),
             },
             ColumnType::Decimal => Slot::Decimal { col, low, high },
@@ -413,7 +417,7 @@ impl<'a> Examiner<'a> {
         if key.is_empty() || key.iter().any(|k| values[*k].is_null()) {
             return None;
         }
-        let mut hasher = Fnv64::default();
+        let mut hasher = KeyHash::default();
         for k in key {
             values[*k].feed(&mut hasher);
         }
@@ -437,13 +441,14 @@ impl<'a> Examiner<'a> {
         // A plain number (digits, at most one separator, non-empty, no spaces) is never
         // oversized when the limit is at least 18 bytes, and trims to itself.
         let fast = self.options.max_cell_bytes >= 18;
-        for (idx, (&(start, end), slot)) in ranges.iter().zip(&self.plan).enumerate() {
+        for (&(start, end), slot) in ranges.iter().zip(&self.plan) {
             // Plain numbers within range take the short way; everything else, and every
             // failure with its message, the general parser.
-            let col = if let Slot::Int { col, low, high } = *slot {
+            let col = if let Slot::Int { col, low, span } = *slot {
+                // `low <= v <= low + span` in one unsigned comparison.
                 if fast
                     && let Some(v) = plain_int(&bytes[start..end])
-                    && (low..=high).contains(&v)
+                    && v.wrapping_sub(low) as u64 <= span
                 {
                     put_plain(&mut values[col], Value::Int(v));
                     continue;
@@ -468,7 +473,7 @@ impl<'a> Examiner<'a> {
                 self.set(values, col, Value::Null);
                 continue;
             }
-            let text = trim(fields.get(idx).unwrap_or_default());
+            let text = trim(fields.slice(start, end));
             if text.is_empty() {
                 self.set(values, col, Value::Null);
                 continue;

@@ -139,24 +139,21 @@ impl Outliers {
         options: &Options,
         findings: &mut Findings,
     ) {
-        let mut hits: Vec<(u32, usize, f32, f64, f64, GroupKey)> = Vec::new();
-        for (key, groups) in &self.groups {
-            for (idx, group) in groups.iter().enumerate() {
-                if group.seen < options.outlier_min_group as u64 {
-                    continue;
-                }
-                let Some((median, scale)) = group.centre_and_scale() else {
-                    continue;
-                };
-                for (rate, tagged) in group.candidates() {
-                    let z = (f64::from(rate) - median) / scale;
-                    let eligible = tagged & ELIGIBLE != 0 || z < 0.0;
-                    if z.abs() > options.outlier_z && eligible {
-                        hits.push((tagged & !ELIGIBLE, idx, rate, z, median, *key));
-                    }
-                }
-            }
-        }
+        // The groups are judged on all cores (the file has been read, the workers are idle);
+        // a row has one rate per group, so the sort puts the hits in one order.
+        let groups: Vec<(&GroupKey, &Vec<Group>)> = self.groups.iter().collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let share = groups.len().div_ceil(threads).max(1);
+        let mut hits: Vec<Hit> = std::thread::scope(|scope| {
+            let handles: Vec<_> = groups
+                .chunks(share)
+                .map(|part| scope.spawn(move || hits_in(part, options)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
         hits.sort_by_key(|h| (h.0, h.1));
         for (row, idx, rate, z, median, key) in hits {
             if !findings.has_room(Code::Outlier) {
@@ -180,6 +177,32 @@ impl Outliers {
             });
         }
     }
+}
+
+/// An outlier: row, rate index, rate, z, median, group.
+type Hit = (u32, usize, f32, f64, f64, GroupKey);
+
+/// The outliers of some groups.
+fn hits_in(groups: &[(&GroupKey, &Vec<Group>)], options: &Options) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (key, groups) in groups {
+        for (idx, group) in groups.iter().enumerate() {
+            if group.seen < options.outlier_min_group as u64 {
+                continue;
+            }
+            let Some((median, scale)) = group.centre_and_scale() else {
+                continue;
+            };
+            for (rate, tagged) in group.candidates() {
+                let z = (f64::from(rate) - median) / scale;
+                let eligible = tagged & ELIGIBLE != 0 || z < 0.0;
+                if z.abs() > options.outlier_z && eligible {
+                    hits.push((tagged & !ELIGIBLE, idx, rate, z, median, **key));
+                }
+            }
+        }
+    }
+    hits
 }
 
 impl Group {

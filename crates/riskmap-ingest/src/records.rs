@@ -61,6 +61,11 @@ impl<'a> Fields<'a> {
         self.ranges.get(idx).and_then(|&(s, e)| text.get(s..e))
     }
 
+    /// The text at `start..end` (a field's range), or "" if that is not one.
+    pub(crate) fn slice(&self, start: usize, end: usize) -> &'a str {
+        self.text.get(start..end).unwrap_or_default()
+    }
+
     /// The fields in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         let text = self.text;
