@@ -14,7 +14,7 @@ use crate::decode::{
 use crate::engine::Examiner;
 use crate::finding::{Code, Finding};
 use crate::outcome::{Decision, Format, Options, Outcome, RefusedRow, RowEvent, RowRef};
-use crate::pipeline;
+use crate::pipeline::{self, Hashing};
 use crate::records::Fields;
 use crate::row::Row;
 use crate::tally::Delivery;
@@ -255,19 +255,37 @@ fn ingest_csv(
         &prefix[..]
     };
     let delimiter = sniff_delimiter(body);
-    // The rest of the file is hashed on a helper thread while this one reads it.
-    let mut outcome = with_hashing_tee(&mut hasher, &mut counted, |rest| {
-        let outcome = {
-            let chained = Cursor::new(body).chain(&mut *rest);
-            let text: Box<dyn Read + '_> = match detected {
-                Detected::Windows1251 => Box::new(Windows1251Reader::new(chained)),
-                Detected::Utf8 | Detected::Utf8Bom => Box::new(chained),
+    // The rest of the file is hashed on a helper thread while this one reads it: UTF-8 text
+    // is the file's bytes, hashed as read; Windows-1251 is hashed before it is decoded.
+    let mut outcome = match detected {
+        Detected::Utf8 | Detected::Utf8Bom => {
+            let text = Cursor::new(body).chain(&mut counted);
+            let hashing = Hashing {
+                hasher: &mut hasher,
+                skip: body.len(),
             };
-            pipeline::run(table, name, text, delimiter, options, ctx, sink)?
-        };
-        io::copy(rest, &mut io::sink()).map_err(|source| read_error(name, source))?;
-        Ok::<_, Error>(outcome)
-    })?;
+            pipeline::run(
+                table,
+                name,
+                text,
+                delimiter,
+                options,
+                ctx,
+                sink,
+                Some(hashing),
+            )?
+        }
+        Detected::Windows1251 => with_hashing_tee(&mut hasher, &mut counted, |raw| {
+            let text = Windows1251Reader::new(Cursor::new(body).chain(&mut *raw));
+            pipeline::run(table, name, text, delimiter, options, ctx, sink, None)
+        })?,
+    };
+    // Whatever the reading left (nothing, as it reads to the end) still counts in the hash.
+    io::copy(
+        &mut HashingReader::new(&mut counted, &mut hasher),
+        &mut io::sink(),
+    )
+    .map_err(|source| read_error(name, source))?;
     outcome.sha256 = hex(hasher);
     outcome.bytes = counted.bytes;
     outcome.encoding = Some(detected);

@@ -15,6 +15,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The text in blocks and chunks cut at record boundaries.
+mod blocks;
 /// Per-row rules across cells and against the caller's context.
 mod checks;
 /// Caller-supplied lookups: KATO registry, schools, previous quarter.

@@ -1,66 +1,43 @@
-//! The CSV pipeline. The caller's thread reads the text (already hashed and decoded) in chunks
-//! of about 256 KiB cut at record boundaries; worker threads split each chunk into records and
-//! examine them; the caller's thread tallies the examined rows in file order and feeds the
-//! sink. Rows are numbered within their chunk by the workers and moved to their file row at
-//! the tally, so a worker needs nothing from the chunks before its own.
+//! The CSV pipeline. The caller's thread reads the text (already decoded) in blocks cut into
+//! chunks at record boundaries ([`crate::blocks`]); worker threads split each chunk into
+//! records and examine them; a helper thread hashes the bytes; the caller's thread tallies the
+//! examined rows in file order and feeds the sink. Rows are numbered within their chunk by the
+//! workers and moved to their file row at the tally, so a worker needs nothing from the chunks
+//! before its own.
 //!
 //! Memory is bounded by the chunks in flight (at most four per worker: queued, being examined
-//! or waiting for their turn at the tally), whatever the length of the file.
+//! or waiting for their turn at the tally) and their blocks, whatever the length of the file.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use sha2::{Digest, Sha256};
 
+use crate::blocks::{Block, Blocks};
 use crate::contract::{Contract, TableName};
 use crate::engine::{Examined, Examiner};
 use crate::finding::Code;
 use crate::ingest::file_level;
 use crate::outcome::{Format, Options, Outcome};
-use crate::records::{Splitter, last_boundary};
+use crate::records::Splitter;
 use crate::tally::{Delivery, Tally};
 use crate::value::Value;
 use crate::{Context, Result};
 
-/// Bytes read per chunk (a chunk grows when one record is longer).
-const CHUNK: usize = 64 * 1024;
-
-/// Reads the text in chunks that end at a record boundary (or at the end of the text).
-struct Chunker<R> {
-    input: R,
-    delimiter: u8,
-    carry: Vec<u8>,
-    eof: bool,
+/// Where the raw bytes of the text go to be hashed, when the text is the raw bytes (UTF-8).
+pub(crate) struct Hashing<'h> {
+    pub(crate) hasher: &'h mut Sha256,
+    /// Bytes at the start of the text that are already hashed.
+    pub(crate) skip: usize,
 }
 
-impl<R: Read> Chunker<R> {
-    /// The next chunk, in `buf` (emptied first); `None` at the end of the text.
-    fn next(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
-        buf.clear();
-        buf.append(&mut self.carry);
-        let mut want = CHUNK.max(buf.len());
-        loop {
-            if !self.eof && buf.len() < want {
-                let need = want - buf.len();
-                buf.reserve(need);
-                let got = (&mut self.input).take(need as u64).read_to_end(&mut buf)?;
-                self.eof = got < need;
-            }
-            if self.eof {
-                return Ok((!buf.is_empty()).then_some(buf));
-            }
-            if let Some(cut) = last_boundary(&buf, self.delimiter) {
-                self.carry.extend_from_slice(&buf[cut..]);
-                buf.truncate(cut);
-                return Ok(Some(buf));
-            }
-            want = buf.len() * 2;
-        }
-    }
-}
-
-/// Reads, checks and tallies a CSV text, handing rows to `sink`.
+/// Reads, checks and tallies a CSV text, handing rows to `sink`; `hashing` digests the text
+/// on a helper thread.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the ingest's settings, passed through"
+)]
 pub(crate) fn run(
     table: TableName,
     name: &str,
@@ -69,41 +46,102 @@ pub(crate) fn run(
     options: &Options,
     ctx: &dyn Context,
     sink: &mut Delivery<'_>,
+    hashing: Option<Hashing<'_>>,
 ) -> Result<Outcome> {
     let read_error = |source: io::Error| crate::Error::Read {
         file: name.to_owned(),
         source,
     };
-    let mut chunker = Chunker {
-        input: text,
-        delimiter,
-        carry: Vec::new(),
-        eof: false,
-    };
-    let mut splitter = Splitter::new(delimiter);
-    // The header is the first record; the rest of its chunk is the first chunk of data.
-    let (first, from, headers) = loop {
-        let Some(chunk) = chunker.next(Vec::new()).map_err(read_error)? else {
-            let message = "the file has no header row".to_owned();
-            return Ok(file_level(
-                table,
-                name,
-                Format::Csv,
-                Code::EmptyFile,
-                message,
-                Sha256::new(),
-                0,
-            ));
+    std::thread::scope(|scope| {
+        let mut hashed = hashing.map(|Hashing { hasher, skip }| {
+            let (to_hasher, blocks) = mpsc::sync_channel::<(Arc<Vec<u8>>, usize)>(4);
+            scope.spawn(move || {
+                for (bytes, from) in blocks {
+                    hasher.update(&bytes[from..]);
+                }
+            });
+            HashFeed { to_hasher, skip }
+        });
+        let mut blocks = Blocks::new(text, delimiter);
+        let mut next_block = || -> Result<Option<Block>> {
+            let block = blocks.next().map_err(read_error)?;
+            if let (Some(feed), Some(block)) = (hashed.as_mut(), block.as_ref()) {
+                feed.send(block);
+            }
+            Ok(block)
         };
-        let mut pos = 0;
-        if let Some(fields) = splitter.next(&chunk, &mut pos) {
-            let headers: Vec<String> = fields
-                .iter()
-                .map(|h| String::from_utf8_lossy(h).into_owned())
-                .collect();
-            break (chunk, pos, headers);
-        }
-    };
+        let mut splitter = Splitter::new(delimiter);
+        // The header is the first record; the rest of its block is the first data.
+        let (first, from, headers) = loop {
+            let Some(block) = next_block()? else {
+                let message = "the file has no header row".to_owned();
+                return Ok(file_level(
+                    table,
+                    name,
+                    Format::Csv,
+                    Code::EmptyFile,
+                    message,
+                    Sha256::new(),
+                    0,
+                ));
+            };
+            let end = block.chunks.last().map_or(0, |c| c.1);
+            let mut pos = 0;
+            if let Some(fields) = splitter.next(&block.bytes[..end], &mut pos) {
+                let headers: Vec<String> = fields
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).into_owned())
+                    .collect();
+                break (block, pos, headers);
+            }
+        };
+        examine_all(
+            table,
+            name,
+            delimiter,
+            options,
+            ctx,
+            sink,
+            headers,
+            (first, from),
+            &mut next_block,
+        )
+    })
+}
+
+/// Sends each block's new bytes to the hashing thread.
+struct HashFeed {
+    to_hasher: mpsc::SyncSender<(Arc<Vec<u8>>, usize)>,
+    skip: usize,
+}
+
+impl HashFeed {
+    fn send(&mut self, block: &Block) {
+        let skipped = self.skip.min(block.bytes.len() - block.fresh);
+        self.skip -= skipped;
+        // A send fails only if the hashing thread panicked, which the scope reports.
+        let _ = self
+            .to_hasher
+            .send((block.bytes.clone(), block.fresh + skipped));
+    }
+}
+
+/// Examines and tallies the data from `first` (a block and where its data starts) on.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the ingest's settings, passed through"
+)]
+fn examine_all(
+    table: TableName,
+    name: &str,
+    delimiter: u8,
+    options: &Options,
+    ctx: &dyn Context,
+    sink: &mut Delivery<'_>,
+    headers: Vec<String>,
+    first: (Block, usize),
+    next_block: &mut dyn FnMut() -> Result<Option<Block>>,
+) -> Result<Outcome> {
     let contract = Contract::v1().table(table);
     let (examiner, mut tally) = Examiner::new(contract, name, None, options, ctx, headers);
     let workers = std::thread::available_parallelism()
@@ -138,10 +176,30 @@ pub(crate) fn run(
             rows_before: 1,
         };
         let mut spare: Vec<Batch> = Vec::new();
-        let mut next = Some(Batch::new(first, from));
+        let (mut block, from) = first;
+        let mut chunks: Vec<(usize, usize)> = block
+            .chunks
+            .iter()
+            .filter(|c| c.1 > from)
+            .map(|&(start, end)| (start.max(from), end))
+            .collect();
+        chunks.reverse();
         let mut sent = 0u64;
-        while let Some(mut batch) = next.take() {
+        loop {
+            let Some((start, end)) = chunks.pop() else {
+                match next_block()? {
+                    Some(next) => {
+                        block = next;
+                        chunks.extend(block.chunks.iter().rev());
+                        continue;
+                    }
+                    None => break,
+                }
+            };
+            let mut batch = spare.pop().unwrap_or_else(Batch::new);
             batch.seq = sent;
+            batch.bytes = Some(block.bytes.clone());
+            (batch.from, batch.to) = (start, end);
             if batch_tx.send(batch).is_err() {
                 break;
             }
@@ -157,18 +215,6 @@ pub(crate) fn run(
                 order.pending.insert(batch.seq, batch);
                 order.tally(&examiner, &mut tally, sink, &mut spare)?;
             }
-            let mut batch = spare.pop().unwrap_or_else(|| Batch::new(Vec::new(), 0));
-            match chunker
-                .next(std::mem::take(&mut batch.bytes))
-                .map_err(read_error)?
-            {
-                Some(bytes) => {
-                    batch.bytes = bytes;
-                    batch.from = 0;
-                    next = Some(batch);
-                }
-                None => next = None,
-            }
         }
         drop(batch_tx);
         for batch in done_rx {
@@ -180,34 +226,40 @@ pub(crate) fn run(
     Ok(tally.finish(&examiner, Format::Csv, String::new(), 0))
 }
 
-/// One chunk on its round trip through a worker: its bytes, then its examined rows; it comes
-/// back with the value buffers the sink returned, for the next chunk to reuse.
+/// One chunk on its round trip through a worker: its block and range, then its examined rows;
+/// it comes back with the value buffers the sink returned, for the next chunk to reuse.
 struct Batch {
     seq: u64,
-    bytes: Vec<u8>,
-    /// Where the first record starts in `bytes`.
+    bytes: Option<Arc<Vec<u8>>>,
     from: usize,
+    to: usize,
     rows: Vec<Examined>,
     values: Vec<Vec<Value>>,
 }
 
 impl Batch {
-    fn new(bytes: Vec<u8>, from: usize) -> Self {
+    fn new() -> Self {
         Self {
             seq: 0,
-            bytes,
-            from,
+            bytes: None,
+            from: 0,
+            to: 0,
             rows: Vec::new(),
             values: Vec::new(),
         }
     }
 
-    /// Splits the chunk and examines its records, numbered from 1 within the chunk.
+    /// Splits the chunk and examines its records, numbered from 1 within the chunk; lets go
+    /// of the block.
     fn examine(&mut self, examiner: &Examiner<'_>, splitter: &mut Splitter) {
         self.rows.clear();
+        let Some(bytes) = self.bytes.take() else {
+            return;
+        };
+        let chunk = &bytes[..self.to];
         let mut pos = self.from;
         let mut row = 0;
-        while let Some(raw) = splitter.next(&self.bytes, &mut pos) {
+        while let Some(raw) = splitter.next(chunk, &mut pos) {
             row += 1;
             let values = self.values.pop().unwrap_or_default();
             self.rows.push(match raw.to_text() {
