@@ -21,6 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tower::Layer as _;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate as _};
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use auth::Caller;
@@ -51,7 +52,14 @@ pub fn app(state: AppState) -> Router {
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
         .fallback(error::unknown_route)
-        .layer(CompressionLayer::new());
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                NotForContentType::const_new(
+                    // A workbook is a zip already.
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+            )),
+        );
     Router::new()
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs").url(
             "/api/v1/openapi.json",
