@@ -314,11 +314,11 @@ impl<'a> Examiner<'a> {
         // The privacy guard in bulk: the row's length and the digit runs of its cells of 12
         // bytes or more rule out an IIN-like run and an oversized cell for every typed cell;
         // free-text cells are always scanned one by one (phones, e-mails, grouped digits).
-        let (bytes, ranges) = fields.raw();
+        let bytes = fields.raw().0;
         let whole_row = bytes.len() > self.options.max_cell_bytes
-            || ranges
-                .iter()
-                .any(|&(start, end)| end - start >= 12 && may_hold_iin(&bytes[start..end]));
+            || fields
+                .long_ranges()
+                .any(|(start, end)| may_hold_iin(&bytes[start..end]));
         if whole_row {
             for (idx, cell) in fields.iter().enumerate() {
                 privacy_hit |= self.guard(row, idx, cell, &mut found);

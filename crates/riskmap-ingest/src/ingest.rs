@@ -15,7 +15,7 @@ use crate::engine::Examiner;
 use crate::finding::{Code, Finding};
 use crate::outcome::{Decision, Format, Options, Outcome, RefusedRow, RowEvent, RowRef};
 use crate::pipeline::{self, Hashing};
-use crate::records::Fields;
+use crate::records::{Fields, LONG};
 use crate::row::Row;
 use crate::tally::Delivery;
 use crate::{Context, Error, Result};
@@ -375,16 +375,21 @@ fn ingest_xlsx(
     let (examiner, mut tally) = Examiner::new(contract, name, Some(&found), options, ctx, headers);
     let mut text = String::new();
     let mut ranges = Vec::new();
+    let mut longs = Vec::new();
     let mut spare = Vec::new();
     for (idx, cells) in rows.enumerate() {
         text.clear();
         ranges.clear();
+        longs.clear();
         for cell in cells {
             let start = text.len();
             text.push_str(&cell_text(cell));
+            if text.len() - start >= LONG {
+                longs.push(ranges.len());
+            }
             ranges.push((start, text.len()));
         }
-        let fields = Fields::new(&text, &ranges);
+        let fields = Fields::new(&text, &ranges, &longs);
         let examined = examiner.examine(first_row + idx as u64 + 2, fields, spare);
         spare = tally.accept(&examiner, examined, sink)?.unwrap_or_default();
     }

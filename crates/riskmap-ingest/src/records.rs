@@ -11,7 +11,12 @@
 pub(crate) struct RawFields<'a> {
     bytes: &'a [u8],
     ranges: &'a [(usize, usize)],
+    /// The fields of at least [`LONG`] bytes.
+    longs: &'a [usize],
 }
+
+/// Fields this long or longer may hold a 12-digit number.
+pub(crate) const LONG: usize = 12;
 
 /// The fields of one record as text. Whatever lies in `text` between two fields is a
 /// delimiter (never a digit), so a scan of the whole text sees every field's runs of digits.
@@ -19,6 +24,7 @@ pub(crate) struct RawFields<'a> {
 pub(crate) struct Fields<'a> {
     text: &'a str,
     ranges: &'a [(usize, usize)],
+    longs: &'a [usize],
 }
 
 impl<'a> RawFields<'a> {
@@ -34,6 +40,7 @@ impl<'a> RawFields<'a> {
             Ok(text) => Ok(Fields {
                 text,
                 ranges: self.ranges,
+                longs: self.longs,
             }),
             Err(_) => Err(self
                 .ranges
@@ -45,9 +52,21 @@ impl<'a> RawFields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// Fields of `text` at `ranges` (byte ranges on character boundaries).
-    pub(crate) fn new(text: &'a str, ranges: &'a [(usize, usize)]) -> Self {
-        Self { text, ranges }
+    /// Fields of `text` at `ranges` (byte ranges on character boundaries); `longs` lists the
+    /// fields of at least [`LONG`] bytes.
+    pub(crate) fn new(text: &'a str, ranges: &'a [(usize, usize)], longs: &'a [usize]) -> Self {
+        Self {
+            text,
+            ranges,
+            longs,
+        }
+    }
+
+    /// The byte ranges of the fields of at least [`LONG`] bytes.
+    pub(crate) fn long_ranges(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.longs
+            .iter()
+            .filter_map(|&idx| self.ranges.get(idx).copied())
     }
 
     /// Number of fields.
@@ -106,6 +125,7 @@ pub(crate) struct Splitter {
     delimiter: u8,
     scratch: Vec<u8>,
     ranges: Vec<(usize, usize)>,
+    longs: Vec<usize>,
 }
 
 impl Splitter {
@@ -114,6 +134,14 @@ impl Splitter {
             delimiter,
             scratch: Vec::new(),
             ranges: Vec::with_capacity(128),
+            longs: Vec::new(),
+        }
+    }
+
+    /// Notes the field just ended at `end` when it has at least [`LONG`] bytes.
+    fn note_long(&mut self, start: usize, end: usize) {
+        if end - start >= LONG {
+            self.longs.push(self.ranges.len() - 1);
         }
     }
 
@@ -139,6 +167,7 @@ impl Splitter {
         // Eight bytes at a time: the delimiters, line ends and quotes of a word are found at
         // once; a quote that opens a field sends the record to the general path.
         let mut field = 0;
+        self.longs.clear();
         let mut end = line.len();
         let mut words = line.chunks_exact(8);
         let mut base = 0;
@@ -152,6 +181,7 @@ impl Splitter {
                     while delimiters != 0 {
                         let at = base + (delimiters.trailing_zeros() / 8) as usize;
                         self.ranges.push((field, at));
+                        self.note_long(field, at);
                         field = at + 1;
                         delimiters &= delimiters - 1;
                     }
@@ -165,6 +195,7 @@ impl Splitter {
                         match line[at] {
                             b if b == delimiter => {
                                 self.ranges.push((field, at));
+                                self.note_long(field, at);
                                 field = at + 1;
                             }
                             b'\n' | b'\r' => {
@@ -183,6 +214,7 @@ impl Splitter {
                 let at = base + at;
                 if byte == delimiter {
                     self.ranges.push((field, at));
+                    self.note_long(field, at);
                     field = at + 1;
                 } else if is_term(byte) {
                     end = at;
@@ -193,10 +225,12 @@ impl Splitter {
             }
         }
         self.ranges.push((field, end));
+        self.note_long(field, end);
         *pos = start + end;
         Some(RawFields {
             bytes: &line[..end],
             ranges: &self.ranges,
+            longs: &self.longs,
         })
     }
 
@@ -244,9 +278,16 @@ impl Splitter {
         }
         self.ranges.push((field, self.scratch.len()));
         *pos = idx;
+        self.longs.clear();
+        for (idx, &(start, end)) in self.ranges.iter().enumerate() {
+            if end - start >= LONG {
+                self.longs.push(idx);
+            }
+        }
         RawFields {
             bytes: &self.scratch,
             ranges: &self.ranges,
+            longs: &self.longs,
         }
     }
 }
@@ -293,6 +334,10 @@ mod tests {
         let mut pos = 0;
         let mut out = Vec::new();
         while let Some(fields) = splitter.next(input, &mut pos) {
+            let longs: Vec<usize> = (0..fields.ranges.len())
+                .filter(|i| fields.ranges[*i].1 - fields.ranges[*i].0 >= LONG)
+                .collect();
+            assert_eq!(fields.longs, &longs[..], "{input:?}");
             out.push(
                 fields
                     .ranges
