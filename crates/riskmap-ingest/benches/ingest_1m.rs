@@ -120,15 +120,36 @@ fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
         .iter()
         .map(|c| table.index(c).ok_or("no sum column"))
         .collect::<Result<_, _>>()?;
-    // Summed by (KATO, quarter) as the rows stream, then by (district, quarter): the sums are
-    // the same, and the district digits are cut from each distinct code once.
-    let mut by_kato: HashMap<(Kato, Period), [i64; 6], BuildHasherDefault<KeyHasher>> =
-        HashMap::default();
+    // Summed by (KATO, quarter) as the rows stream, then by (district, quarter) at the end (the
+    // same sums; the district digits are cut from each distinct code once). A row's sums are
+    // found by its quarter (the rows of a quarter come together) and a small index of codes.
+    let mut kato_ids: HashMap<Kato, usize, BuildHasherDefault<KeyHasher>> = HashMap::default();
+    let mut periods: Vec<Period> = Vec::new();
+    let mut by_period: Vec<Vec<Option<[i64; 6]>>> = Vec::new();
+    let mut last_period: Option<(Period, usize)> = None;
     let mut add = |row: &Row| {
         if let (Value::Kato(kato), Value::Period(period)) =
             (&row.values[kato_idx], &row.values[period_idx])
         {
-            let entry = by_kato.entry((*kato, *period)).or_default();
+            let p = match last_period {
+                Some((last, p)) if last == *period => p,
+                _ => {
+                    let p = periods.iter().position(|q| q == period).unwrap_or_else(|| {
+                        periods.push(*period);
+                        by_period.push(Vec::new());
+                        periods.len() - 1
+                    });
+                    last_period = Some((*period, p));
+                    p
+                }
+            };
+            let next_id = kato_ids.len();
+            let k = *kato_ids.entry(*kato).or_insert(next_id);
+            let sums = &mut by_period[p];
+            if sums.len() <= k {
+                sums.resize(k + 1, None);
+            }
+            let entry = sums[k].get_or_insert([0; 6]);
             for (slot, idx) in entry.iter_mut().zip(&sum_idx) {
                 *slot += row.values[*idx].as_int().unwrap_or(0);
             }
@@ -156,13 +177,17 @@ fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
         })?
     };
     let mut sums: HashMap<([u8; 4], Period), [i64; 6]> = HashMap::new();
-    for ((kato, period), values) in by_kato {
+    for (kato, k) in &kato_ids {
         let district: [u8; 4] = kato.as_str().as_bytes()[..4]
             .try_into()
             .expect("a KATO has 9 digits");
-        let entry = sums.entry((district, period)).or_default();
-        for (slot, value) in entry.iter_mut().zip(values) {
-            *slot += value;
+        for (period, by_kato) in periods.iter().zip(&by_period) {
+            if let Some(Some(values)) = by_kato.get(*k) {
+                let entry = sums.entry((district, *period)).or_default();
+                for (slot, value) in entry.iter_mut().zip(values) {
+                    *slot += value;
+                }
+            }
         }
     }
     let elapsed = started.elapsed();

@@ -248,7 +248,8 @@ impl Group {
             .chain(&self.low)
             .copied()
             .collect();
-        all.sort_by_key(|(_, row)| *row);
+        // A row kept both in the sample and among the extremes is the same entry twice.
+        all.sort_unstable_by_key(|(_, row)| *row);
         all.dedup_by_key(|(_, row)| *row);
         all
     }
