@@ -155,6 +155,7 @@ impl Outliers {
                 .collect()
         });
         hits.sort_by_key(|h| (h.0, h.1));
+        hits.dedup_by_key(|h| (h.0, h.1));
         for (row, idx, rate, z, median, key) in hits {
             if !findings.has_room(Code::Outlier) {
                 findings.count(Code::Outlier);
@@ -193,7 +194,9 @@ fn hits_in(groups: &[(&GroupKey, &Vec<Group>)], options: &Options) -> Vec<Hit> {
             let Some((median, scale)) = group.centre_and_scale() else {
                 continue;
             };
-            for (rate, tagged) in group.candidates() {
+            // A row kept both in the sample and among the extremes is a hit twice, with the
+            // same values: `finish` keeps one.
+            for &(rate, tagged) in group.sample.iter().chain(&group.high).chain(&group.low) {
                 let z = (f64::from(rate) - median) / scale;
                 let eligible = tagged & ELIGIBLE != 0 || z < 0.0;
                 if z.abs() > options.outlier_z && eligible {
@@ -238,20 +241,6 @@ impl Group {
             1.2533 * deviations.iter().sum::<f64>() / deviations.len() as f64
         };
         (scale > 0.0).then_some((median, scale))
-    }
-
-    fn candidates(&self) -> Vec<(f32, u32)> {
-        let mut all: Vec<(f32, u32)> = self
-            .sample
-            .iter()
-            .chain(&self.high)
-            .chain(&self.low)
-            .copied()
-            .collect();
-        // A row kept both in the sample and among the extremes is the same entry twice.
-        all.sort_unstable_by_key(|(_, row)| *row);
-        all.dedup_by_key(|(_, row)| *row);
-        all
     }
 }
 
@@ -333,8 +322,9 @@ mod tests {
         group.add(1000.0, 5000);
         assert!(
             group
-                .candidates()
+                .sample
                 .iter()
+                .chain(&group.high)
                 .any(|(rate, row)| *rate == 1000.0 && *row == 5000)
         );
         assert!(group.sample.len() <= RESERVOIR && group.high.len() <= EXTREMES);
