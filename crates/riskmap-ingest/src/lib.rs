@@ -17,6 +17,8 @@
 
 /// The text in blocks and chunks cut at record boundaries.
 mod blocks;
+/// Cells to values: the parse plan and the reused row buffer.
+mod cells;
 /// Per-row rules across cells and against the caller's context.
 mod checks;
 /// Caller-supplied lookups: KATO registry, schools, previous quarter.
