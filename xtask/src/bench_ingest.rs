@@ -2,9 +2,11 @@
 //!
 //! 1. A 1,000,000-row `school_quarter` CSV from the ingest crate's seeded generator (the
 //!    `ingest_1m` bench's `generate`; kept in the temp folder and reused).
-//! 2. riskmap's parse + validate + aggregate of that file (`ingest_1m` bench's `run`) and DuckDB's
-//!    parse + aggregate of the same file (`bench/duckdb_peer.py`; DuckDB is installed into a
-//!    venv under /tmp when missing), best of `--runs` each, in the same run.
+//! 2. riskmap's parse + validate + aggregate of that file (`ingest_1m` bench's `run`, whose
+//!    aggregate borrows the rows through `ingest_borrowed`) and DuckDB's parse + aggregate of
+//!    the same file (`bench/duckdb_peer.py`; DuckDB is installed into a venv under /tmp when
+//!    missing), best of `--runs` each, in the same run; for reference also the bench's
+//!    `run-owned`, where the sink owns every row (`ingest`).
 //! 3. The full `riskmap ingest` (check + store) of 100,000 rows into a new SQLite file, with
 //!    the release binary, after its schools' reference file.
 //!
@@ -67,7 +69,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     )?;
     let python = duckdb_python()?;
     let peer = root.join("crates/riskmap-ingest/bench/duckdb_peer.py");
-    let (mut rust, mut duck) = (Vec::new(), Vec::new());
+    let (mut rust, mut owned, mut duck) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         let out = capture(
             Command::new("cargo")
@@ -88,10 +90,30 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
             parse_timing(&out, "riskmap-ingest:")
                 .context("no timing in the ingest bench output")?,
         );
+        let out = capture(
+            Command::new("cargo")
+                .current_dir(root)
+                .args([
+                    "bench",
+                    "-q",
+                    "-p",
+                    "riskmap-ingest",
+                    "--bench",
+                    "ingest_1m",
+                    "--",
+                    "run-owned",
+                ])
+                .arg(&csv),
+        )?;
+        owned.push(
+            parse_timing(&out, "riskmap-ingest (owned rows):")
+                .context("no timing in the ingest bench's run-owned output")?,
+        );
         let out = capture(Command::new(&python).arg(&peer).arg(&csv))?;
         duck.push(parse_timing(&out, "duckdb").context("no timing in the DuckDB output")?);
     }
     let rust = best(rust);
+    let owned = best(owned);
     let duck = best(duck);
     let store = full_ingest(root, &tmp)?;
     let ratio = rust.seconds / duck.seconds;
@@ -111,6 +133,12 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "  riskmap-ingest {:>7.3} s  peak RSS {}",
         rust.seconds,
         rss(&rust)
+    )?;
+    writeln!(
+        report,
+        "  (owned rows    {:>7.3} s  peak RSS {})",
+        owned.seconds,
+        rss(&owned)
     )?;
     writeln!(
         report,
@@ -147,6 +175,13 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "{now},riskmap_parse_validate_aggregate,{ROWS},{:.3},{},{ratio:.3}",
         rust.seconds,
         kb(&rust)
+    )?;
+    writeln!(
+        csv_text,
+        "{now},riskmap_parse_validate_aggregate_owned_rows,{ROWS},{:.3},{},{:.3}",
+        owned.seconds,
+        kb(&owned),
+        owned.seconds / duck.seconds
     )?;
     writeln!(
         csv_text,
@@ -316,6 +351,8 @@ mod tests {
     fn timings_are_read_from_both_reports() {
         let rust = super::parse_timing("riskmap-ingest: 1000000 rows (1000000 valid) in 2.345 s = 426439 rows/s; Accepted; 9 groups; peak RSS 51200 kB; sha256 ab", "riskmap-ingest:").unwrap();
         assert_eq!((rust.seconds, rust.peak_rss_kb), (2.345, Some(51_200)));
+        let owned = super::parse_timing("riskmap-ingest: 9 rows (9 valid) in 1.5 s = 6 rows/s; peak RSS 1 kB\nriskmap-ingest (owned rows): 9 rows (9 valid) in 2.5 s = 4 rows/s; Accepted; 9 groups; peak RSS 7 kB", "riskmap-ingest (owned rows):").unwrap();
+        assert_eq!((owned.seconds, owned.peak_rss_kb), (2.5, Some(7)));
         let duck = super::parse_timing(
             "duckdb 1.1.3: 5000 groups in 0.740 s; peak RSS 300000 kB",
             "duckdb",
