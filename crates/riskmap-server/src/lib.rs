@@ -10,6 +10,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The composite risk index of regions and districts, scored once per data version.
+pub mod composite;
 /// The hotspot overlay: Gi* classes, LISA quadrants and global Moran's I of sibling units.
 pub mod hotspots;
 /// HTTP routes, handlers, wire types and errors.

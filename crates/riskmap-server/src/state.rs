@@ -67,6 +67,8 @@ pub struct AppState {
     pub geometries: Arc<std::collections::HashMap<riskmap_model::Kato, serde_json::Value>>,
     /// Queen contiguity of regions and districts, built on first use.
     pub contiguity: Arc<ContiguityCache>,
+    /// Composite scores of regions and districts, per data version.
+    pub composite: Arc<crate::composite::CompositeCache>,
     /// Held while an upload is loaded: uploads run one at a time.
     pub upload_lock: Arc<tokio::sync::Mutex<()>>,
 }
@@ -143,6 +145,7 @@ impl AppState {
             tiles,
             geometries: Arc::new(geometries),
             contiguity: Arc::default(),
+            composite: Arc::default(),
             upload_lock: Arc::default(),
         }
     }

@@ -7,6 +7,7 @@ mod hotspots;
 mod meta;
 mod openapi;
 mod periods;
+mod plan;
 mod priority;
 mod profile;
 mod reporting;

@@ -142,6 +142,7 @@ pub(crate) async fn get_profile(
     let empty = Vec::new();
     let own = by_unit.get(&unit.kato).unwrap_or(&empty);
     let mut indicators = Vec::new();
+    let mut visible_codes: Vec<&str> = Vec::new();
     for indicator in &state.catalogue.indicators {
         let value_of = |sums: &[&UnitPeriodSums], level, kato: &Kato, periods: &[Period]| {
             disclose(
@@ -205,6 +206,9 @@ pub(crate) async fn get_profile(
             .iter()
             .map(|q| serde_json::json!({ "period": q.to_string(), "value": WireValue::from(value_of(own, unit.level, &unit.kato, std::slice::from_ref(q))) }))
             .collect();
+        if current.value.value().is_some() {
+            visible_codes.push(indicator.code.as_str());
+        }
         indicators.push(serde_json::json!({
             "code": indicator.code,
             "value": WireValue::from(current.value),
@@ -217,6 +221,29 @@ pub(crate) async fn get_profile(
             "series": series,
         }));
     }
+    let scores = crate::composite::level_scores(&state, unit.level).await?;
+    let composite = composite_block(
+        &state,
+        &caller,
+        &unit,
+        &scores,
+        period,
+        &available,
+        &visible_codes,
+    );
+    let plan = super::plan::plan_json(
+        &super::plan::PlanReader {
+            policy,
+            audience: &caller.audience,
+            level: unit.level,
+            unit: &unit.kato,
+        },
+        own,
+        national.get(&country).unwrap_or(&empty),
+        &country,
+        &available,
+        period,
+    );
     Ok(Json(serde_json::json!({
         "kato": unit.kato.as_str(),
         "level": unit.level.as_str(),
@@ -226,9 +253,68 @@ pub(crate) async fn get_profile(
         "rolling_year": year.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "neighbours": neighbours.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "staffing": staffing(own, &year),
+        "composite": composite,
+        "plan": plan,
         "indicators": indicators,
         "role": caller.role_name(),
     })))
+}
+
+/// The unit's composite now, its top drivers (only indicators whose value the caller sees) and
+/// its composite for every quarter with data.
+fn composite_block(
+    state: &AppState,
+    caller: &Caller,
+    unit: &Unit<'_>,
+    scores: &crate::composite::LevelScores,
+    period: Period,
+    available: &[Period],
+    visible_codes: &[&str],
+) -> serde_json::Value {
+    let policy = &state.config.policy;
+    let score = scores.unit(period, &unit.kato);
+    let shown = crate::composite::disclose(score, policy, &caller.audience, unit.level, &unit.kato);
+    let visible = shown.score.value().is_some();
+    let mut block = super::units::composite_json(&shown);
+    let drivers: Vec<serde_json::Value> = score
+        .filter(|_| visible)
+        .map(|s| {
+            s.drivers
+                .iter()
+                .filter(|d| visible_codes.contains(&d.code.as_str()))
+                .map(|d| {
+                    serde_json::json!({
+                        "code": d.code,
+                        "score": (d.score * 100.0).round() / 100.0,
+                        "contribution": (d.contribution * 100.0).round() / 100.0,
+                        "flag": d.flag,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let series: Vec<serde_json::Value> = available
+        .iter()
+        .map(|p| {
+            let shown = crate::composite::disclose(
+                scores.unit(*p, &unit.kato),
+                policy,
+                &caller.audience,
+                unit.level,
+                &unit.kato,
+            );
+            serde_json::json!({ "period": p.to_string(), "value": WireValue::from(shown.score) })
+        })
+        .collect();
+    if let Some(object) = block.as_object_mut() {
+        object.insert("drivers".to_owned(), drivers.into());
+        object.insert("series".to_owned(), series.into());
+        object.insert(
+            "model_version".to_owned(),
+            scores.model_version.clone().into(),
+        );
+    }
+    block
 }
 
 // GET /api/v1/compare?units=a,b,…
@@ -300,6 +386,8 @@ pub(crate) async fn compare(
     let country = Kato::parse("000000000").expect("literal code");
     let policy = &state.config.policy;
     let national_refs: Vec<&UnitPeriodSums> = national.iter().collect();
+    let region_scores = crate::composite::level_scores(&state, AdminLevel::Region).await?;
+    let district_scores = crate::composite::level_scores(&state, AdminLevel::District).await?;
     let rows: Vec<serde_json::Value> = units
         .iter()
         .map(|unit| {
@@ -310,7 +398,9 @@ pub(crate) async fn compare(
                 let shown = disclose(indicator, &sums, &year, Reader { policy, audience: &caller.audience, level: unit.level, unit: &unit.kato });
                 values.insert(indicator.code.clone(), serde_json::json!({ "value": WireValue::from(shown.value), "numerator": WireCount(shown.numerator) }));
             }
-            serde_json::json!({ "kato": unit.kato.as_str(), "level": unit.level.as_str(), "name_kk": unit.names.kk, "name_ru": unit.names.ru, "name_en": unit.names.en, "indicators": values })
+            let scores = if unit.level == AdminLevel::Region { &region_scores } else { &district_scores };
+            let composite = super::units::composite_json(&crate::composite::disclose(scores.unit(period, &unit.kato), policy, &caller.audience, unit.level, &unit.kato));
+            serde_json::json!({ "kato": unit.kato.as_str(), "level": unit.level.as_str(), "name_kk": unit.names.kk, "name_ru": unit.names.ru, "name_en": unit.names.en, "indicators": values, "composite": composite })
         })
         .collect();
     let mut national_values = serde_json::Map::new();

@@ -204,6 +204,16 @@ pub(crate) async fn get_tilejson(
             ),
         );
     }
+    if layer != "schools" {
+        fields.insert(
+            "composite".to_owned(),
+            "Number: composite risk index 0-10 (INFORM-style)".into(),
+        );
+        fields.insert(
+            "composite_band".to_owned(),
+            "Number: national quintile of the composite, 1 (lowest) to 5".into(),
+        );
+    }
     let body = serde_json::json!({
         "tilejson": "3.0.0",
         "name": layer,
@@ -322,7 +332,14 @@ async fn variant(
                 )
             };
             let sums = state.store.unit_period_sums(level, &quarters).await?;
-            let properties = unit_properties(state, caller, level, &codes, &sums, &quarters);
+            let composite = match period {
+                Some(p) => Some((p, crate::composite::level_scores(state, level).await?)),
+                None => None,
+            };
+            let mut properties = unit_properties(state, caller, level, &codes, &sums, &quarters);
+            if let Some((p, scores)) = composite {
+                add_composite(state, caller, level, &codes, &mut properties, p, &scores);
+            }
             tokio::task::spawn_blocking(move || base.with_properties(properties))
                 .await
                 .map_err(|e| Error::Internal {
@@ -465,6 +482,31 @@ async fn school_features(
         });
     }
     Ok(features)
+}
+
+/// `composite` (0–10) and `composite_band` (national quintile), or `composite_flag`.
+fn add_composite(
+    state: &AppState,
+    caller: &Caller,
+    level: AdminLevel,
+    codes: &[Kato],
+    properties: &mut [Properties],
+    period: Period,
+    scores: &crate::composite::LevelScores,
+) {
+    for (kato, properties) in codes.iter().zip(properties.iter_mut()) {
+        let shown = crate::composite::disclose(
+            scores.unit(period, kato),
+            &state.config.policy,
+            &caller.audience,
+            level,
+            kato,
+        );
+        add_value(properties, "composite", shown.score);
+        if let Some(band) = shown.band {
+            properties.insert("composite_band".to_owned(), f64::from(band));
+        }
+    }
 }
 
 fn add_value(properties: &mut Properties, code: &str, value: riskmap_model::Disclosed<f64>) {

@@ -313,6 +313,10 @@ pub(crate) async fn collection(
         by_unit.entry(row.unit).or_default().push(row);
     }
     let synthetic = state.store.has_synthetic_data().await?;
+    let composite = match period {
+        Some(_) => Some(crate::composite::level_scores(state, level).await?),
+        None => None,
+    };
     let audience = &caller.audience;
     let policy = &state.config.policy;
     // Per indicator, every unit's rolling-year and quarterly values, then secondary suppression
@@ -416,6 +420,8 @@ pub(crate) async fn collection(
                 values.insert(indicator.code.clone(), serde_json::to_value(wire).unwrap_or(serde_json::Value::Null));
             }
             let reporting = unit_sums.iter().find(|s| Some(s.period) == period).map_or(0, |s| s.records);
+            let score = composite.as_ref().zip(period).and_then(|(scores, p)| scores.unit(p, &unit.kato));
+            let composite = composite_json(&crate::composite::disclose(score, policy, audience, level, &unit.kato));
             serde_json::json!({
                 "type": "Feature",
                 "id": unit.kato.as_str(),
@@ -433,6 +439,7 @@ pub(crate) async fn collection(
                     "schools_reporting": reporting,
                     "synthetic": synthetic,
                     "indicators": values,
+                    "composite": composite,
                 }
             })
         })
@@ -447,8 +454,36 @@ pub(crate) async fn collection(
         "audience": audience_name(audience),
         "role": caller.role_name(),
         "catalogue_version": state.catalogue.version,
+        "model_version": composite.as_ref().map(|c| c.model_version.clone()),
         "attribution": ATTRIBUTION,
     })))
+}
+
+/// `{"value", "flag", "dimensions": {"harm", "vulnerability", "coping"}, "band", "rank",
+/// "availability"}`: one unit's composite (0–10) as the caller may see it.
+pub(crate) fn composite_json(shown: &crate::composite::DisclosedComposite) -> serde_json::Value {
+    let mut dimensions = serde_json::Map::new();
+    for (name, value) in crate::composite::DIMENSIONS.iter().zip(shown.dimensions) {
+        dimensions.insert(
+            (*name).to_owned(),
+            serde_json::to_value(WireValue::from(value)).unwrap_or_default(),
+        );
+    }
+    let mut out = serde_json::to_value(WireValue::from(shown.score))
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    out.insert("dimensions".to_owned(), dimensions.into());
+    out.insert("band".to_owned(), shown.band.into());
+    out.insert("rank".to_owned(), shown.rank.into());
+    out.insert(
+        "availability".to_owned(),
+        shown
+            .availability
+            .map(|a| (a * 1000.0).round() / 1000.0)
+            .into(),
+    );
+    out.into()
 }
 
 pub(crate) fn select_indicators<'a>(
