@@ -1,6 +1,8 @@
 //! `GET /api/v1/units/{kato}/profile` and `GET /api/v1/compare?units=…`: one unit's indicators
 //! with national, parent and statistical-neighbour comparators, rank among its siblings,
-//! direction of travel and the quarterly time series; and 2–6 units side by side.
+//! direction of travel and the quarterly time series, the composite index with its drivers and
+//! series, progress against the plan's targets (`plan.rs`) and the staffing gap; and 2–6 units
+//! side by side.
 //!
 //! Statistical neighbours use context variables only (domain §3.2): population, pupils,
 //! share of urban schools and area, standardised, nearest five by Euclidean distance.
@@ -89,7 +91,7 @@ fn group(sums: &[UnitPeriodSums]) -> HashMap<Kato, Vec<&UnitPeriodSums>> {
         ("kato" = String, Path, description = "Region or district KATO code", example = "751110000"),
         ("period" = Option<String>, Query, description = "Quarter ending the rolling year; default the latest", example = "2024-Q4"),
     ),
-    responses((status = 200, description = "Indicators with comparators, rank, direction of travel and time series", body = Object),
+    responses((status = 200, description = "Indicators with comparators, rank, direction of travel and time series; the composite index with its dimensions, drivers and series; progress against the plan's -5 %/year targets; staffing", body = Object),
         (status = 400, description = "Malformed request", body = openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = openapi::ErrorBody),
         (status = 403, description = "The role has no analytic access", body = openapi::ErrorBody),
