@@ -26,6 +26,7 @@ function closePanel() {
   panelModule.loaded()?.closePanel();
 }
 import { resetHotspots } from "./js/hotspots.js";
+import { COMPOSITE } from "./js/composite.js";
 import { loadDistricts } from "./js/units.js";
 
 const byId = (id) => document.getElementById(id);
@@ -103,7 +104,8 @@ async function loadMeta() {
   state.meta = await getJson("/api/v1/meta");
   state.scope = scopeOf(state.meta);
   const meta = state.meta;
-  if (!meta.indicators.some((i) => i.code === state.indicator)) state.indicator = meta.indicators[0].code;
+  // The composite index is the default; a single indicator from the URL is kept if it exists.
+  if (state.indicator !== COMPOSITE && !meta.indicators.some((i) => i.code === state.indicator)) state.indicator = COMPOSITE;
   if (!meta.periods.includes(state.period)) state.period = meta.latest_period ?? "";
   if (!state.scope.seesSchools && state.view === "priority") state.view = "map";
 }

@@ -4,7 +4,7 @@
 import { num } from "./i18n.js";
 
 const NS = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, text) {
+export function svg(tag, attrs = {}, text) {
   const element = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) element.setAttribute(k, v);
   if (text !== undefined) element.textContent = text;
@@ -12,7 +12,7 @@ function svg(tag, attrs = {}, text) {
 }
 const finite = (v) => v !== null && v !== undefined && Number.isFinite(v);
 
-function frame(width, height, label) {
+export function frame(width, height, label) {
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, width: "100%", role: "img", "aria-label": label, class: "chart" });
   root.append(svg("title", {}, label));
   return root;
@@ -22,12 +22,13 @@ function frame(width, height, label) {
  * Quarterly series [{period, value}] as a line with points; `target` [{period, value}] as a
  * dashed step line. Gaps (suppressed or missing) break the line.
  */
-export function seriesChart({ series, target = [], label }) {
+export function seriesChart({ series, target = [], label, min = 0, max: fixedMax, className }) {
   const width = 340; const height = 160; const pad = { l: 44, r: 10, t: 12, b: 22 };
   const root = frame(width, height, label);
+  if (className) root.classList.add(className);
   const values = [...series.map((p) => p.value), ...target.map((p) => p.value)].filter(finite);
   if (!values.length || series.length < 1) return root;
-  const max = Math.max(...values) * 1.1 || 1; const min = 0;
+  const max = fixedMax ?? (Math.max(...values) * 1.1 || 1);
   const x = (i) => pad.l + (series.length === 1 ? 0 : (i * (width - pad.l - pad.r)) / (series.length - 1));
   const y = (v) => pad.t + (height - pad.t - pad.b) * (1 - (v - min) / (max - min));
   for (const tick of [0, 0.5, 1]) {
@@ -57,12 +58,12 @@ export function seriesChart({ series, target = [], label }) {
 }
 
 /** Horizontal bars [{label, value, emphasis, colour}] with the values written at their ends. */
-export function barChart({ bars, label, width = 320, reference }) {
+export function barChart({ bars, label, width = 320, reference, max: fixedMax }) {
   const row = 20; const pad = { l: 140, r: 52, t: 6, b: 6 };
   const height = pad.t + pad.b + row * bars.length;
   const root = frame(width, height, label);
   const values = bars.map((b) => b.value).filter(finite);
-  const max = Math.max(...values, reference ?? 0) || 1;
+  const max = fixedMax ?? (Math.max(...values, reference ?? 0) || 1);
   const x = (v) => pad.l + (v / max) * (width - pad.l - pad.r);
   bars.forEach((bar, i) => {
     const top = pad.t + i * row;

@@ -3,6 +3,7 @@
 import { t, nameOf, quarter, language } from "./i18n.js";
 import { state, level } from "./state.js";
 import { h } from "./dom.js";
+import { COMPOSITE_META } from "./composite.js";
 
 const byId = (id) => document.getElementById(id);
 const setText = (id, text) => { const el = byId(id); if (el) el.textContent = text; };
@@ -55,7 +56,7 @@ export function renderMetaControls() {
   const meta = state.meta;
   if (!meta) return;
   const lang = language();
-  byId("indicator").replaceChildren(...meta.indicators.map((i) => h("option", { value: i.code, selected: i.code === state.indicator }, i.label[lang])));
+  byId("indicator").replaceChildren(...[COMPOSITE_META, ...meta.indicators].map((i) => h("option", { value: i.code, selected: i.code === state.indicator }, i.label[lang])));
   const slider = byId("period");
   slider.max = String(Math.max(0, meta.periods.length - 1));
   slider.value = String(Math.max(0, meta.periods.indexOf(state.period)));

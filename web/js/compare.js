@@ -1,12 +1,13 @@
 // riskmap web: the compare view. 2–6 regions or districts side by side from /api/v1/compare:
-// a picker, small multiples (one bar chart per indicator, national value as a dashed line)
-// and the same numbers as a table.
+// a picker, the composite index (0–10) and small multiples (one bar chart per indicator,
+// national value as a dashed line), and the same numbers as a table (composite rows first).
 import { getJson } from "./api.js";
 import { t, nameOf, num, quarter, language } from "./i18n.js";
 import { state, saveView } from "./state.js";
 import { h, scroller } from "./dom.js";
 import { barChart } from "./charts.js";
 import { wire } from "./units.js";
+import { COMPOSITE, COMPOSITE_META, DIMENSIONS } from "./composite.js";
 
 const MAX = 6;
 
@@ -53,11 +54,20 @@ export async function renderCompare(root, { regions, districts }) {
     return h("figure", {}, h("figcaption", { text: `${meta.label[lang]} (${meta.unit[lang]})` }), barChart({ bars, label, reference: national }),
       h("p", { class: "hint", text: `- - ${t("national")}: ${valueText(answer.national[meta.code])}` }));
   }));
+  // The composite first: a bar chart of the index on 0–10 and its rows (index, dimensions, band).
+  const compositeBars = answer.units.map((u) => ({ label: nameOf(u), value: wire(u.composite).value, missing: valueText(u.composite), emphasis: state.indicator === COMPOSITE }));
+  const compositeFigure = h("figure", { class: "composite-multiple" }, h("figcaption", { text: `${COMPOSITE_META.label[lang]} (${COMPOSITE_META.unit[lang]})` }),
+    barChart({ bars: compositeBars, max: 10, label: `${COMPOSITE_META.label[lang]}: ${compositeBars.map((b) => `${b.label} ${b.value === null ? b.missing : num(b.value)}`).join("; ")}` }));
+  const compositeRows = [
+    h("tr", { class: "composite-row" }, h("th", { scope: "row", text: COMPOSITE_META.label[lang] }), answer.units.map((u) => h("td", { class: "num", text: valueText(u.composite) })), h("td", { class: "num", text: "—" })),
+    ...DIMENSIONS.map((d) => h("tr", {}, h("th", { scope: "row", text: `— ${t(`dimensions.${d}`)}` }), answer.units.map((u) => h("td", { class: "num", text: valueText(u.composite?.dimensions?.[d]) })), h("td", { class: "num", text: "—" }))),
+    h("tr", {}, h("th", { scope: "row", text: `— ${t("band")}` }), answer.units.map((u) => h("td", { class: "num", text: u.composite?.band ? String(u.composite.band) : "—" })), h("td", { class: "num", text: "—" })),
+  ];
   const table = h("table", { class: "data", id: "compare-table" },
     h("caption", { text: `${t("compareTitle")} — ${quarter(answer.period)}, ${t("rollingYear")}` }),
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("indicator") }), answer.units.map((u) => h("th", { scope: "col", class: "num", text: nameOf(u) })), h("th", { scope: "col", class: "num", text: t("national") }))),
-    h("tbody", {}, indicators.map((meta) => h("tr", {}, h("th", { scope: "row", text: meta.label[lang] }),
+    h("tbody", {}, compositeRows, indicators.map((meta) => h("tr", {}, h("th", { scope: "row", text: meta.label[lang] }),
       answer.units.map((u) => h("td", { class: "num", text: valueText(u.indicators[meta.code]?.value) })),
       h("td", { class: "num", text: valueText(answer.national[meta.code]) })))));
-  results.replaceChildren(h("h3", { text: t("smallMultiples") }), multiples, scroller(t("table"), table));
+  results.replaceChildren(h("h3", { text: t("smallMultiples") }), compositeFigure, multiples, scroller(t("table"), table));
 }

@@ -6,6 +6,7 @@ import { t } from "./i18n.js";
 import { HOTSPOT_COLOURS } from "./palette.js";
 import { state, level } from "./state.js";
 import { setVisible } from "./map.js";
+import { COMPOSITE } from "./composite.js";
 
 let painted = new Set();
 let available = null;
@@ -31,6 +32,14 @@ export async function applyHotspots(view) {
     clear(map);
     view.hotspotLabel = null;
     view.hotspotsState = "off";
+    return;
+  }
+  if (state.indicator === COMPOSITE) {
+    // Gi* and LISA are computed per indicator: the legend asks for one.
+    setVisible(map, ["hotspots-line"], false);
+    clear(map);
+    view.hotspotLabel = null; view.hotspotsKey = null;
+    if (view.hotspotsState !== "composite") { view.hotspotsState = "composite"; view.refreshLegend(); }
     return;
   }
   if (!(await routeExists())) {

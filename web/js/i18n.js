@@ -1,6 +1,17 @@
 // riskmap web: every interface string in Kazakh, Russian and English, and the number, date and
 // quarter formats of each language. Indicator names come from /api/v1/meta in the same three.
 const kk = {
+  p90: "ел бойынша ≥ 90-шы перцентиль", score: "баға", riskClasses: ["өте төмен", "төмен", "орташа", "жоғары", "өте жоғары"], nationalScaled: "Ел бойынша (бірліктің базасына келтірілген)",
+  hotspotsComposite: "Кластерлер жеке көрсеткіш бойынша есептеледі: тізімнен көрсеткішті таңдаңыз",
+  compositeTitle: "Тәуекел индексі (0–10)", dimensionsTitle: "Өлшемдер", dimensions: { harm: "Зиян", vulnerability: "Осалдық", coping: "Қорғаудың жетіспеуі" },
+  points: "балл", contribution: "үлесі", compositeDrivers: "Индекстің негізгі факторлары (балл)", compositeSeries: "Индекстің тоқсандық қатары",
+  availability: "Көрсеткіштер бар", noComposite: "Бұл бірлік үшін индекс жарияланбайды",
+  planTitle: "Жоспар мақсаттарының орындалуы", planNote: "Жылдық сандар (тоқсандар қосындысы), үзік сызық — жоспар мақсаты, нүкте мен кесінді — биылғы бақыланған мән және оның аралығы (жылдық бағалау)",
+  planSeries: { offences_by_minors: "Кәмелетке толмағандар жасаған құқық бұзушылықтар", offences_against_minors: "Кәмелетке толмағандарға қарсы құқық бұзушылықтар", suicides: "Суицидтер", suicide_attempts: "Суицид әрекеттері" },
+  planStatus: { on_track: "жоспар бойынша", off_track: "жоспардан артта", inconclusive: "анық емес", unknown: "белгісіз", no_baseline: "базалық жыл жоқ" },
+  baseline: "базалық жыл", observed: "бақыланған", observedSoFar: "бақыланған (жылдық бағалау)", interval: "аралық", targetShort: "мақсат", yearCount: "саны",
+  changeVsBaseline: "базаға қатысты", quartersObserved: "тоқсан бақыланды", nationalPlan: "Ел бойынша", annualReduction: "жылына",
+  year: "Жыл",
   title: "Балаларды қорғау: тәуекелдер картасы",
   skip: "Негізгі мазмұнға өту",
   indicator: "Көрсеткіш", period: "Кезең (соңғы 4 тоқсан)", language: "Тіл",
@@ -61,6 +72,17 @@ const kk = {
 };
 
 const ru = {
+  p90: "≥ 90-го процентиля по стране", score: "оценка", riskClasses: ["очень низкий", "низкий", "средний", "высокий", "очень высокий"], nationalScaled: "По стране (в масштабе базы единицы)",
+  hotspotsComposite: "Кластеры считаются по отдельному показателю: выберите показатель в списке",
+  compositeTitle: "Индекс риска (0–10)", dimensionsTitle: "Измерения", dimensions: { harm: "Вред", vulnerability: "Уязвимость", coping: "Недостаток защиты" },
+  points: "балла", contribution: "вклад", compositeDrivers: "Основные факторы индекса (баллы)", compositeSeries: "Индекс по кварталам",
+  availability: "Доступно показателей", noComposite: "Индекс для этой единицы не публикуется",
+  planTitle: "Выполнение целей плана", planNote: "Годовые числа (сумма кварталов), пунктир — цель плана, точка с отрезком — наблюдаемое в текущем году и его интервал (оценка за год)",
+  planSeries: { offences_by_minors: "Правонарушения несовершеннолетних", offences_against_minors: "Правонарушения против несовершеннолетних", suicides: "Суициды", suicide_attempts: "Попытки суицида" },
+  planStatus: { on_track: "в графике", off_track: "отставание от плана", inconclusive: "неопределённо", unknown: "неизвестно", no_baseline: "нет базового года" },
+  baseline: "базовый год", observed: "наблюдаемое", observedSoFar: "наблюдаемое (оценка за год)", interval: "интервал", targetShort: "цель", yearCount: "число",
+  changeVsBaseline: "к базе", quartersObserved: "кварталов учтено", nationalPlan: "По стране", annualReduction: "в год",
+  year: "Год",
   title: "Защита детей: карта рисков",
   skip: "Перейти к содержанию",
   indicator: "Показатель", period: "Период (последние 4 квартала)", language: "Язык",
@@ -121,6 +143,17 @@ const ru = {
 };
 
 const en = {
+  p90: "≥ national 90th percentile", score: "score", riskClasses: ["very low", "low", "medium", "high", "very high"], nationalScaled: "National (scaled to this unit's baseline)",
+  hotspotsComposite: "Clusters are computed for a single indicator: choose one in the list",
+  compositeTitle: "Composite risk index (0–10)", dimensionsTitle: "Dimensions", dimensions: { harm: "Harm", vulnerability: "Vulnerability", coping: "Lack of coping" },
+  points: "points", contribution: "contribution", compositeDrivers: "Top drivers of the index (points)", compositeSeries: "Index by quarter",
+  availability: "Indicators available", noComposite: "The index is not published for this unit",
+  planTitle: "Progress against the plan's targets", planNote: "Yearly counts (sum of quarters); dashed: the plan's target; dot with bar: observed so far this year and its interval (annualised)",
+  planSeries: { offences_by_minors: "Offences by minors", offences_against_minors: "Offences against minors", suicides: "Suicides", suicide_attempts: "Suicide attempts" },
+  planStatus: { on_track: "on track", off_track: "off track", inconclusive: "inconclusive", unknown: "unknown", no_baseline: "no baseline year" },
+  baseline: "baseline", observed: "observed", observedSoFar: "observed (annualised)", interval: "interval", targetShort: "target", yearCount: "count",
+  changeVsBaseline: "vs baseline", quartersObserved: "quarters observed", nationalPlan: "National", annualReduction: "a year",
+  year: "Year",
   title: "Child protection: risk map",
   skip: "Skip to content",
   indicator: "Indicator", period: "Period (last 4 quarters)", language: "Language",
@@ -198,10 +231,10 @@ export function t(key) {
 
 const numberFormats = new Map();
 /** A number in the current language's format (decimal comma and spaced thousands in kk/ru). */
-export function num(value, digits = 1) {
+export function num(value, digits = 1, minimum = 0) {
   if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-  const key = `${lang}:${digits}`;
-  if (!numberFormats.has(key)) numberFormats.set(key, new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: digits }));
+  const key = `${lang}:${digits}:${minimum}`;
+  if (!numberFormats.has(key)) numberFormats.set(key, new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: digits, minimumFractionDigits: minimum }));
   return numberFormats.get(key).format(value);
 }
 

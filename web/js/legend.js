@@ -5,6 +5,7 @@ import { HATCH_CSS, HOTSPOT_COLOURS, NO_DATA, SUPPRESSED } from "./palette.js";
 import { esc } from "./dom.js";
 
 function classLabel(c) {
+  if (c.fixed) return `${num(c.low, 1, 1)} – ${num(c.high, 1, 1)} (${t("riskClasses")[c.level] ?? ""})`;
   if (c.low === null && c.high === null) return "—";
   if (c.low === null) return `< ${num(c.high)}`;
   if (c.high === null) return `≥ ${num(c.low)}`;
@@ -24,6 +25,7 @@ export function legendModel({ indicator, lang, period, classifier, values, hotsp
   entries.push({ kind: "fill", colour: NO_DATA, text: t("noData") });
   if (hotspots !== "off") {
     if (hotspotsState === "unavailable") entries.push({ kind: "text", text: t("hotspotsUnavailable") });
+    else if (hotspotsState === "composite") entries.push({ kind: "text", text: t("hotspotsComposite") });
     else {
       const keys = hotspots === "gistar" ? ["hot", "cold"] : ["HH", "LL", "HL", "LH"];
       for (const key of keys) entries.push({ kind: "ring", colour: HOTSPOT_COLOURS[key], text: t(key) });

@@ -2,7 +2,8 @@
 // loads its units, colours the map through feature states, draws labels, legend and table
 // twin, answers clicks and hovers, and moves the camera when drilling down or up.
 import { t, nameOf, num, language } from "./i18n.js";
-import { classify, SUPPRESSED } from "./palette.js";
+import { classify, classifyFixed, SUPPRESSED } from "./palette.js";
+import { COMPOSITE, COMPOSITE_META, COMPOSITE_BREAKS } from "./composite.js";
 import { state, level, saveView } from "./state.js";
 import { createMap, maplibregl, setStates, setVisible, tileBounds, nextIdle, Labels, showSchools, KAZAKHSTAN } from "./map.js";
 import { entryOf, shownValue, loadRegions, loadDistricts, loadSchools, idOf } from "./units.js";
@@ -25,7 +26,10 @@ export class MapView {
 
   ready() { return new Promise((resolve) => (this.map.loaded() ? resolve() : this.map.once("load", resolve))); }
 
-  indicatorMeta() { return state.meta.indicators.find((i) => i.code === state.indicator) ?? state.meta.indicators[0]; }
+  indicatorMeta() {
+    if (state.indicator === COMPOSITE) return COMPOSITE_META;
+    return state.meta.indicators.find((i) => i.code === state.indicator) ?? state.meta.indicators[0];
+  }
 
   /** The units listed and coloured at the current level. */
   collection() {
@@ -51,7 +55,11 @@ export class MapView {
     const collection = this.collection();
     if (!collection) return;
     const features = collection.features;
-    this.classifier = classify(features.map((f) => shownValue(entryOf(f.properties, meta.code))), { scheme: state.palette, direction: meta.direction });
+    const values = features.map((f) => shownValue(entryOf(f.properties, meta.code)));
+    // The composite keeps its fixed 0–10 classes on the sequential scale, at every level.
+    this.classifier = meta.code === COMPOSITE && state.palette === "sequential"
+      ? classifyFixed(values, { breaks: COMPOSITE_BREAKS, min: 0, max: 10 })
+      : classify(values, { scheme: state.palette, direction: meta.direction });
     const source = lvl === "country" ? "regions" : lvl === "district" && this.schools ? "schools" : "districts";
     const entries = features.map((f) => {
       const entry = entryOf(f.properties, meta.code);
@@ -129,7 +137,8 @@ export class MapView {
       const meta = this.indicatorMeta();
       setStates(this.map, "schools", this.schools.features.map((f) => {
         const entry = entryOf(f.properties, meta.code);
-        return [f.properties.school_id, { fill: this.classifier.colourOf(shownValue(entry)) ?? "#8c8c8c" }];
+        // Schools have no composite: drawn in the default colour, the card shows their list index.
+        return [f.properties.school_id, { fill: meta.code === COMPOSITE ? null : this.classifier.colourOf(shownValue(entry)) ?? "#8c8c8c" }];
       }));
     }
   }
@@ -284,7 +293,8 @@ export class MapView {
     const smooth = entry.smoothed !== null && entry.smoothed !== undefined ? `<br>${t("smoothed")}: ${num(entry.smoothed)}` : "";
     const cluster = this.hotspotLabel?.(id);
     const div = document.createElement("div");
-    div.innerHTML = `<strong></strong><br><span></span>${smooth}${entry.rank ? `<br>${t("rank")}: ${entry.rank}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}`;
+    const band = meta.code === COMPOSITE && entry.band ? `<br>${t("band")}: ${entry.band}` : "";
+    div.innerHTML = `<strong></strong><br><span></span>${smooth}${band}${entry.rank ? `<br>${t("rank")}: ${entry.rank}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}`;
     div.querySelector("strong").textContent = nameOf(props);
     div.querySelector("span").textContent = `${meta.label[language()]}: ${value}`;
     this.popup.setLngLat(event.lngLat).setDOMContent(div).addTo(this.map);

@@ -66,6 +66,17 @@ export function classify(values, { scheme, direction }) {
   return { scheme: "sequential", breaks, classOf: (v) => (finite(v) ? riskClass(v) : null), colourOf: (v) => (finite(v) && any ? colourAt(riskClass(v)) : null), classes };
 }
 
+/**
+ * A classifier with fixed limits (the composite's five classes over 0–10): same interface as
+ * `classify`'s sequential one; class labels keep one decimal (`fixed`).
+ */
+export function classifyFixed(values, { breaks, min, max }) {
+  const index = (v) => { let i = 0; while (i < breaks.length && v >= breaks[i]) i++; return i; };
+  const bounds = [min, ...breaks, max];
+  const classes = SEQUENTIAL.slice(0, breaks.length + 1).map((colour, i) => ({ colour, low: bounds[i], high: bounds[i + 1], fixed: true, level: i }));
+  return { scheme: "sequential", breaks, classOf: (v) => (finite(v) ? index(v) : null), colourOf: (v) => (finite(v) ? SEQUENTIAL[index(v)] : null), classes };
+}
+
 /** The 16×16 diagonal hatch (dark lines on transparent) for MapLibre's `fill-pattern`. */
 export function hatchImage() {
   const size = 16;

@@ -1,6 +1,7 @@
-// riskmap web: the unit panel. For a region or district: the profile (value, rank, direction of
-// travel, drivers, comparators national/parent/neighbours, quarterly series with the plan's
-// target line, staffing gap, reporting status). For a school: its card with the priority
+// riskmap web: the unit panel. For a region or district: the composite index (panel-composite.js),
+// the profile of one indicator (value, rank, direction of travel, drivers, comparators
+// national/parent/neighbours, quarterly series with the −5 % target line), progress against the
+// plan (plan.js), staffing gap, reporting status. For a school: its card with the priority
 // list's triggers and drivers.
 import { getJson } from "./api.js";
 import { t, nameOf, num, percent, quarter, language, date } from "./i18n.js";
@@ -9,6 +10,9 @@ import { h, scroller } from "./dom.js";
 import { barChart, seriesChart } from "./charts.js";
 import { wire, entryOf } from "./units.js";
 import { translateDriver, translateTriggers } from "./priority.js";
+import { COMPOSITE } from "./composite.js";
+import { compositeSection } from "./panel-composite.js";
+import { planSection } from "./plan.js";
 
 const panel = () => document.getElementById("panel");
 let current = null;
@@ -98,12 +102,15 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
   if (current !== kato) return;
   const lang = language();
   const metaOf = (code) => state.meta.indicators.find((i) => i.code === code);
-  const chosen = profile.indicators.find((i) => i.code === state.indicator) ?? profile.indicators[0];
+  // With the composite on the map, the single indicator shown in detail is its top driver.
+  const code = state.indicator === COMPOSITE ? profile.composite?.drivers?.[0]?.code : state.indicator;
+  const chosen = profile.indicators.find((i) => i.code === code) ?? profile.indicators[0];
   const meta = metaOf(chosen.code);
   const unitName = nameOf(profile);
   const inCompare = state.compare.includes(kato);
   const compareButton = h("button", { type: "button", "aria-pressed": String(inCompare), onclick: () => compareToggle(kato) }, inCompare ? t("removeFromCompare") : t("addToCompare"));
   const parts = [header(unitName, `${t(`level.${profile.level}`)} · ${quarter(profile.period)}`, [compareButton])];
+  parts.push(compositeSection(profile.composite, { of: profile.level === "region" ? collection?.features.length : null }));
 
   parts.push(h("h3", { text: meta.label[lang] }));
   const rank = chosen.rank ? `${chosen.rank.rank} ${t("of")} ${chosen.rank.of}` : "—";
@@ -133,6 +140,9 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
   const progress = progressText(series, target);
   if (progress) parts.push(h("p", { class: "progress", text: progress }));
   parts.push(h("p", { class: "hint", text: target.length ? t("targetNote") : t("noTarget") }));
+
+  const plan = planSection(profile.plan);
+  if (plan) parts.push(plan);
 
   const own = collection?.features.find((f) => f.properties.kato === kato)?.properties;
   const drivers = own

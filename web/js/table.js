@@ -1,13 +1,15 @@
 // riskmap web: the map's table twin, one focusable row per unit shown (regions, districts or
-// schools), walked with the arrow keys; Enter or a click does what a click on the map does.
+// schools) with the composite index beside any single indicator, walked with the arrow keys;
+// Enter or a click does what a click on the map does.
 import { t, nameOf, num, language } from "./i18n.js";
-import { entryOf } from "./units.js";
+import { entryOf, wire } from "./units.js";
+import { COMPOSITE, DIMENSIONS } from "./composite.js";
 import { state } from "./state.js";
 import { h, rowKeys } from "./dom.js";
 
-function shown(entry) {
+function shown(entry, minimumDigits = 0) {
   if (entry.value === null || entry.value === undefined) return entry.flag === "c" ? t("suppressed") : t("noData");
-  return num(entry.value) + (entry.flag === "u" ? ` (${t("unstable")})` : "");
+  return num(entry.value, 1, minimumDigits) + (entry.flag === "u" ? ` (${t("unstable")})` : "");
 }
 
 export function renderTwin({ view, collection, lvl, meta }) {
@@ -16,7 +18,11 @@ export function renderTwin({ view, collection, lvl, meta }) {
   document.getElementById("twin-title").textContent = `${t("table")}: ${t(`level.${schools ? "school" : lvl === "country" ? "region" : "district"}`)}`;
   document.getElementById("twin-hint").textContent = hint;
   document.getElementById("twin-caption").textContent = `${meta.label[language()]}, ${meta.unit[language()]} — ${t("rollingYear")}`;
-  const heads = [t("name"), t("value"), t("smoothed"), t("band"), t("rank")];
+  const composite = meta.code === COMPOSITE && !schools;
+  // The composite shows its three dimensions; a single indicator also gets the composite next to it.
+  const heads = composite
+    ? [t("name"), t("value"), ...DIMENSIONS.map((d) => t(`dimensions.${d}`)), t("band"), t("rank")]
+    : [t("name"), t("value"), t("smoothed"), t("band"), t("rank"), ...(schools ? [] : [t("composite")])];
   if (state.hotspots !== "off" && !schools) heads.push(t("cluster"));
   if (schools) heads.splice(2, 3, t("pupils"), t("reportingStatus"));
   const head = document.getElementById("twin-head");
@@ -31,7 +37,9 @@ export function renderTwin({ view, collection, lvl, meta }) {
     const id = props.kato ?? props.school_id;
     const cells = schools
       ? [nameOf(props) + (props.small_school ? ` — ${t("smallSchool")}` : ""), shown(entry), typeof props.pupils === "number" ? num(props.pupils, 0) : props.pupils ?? "—", props.reported ? t("reported") : t("notReported")]
-      : [nameOf(props), shown(entry), entry.smoothed !== null ? num(entry.smoothed) : "—", entry.band ?? "—", entry.rank ?? "—"];
+      : composite
+        ? [nameOf(props), shown(entry, 1), ...DIMENSIONS.map((d) => shown(wire(entry.dimensions?.[d]), 1)), entry.band ?? "—", entry.rank ?? "—"]
+        : [nameOf(props), shown(entry), entry.smoothed !== null ? num(entry.smoothed) : "—", entry.band ?? "—", entry.rank ?? "—", shown(entryOf(props, COMPOSITE), 1)];
     if (state.hotspots !== "off" && !schools) cells.push(view.hotspotLabel?.(id) ?? "—");
     const open = () => {
       if (schools) view.selectSchool(id);

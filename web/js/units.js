@@ -2,12 +2,14 @@
 // district's schools) for the chosen quarter, and one reading of their disclosed values.
 import { getJson } from "./api.js";
 import { state } from "./state.js";
+import { COMPOSITE, compositeEntry } from "./composite.js";
 
 /** `{value, flag}` from either a wire value object or a bare number. */
 export const wire = (v) => (v && typeof v === "object" && "value" in v ? { value: v.value ?? null, flag: v.flag ?? null } : { value: v ?? null, flag: null });
 
 /** One indicator of one unit: raw value and flag, smoothed value, band, rank, top-decile flag. */
 export function entryOf(props, code) {
+  if (code === COMPOSITE) return compositeEntry(props);
   const raw = props?.indicators?.[code];
   if (!raw) return { value: null, flag: ":" };
   const inner = wire(raw.value !== undefined && typeof raw.value === "object" ? raw.value : raw);

@@ -1,6 +1,7 @@
-// Browser tests of the map view: 20 regions with legend and attribution, drill-down to a
-// district and a school, language switch, indicator and period changes, smoothed values and
-// the diverging palette, the unit panel, the cluster overlay and the PNG export.
+// Browser tests of the map view: 20 regions with legend and attribution, the composite index as
+// the default colouring (0–10 classes, tooltip, table twin), drill-down to a district and a
+// school, language switch, indicator and period changes, smoothed values and the diverging
+// palette, the unit panel (composite, drivers, plan progress), the cluster overlay and the PNG export.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ctx, openPage, renderedIds, clickUnit, shot, downloadOf } from "../harness.mjs";
@@ -27,6 +28,49 @@ test("the map shows the 20 regions with a legend, suppressed and unstable entrie
   });
   assert.match(renderer, /WebGL 2/);
   await shot(page, "map-regions");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the map colours by the composite index by default, with its 0–10 classes in the legend, tooltip and table twin", async () => {
+  const { page, errors } = await openPage();
+  assert.equal(await page.inputValue("#indicator"), "composite");
+  assert.equal(await page.$eval("#indicator", (s) => s.options[0].value), "composite", "the composite is the first choice");
+  assert.equal(new URL(page.url()).searchParams.get("indicator"), "composite");
+  assert.equal(await page.textContent("#legend h2"), "Индекс риска (0–10)");
+  const classes = await page.locator("#legend li").allTextContents();
+  for (const range of ["0,0 – 2,0", "2,0 – 3,5", "3,5 – 5,0", "5,0 – 6,5", "6,5 – 10,0"]) assert.ok(classes.some((c) => c.includes(range)), `legend class ${range}: ${classes.join(" | ")}`);
+  // Every region's colour is its composite's class (the map matches the table).
+  const mismatches = await page.evaluate(() => {
+    const palette = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
+    const classOf = (v) => [2, 3.5, 5, 6.5].filter((b) => v >= b).length;
+    return window.riskmap.view.regions.features.filter((f) => {
+      const value = f.properties.composite?.value;
+      const fill = window.riskmap.map.getFeatureState({ source: "regions", sourceLayer: "regions", id: f.properties.kato }).fill;
+      return typeof value === "number" && fill !== palette[classOf(value)];
+    }).map((f) => f.properties.kato);
+  });
+  assert.deepEqual(mismatches, []);
+  const heads = await page.locator("#twin-head th").allTextContents();
+  for (const word of ["Вред", "Уязвимость", "Недостаток защиты"]) assert.ok(heads.includes(word), `table twin column ${word}: ${heads.join("|")}`);
+  const first = await page.locator("#twin-body tr").first().locator("td").first().textContent();
+  assert.match(first, /^\d+,\d$/, "the composite with one decimal");
+  // Tooltip: the index and its band.
+  const at = await page.evaluate((kato) => {
+    const feature = window.riskmap.view.regions.features.find((f) => f.properties.kato === kato);
+    const p = window.riskmap.map.project(feature.properties.label_point);
+    const box = window.riskmap.map.getCanvas().getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, KARAGANDY);
+  await page.mouse.move(at.x, at.y);
+  await page.waitForSelector(".maplibregl-popup");
+  assert.match(await page.textContent(".maplibregl-popup"), /Индекс риска \(0–10\): \d+(,\d)?.*Группа \(1–5\): [1-5]/);
+  // A single indicator replaces it, and the composite stays as a table column.
+  const single = await page.$eval("#indicator", (s) => s.options[1].value);
+  await page.selectOption("#indicator", single);
+  await page.waitForFunction((c) => new URL(location.href).searchParams.get("indicator") === c, single);
+  assert.ok((await page.locator("#twin-head th").allTextContents()).includes("Индекс риска (0–10)"));
+  await shot(page, "map-composite");
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -135,10 +179,44 @@ test("the unit panel shows drivers, comparators, rank, direction of travel, the 
   await page.close();
 });
 
+test("the unit panel shows the composite with its dimensions and drivers, and the plan's progress with target lines", async () => {
+  const { page, errors } = await openPage({ path: `/?region=${KARAGANDY}&unit=${KARAGANDY}&lang=en`, ready: "restored" });
+  await page.waitForSelector("#panel:not([hidden]) .plan-chart");
+  const composite = await page.textContent("#panel section.composite");
+  assert.match(composite, /Composite risk index \(0–10\)/);
+  assert.match(composite, /\d\.\d \/ 10/, "the index value");
+  for (const word of ["Harm", "Vulnerability", "Lack of coping"]) assert.ok(composite.includes(word), `dimension ${word}`);
+  const labels = await page.evaluate(() => window.riskmap.state.meta.indicators.map((i) => i.label.en));
+  const drivers = await page.locator("#panel ol.drivers li").allTextContents();
+  assert.ok(drivers.length >= 1, "drivers listed");
+  assert.ok(drivers.every((d) => labels.some((l) => d.startsWith(l)) && /\d points/.test(d)), `drivers by indicator name with points: ${drivers.join(" | ")}`);
+  assert.ok(await page.locator("#panel svg.composite-series").count() === 1, "the composite's series");
+  const plans = page.locator("#panel figure.plan-series");
+  assert.equal(await plans.count(), 4, "four plan series");
+  assert.equal(await page.locator("#panel .plan-chart .target-line").count(), 4, "each plan chart has its target line");
+  assert.ok(await page.locator("#panel .plan-chart .count-line").count() >= 1);
+  const statuses = await page.locator("#panel figure.plan-series figcaption .plan-status").allTextContents();
+  assert.ok(statuses.every((s) => ["on track", "off track", "inconclusive", "unknown", "no baseline year"].includes(s)), statuses.join("|"));
+  assert.ok(await page.locator("#panel .plan-chart[role=img][aria-label]").count() === 4, "plan charts have text alternatives");
+  await page.selectOption("#language", "kk");
+  await page.waitForFunction(() => document.querySelector("#panel section.plan h3")?.textContent.includes("Жоспар"));
+  const kk = await page.locator("#panel figure.plan-series figcaption .plan-status").allTextContents();
+  assert.ok(kk.every((s) => ["жоспар бойынша", "жоспардан артта", "анық емес", "белгісіз", "базалық жыл жоқ"].includes(s)), kk.join("|"));
+  await shot(page, "panel-composite-plan", { fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the cluster overlay draws Gi* hot and cold spots from /api/v1/hotspots", async (t) => {
   const { page, errors, requests } = await openPage();
   const served = await page.evaluate(async () => Boolean((await (await fetch("/api/v1/openapi.json")).json()).paths["/api/v1/hotspots"]));
   if (!served) { t.skip("the server does not offer /api/v1/hotspots yet"); await page.close(); return; }
+  // Clusters are per indicator: with the composite (the default) the legend asks for one.
+  await page.selectOption("#hotspots", "gistar");
+  await page.waitForFunction(() => window.riskmap.view.hotspotsState === "composite");
+  assert.match(await page.textContent("#legend"), /выберите показатель/);
+  assert.ok(!requests.some((u) => u.includes("/api/v1/hotspots")), "no cluster request for the composite");
+  await page.selectOption("#indicator", "viol_rate");
   await page.selectOption("#hotspots", "gistar");
   await page.waitForFunction(() => window.riskmap.view.hotspotsState === "shown", null, { timeout: 60_000 });
   assert.ok(requests.some((u) => u.includes("/api/v1/hotspots?level=district")));

@@ -17,6 +17,10 @@ test("compare two regions: small multiples and a table", async () => {
   await page.waitForSelector("#compare-table");
   const columns = await page.locator("#compare-table thead th").count();
   assert.equal(columns, 4, "indicator, two units, national");
+  const compositeRow = await page.locator("#compare-table tr.composite-row td").allTextContents();
+  assert.equal(compositeRow.length, 3);
+  assert.ok(compositeRow.slice(0, 2).every((c) => /^\d+(,\d)?$/.test(c)), `composite row: ${compositeRow.join("|")}`);
+  assert.equal(await page.locator("#view-compare figure.composite-multiple svg.chart").count(), 1, "the composite's bar chart");
   const indicators = await page.evaluate(() => window.riskmap.state.meta.indicators.length);
   assert.equal(await page.locator("#view-compare .multiples figure").count(), indicators, "one small multiple per indicator");
   assert.equal((new URL(page.url()).searchParams.get("units") ?? "").split(",").length, 2);
