@@ -9,17 +9,19 @@
 //!
 //! **Disclosure.** The composite (0–10, rounded to 0.1) and its three dimension scores are
 //! indices built from at least two thirds of a dozen treated, smoothed and goalpost-scaled
-//! indicators; no count can be recovered from them, so they are published as an S0 quantity
-//! (`SuppressionPolicy::quantity`): shown to every audience that may see the unit at its level,
-//! hidden (`c`) otherwise. A driver names an indicator and its points in the composite; it is
-//! listed only where that indicator's own value is visible to the caller.
+//! indicators; no count can be recovered from them. They are shown wherever the caller may see
+//! the unit's S1 indicators (the public: regions only; an akimat: its region's districts and
+//! every region), as a quantity published by `SuppressionPolicy::quantity`, and hidden (`c`)
+//! elsewhere, because they summarise S1 and S2 rates. A driver names an indicator and its
+//! points in the composite; it is listed only where that indicator's own value is visible to
+//! the caller.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use riskmap_model::suppression::Cell;
 use riskmap_model::{
-    AdminLevel, Audience, Disclosed, Kato, Period, Sensitivity, SuppressionPolicy,
+    Access, AdminLevel, Audience, Disclosed, Kato, Period, Sensitivity, SuppressionPolicy,
 };
 use riskmap_score::composite::{
     PeriodScores, Submission, UnitPeriodInput, UnitScore, score_periods,
@@ -152,7 +154,9 @@ pub fn disclose(
         unit,
         audience,
     };
+    let hidden = audience.access(Sensitivity::S1, level, unit) == Access::Hidden;
     let show = |value: Option<f64>| match value {
+        _ if hidden => Disclosed::suppressed(),
         Some(v) => policy.quantity((v * 10.0).round() / 10.0, &cell),
         None => Disclosed::not_available(),
     };

@@ -274,3 +274,46 @@ async fn a_public_profile_shows_no_small_plan_count_and_no_status_from_a_hidden_
         }
     }
 }
+
+/// Every `composite` number in a gzipped tile, with the count of features.
+fn tile_composites(gzipped: &[u8]) -> (usize, Vec<f64>) {
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(gzipped)
+        .read_to_end(&mut raw)
+        .unwrap();
+    let reader = MvtReaderRef::new(&raw).unwrap();
+    let (mut features, mut values) = (0, Vec::new());
+    for layer in reader.layers() {
+        for feature in layer.features() {
+            features += 1;
+            for (key, value) in feature.properties_vec().unwrap() {
+                if let ("composite", MvtValueRef::Double(d)) = (key, value) {
+                    values.push(d);
+                }
+            }
+        }
+    }
+    (features, values)
+}
+
+#[tokio::test]
+async fn the_public_sees_region_composites_but_no_district_composite() {
+    let app = test_app(Audience::Public).await;
+    let (status, _, regions) =
+        support::fetch_raw(&app, "/tiles/regions/3/5/2.mvt", None, None).await;
+    assert_eq!(status, 200);
+    let (_, values) = tile_composites(&regions);
+    assert!(
+        !values.is_empty(),
+        "regions carry the composite for the public"
+    );
+    let (status, _, districts) =
+        support::fetch_raw(&app, "/tiles/districts/3/5/2.mvt", None, None).await;
+    if status == 200 {
+        let (features, values) = tile_composites(&districts);
+        assert!(features > 100, "the district layer is drawn");
+        assert!(values.is_empty(), "no district composite for the public");
+    } else {
+        assert_eq!(status, 403);
+    }
+}
