@@ -219,15 +219,14 @@ fn track_own(
         .ok(),
         _ => None,
     };
-    serde_json::json!({
-        "baseline_year": baseline_year,
-        "baseline": WireCount(baseline),
-        "targets": targets,
-        "yearly": yearly_json(reader, series, counts),
-        "observed": observed.map(WireCount),
-        "progress": progress.as_ref().map(progress_json),
-        "status": progress.as_ref().map_or("unknown", |p| status_name(p.status)),
-    })
+    Tracked {
+        baseline_year,
+        baseline: serde_json::to_value(WireCount(baseline)).unwrap_or_default(),
+        targets: targets.into(),
+        observed,
+        progress,
+    }
+    .to_json(reader, series, counts)
 }
 
 /// The country against the plan's published targets.
@@ -258,15 +257,42 @@ fn track_published(
             .map(|(y, t)| serde_json::json!({ "year": y, "target": t })),
     )
     .collect();
-    serde_json::json!({
-        "baseline_year": series.baseline_year,
-        "baseline": series.baseline,
-        "targets": targets,
-        "yearly": yearly_json(reader, series, counts),
-        "observed": observed.map(WireCount),
-        "progress": progress.as_ref().map(progress_json),
-        "status": progress.as_ref().map_or("unknown", |p| status_name(p.status)),
-    })
+    Tracked {
+        baseline_year: series.baseline_year,
+        baseline: series.baseline.into(),
+        targets: targets.into(),
+        observed,
+        progress,
+    }
+    .to_json(reader, series, counts)
+}
+
+/// One side (unit or country) of a series, ready for the wire.
+struct Tracked {
+    baseline_year: u16,
+    baseline: serde_json::Value,
+    targets: serde_json::Value,
+    observed: Option<Disclosed<u64>>,
+    progress: Option<Progress>,
+}
+
+impl Tracked {
+    fn to_json(
+        &self,
+        reader: &PlanReader<'_>,
+        series: &PlanSeries,
+        counts: &YearlyCounts,
+    ) -> serde_json::Value {
+        serde_json::json!({
+            "baseline_year": self.baseline_year,
+            "baseline": self.baseline,
+            "targets": self.targets,
+            "yearly": yearly_json(reader, series, counts),
+            "observed": self.observed.map(WireCount),
+            "progress": self.progress.as_ref().map(progress_json),
+            "status": self.progress.as_ref().map_or("unknown", |p| status_name(p.status)),
+        })
+    }
 }
 
 fn yearly_json(
