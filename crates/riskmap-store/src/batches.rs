@@ -132,7 +132,16 @@ impl Store {
                 });
                 query.build().execute(&mut *tx).await.context("insert school-quarter records")?;
             }
+            if self.backend() == crate::Backend::Postgres {
+                sqlx::query::<DB>("select pg_notify($1, $2)")
+                    .bind(crate::data_version::CHANNEL)
+                    .bind(batch_id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .context("notify data version")?;
+            }
             tx.commit().await.context("commit batch")?;
+            self.version.raise(batch_id);
             Ok(BatchOutcome::Stored { batch_id })
         })
     }

@@ -39,6 +39,8 @@ const RECORDS_PER_INSERT: usize = MAX_PARAMETERS / (RECORD_FIXED_COLUMNS + Measu
 /// multi-row insert.
 pub struct BatchWriter {
     tx: Tx,
+    /// The handle's data version, raised when the batch commits.
+    version: std::sync::Arc<crate::data_version::DataVersion>,
     batch_id: i64,
     synthetic: bool,
     source: String,
@@ -141,6 +143,7 @@ impl Store {
         .context("insert batch")?;
         Ok(BatchStart::Open(Box::new(BatchWriter {
             tx,
+            version: self.version.clone(),
             batch_id,
             synthetic: batch.synthetic,
             source: batch.source.clone(),
@@ -249,9 +252,19 @@ impl BatchWriter {
         .context("store batch report")?;
         match self.tx {
             Tx::Sqlite(tx) => tx.commit().await,
-            Tx::Postgres(tx) => tx.commit().await,
+            Tx::Postgres(mut tx) => {
+                // Delivered to every listening store when (and only if) the batch commits.
+                sqlx::query("select pg_notify($1, $2)")
+                    .bind(crate::data_version::CHANNEL)
+                    .bind(batch_id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .context("notify data version")?;
+                tx.commit().await
+            }
         }
         .context("commit batch")?;
+        self.version.raise(batch_id);
         Ok(BatchEnd::Committed {
             batch_id,
             rows: self.written,

@@ -2,12 +2,14 @@
 //! query text on either backend.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::data_version::{self, DataVersion};
 use crate::error::QueryContext;
 use crate::{Error, Result};
 
@@ -39,10 +41,11 @@ pub(crate) enum Pool {
     Postgres(PgPool),
 }
 
-/// A connected, migrated store. Cheap to clone (a pool handle).
+/// A connected, migrated store. Cheap to clone (a pool handle and the shared data version).
 #[derive(Debug, Clone)]
 pub struct Store {
     pub(crate) pool: Pool,
+    pub(crate) version: Arc<DataVersion>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool and `$db` to its sqlx database type.
@@ -70,6 +73,9 @@ impl Store {
     /// `sqlite://PATH` (or `sqlite:PATH`) opens or creates a file with a WAL journal, so a
     /// killed process leaves the database as it was before or after the last transaction.
     /// `postgres://…` connects to a server.
+    ///
+    /// Must be called inside a Tokio runtime: it starts the task that keeps
+    /// [`Store::cached_data_version`] fresh (see the `data_version` module).
     pub async fn connect(url: &str) -> Result<Self> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -97,8 +103,11 @@ impl Store {
                     backend: "sqlite",
                     source,
                 })?;
+            let version = DataVersion::new(data_version::read_sqlite(&pool).await?);
+            data_version::watch_sqlite(pool.clone(), &version);
             Ok(Self {
                 pool: Pool::Sqlite(pool),
+                version,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
@@ -116,8 +125,11 @@ impl Store {
                     backend: "postgres",
                     source,
                 })?;
+            let version = DataVersion::new(data_version::read_postgres(&pool).await?);
+            data_version::watch_postgres(pool.clone(), &version);
             Ok(Self {
                 pool: Pool::Postgres(pool),
+                version,
             })
         } else {
             Err(Error::UnsupportedUrl {
@@ -161,18 +173,32 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// A number that changes whenever stored data change (the newest batch id); caches key
-    /// on it so that a new ingest is visible at once.
+    /// A number that changes whenever stored data change (the newest batch id), read from the
+    /// database now. It also refreshes [`Store::cached_data_version`].
     pub async fn data_version(&self) -> Result<i64> {
-        let version: Option<i64> = with_pool!(self, pool, DB => {
-            sqlx::query_scalar("select max(batch_id) from ingest_batch").fetch_one(pool).await
-        })
-        .context("read data version")?;
-        Ok(version.unwrap_or(0))
+        let version = match &self.pool {
+            Pool::Sqlite(pool) => data_version::read_sqlite(pool).await?,
+            Pool::Postgres(pool) => data_version::read_postgres(pool).await?,
+        };
+        self.version.raise(version);
+        Ok(version)
     }
 
-    /// Closes the pool (waits for connections to finish).
+    /// The data version without a query: what caches key on, so that a new ingest is visible
+    /// at once.
+    ///
+    /// Guarantee: a batch committed through this handle or any clone of it is reflected before
+    /// the commit returns. A batch committed by another handle or process is reflected on
+    /// PostgreSQL as soon as its `NOTIFY` arrives (milliseconds after the commit; at most
+    /// [`data_version::PG_FALLBACK_POLL`] if the listener is down), on SQLite within
+    /// [`data_version::SQLITE_POLL`] plus one query.
+    pub fn cached_data_version(&self) -> i64 {
+        self.version.get()
+    }
+
+    /// Closes the pool (waits for connections to finish) and ends the data version refresh.
     pub async fn close(&self) {
+        self.version.stop();
         with_pool!(self, pool, DB => pool.close().await);
     }
 }

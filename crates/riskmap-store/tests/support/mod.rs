@@ -67,6 +67,15 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 impl TestDb {
+    /// The URL another handle (standing in for another process) connects to.
+    #[allow(dead_code, reason = "not every test binary opens a second handle")]
+    pub(crate) fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite(dir) => format!("sqlite://{}", dir.path().join("riskmap.sqlite3").display()),
+            TestDb::Postgres { admin_url, name } => with_database(admin_url, name),
+        }
+    }
+
     pub(crate) async fn finish(self, store: Store) {
         store.close().await;
         if let TestDb::Postgres { admin_url, name } = self {
