@@ -161,10 +161,12 @@ fn geometry_json(geometry: &geo_types::MultiPolygon<f64>) -> serde_json::Value {
 }
 
 impl AppState {
-    /// The quarters with data, oldest first, and the data version they belong to. One cheap
-    /// query (the newest batch id) per call; the list itself is re-read only when it changes.
+    /// The quarters with data, oldest first, and the data version they belong to. No query
+    /// while the data are unchanged: the version is the store's in-memory copy
+    /// ([`Store::cached_data_version`]: this process's ingests count at once, other processes'
+    /// within the store's refresh bound), and the list is re-read only when it changes.
     pub async fn periods(&self) -> Result<(i64, Vec<riskmap_model::Period>), riskmap_store::Error> {
-        let version = self.store.data_version().await?;
+        let version = self.store.cached_data_version();
         let cached = self
             .periods_cache
             .lock()

@@ -46,6 +46,16 @@ pub(crate) struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+impl TestApp {
+    /// The URL of the app's SQLite file, for a second store handle (another process).
+    pub(crate) fn database_url(&self) -> String {
+        format!(
+            "sqlite://{}",
+            self._dir.path().join("api.sqlite3").display()
+        )
+    }
+}
+
 pub(crate) async fn test_app(audience: Audience) -> TestApp {
     test_app_with(Some(audience)).await
 }

@@ -1,0 +1,75 @@
+//! A new ingest is visible without a query per request for the data version: at once when it
+//! goes through the server's own store, within the store's refresh bound when another process
+//! (here: a second store handle on the same file) commits it.
+
+#![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use riskmap_model::Audience;
+use riskmap_store::{NewBatch, Store};
+use support::{TestApp, get, test_app_with};
+
+const KAZAKHSTAN_Z3: &str = "/tiles/regions/3/5/2.mvt";
+
+fn batch(hash: &str) -> NewBatch {
+    NewBatch {
+        source: "freshness test".to_owned(),
+        kind: "test".to_owned(),
+        content_sha256: hash.to_owned(),
+        synthetic: true,
+    }
+}
+
+/// A batch with one record of the quarter after the latest, through `store`; that quarter.
+async fn ingest_next_quarter(store: &Store, hash: &str) -> String {
+    let mut record = store.records().await.unwrap().into_iter().max_by_key(|r| r.period).unwrap();
+    record.period = record.period.next();
+    record.revision = 1;
+    store.import_batch(&batch(hash), &[], &[record.clone()]).await.unwrap();
+    record.period.to_string()
+}
+
+async fn etag(app: &TestApp) -> String {
+    let (status, headers, _) = support::fetch_raw(app, KAZAKHSTAN_Z3, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    headers["etag"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_ingest_through_the_servers_store_is_visible_to_the_next_request() {
+    let app = test_app_with(Some(Audience::Ministry)).await;
+    let (_, meta) = get(&app, "/api/v1/meta").await;
+    let tile_before = etag(&app).await;
+    let quarter = ingest_next_quarter(&app.state.store, "next").await;
+    let (status, meta_after) = get(&app, "/api/v1/meta").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(meta["latest_period"], meta_after["latest_period"]);
+    assert_eq!(meta_after["latest_period"], quarter.as_str());
+    assert_ne!(etag(&app).await, tile_before, "the tile's data version moved at once");
+}
+
+#[tokio::test]
+async fn an_ingest_by_another_process_is_visible_within_the_refresh_bound() {
+    let app = test_app_with(Some(Audience::Ministry)).await;
+    let tile_before = etag(&app).await;
+    let other = Store::connect(&app.database_url()).await.unwrap();
+    let quarter = ingest_next_quarter(&other, "other").await;
+    let start = Instant::now();
+    // The SQLite poll interval plus slack for a loaded machine.
+    let limit = riskmap_store::data_version::SQLITE_POLL + Duration::from_secs(2);
+    loop {
+        let (_, meta) = get(&app, "/api/v1/meta").await;
+        if meta["latest_period"] == quarter.as_str() {
+            break;
+        }
+        assert!(start.elapsed() < limit, "not visible after {limit:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    eprintln!("visible after {:?}", start.elapsed());
+    assert_ne!(etag(&app).await, tile_before);
+    other.close().await;
+}
