@@ -8,10 +8,11 @@
 //! once.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, RwLock};
 
 use riskmap_geo::Geography;
-use riskmap_model::{Audience, Kato};
+use riskmap_model::{Audience, Kato, Period};
 use riskmap_tiles::{Feature, FeatureGeometry, FeatureId, LayerOptions, Properties, TileLayer};
 
 /// The layers the service tiles.
@@ -26,23 +27,45 @@ pub const DEFAULT_CACHE_BYTES: u64 = 96 * 1024 * 1024;
 /// Variants (attribute sets) kept before the oldest are dropped.
 const MAX_VARIANTS: usize = 64;
 
-/// What identifies one tile's bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What identifies one tile's bytes. `Copy`: building it allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TileKey {
     /// Layer name.
     pub layer: &'static str,
-    /// Audience key (see [`audience_key`]).
-    pub audience: String,
-    /// Period of the attributes.
-    pub period: String,
+    /// The caller's audience (see [`TileService::audience`]).
+    pub audience: AudienceId,
+    /// Period of the attributes (`None`: no data yet).
+    pub period: Option<Period>,
     /// Store data version.
     pub data_version: i64,
     /// Zoom, column, row.
     pub zxy: (u8, u32, u32),
 }
 
-/// What identifies an attribute variant: (layer, audience key, period, data version).
-pub type VariantKey = (String, String, String, i64);
+impl TileKey {
+    /// The key of the attribute variant this tile is cut from.
+    pub fn variant(&self) -> VariantKey {
+        (self.layer, self.audience, self.period, self.data_version)
+    }
+
+    /// A strong ETag for the tile's bytes, the same across restarts for the same data.
+    pub fn etag(&self) -> String {
+        let mut h = Fnv::default();
+        (self.layer, self.audience.tag, self.period, self.zxy).hash(&mut h);
+        format!("\"v{}-{:016x}\"", self.data_version, h.finish())
+    }
+}
+
+/// An audience's disclosure rules, interned: `index` tells audiences apart exactly (cache
+/// keys), `tag` is a hash of the rules that stays the same across restarts (ETags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AudienceId {
+    index: u32,
+    tag: u64,
+}
+
+/// What identifies an attribute variant: (layer, audience, period, data version).
+pub type VariantKey = (&'static str, AudienceId, Option<Period>, i64);
 
 /// Prepared geometry and caches.
 pub struct TileService {
@@ -55,6 +78,9 @@ pub struct TileService {
     /// District codes in layer order.
     pub district_codes: Vec<Kato>,
     variants: Mutex<HashMap<VariantKey, Arc<TileLayer>>>,
+    /// Audiences seen so far, in order of first use ([`AudienceId::index`]). Never shrinks: the
+    /// ids are in cache keys, and there are only as many audiences as distinct grants.
+    audiences: RwLock<Vec<(Audience, u64)>>,
     /// Gzipped tile bytes (`None`: the tile is empty).
     pub cache: moka::sync::Cache<TileKey, Arc<Option<Vec<u8>>>>,
     /// False when the cache is switched off (benchmarks of cold tiles).
@@ -115,9 +141,39 @@ impl TileService {
             region_codes: geography.regions().iter().map(|r| r.kato).collect(),
             district_codes: geography.districts().iter().map(|d| d.kato).collect(),
             variants: Mutex::new(HashMap::new()),
+            audiences: RwLock::new(Vec::new()),
             cache,
             caching: cache_bytes > 0,
         })
+    }
+
+    /// The interned id of `audience`: a read lock and a short scan once the audience is known.
+    pub fn audience(&self, audience: &Audience) -> AudienceId {
+        let found = |list: &[(Audience, u64)]| {
+            list.iter().enumerate().find(|(_, (a, _))| a == audience).map(|(index, &(_, tag))| AudienceId {
+                index: u32::try_from(index).unwrap_or(u32::MAX),
+                tag,
+            })
+        };
+        if let Ok(list) = self.audiences.read()
+            && let Some(id) = found(&list)
+        {
+            return id;
+        }
+        let mut list = self
+            .audiences
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(id) = found(&list) {
+            return id;
+        }
+        let mut h = Fnv::default();
+        h.write(audience_key(audience).as_bytes());
+        list.push((audience.clone(), h.finish()));
+        AudienceId {
+            index: u32::try_from(list.len() - 1).unwrap_or(u32::MAX),
+            tag: h.finish(),
+        }
     }
 
     /// The cached variant for `(layer, audience, period, version)`, if built.
@@ -136,6 +192,19 @@ impl TileService {
     }
 }
 
+/// Gzips an encoded tile with this thread's [`riskmap_tiles::Gzipper`], so the deflate state
+/// is set up once per thread rather than once per tile.
+pub fn gzip(raw: &[u8]) -> riskmap_tiles::Result<Vec<u8>> {
+    thread_local! {
+        static GZIPPER: std::cell::RefCell<riskmap_tiles::Gzipper> =
+            std::cell::RefCell::new(riskmap_tiles::Gzipper::new());
+    }
+    GZIPPER.with(|gz| match gz.try_borrow_mut() {
+        Ok(mut gz) => gz.gzip(raw),
+        Err(_) => riskmap_tiles::gzip(raw),
+    })
+}
+
 /// Code and names of a unit, the properties every variant starts from.
 pub fn base_properties(kato: Kato, names: &riskmap_geo::Names) -> Properties {
     Properties::new()
@@ -145,7 +214,7 @@ pub fn base_properties(kato: Kato, names: &riskmap_geo::Names) -> Properties {
         .with("name_en", names.en.as_str())
 }
 
-/// A stable key for an audience's disclosure rules.
+/// A stable text for an audience's disclosure rules (hashed into [`AudienceId::tag`]).
 pub fn audience_key(audience: &Audience) -> String {
     match audience {
         Audience::Public => "public".to_owned(),
@@ -163,5 +232,27 @@ pub fn audience_key(audience: &Audience) -> String {
                 .collect::<Vec<_>>()
                 .join(",")
         ),
+    }
+}
+
+/// FNV-1a, for ETags (not security).
+#[derive(Debug)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }

@@ -3,9 +3,9 @@
 //! Two parts:
 //! 1. A per-tile pass, printed as a table: startup (riskmap-geo load, then `TileLayer::new`:
 //!    project + pre-simplify + index), then for every tile of z3–z6 over Kazakhstan and a
-//!    deterministic sample of up to 2,000 z10 tiles, the cold time of `encode_tile` + `gzip`
-//!    (no cache anywhere), repeated `RISKMAP_BENCH_PASSES` times (default 5): mean, p50, p99
-//!    and max per tile, and tile sizes.
+//!    deterministic sample of up to 2,000 z10 tiles, the cold time of `encode_tile` + gzip (no
+//!    cache anywhere; one `Gzipper` reused, as the server does), repeated
+//!    `RISKMAP_BENCH_PASSES` times (default 5): mean, p50, p99 and max per tile, and tile sizes.
 //! 2. Criterion groups of the same work per zoom (time per tile via `Throughput::Elements`) and
 //!    of `TileLayer::new`.
 //!
@@ -24,7 +24,7 @@ use geo::BoundingRect;
 use geo_types::{Rect, coord};
 use riskmap_geo::{Geography, load_dir};
 use riskmap_tiles::{
-    Feature, LayerOptions, Properties, TileCoord, TileLayer, encode_tile, gzip, tiles_covering,
+    Feature, Gzipper, LayerOptions, Properties, TileCoord, TileLayer, encode_tile, tiles_covering,
 };
 
 const ZOOMS: [u8; 5] = [3, 4, 5, 6, 10];
@@ -133,6 +133,7 @@ fn per_tile_pass(layer: &TileLayer, lists: &[(u8, Vec<TileCoord>)]) {
     println!(
         "zoom  tiles  mean    p50     p99     max     | encode-only mean | raw mean/max KB | gz mean/max KB"
     );
+    let mut gzipper = Gzipper::new();
     for (z, tiles) in lists {
         let mut total = Vec::with_capacity(tiles.len() * passes);
         let mut encode_only = Duration::ZERO;
@@ -142,7 +143,7 @@ fn per_tile_pass(layer: &TileLayer, lists: &[(u8, Vec<TileCoord>)]) {
                 let start = Instant::now();
                 let raw = encode_tile([layer], t).expect("encodes");
                 let encoded = start.elapsed();
-                let gz = raw.as_deref().map(|r| gzip(r).expect("gzips"));
+                let gz = raw.as_deref().map(|r| gzipper.gzip(r).expect("gzips"));
                 total.push(start.elapsed());
                 encode_only += encoded;
                 if pass == 0
@@ -200,11 +201,12 @@ fn criterion_groups(geo: &Geography, layer: &TileLayer, lists: &[(u8, Vec<TileCo
         .measurement_time(Duration::from_secs(6));
     for (z, tiles) in lists {
         group.throughput(Throughput::Elements(tiles.len() as u64));
+        let mut gzipper = Gzipper::new();
         group.bench_function(format!("z{z} ({} tiles)", tiles.len()), |b| {
             b.iter(|| {
                 for &t in tiles {
                     let raw = encode_tile([layer], t).expect("encodes");
-                    black_box(raw.as_deref().map(|r| gzip(r).expect("gzips")));
+                    black_box(raw.as_deref().map(|r| gzipper.gzip(r).expect("gzips")));
                 }
             });
         });

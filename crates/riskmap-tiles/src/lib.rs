@@ -57,6 +57,6 @@ pub use coord::{
 };
 pub use encode::{encode_layer, encode_tile};
 pub use error::{Error, Result};
-pub use gzip::gzip;
+pub use gzip::{Gzipper, gzip};
 pub use layer::{Feature, FeatureGeometry, LayerOptions, LayerStats, TileLayer};
 pub use properties::{FeatureId, Properties, PropertyValue, STRING_ID_KEY};

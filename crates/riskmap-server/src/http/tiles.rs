@@ -21,7 +21,7 @@ use super::units::{UnitQuery, parse_query};
 use super::{Caller, Error, Result};
 use crate::AppState;
 use crate::indicators::{Reader, disclose, disclose_values};
-use crate::tiles::{LAYERS, MAX_ZOOM, TileKey, audience_key, base_properties};
+use crate::tiles::{LAYERS, MAX_ZOOM, TileKey, VariantKey, base_properties};
 
 /// From this zoom on, tiles are encoded on the request's own task (see `get_tile`).
 const INLINE_FROM_ZOOM: u8 = 8;
@@ -56,15 +56,14 @@ pub(crate) async fn get_tile(
     check_access(&caller, layer)?;
     let params = parse_query(query, &["period"])?;
     let (data_version, period) = resolve_period(&state, params.period).await?;
-    let audience = audience_key(&caller.audience);
     let key = TileKey {
         layer,
-        audience: audience.clone(),
-        period: period.map(|p| p.to_string()).unwrap_or_default(),
+        audience: state.tiles.audience(&caller.audience),
+        period,
         data_version,
         zxy: (coord.z(), coord.x(), coord.y()),
     };
-    let etag = format!("\"v{data_version}-{:016x}\"", fnv(&format!("{key:?}")));
+    let etag = key.etag();
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -87,10 +86,10 @@ pub(crate) async fn get_tile(
             .metrics
             .tile_cache_misses
             .fetch_add(1, Ordering::Relaxed);
-        let variant = variant(&state, &caller, layer, period, data_version).await?;
+        let variant = variant(&state, &caller, key.variant()).await?;
         let build = move || -> riskmap_tiles::Result<Option<Vec<u8>>> {
             riskmap_tiles::encode_tile([variant.as_ref()], coord)?
-                .map(|raw| riskmap_tiles::gzip(&raw))
+                .map(|raw| crate::tiles::gzip(&raw))
                 .transpose()
         };
         // Deep tiles hold a few features and take tens of microseconds: built in place, they
@@ -299,19 +298,8 @@ fn with_caching(mut response: Response, etag: &str, caller: &Caller) -> Response
 }
 
 /// The layer with this caller's attributes, built once per (audience, period, data version).
-async fn variant(
-    state: &AppState,
-    caller: &Caller,
-    layer: &'static str,
-    period: Option<Period>,
-    data_version: i64,
-) -> Result<Arc<TileLayer>> {
-    let key = (
-        layer.to_owned(),
-        audience_key(&caller.audience),
-        period.map(|p| p.to_string()).unwrap_or_default(),
-        data_version,
-    );
+async fn variant(state: &AppState, caller: &Caller, key: VariantKey) -> Result<Arc<TileLayer>> {
+    let (layer, _, period, _) = key;
     if let Some(found) = state.tiles.variant(&key) {
         return Ok(found);
     }
@@ -360,7 +348,10 @@ async fn variant(
                     role: caller.role_name().to_owned(),
                     action: "school_s2_view".to_owned(),
                     scope: caller.scope.clone(),
-                    filters: format!("tiles layer=schools period={}", key.2),
+                    filters: format!(
+                        "tiles layer=schools period={}",
+                        period.map(|p| p.to_string()).unwrap_or_default()
+                    ),
                     row_count: i64::try_from(features.len()).unwrap_or(i64::MAX),
                 };
                 state.store.record_audit(&event).await?;
@@ -516,11 +507,4 @@ fn add_value(properties: &mut Properties, code: &str, value: riskmap_model::Disc
     if let Some(symbol) = value.symbol() {
         properties.insert(format!("{code}_flag"), symbol);
     }
-}
-
-/// FNV-1a, for ETags (not security).
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
