@@ -5,7 +5,7 @@ import { setLanguage, t, quarter, language, nameOf } from "./js/i18n.js";
 import { state, remember, saveView } from "./js/state.js";
 import { getJson, clearCache, scopeOf } from "./js/api.js";
 import { MapView } from "./js/mapview.js";
-import { applyBasemap, whenIdle, showSchools, KAZAKHSTAN, OWN_LAYERS } from "./js/map.js";
+import { applyBasemap, whenIdle, nextIdle, showSchools, KAZAKHSTAN, OWN_LAYERS } from "./js/map.js";
 import { renderStatic, renderMetaControls, renderRole, renderTabs, renderCrumbs, showPeriod } from "./js/chrome.js";
 
 // Not needed for the first map: loaded on first use.
@@ -49,6 +49,8 @@ const view = new MapView({
   onSelect: (what) => openPanel(what).catch(showError),
   onChange: () => { crumbs(); if (state.view !== "map") renderView().catch(showError); },
 });
+// A hover over a region is a likely click: the panel's code is fetched then, not after it.
+view.onPrefetch = () => { panelModule().catch(() => {}); };
 window.riskmap = { map: view.map, state, view };
 
 function crumbs() {
@@ -240,13 +242,15 @@ async function start() {
   renderMetaControls();
   offerDemoTokens().catch((e) => console.warn(e));
   if (!state.scope.analytic) { stewardOnly(); document.body.dataset.ready = "true"; return; }
-  await Promise.all([view.ready().then(() => performance.mark("map-load")), view.load().then(() => performance.mark("data"))]);
+  // Colours go on as soon as the style and the values are there, while the tiles still load:
+  // the first idle is the complete map (the camera is already the final one, see mapPadding).
+  await Promise.all([view.styled().then(() => performance.mark("map-load")), view.load().then(() => performance.mark("data"))]);
   view.attach();
   renderAll();
   if (state.scope.districts.length) loadScopeNames();
-  view.fit(KAZAKHSTAN);
   performance.mark("first-render");
-  await whenIdle(view.map);
+  view.map.triggerRepaint();
+  await nextIdle(view.map);
   view.cacheRegionBounds();
   performance.mark("map-complete");
   document.body.dataset.ready = "true";

@@ -15,7 +15,7 @@ export async function startServer() {
     "serve", "--demo", "--addr", "127.0.0.1:0",
     "--database", `sqlite://${join(dir, "riskmap.sqlite3")}`,
     "--geography", process.env.RISKMAP_GEOGRAPHY ?? join(REPO, "../shared/data/kz"),
-    "--web-dir", join(REPO, "web"),
+    "--web-dir", process.env.RISKMAP_WEB_DIR ?? join(REPO, "web"),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => { stderr += chunk; });

@@ -3,10 +3,14 @@
 // always matches the table twin. Schools are requested only inside the caller's scope; an
 // optional basemap style goes under our layers; unit names are HTML labels (no glyph server).
 import * as maplibregl from "/vendor/maplibre-gl/maplibre-gl.mjs";
-import { NO_DATA, hatchImage } from "./palette.js";
+import { NO_DATA, SEQUENTIAL, SUPPRESSED, hatchImage } from "./palette.js";
 import { state } from "./state.js";
+import { COMPOSITE, COMPOSITE_BREAKS } from "./composite.js";
 
 export { maplibregl };
+// The tile worker (its own 520 KB module to fetch and compile) starts now, while the page is
+// still building the map, rather than from inside the Map constructor.
+maplibregl.prewarm();
 export const KAZAKHSTAN = [[46.4, 40.5], [87.4, 55.6]];
 const HIDDEN = "rgba(0,0,0,0)";
 
@@ -15,45 +19,67 @@ const vector = (layer) => ({ type: "vector", tiles: [tileUrl(layer)], minzoom: 0
 const state_ = (key, fallback) => ["coalesce", ["feature-state", key], fallback];
 const hatched = ["case", ["==", ["feature-state", "flag"], "u"], 1, 0];
 
+// The tiles carry each unit's composite (latest quarter): until the JSON values arrive (first
+// map, drill-down) the fill falls back to the same fixed classes drawn from the tile itself.
+const TILE_COMPOSITE = ["case",
+  ["has", "composite"], ["step", ["get", "composite"], SEQUENTIAL[0], ...COMPOSITE_BREAKS.flatMap((b, i) => [b, SEQUENTIAL[i + 1]])],
+  ["==", ["get", "composite_flag"], "c"], SUPPRESSED, NO_DATA];
+
+/** Whether the tiles' own composite shows what the JSON would: composite, fixed classes, latest quarter. */
+export function tilesShowComposite() {
+  const indicator = state.indicator || COMPOSITE;
+  const latest = !state.period || (state.meta && state.period === state.meta.latest_period);
+  return indicator === COMPOSITE && state.palette === "sequential" && latest;
+}
+
+/** A fill colour from the feature state, else (composite view) from the tile. */
+export const fillColour = () => ["coalesce", ["feature-state", "fill"], tilesShowComposite() ? TILE_COMPOSITE : NO_DATA];
+
 /** Our sources and layers, bottom to top; kept on top of any basemap. */
 function ownStyle(opacity) {
-  const fill = (id, source, visible) => ({ id, type: "fill", source, "source-layer": source, paint: { "fill-color": state_("fill", NO_DATA), "fill-opacity": opacity }, layout: { visibility: visible } });
-  const hatch = (id, source, visible) => ({ id, type: "fill", source, "source-layer": source, paint: { "fill-pattern": "hatch", "fill-opacity": hatched }, layout: { visibility: visible } });
+  // No fill antialiasing (the line layers draw the edges): one shader program fewer to compile
+  // before the first frame, which software WebGL pays dearly for.
+  const fill = (id, source, visible) => ({ id, type: "fill", source, "source-layer": source, paint: { "fill-color": fillColour(), "fill-opacity": opacity, "fill-antialias": false }, layout: { visibility: visible } });
+  const hatch = (id, source, visible) => ({ id, type: "fill", source, "source-layer": source, paint: { "fill-pattern": "hatch", "fill-opacity": hatched, "fill-antialias": false }, layout: { visibility: visible } });
   const line = (id, source, colour, width, visible) => ({ id, type: "line", source, "source-layer": source, paint: { "line-color": colour, "line-width": width }, layout: { visibility: visible } });
   return {
     sources: { regions: vector("regions"), districts: vector("districts") },
     layers: [
       fill("regions-fill", "regions", "visible"),
-      hatch("regions-hatch", "regions", "visible"),
+      hatch("regions-hatch", "regions", "none"), // shown by MapView.render when a unit is unstable
       fill("districts-fill", "districts", "none"),
       hatch("districts-hatch", "districts", "none"),
       line("districts-line", "districts", "#525252", 0.7, "none"),
       line("regions-line", "regions", "#303030", 1.2, "visible"),
       { ...line("hotspots-line", "districts", state_("hs", HIDDEN), 3, "none"), paint: { "line-color": state_("hs", HIDDEN), "line-width": 3, "line-offset": 1.5 } },
       { ...line("regions-highlight", "regions", "#000000", 3.5, "visible"), filter: ["==", ["get", "kato"], ""] },
-      { ...line("districts-highlight", "districts", "#000000", 3.5, "visible"), filter: ["==", ["get", "kato"], ""] },
+      // Hidden until a region is drilled into: a visible layer would make the districts' tiles load.
+      { ...line("districts-highlight", "districts", "#000000", 3.5, "none"), filter: ["==", ["get", "kato"], ""] },
     ],
   };
 }
 
 export const OWN_LAYERS = ownStyle(1).layers.map((l) => l.id);
 
-export function createMap(container) {
+export function createMap(container, padding) {
   const own = ownStyle(state.basemap ? 0.78 : 0.92);
   const map = new maplibregl.Map({
     container,
     style: { version: 8, sources: own.sources, layers: [{ id: "background", type: "background", paint: { "background-color": "#dde6ee" } }, ...own.layers] },
     bounds: KAZAKHSTAN,
-    fitBoundsOptions: { padding: 16 },
+    fitBoundsOptions: { padding, maxZoom: 11 },
     attributionControl: false,
     dragRotate: false,
     pitchWithRotate: false,
     maxZoom: 13,
     transformRequest: (url) => (state.token && url.startsWith(window.location.origin) ? { url, headers: { Authorization: `Bearer ${state.token}` } } : { url }),
   });
+  // The first style (ours, or the basemap's) with our sources and layers: feature states and
+  // filters may be set from then on, while tiles still load.
+  map.styleReady = new Promise((resolve) => map.once("style.load", resolve));
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.touchZoomRotate.disableRotation();
-  map.addImage("hatch", hatchImage());
+  // The hatch image is made when a hatch layer first needs it.
   map.on("styleimagemissing", (event) => { if (event.id === "hatch" && !map.hasImage("hatch")) map.addImage("hatch", hatchImage()); });
   map.getCanvas().setAttribute("aria-label", "map");
   if (state.basemap) applyBasemap(map, state.basemap);
@@ -148,4 +174,39 @@ export function showSchools(map, districts, bounds) {
 
 export function setVisible(map, ids, visible) {
   for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", visible ? "visible" : "none");
+}
+
+const prefetched = new Set();
+/**
+ * Fetches into the browser's cache the tiles of `sources` that fitting `bounds` will draw (the
+ * drill-down after a hover), so MapLibre finds them there; `narrower` px come off the width
+ * when the unit panel is about to open. Same camera arithmetic as fitBounds (512 px tiles,
+ * tile zoom rounded as MapLibre does for vector sources).
+ */
+export function prefetchTiles(map, bounds, { padding, maxZoom, narrower = 0 }, sources) {
+  const canvas = map.getCanvas();
+  const width = canvas.clientWidth - narrower; const height = canvas.clientHeight;
+  const mx = (lng) => (lng + 180) / 360;
+  const my = (lat) => { const s = Math.sin((lat * Math.PI) / 180); return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI); };
+  const [x0, x1, y0, y1] = [mx(bounds.getWest()), mx(bounds.getEast()), my(bounds.getNorth()), my(bounds.getSouth())];
+  const w = width - padding.left - padding.right; const h = height - padding.top - padding.bottom;
+  if (w <= 0 || h <= 0 || x1 <= x0 || y1 <= y0) return;
+  const zoom = Math.min(maxZoom, Math.log2(w / ((x1 - x0) * 512)), Math.log2(h / ((y1 - y0) * 512)));
+  const world = 512 * 2 ** zoom;
+  const left = ((x0 + x1) / 2) * world - padding.left - w / 2; const top = ((y0 + y1) / 2) * world - padding.top - h / 2;
+  const z = Math.max(0, Math.min(12, Math.round(zoom))); const n = 2 ** z; const scale = n / world;
+  const range = (from, size) => [Math.max(0, Math.floor(from * scale)), Math.min(n - 1, Math.floor((from + size) * scale))];
+  const [tx0, tx1] = range(left, width); const [ty0, ty1] = range(top, height);
+  const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
+  for (const source of sources) {
+    for (let x = tx0; x <= tx1; x++) {
+      for (let y = ty0; y <= ty1; y++) {
+        const url = tileUrl(source).replace("{z}", z).replace("{x}", x).replace("{y}", y);
+        if (prefetched.has(url)) continue;
+        prefetched.add(url);
+        setTimeout(() => prefetched.delete(url), 50_000); // the server lets them be cached for 60 s
+        fetch(url, { headers }).then((r) => r.arrayBuffer()).catch(() => prefetched.delete(url));
+      }
+    }
+  }
 }

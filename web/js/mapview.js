@@ -2,18 +2,25 @@
 // loads its units, colours the map through feature states, draws labels, legend and table
 // twin, answers clicks and hovers, and moves the camera when drilling down or up.
 import { t, nameOf, num, language } from "./i18n.js";
-import { classify, classifyFixed, SUPPRESSED } from "./palette.js";
+import { classify, classifyFixed, SUPPRESSED, NO_DATA } from "./palette.js";
 import { COMPOSITE, COMPOSITE_META, COMPOSITE_BREAKS } from "./composite.js";
 import { state, level, saveView } from "./state.js";
-import { createMap, maplibregl, setStates, setVisible, tileBounds, nextIdle, Labels, showSchools, KAZAKHSTAN } from "./map.js";
+import { createMap, maplibregl, setStates, setVisible, tileBounds, nextIdle, Labels, showSchools, fillColour, prefetchTiles, KAZAKHSTAN } from "./map.js";
 import { entryOf, shownValue, loadRegions, loadDistricts, loadSchools, idOf } from "./units.js";
 import { legendModel, renderLegend } from "./legend.js";
 import { renderTwin } from "./table.js";
 import { applyHotspots } from "./hotspots.js";
 
+/** Room for the legend (at most 17rem wide) on the left; the same from the first frame on, so
+ * the first complete map needs no second camera move. */
+/** The districts of a region: every district's KATO starts with its region's two digits. */
+const inRegion = (region) => ["==", ["slice", ["get", "kato"], 0, 2], (region ?? "").slice(0, 2)];
+
+const mapPadding = () => ({ top: 24, right: 48, bottom: 24, left: window.innerWidth > 760 ? 300 : 16 });
+
 export class MapView {
   constructor({ onSelect, onChange }) {
-    this.map = createMap("map");
+    this.map = createMap("map", mapPadding());
     this.labels = new Labels(this.map);
     this.popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, maxWidth: "260px" });
     this.onSelect = onSelect;
@@ -24,7 +31,9 @@ export class MapView {
     this.waiters = new Map();
   }
 
-  ready() { return new Promise((resolve) => (this.map.loaded() ? resolve() : this.map.once("load", resolve))); }
+  /** Resolves once the style is there (sources and layers; tiles may still be loading): feature
+   * states and filters can be set, and the first idle shows them. */
+  styled() { return this.map.styleReady; }
 
   indicatorMeta() {
     if (state.indicator === COMPOSITE) return COMPOSITE_META;
@@ -63,19 +72,23 @@ export class MapView {
     const source = lvl === "country" ? "regions" : lvl === "district" && this.schools ? "schools" : "districts";
     const entries = features.map((f) => {
       const entry = entryOf(f.properties, meta.code);
-      const colour = this.classifier.colourOf(shownValue(entry)) ?? (entry.flag === "c" ? SUPPRESSED : null);
+      // Always a colour, so the JSON answer (what the table shows) wins over the tiles' fallback.
+      const colour = this.classifier.colourOf(shownValue(entry)) ?? (entry.flag === "c" ? SUPPRESSED : NO_DATA);
       return [idOf(f), { fill: colour, flag: entry.flag }];
     });
     if (source !== "schools") setStates(map, source, entries);
-    // Districts of the region are drawn at region and district level; schools on top.
-    const districtKatos = (this.districts?.features ?? []).map((f) => f.properties.kato);
-    const inRegion = ["in", ["get", "kato"], ["literal", districtKatos]];
-    setVisible(map, ["districts-fill", "districts-hatch", "districts-line"], lvl !== "country");
-    setVisible(map, ["districts-hatch"], lvl === "region" || (lvl === "district" && source === "districts"));
-    for (const id of ["districts-fill", "districts-hatch", "districts-line"]) map.setFilter(id, inRegion);
-    map.setPaintProperty("districts-fill", "fill-color", source === "schools" ? "#f0f0f0" : ["coalesce", ["feature-state", "fill"], "#d4d4d4"]);
-    map.setPaintProperty("regions-fill", "fill-color", lvl === "country" ? ["coalesce", ["feature-state", "fill"], "#d4d4d4"] : "#f0f0f0");
-    setVisible(map, ["regions-hatch"], lvl === "country");
+    if (lvl !== "country") this.greyRegions();
+    // Districts of the region are drawn at region and district level; schools on top. (Every
+    // filter, visibility or data-driven paint change makes MapLibre parse that source's tiles
+    // again: previewDistricts has already set the same ones, so these are no-ops.)
+    setVisible(map, ["districts-fill", "districts-line"], lvl !== "country");
+    // Hatching only when some unit shown is unstable (no pattern shader to build otherwise).
+    const unstable = entries.some(([, e]) => e.flag === "u");
+    setVisible(map, ["districts-hatch"], unstable && (lvl === "region" || (lvl === "district" && source === "districts")));
+    if (lvl !== "country") for (const id of ["districts-fill", "districts-hatch", "districts-line"]) map.setFilter(id, inRegion(state.region));
+    map.setPaintProperty("districts-fill", "fill-color", source === "schools" ? "#f0f0f0" : fillColour());
+    map.setPaintProperty("regions-fill", "fill-color", fillColour());
+    setVisible(map, ["regions-hatch"], unstable && lvl === "country");
     setVisible(map, ["districts-highlight"], lvl !== "country");
     this.highlight();
     this.updateSchools();
@@ -151,11 +164,7 @@ export class MapView {
     return this.bounds.get(kato) ?? null;
   }
 
-  padding() {
-    const legend = document.getElementById("legend").getBoundingClientRect();
-    const wide = window.innerWidth > 760;
-    return { top: 24, right: 48, bottom: 24, left: wide ? Math.min(legend.width + 24, 300) : 16 };
-  }
+  padding() { return mapPadding(); }
 
   fit(bounds) {
     if (bounds) this.map.fitBounds(bounds, { padding: this.padding(), duration: 0, maxZoom: 11 });
@@ -198,6 +207,7 @@ export class MapView {
     const data = loadDistricts(kato);
     if (select) this.onSelect?.({ kind: "unit", kato, after: this.whenShown(kato) });
     this.map.resize();
+    this.previewDistricts(kato);
     this.fit(bounds);
     this.districts = await data;
     performance.mark(`data:${kato}`);
@@ -206,6 +216,24 @@ export class MapView {
     performance.mark(`render:${kato}`);
     this.settle(kato);
     this.onChange?.();
+  }
+
+  /** The region's districts go on the map at once (every district's KATO starts with its
+   * region's two digits), so their tiles load while the values are on their way. */
+  previewDistricts(kato) {
+    const map = this.map;
+    for (const id of ["districts-fill", "districts-hatch", "districts-line"]) map.setFilter(id, inRegion(kato));
+    map.setPaintProperty("districts-fill", "fill-color", fillColour());
+    this.greyRegions();
+    setVisible(map, ["districts-fill", "districts-line", "districts-highlight"], true);
+    setVisible(map, ["regions-hatch"], false);
+    this.highlight();
+  }
+
+  /** Regions under the districts turn light grey through their feature state (a paint change
+   * would make MapLibre parse the regions' tiles again, the ones just loading included). */
+  greyRegions() {
+    setStates(this.map, "regions", (this.regions?.features ?? []).map((f) => [f.properties.kato, { fill: "#f0f0f0", flag: null }]));
   }
 
   async toDistrict(kato, { select = true } = {}) {
@@ -305,5 +333,10 @@ export class MapView {
     if (this.prefetched === kato) return;
     this.prefetched = kato;
     loadDistricts(kato).catch(() => {});
+    this.onPrefetch?.();
+    // And the tiles the drill-down will draw, into the browser's cache (they are cacheable).
+    const bounds = this.bounds.get(kato);
+    const panelOpens = document.getElementById("panel").hidden && window.innerWidth > 760;
+    if (bounds) prefetchTiles(this.map, bounds, { padding: this.padding(), maxZoom: 11, narrower: panelOpens ? 364 : 0 }, ["regions", "districts"]);
   }
 }
