@@ -4,7 +4,8 @@
 // `idle` with the regions coloured) and to an interactive drill-down (region click to `idle`
 // with the districts coloured and the table twin filled, with and without the hover that
 // prefetches); medians are reported, plus the weight of the first complete map gzipped,
-// excluding MapLibre. Usage: node scripts/bench-web.mjs [runs]
+// excluding MapLibre, and when each was first drawn (first idle, before the JSON values if the
+// server is slower than the tiles; the composite is then coloured from the tiles). Usage: node scripts/bench-web.mjs [runs]
 // (RISKMAP_BIN picks the binary; default target/release/riskmap, else target/debug/riskmap).
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
@@ -49,6 +50,8 @@ async function run(browser, url, weights) {
   await page.waitForSelector("body[data-ready=true]", { timeout: 120_000 });
   const marks = await page.evaluate(() => Object.fromEntries(["meta", "map-load", "data", "first-render", "map-complete"].map((n) => [n, Math.round(performance.getEntriesByName(n)[0]?.startTime ?? -1)])));
   const firstMap = marks["map-complete"];
+  // First full frame, before or after the JSON values (coloured from the tiles' composite).
+  const drawn = Math.round(await page.evaluate(() => performance.getEntriesByName("map-drawn")[0]?.startTime ?? -1));
   if (process.env.VERBOSE) console.log(marks);
   const wall = Date.now() - started;
   loading = false;
@@ -67,6 +70,7 @@ async function run(browser, url, weights) {
   await page.mouse.click(at.x, at.y);
   await page.waitForSelector(`body[data-shown="${KARAGANDY}"]`, { timeout: 60_000 });
   const drill = await page.evaluate((kato) => performance.getEntriesByName(`shown:${kato}`)[0].startTime - window.clickedAt, KARAGANDY);
+  const drillDrawn = await page.evaluate((kato) => (performance.getEntriesByName(`drawn:${kato}`)[0]?.startTime ?? NaN) - window.clickedAt, KARAGANDY);
   if (process.env.VERBOSE) {
     console.log(await page.evaluate((kato) => Object.fromEntries(["drill", "data", "render", "shown"].map((n) => [n, Math.round(performance.getEntriesByName(`${n}:${kato}`)[0]?.startTime - window.clickedAt)])), KARAGANDY));
   }
@@ -81,7 +85,7 @@ async function run(browser, url, weights) {
     return performance.getEntriesByName(`shown:${kato}`)[0].startTime - t0;
   }, other);
   await context.close();
-  return { firstMap: firstMap ?? wall, drill, direct };
+  return { firstMap: firstMap ?? wall, drill, direct, drawn, drillDrawn };
 }
 
 const server = await startServer();
@@ -96,6 +100,8 @@ try {
   console.log(`riskmap web benchmark — ${RUNS} warm runs (+1 cold), binary ${process.env.RISKMAP_BIN}`);
   console.log(`first complete map (navigation → idle, coloured): median ${median(runs.map((r) => r.firstMap)).toFixed(0)} ms  [runs: ${runs.map((r) => r.firstMap.toFixed(0)).join(", ")}; cold server ${cold.firstMap.toFixed(0)} ms]  goal < 1500 ms`);
   console.log(`drill-down, hover then click (click → idle, districts coloured): median ${median(runs.map((r) => r.drill)).toFixed(0)} ms  [runs: ${runs.map((r) => r.drill.toFixed(0)).join(", ")}; cold server ${cold.drill.toFixed(0)} ms]  goal < 300 ms`);
+  const shown = (xs) => (xs.every((x) => Number.isFinite(x) && x >= 0) ? `median ${median(xs).toFixed(0)} ms  [runs: ${xs.map((x) => x.toFixed(0)).join(", ")}]` : "not marked by this page");
+  console.log(`  of which drawn (first idle, values in or not; coloured from the tiles' composite): first map ${shown(runs.map((r) => r.drawn))}; drill-down ${shown(runs.map((r) => r.drillDrawn))}`);
   console.log(`drill-down without hover (call → idle): median ${median(runs.map((r) => r.direct)).toFixed(0)} ms  [runs: ${runs.map((r) => r.direct.toFixed(0)).join(", ")}; cold server ${cold.direct.toFixed(0)} ms]`);
   console.log(`page weight excluding MapLibre, gzipped: ${kb(pageWeight)} (page code ${kb(weights.page?.gzip ?? 0)} in ${weights.page?.files ?? 0} files, API JSON ${kb(weights.api?.gzip ?? 0)}, tiles ${kb(weights.tiles?.gzip ?? 0)})  goal < 200 KB`);
   console.log(`as served: page code ${kb(weights.page?.raw ?? 0)} (Content-Encoding: ${weights.encoding}), API JSON ${kb(weights.api?.raw ?? 0)}, MapLibre ${kb(weights.maplibre?.raw ?? 0)} raw / ${kb(weights.maplibre?.gzip ?? 0)} gzipped`);

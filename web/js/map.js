@@ -77,6 +77,7 @@ export function createMap(container, padding) {
   // The first style (ours, or the basemap's) with our sources and layers: feature states and
   // filters may be set from then on, while tiles still load.
   map.styleReady = new Promise((resolve) => map.once("style.load", resolve));
+  map.once("idle", () => performance.mark("map-drawn")); // first full frame, values in or not
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.touchZoomRotate.disableRotation();
   // The hatch image is made when a hatch layer first needs it.

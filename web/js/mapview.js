@@ -209,6 +209,8 @@ export class MapView {
     this.map.resize();
     this.previewDistricts(kato);
     this.fit(bounds);
+    // The districts drawn (coloured from the tiles when they can be), whether or not the values are in.
+    nextIdle(this.map).then(() => { if (state.region === kato) performance.mark(`drawn:${kato}`); });
     this.districts = await data;
     performance.mark(`data:${kato}`);
     if (state.region !== kato) return;
