@@ -8,7 +8,7 @@
 //!    missing), best of `--runs` each, in the same run; for reference also the bench's
 //!    `run-owned`, where the sink owns every row (`ingest`).
 //! 3. The full `riskmap ingest` (check + store) of 100,000 rows into a new SQLite file, with
-//!    the release binary, after its schools' reference file.
+//!    the release binary (from `CARGO_TARGET_DIR` when set), after its schools' reference file.
 //!
 //! Prints the ratios and appends them to `bench-results/ingest.csv`.
 
@@ -203,7 +203,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
 /// the reference file, then times the ingest of the quarter rows.
 fn full_ingest(root: &Path, tmp: &Path) -> anyhow::Result<Timing> {
     cargo(root, &["build", "--release", "-q", "-p", "riskmap-cli"])?;
-    let riskmap = root.join("target/release/riskmap");
+    let riskmap = target_dir(root).join("release/riskmap");
     let dir = tmp.join("riskmap_bench_ingest");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
@@ -272,6 +272,14 @@ fn full_ingest(root: &Path, tmp: &Path) -> anyhow::Result<Timing> {
     };
     ingest(&dir.join("school_reference.csv"))?;
     ingest(&sample)
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (relative to the workspace root, as
+/// cargo takes it), else `target/` in the workspace.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(|| root.join("target"), |dir| root.join(dir))
 }
 
 /// A Python with DuckDB: the system one, or a venv under /tmp (created when missing).

@@ -48,18 +48,35 @@ impl<R: Read> Blocks<R> {
 
     /// The next block; `None` at the end of the text.
     pub(crate) fn next(&mut self) -> io::Result<Option<Block>> {
+        // A reused buffer keeps its length: only bytes it never held are zeroed before a
+        // read (`read_to_end` would zero the whole spare capacity on every call).
         let mut buf = self.spare();
-        buf.clear();
-        buf.append(&mut self.carry);
-        let fresh = buf.len();
-        let mut want = buf.len() + BLOCK;
+        let fresh = self.carry.len();
+        if buf.len() < fresh {
+            buf.resize(fresh, 0);
+        }
+        buf[..fresh].copy_from_slice(&self.carry);
+        self.carry.clear();
+        let mut filled = fresh;
+        let mut want = fresh + BLOCK;
         loop {
-            if !self.eof && buf.len() < want {
-                let need = want - buf.len();
-                buf.reserve(need);
-                let got = (&mut self.input).take(need as u64).read_to_end(&mut buf)?;
-                self.eof = got < need;
+            if !self.eof && filled < want {
+                if buf.len() < want {
+                    buf.resize(want, 0);
+                }
+                while filled < want {
+                    match self.input.read(&mut buf[filled..want]) {
+                        Ok(0) => {
+                            self.eof = true;
+                            break;
+                        }
+                        Ok(got) => filled += got,
+                        Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                        Err(error) => return Err(error),
+                    }
+                }
             }
+            buf.truncate(filled);
             if buf.is_empty() {
                 return Ok(None);
             }

@@ -1,5 +1,7 @@
 //! Typed rows: one value per contract column, in contract order.
 
+use std::sync::OnceLock;
+
 use riskmap_model::{Kato, Measure, MeasureValues, Period};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -81,6 +83,14 @@ impl Row {
     /// The measures the store keeps (`riskmap_model::Measure`), from a `school_quarter` row.
     pub fn measure_values(&self) -> MeasureValues {
         let mut values = MeasureValues::empty();
+        if self.table == TableName::SchoolQuarter {
+            // Every stored row comes this way: the columns are found once, not by name per row.
+            for (measure, col) in Measure::ALL.iter().zip(quarter_measure_columns()) {
+                let value = col.and_then(|col| self.values.get(col));
+                values.set(*measure, value.and_then(Value::as_f64));
+            }
+            return values;
+        }
         for measure in Measure::ALL {
             values.set(*measure, self.get(measure.column()).and_then(Value::as_f64));
         }
@@ -91,6 +101,18 @@ impl Row {
     pub fn to_texts(&self) -> Vec<String> {
         self.values.iter().map(format_value).collect()
     }
+}
+
+/// The `school_quarter` column of each measure of [`Measure::ALL`], in that order.
+fn quarter_measure_columns() -> &'static [Option<usize>] {
+    static COLUMNS: OnceLock<Vec<Option<usize>>> = OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let table = Contract::v1().table(TableName::SchoolQuarter);
+        Measure::ALL
+            .iter()
+            .map(|m| table.index(m.column()))
+            .collect()
+    })
 }
 
 impl Serialize for Value {
@@ -132,6 +154,18 @@ mod tests {
         assert_eq!(measures.get(Measure::PupilsTotal), Some(420.0));
         assert_eq!(measures.get(Measure::PsychFteFilled), Some(1.5));
         assert_eq!(measures.get(Measure::ViolTotal), None);
+    }
+
+    #[test]
+    fn every_quarter_measure_is_read_from_its_own_column() {
+        let mut row = Row::empty(TableName::SchoolQuarter);
+        for (i, measure) in Measure::ALL.iter().enumerate() {
+            assert!(row.set(measure.column(), Value::Int(i as i64 + 1)));
+        }
+        let measures = row.measure_values();
+        for (i, measure) in Measure::ALL.iter().enumerate() {
+            assert_eq!(measures.get(*measure), Some(i as f64 + 1.0), "{measure:?}");
+        }
     }
 
     #[test]
