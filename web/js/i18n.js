@@ -1,6 +1,7 @@
 // riskmap web: every interface string in Kazakh, Russian and English, and the number, date and
 // quarter formats of each language. Indicator names come from /api/v1/meta in the same three.
 const kk = {
+  compositeSchools: "Индекс өңірлер мен аудандар үшін есептеледі; мектептің индексі — оның карточкасында (басымдық тізімі)",
   p90: "ел бойынша ≥ 90-шы перцентиль", score: "баға", riskClasses: ["өте төмен", "төмен", "орташа", "жоғары", "өте жоғары"], nationalScaled: "Ел бойынша (бірліктің базасына келтірілген)",
   hotspotsComposite: "Кластерлер жеке көрсеткіш бойынша есептеледі: тізімнен көрсеткішті таңдаңыз",
   compositeTitle: "Тәуекел индексі (0–10)", dimensionsTitle: "Өлшемдер", dimensions: { harm: "Зиян", vulnerability: "Осалдық", coping: "Қорғаудың жетіспеуі" },
@@ -72,6 +73,7 @@ const kk = {
 };
 
 const ru = {
+  compositeSchools: "Индекс считается для регионов и районов; индекс школы — в её карточке (приоритетный список)",
   p90: "≥ 90-го процентиля по стране", score: "оценка", riskClasses: ["очень низкий", "низкий", "средний", "высокий", "очень высокий"], nationalScaled: "По стране (в масштабе базы единицы)",
   hotspotsComposite: "Кластеры считаются по отдельному показателю: выберите показатель в списке",
   compositeTitle: "Индекс риска (0–10)", dimensionsTitle: "Измерения", dimensions: { harm: "Вред", vulnerability: "Уязвимость", coping: "Недостаток защиты" },
@@ -143,6 +145,7 @@ const ru = {
 };
 
 const en = {
+  compositeSchools: "The index is computed for regions and districts; a school's index is on its card (priority list)",
   p90: "≥ national 90th percentile", score: "score", riskClasses: ["very low", "low", "medium", "high", "very high"], nationalScaled: "National (scaled to this unit's baseline)",
   hotspotsComposite: "Clusters are computed for a single indicator: choose one in the list",
   compositeTitle: "Composite risk index (0–10)", dimensionsTitle: "Dimensions", dimensions: { harm: "Harm", vulnerability: "Vulnerability", coping: "Lack of coping" },

@@ -13,8 +13,9 @@ function classLabel(c) {
 }
 
 /** The legend's content: title lines and entries {kind: fill|hatch|ring, colour, text}. */
-export function legendModel({ indicator, lang, period, classifier, values, hotspots, hotspotsState, level }) {
+export function legendModel({ indicator, lang, period, classifier, values, hotspots, hotspotsState, level, schools }) {
   const lines = [`${indicator.unit[lang]}, ${t("rollingYear")} (${quarter(period)})`];
+  if (schools && indicator.code === "composite") lines.push(t("compositeSchools"));
   lines.push(values === "smoothed" ? t("valuesSmoothed") : t("valuesRaw"));
   if (classifier.scheme === "diverging") lines.push(`${t("divergingNote")}: ${num(classifier.centre)}`);
   else lines.push(t("higherRisk"));

@@ -112,7 +112,7 @@ export class MapView {
   }
 
   legend() {
-    return legendModel({ indicator: this.indicatorMeta(), lang: language(), period: state.period, classifier: this.classifier, values: state.values, hotspots: state.hotspots, hotspotsState: this.hotspotsState, level: level() });
+    return legendModel({ indicator: this.indicatorMeta(), lang: language(), period: state.period, classifier: this.classifier, values: state.values, hotspots: state.hotspots, hotspotsState: this.hotspotsState, level: level(), schools: level() === "district" && Boolean(this.schools) });
   }
 
   showLabels() {
