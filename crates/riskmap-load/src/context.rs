@@ -29,7 +29,7 @@ pub(crate) struct StoreContext {
     runtime: tokio::runtime::Handle,
     schools: RwLock<HashSet<String>>,
     pending: RwLock<HashSet<String>>,
-    periods: Mutex<HashMap<Period, Arc<PeriodFacts>>>,
+    periods: RwLock<HashMap<Period, Arc<PeriodFacts>>>,
     failure: Mutex<Option<String>>,
 }
 
@@ -47,7 +47,7 @@ impl StoreContext {
             runtime: tokio::runtime::Handle::current(),
             schools: RwLock::new(schools),
             pending: RwLock::new(HashSet::new()),
-            periods: Mutex::new(HashMap::new()),
+            periods: RwLock::new(HashMap::new()),
             failure: Mutex::new(None),
         })
     }
@@ -69,7 +69,7 @@ impl StoreContext {
             .unwrap_or_else(PoisonError::into_inner)
             .extend(pending);
         self.periods
-            .lock()
+            .write()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
     }
@@ -91,7 +91,17 @@ impl StoreContext {
     }
 
     fn facts(&self, period: Period) -> Option<Arc<PeriodFacts>> {
-        let mut periods = self.periods.lock().unwrap_or_else(PoisonError::into_inner);
+        // Every row asks twice, from several threads: a shared lock, taken exclusively only
+        // to read a quarter the first time.
+        if let Some(facts) = self
+            .periods
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&period)
+        {
+            return Some(facts.clone());
+        }
+        let mut periods = self.periods.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(facts) = periods.get(&period) {
             return Some(facts.clone());
         }

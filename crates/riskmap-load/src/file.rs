@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use riskmap_geo::Geography;
-use riskmap_ingest::{Decision, KatoRegistry, Options, Outcome, RowEvent, TableName};
+use riskmap_ingest::{Decision, KatoRegistry, Options, Outcome, RowRef, TableName};
 use riskmap_store::{BatchEnd, BatchItem, BatchMessage, NewBatch, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -327,37 +327,39 @@ fn check_file(
                     message: "the store stopped accepting rows".to_owned(),
                 })
         };
-        let outcome = riskmap_ingest::ingest(*table, name, input, options, context, |event| {
-            if refused {
-                return Ok(());
-            }
-            match event {
-                RowEvent::Valid(row) => {
-                    let Some(items) = batch_items(&row, geography) else {
-                        return Err(riskmap_ingest::Error::Sink {
-                            file: name.to_owned(),
-                            row: row.row,
-                            message: "a checked row could not be converted for the store"
-                                .to_owned(),
-                        });
-                    };
-                    for item in items {
-                        if let BatchItem::School(school) = &item {
-                            context.add_pending(school.school.id.as_str());
-                        }
-                        send(BatchMessage::Item(item))?;
-                    }
+        // The rows are only converted, so they are borrowed and their buffers reused.
+        let outcome =
+            riskmap_ingest::ingest_borrowed(*table, name, input, options, context, |event| {
+                if refused {
+                    return Ok(());
                 }
-                RowEvent::Refused(row) => send(BatchMessage::Item(BatchItem::Quarantine(
-                    quarantined(&row, *table, sheet.as_deref()),
-                )))?,
-            }
-            Ok(())
-        })
-        .map_err(|source| LoadError::Check {
-            file: name.to_owned(),
-            source,
-        })?;
+                match event {
+                    RowRef::Valid(row) => {
+                        let Some(items) = batch_items(row, geography) else {
+                            return Err(riskmap_ingest::Error::Sink {
+                                file: name.to_owned(),
+                                row: row.row,
+                                message: "a checked row could not be converted for the store"
+                                    .to_owned(),
+                            });
+                        };
+                        for item in items {
+                            if let BatchItem::School(school) = &item {
+                                context.add_pending(school.school.id.as_str());
+                            }
+                            send(BatchMessage::Item(item))?;
+                        }
+                    }
+                    RowRef::Refused(row) => send(BatchMessage::Item(BatchItem::Quarantine(
+                        quarantined(row, *table, sheet.as_deref()),
+                    )))?,
+                }
+                Ok(())
+            })
+            .map_err(|source| LoadError::Check {
+                file: name.to_owned(),
+                source,
+            })?;
         refused |= outcome.decision == Decision::Refused;
         outcomes.push(outcome);
     }
