@@ -150,10 +150,13 @@ impl TileService {
     /// The interned id of `audience`: a read lock and a short scan once the audience is known.
     pub fn audience(&self, audience: &Audience) -> AudienceId {
         let found = |list: &[(Audience, u64)]| {
-            list.iter().enumerate().find(|(_, (a, _))| a == audience).map(|(index, &(_, tag))| AudienceId {
-                index: u32::try_from(index).unwrap_or(u32::MAX),
-                tag,
-            })
+            list.iter()
+                .enumerate()
+                .find(|(_, (a, _))| a == audience)
+                .map(|(index, &(_, tag))| AudienceId {
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                    tag,
+                })
         };
         if let Ok(list) = self.audiences.read()
             && let Some(id) = found(&list)

@@ -26,10 +26,19 @@ fn batch(hash: &str) -> NewBatch {
 
 /// A batch with one record of the quarter after the latest, through `store`; that quarter.
 async fn ingest_next_quarter(store: &Store, hash: &str) -> String {
-    let mut record = store.records().await.unwrap().into_iter().max_by_key(|r| r.period).unwrap();
+    let mut record = store
+        .records()
+        .await
+        .unwrap()
+        .into_iter()
+        .max_by_key(|r| r.period)
+        .unwrap();
     record.period = record.period.next();
     record.revision = 1;
-    store.import_batch(&batch(hash), &[], &[record.clone()]).await.unwrap();
+    store
+        .import_batch(&batch(hash), &[], &[record.clone()])
+        .await
+        .unwrap();
     record.period.to_string()
 }
 
@@ -49,7 +58,11 @@ async fn an_ingest_through_the_servers_store_is_visible_to_the_next_request() {
     assert_eq!(status, StatusCode::OK);
     assert_ne!(meta["latest_period"], meta_after["latest_period"]);
     assert_eq!(meta_after["latest_period"], quarter.as_str());
-    assert_ne!(etag(&app).await, tile_before, "the tile's data version moved at once");
+    assert_ne!(
+        etag(&app).await,
+        tile_before,
+        "the tile's data version moved at once"
+    );
 }
 
 #[tokio::test]

@@ -71,7 +71,9 @@ impl TestDb {
     #[allow(dead_code, reason = "not every test binary opens a second handle")]
     pub(crate) fn url(&self) -> String {
         match self {
-            TestDb::Sqlite(dir) => format!("sqlite://{}", dir.path().join("riskmap.sqlite3").display()),
+            TestDb::Sqlite(dir) => {
+                format!("sqlite://{}", dir.path().join("riskmap.sqlite3").display())
+            }
             TestDb::Postgres { admin_url, name } => with_database(admin_url, name),
         }
     }
