@@ -71,40 +71,12 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let peer = root.join("crates/riskmap-ingest/bench/duckdb_peer.py");
     let (mut rust, mut owned, mut duck) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
-        let out = capture(
-            Command::new("cargo")
-                .current_dir(root)
-                .args([
-                    "bench",
-                    "-q",
-                    "-p",
-                    "riskmap-ingest",
-                    "--bench",
-                    "ingest_1m",
-                    "--",
-                    "run",
-                ])
-                .arg(&csv),
-        )?;
+        let out = capture(&mut ingest_bench(root, "run", &csv))?;
         rust.push(
             parse_timing(&out, "riskmap-ingest:")
                 .context("no timing in the ingest bench output")?,
         );
-        let out = capture(
-            Command::new("cargo")
-                .current_dir(root)
-                .args([
-                    "bench",
-                    "-q",
-                    "-p",
-                    "riskmap-ingest",
-                    "--bench",
-                    "ingest_1m",
-                    "--",
-                    "run-owned",
-                ])
-                .arg(&csv),
-        )?;
+        let out = capture(&mut ingest_bench(root, "run-owned", &csv))?;
         owned.push(
             parse_timing(&out, "riskmap-ingest (owned rows):")
                 .context("no timing in the ingest bench's run-owned output")?,
@@ -338,6 +310,25 @@ fn run_checked(command: &mut Command) -> anyhow::Result<()> {
         bail!("{command:?} failed with {status}");
     }
     Ok(())
+}
+
+/// `cargo bench -q -p riskmap-ingest --bench ingest_1m -- MODE CSV`.
+fn ingest_bench(root: &Path, mode: &str, csv: &Path) -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .current_dir(root)
+        .args([
+            "bench",
+            "-q",
+            "-p",
+            "riskmap-ingest",
+            "--bench",
+            "ingest_1m",
+            "--",
+        ])
+        .arg(mode)
+        .arg(csv);
+    command
 }
 
 fn capture(command: &mut Command) -> anyhow::Result<String> {

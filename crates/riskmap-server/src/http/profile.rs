@@ -388,8 +388,13 @@ pub(crate) async fn compare(
     let country = Kato::parse("000000000").expect("literal code");
     let policy = &state.config.policy;
     let national_refs: Vec<&UnitPeriodSums> = national.iter().collect();
-    let region_scores = crate::composite::level_scores(&state, AdminLevel::Region).await?;
-    let district_scores = crate::composite::level_scores(&state, AdminLevel::District).await?;
+    // Only the levels asked for are scored.
+    let mut scores_by_level = std::collections::HashMap::new();
+    for level in [AdminLevel::Region, AdminLevel::District] {
+        if units.iter().any(|u| u.level == level) {
+            scores_by_level.insert(level, crate::composite::level_scores(&state, level).await?);
+        }
+    }
     let rows: Vec<serde_json::Value> = units
         .iter()
         .map(|unit| {
@@ -400,8 +405,8 @@ pub(crate) async fn compare(
                 let shown = disclose(indicator, &sums, &year, Reader { policy, audience: &caller.audience, level: unit.level, unit: &unit.kato });
                 values.insert(indicator.code.clone(), serde_json::json!({ "value": WireValue::from(shown.value), "numerator": WireCount(shown.numerator) }));
             }
-            let scores = if unit.level == AdminLevel::Region { &region_scores } else { &district_scores };
-            let composite = super::units::composite_json(&crate::composite::disclose(scores.unit(period, &unit.kato), policy, &caller.audience, unit.level, &unit.kato));
+            let score = scores_by_level.get(&unit.level).and_then(|s| s.unit(period, &unit.kato));
+            let composite = super::units::composite_json(&crate::composite::disclose(score, policy, &caller.audience, unit.level, &unit.kato));
             serde_json::json!({ "kato": unit.kato.as_str(), "level": unit.level.as_str(), "name_kk": unit.names.kk, "name_ru": unit.names.ru, "name_en": unit.names.en, "indicators": values, "composite": composite })
         })
         .collect();
