@@ -1,6 +1,5 @@
 //! Parses the geokz boundary and centre files into validated raw features.
 
-use geo::Validation;
 use geo_types::{Geometry, MultiPolygon, Point};
 use riskmap_model::Kato;
 
@@ -104,7 +103,7 @@ impl FeatureContext<'_> {
         if multi.0.is_empty() || multi.0.iter().any(|p| p.exterior().0.len() < 4) {
             return Err(self.fail("empty polygon or ring with fewer than 4 positions"));
         }
-        if let Err(problem) = multi.check_validation() {
+        if let Err(problem) = crate::validity::check_multipolygon(&multi) {
             return Err(self.fail(format!("invalid geometry: {problem}")));
         }
         Ok(multi)

@@ -24,6 +24,8 @@ pub mod fs;
 pub mod geography;
 /// Parsing the population and school tables.
 mod tables;
+/// Polygon validity (geo's rules, with a sweep for ring self-intersection).
+mod validity;
 
 pub use contiguity::Contiguity;
 pub use error::{Error, Result};
