@@ -50,6 +50,8 @@ mod layer;
 mod prepare;
 /// Feature ids and properties.
 mod properties;
+/// Ring simplification (RDP with geo's rules, squared distances).
+mod simplify;
 
 pub use coord::{
     HALF_WORLD_M, MAX_LATITUDE, MAX_SUPPORTED_ZOOM, MAX_ZOOM, TileCoord, project, tile_size_m,

@@ -2,8 +2,7 @@
 //!
 //! Rings are stored open (no repeated closing vertex), in Web Mercator metres.
 
-use geo::Simplify;
-use geo_types::{Coord, LineString, MultiPoint, MultiPolygon, Polygon, Rect};
+use geo_types::{Coord, LineString, MultiPoint, MultiPolygon, Rect};
 
 use crate::coord::project;
 
@@ -218,9 +217,8 @@ fn simplify_ring(
     if let Some(&first) = ring.first() {
         closed.push(first);
     }
-    // `Polygon::simplify` keeps at least four coordinates per ring; `LineString`'s keeps two.
-    let simplified = Polygon::new(LineString(closed), Vec::new()).simplify(tolerance_m);
-    let mut coords = simplified.into_inner().0.0;
+    // As geo's `Polygon::simplify`: at least four coordinates per ring are kept.
+    let mut coords = crate::simplify::simplify_closed_ring(&closed, tolerance_m);
     coords.pop();
     let original = ring_area2(ring).abs();
     if coords.len() < 3 || ring_area2(&coords).abs() < 0.5 * original {
