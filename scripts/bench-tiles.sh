@@ -13,6 +13,7 @@ MARTIN=${MARTIN:-/tmp/martin/bin/martin}
 OUT=${OUT:-target/tile-bench/results/$(date +%Y-%m-%d)-$(git rev-parse --short HEAD).csv}
 PATHS_DIR="$PWD/target/tile-bench/paths"
 export OUT PATHS_DIR
+mkdir -p "$(dirname "$OUT")"
 
 need=()
 for pkg in postgresql-15-postgis-3 gdal-bin wrk; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
