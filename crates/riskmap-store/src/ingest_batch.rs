@@ -12,10 +12,8 @@
 //! naming the row, and nothing is stored. A higher revision is a new row, so history is kept
 //! and the aggregates (which read the highest revision) change at once.
 
-use std::collections::HashSet;
-
-use riskmap_model::{Measure, MeasureKind};
-use sqlx::{Postgres, QueryBuilder, Row, Sqlite, Transaction};
+use riskmap_model::Measure;
+use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
 use time::{Date, OffsetDateTime};
 use tokio::sync::mpsc;
 
@@ -51,6 +49,9 @@ pub struct BatchWriter {
     quarantine: Vec<QuarantinedRow>,
     written: u64,
     conflict: Option<RevisionConflict>,
+    /// A chunk of records encoded and waiting for the previous one to finish.
+    pending_records: Option<records::PendingRecords>,
+    statements: records::RecordStatements,
 }
 
 /// The start of a batch.
@@ -89,6 +90,8 @@ macro_rules! with_tx {
     };
 }
 
+/// `school_quarter` rows, encoded while the previous chunk executes.
+mod records;
 /// Inserts into the side tables of a batch: contacts, legal statistics, quarantine.
 mod side_tables;
 
@@ -154,6 +157,8 @@ impl Store {
             quarantine: Vec::new(),
             written: 0,
             conflict: None,
+            pending_records: None,
+            statements: records::RecordStatements::default(),
         })))
     }
 
@@ -209,7 +214,12 @@ impl BatchWriter {
             }
             BatchItem::Record { row, record } => {
                 self.records.push((row, *record));
-                self.records.len() >= RECORDS_PER_INSERT
+                if self.records.len() >= RECORDS_PER_INSERT {
+                    // Parents first: the records' schools, then the records (pipelined).
+                    self.flush_schools().await?;
+                    return self.flush_records(false).await;
+                }
+                false
             }
             BatchItem::Contact(contact) => {
                 self.contacts.push(*contact);
@@ -287,7 +297,7 @@ impl BatchWriter {
         }
         self.flush_schools().await?;
         self.flush_contacts().await?;
-        self.flush_records().await?;
+        self.flush_records(true).await?;
         self.flush_legal().await?;
         self.flush_quarantine().await
     }
@@ -360,74 +370,6 @@ impl BatchWriter {
             })
             .context("upsert schools")?;
             self.written += chunk.len() as u64;
-        }
-        Ok(())
-    }
-
-    async fn flush_records(&mut self) -> Result<()> {
-        if self.records.is_empty() {
-            return Ok(());
-        }
-        let records = std::mem::take(&mut self.records);
-        let (batch_id, synthetic) = (self.batch_id, self.synthetic);
-        for chunk in records.chunks(RECORDS_PER_INSERT) {
-            let inserted: Vec<(String, String, i64)> = with_tx!(&mut self.tx, conn, DB => {
-                let mut query = QueryBuilder::<DB>::new(
-                    "insert into school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id, nil_return, \
-                     antibullying_programme, schema_version, notes",
-                );
-                for measure in Measure::ALL {
-                    query.push(", ").push(measure.column());
-                }
-                query.push(") ");
-                query.push_values(chunk, |mut row, (_, record)| {
-                    row.push_bind(record.school.as_str().to_owned())
-                        .push_bind(record.period.to_string())
-                        .push_bind(i64::from(record.revision))
-                        .push_bind(record.submitted_at)
-                        .push_bind(synthetic)
-                        .push_bind(batch_id)
-                        .push_bind(record.nil_return)
-                        .push_bind(record.antibullying_programme)
-                        .push_bind(record.schema_version.clone())
-                        .push_bind(record.notes.clone());
-                    for measure in Measure::ALL {
-                        let value = record.values.get(*measure);
-                        match measure.kind() {
-                            #[allow(clippy::cast_possible_truncation, reason = "counts are validated whole numbers")]
-                            MeasureKind::Count => row.push_bind(value.map(|v| v.round() as i64)),
-                            MeasureKind::Decimal => row.push_bind(value),
-                        };
-                    }
-                });
-                query.push(" on conflict (school_id, period, revision) do nothing returning school_id, period, revision");
-                query
-                    .build()
-                    .fetch_all(&mut *conn)
-                    .await
-                    .and_then(|rows| rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect())
-            })
-            .context("insert school-quarter records")?;
-            self.written += inserted.len() as u64;
-            if inserted.len() < chunk.len() {
-                let stored: HashSet<(String, String, i64)> = inserted.into_iter().collect();
-                let first = chunk.iter().find(|(_, r)| {
-                    !stored.contains(&(
-                        r.school.as_str().to_owned(),
-                        r.period.to_string(),
-                        i64::from(r.revision),
-                    ))
-                });
-                if let Some((row, record)) = first {
-                    self.conflict = Some(RevisionConflict {
-                        row: *row,
-                        school: record.school.clone(),
-                        period: record.period.to_string(),
-                        revision: record.revision,
-                    });
-                }
-                return Ok(());
-            }
         }
         Ok(())
     }
