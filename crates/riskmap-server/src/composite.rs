@@ -69,7 +69,7 @@ pub async fn level_scores(state: &AppState, level: AdminLevel) -> Result<Arc<Lev
     if let Some(found) = slots.get(&level).filter(|s| s.data_version == version) {
         return Ok(found.clone());
     }
-    let sums = state.store.unit_period_sums(level, &periods).await?;
+    let sums = Arc::unwrap_or_clone(crate::sums::unit_period_sums(state, level, &periods).await?);
     let region_of = |kato: &Kato| -> String {
         if level == AdminLevel::Region {
             kato.to_string()

@@ -24,18 +24,24 @@ pub mod metrics;
 pub mod scoring;
 /// Shared state of the handlers.
 pub mod state;
+/// Unit × quarter sums shared per data version.
+pub mod sums;
 /// Prepared tile layers and the tile cache.
 pub mod tiles;
+/// Cache warm-up at start.
+pub mod warm;
 
 pub use http::app;
 pub use state::{AppState, DEFAULT_UPLOAD_LIMIT_BYTES, DemoToken, ServerConfig};
 
-/// Serves the app on `listener` until `shutdown` completes, then drains open requests.
+/// Serves the app on `listener` until `shutdown` completes, then drains open requests. The
+/// caches the first map needs are warmed in the background meanwhile ([`warm::warm_up`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    tokio::spawn(warm::warm_up(state.clone()));
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await

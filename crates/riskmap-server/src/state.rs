@@ -69,6 +69,8 @@ pub struct AppState {
     pub contiguity: Arc<ContiguityCache>,
     /// Composite scores of regions and districts, per data version.
     pub composite: Arc<crate::composite::CompositeCache>,
+    /// Unit × quarter sums, per data version.
+    pub sums: Arc<crate::sums::SumsCache>,
     /// Held while an upload is loaded: uploads run one at a time.
     pub upload_lock: Arc<tokio::sync::Mutex<()>>,
 }
@@ -146,6 +148,7 @@ impl AppState {
             geometries: Arc::new(geometries),
             contiguity: Arc::default(),
             composite: Arc::default(),
+            sums: Arc::default(),
             upload_lock: Arc::default(),
         }
     }

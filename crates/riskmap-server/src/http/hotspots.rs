@@ -121,7 +121,7 @@ pub(crate) async fn get_hotspots(
         .await?
         .required()?;
     let quarters = period.trailing(4);
-    let sums = state.store.unit_period_sums(level, &quarters).await?;
+    let sums = crate::sums::unit_period_sums(&state, level, &quarters).await?;
     let values = unit_values(indicator, &katos, &sums);
     let (stats, global) = hotspots(&values, &contiguity);
     let units = katos

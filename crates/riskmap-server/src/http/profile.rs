@@ -113,19 +113,12 @@ pub(crate) async fn get_profile(
         .previous()
         .previous()
         .trailing(4);
-    let level_sums = state.store.unit_period_sums(unit.level, &available).await?;
-    let national_sums = state
-        .store
-        .unit_period_sums(AdminLevel::Country, &available)
-        .await?;
+    let level_sums = crate::sums::unit_period_sums(&state, unit.level, &available).await?;
+    let national_sums =
+        crate::sums::unit_period_sums(&state, AdminLevel::Country, &available).await?;
     let parent_sums = match unit.parent {
-        Some(_) => {
-            state
-                .store
-                .unit_period_sums(AdminLevel::Region, &available)
-                .await?
-        }
-        None => Vec::new(),
+        Some(_) => crate::sums::unit_period_sums(&state, AdminLevel::Region, &available).await?,
+        None => std::sync::Arc::default(),
     };
     let by_unit = group(&level_sums);
     let national = group(&national_sums);
@@ -370,21 +363,16 @@ pub(crate) async fn compare(
     let (period, _) = resolve_period(&state, params.period).await?;
     let year = period.trailing(4);
     let regions = group_owned(
-        state
-            .store
-            .unit_period_sums(AdminLevel::Region, &year)
-            .await?,
+        crate::sums::unit_period_sums(&state, AdminLevel::Region, &year)
+            .await?
+            .to_vec(),
     );
     let districts = group_owned(
-        state
-            .store
-            .unit_period_sums(AdminLevel::District, &year)
-            .await?,
+        crate::sums::unit_period_sums(&state, AdminLevel::District, &year)
+            .await?
+            .to_vec(),
     );
-    let national = state
-        .store
-        .unit_period_sums(AdminLevel::Country, &year)
-        .await?;
+    let national = crate::sums::unit_period_sums(&state, AdminLevel::Country, &year).await?;
     let country = Kato::parse("000000000").expect("literal code");
     let policy = &state.config.policy;
     let national_refs: Vec<&UnitPeriodSums> = national.iter().collect();

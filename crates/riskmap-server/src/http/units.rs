@@ -307,9 +307,9 @@ pub(crate) async fn collection(
         .await?
         .period;
     let quarters = period.map(|p| p.trailing(4)).unwrap_or_default();
-    let sums = state.store.unit_period_sums(level, &quarters).await?;
+    let sums = crate::sums::unit_period_sums(state, level, &quarters).await?;
     let mut by_unit: HashMap<Kato, Vec<&UnitPeriodSums>> = HashMap::new();
-    for row in &sums {
+    for row in sums.iter() {
         by_unit.entry(row.unit).or_default().push(row);
     }
     let synthetic = state.store.has_synthetic_data().await?;
