@@ -17,7 +17,8 @@ use std::path::PathBuf;
 use geo::BoundingRect;
 use geo_types::{Rect, coord};
 use riskmap_tiles::{
-    Feature, Gzipper, LayerOptions, Properties, TileCoord, TileLayer, encode_tile, tiles_covering,
+    Feature, Gzipper, LayerOptions, Properties, TileCoord, TileEncoder, TileLayer, encode_tile,
+    tiles_covering,
 };
 
 const INDICATORS: [&str; 13] = [
@@ -52,7 +53,10 @@ fn properties(i: usize, kato: &str, names: &riskmap_geo::Names) -> Properties {
     for (k, code) in INDICATORS.iter().enumerate() {
         let h = (i * 7919 + k * 104_729) % 100_003;
         if h.is_multiple_of(11) {
-            p.insert(format!("{code}_flag"), if h.is_multiple_of(2) { "c" } else { "u" });
+            p.insert(
+                format!("{code}_flag"),
+                if h.is_multiple_of(2) { "c" } else { "u" },
+            );
         } else {
             p.insert(*code, (h as f64 / 97.0 * 1000.0).round() / 1000.0);
             if h.is_multiple_of(7) {
@@ -71,11 +75,12 @@ fn properties(i: usize, kato: &str, names: &riskmap_geo::Names) -> Properties {
 #[inline(never)]
 fn run_passes(layer: &TileLayer, tiles: &[TileCoord], passes: usize) -> usize {
     let mut gzipper = Gzipper::new();
+    let mut encoder = TileEncoder::new();
     let mut bytes = 0;
     for _ in 0..passes {
         for &t in tiles {
-            let raw = encode_tile([layer], t).expect("encodes");
-            let gz = raw.as_deref().map(|r| gzipper.gzip(r).expect("gzips"));
+            let raw = encoder.encode([layer], t).expect("encodes");
+            let gz = raw.map(|r| gzipper.gzip(r).expect("gzips"));
             bytes += gz.as_ref().map_or(0, Vec::len);
             black_box(gz);
         }

@@ -53,6 +53,12 @@ impl Clipper {
         }
     }
 
+    /// Clips to the square of a tile of `extent` units with `buffer` units around it from now on.
+    pub(crate) fn set_square(&mut self, extent: u32, buffer: u32) {
+        let b = f64::from(buffer);
+        (self.lo, self.hi) = (-b, f64::from(extent) + b);
+    }
+
     /// True when the tile-unit point lies in the clip square.
     pub(crate) fn contains(&self, c: Coord<f64>) -> bool {
         (self.lo..=self.hi).contains(&c.x) && (self.lo..=self.hi).contains(&c.y)
@@ -61,48 +67,94 @@ impl Clipper {
     /// Transforms the open ring `ring` (Web Mercator) to tile units and clips it to the square.
     ///
     /// The result is an open ring; it may be empty or degenerate, which quantisation detects.
+    /// A Sutherland–Hodgman pass runs only when some vertex lies outside its half-plane: with
+    /// every vertex inside, a pass would copy the ring unchanged.
     pub(crate) fn clip_ring(&mut self, ring: &[Coord<f64>], tf: Transform) -> &[Coord<f64>] {
         self.a.clear();
-        let mut inside = true;
+        self.a.reserve(ring.len());
+        let mut bounds = Bounds::EMPTY;
         for &c in ring {
             let t = tf.apply(c);
-            inside &= self.contains(t);
+            bounds.add(t);
             self.a.push(t);
         }
-        if inside {
-            return &self.a;
-        }
         let (lo, hi) = (self.lo, self.hi);
-        clip_edge(&self.a, &mut self.b, |p| p.x >= lo, |p, q| at_x(p, q, lo));
-        clip_edge(&self.b, &mut self.a, |p| p.x <= hi, |p, q| at_x(p, q, hi));
-        clip_edge(&self.a, &mut self.b, |p| p.y >= lo, |p, q| at_y(p, q, lo));
-        clip_edge(&self.b, &mut self.a, |p| p.y <= hi, |p, q| at_y(p, q, hi));
+        if bounds.min.x < lo {
+            bounds = clip_edge(&self.a, &mut self.b, |p| p.x >= lo, |p, q| at_x(p, q, lo));
+            std::mem::swap(&mut self.a, &mut self.b);
+        }
+        if bounds.max.x > hi {
+            bounds = clip_edge(&self.a, &mut self.b, |p| p.x <= hi, |p, q| at_x(p, q, hi));
+            std::mem::swap(&mut self.a, &mut self.b);
+        }
+        if bounds.min.y < lo {
+            bounds = clip_edge(&self.a, &mut self.b, |p| p.y >= lo, |p, q| at_y(p, q, lo));
+            std::mem::swap(&mut self.a, &mut self.b);
+        }
+        if bounds.max.y > hi {
+            clip_edge(&self.a, &mut self.b, |p| p.y <= hi, |p, q| at_y(p, q, hi));
+            std::mem::swap(&mut self.a, &mut self.b);
+        }
         &self.a
     }
 }
 
-/// One Sutherland–Hodgman pass against a half-plane.
+/// The bounding box of the vertices seen so far (empty: min above max).
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    min: Coord<f64>,
+    max: Coord<f64>,
+}
+
+impl Bounds {
+    const EMPTY: Self = Self {
+        min: Coord {
+            x: f64::INFINITY,
+            y: f64::INFINITY,
+        },
+        max: Coord {
+            x: f64::NEG_INFINITY,
+            y: f64::NEG_INFINITY,
+        },
+    };
+
+    fn add(&mut self, c: Coord<f64>) {
+        self.min.x = self.min.x.min(c.x);
+        self.min.y = self.min.y.min(c.y);
+        self.max.x = self.max.x.max(c.x);
+        self.max.y = self.max.y.max(c.y);
+    }
+}
+
+/// One Sutherland–Hodgman pass against a half-plane; returns the bounds of the output.
 fn clip_edge(
     input: &[Coord<f64>],
     out: &mut Vec<Coord<f64>>,
     inside: impl Fn(Coord<f64>) -> bool,
     cross: impl Fn(Coord<f64>, Coord<f64>) -> Coord<f64>,
-) {
+) -> Bounds {
     out.clear();
-    let Some(&last) = input.last() else { return };
+    let mut bounds = Bounds::EMPTY;
+    let Some(&last) = input.last() else {
+        return bounds;
+    };
     let mut prev = last;
     let mut prev_in = inside(prev);
     for &cur in input {
         let cur_in = inside(cur);
         if cur_in != prev_in {
-            out.push(cross(prev, cur));
+            let c = cross(prev, cur);
+            bounds.add(c);
+            out.push(c);
         }
         if cur_in {
+            bounds.add(cur);
             out.push(cur);
         }
         prev = cur;
         prev_in = cur_in;
     }
+    bounds
 }
 
 fn at_x(p: Coord<f64>, q: Coord<f64>, x: f64) -> Coord<f64> {
@@ -121,9 +173,10 @@ fn at_y(p: Coord<f64>, q: Coord<f64>, y: f64) -> Coord<f64> {
 
 /// Rounds the open ring `ring` to integers and appends it to `out`, merging repeated vertices.
 ///
-/// Returns true when the appended ring is usable: at least three vertices and a non-zero
-/// area (which implies three distinct, non-collinear vertices). Otherwise nothing is appended.
-pub(crate) fn quantise_ring(ring: &[Coord<f64>], out: &mut Vec<MvtCoord>) -> bool {
+/// Returns twice the signed area of the appended ring ([`area2`]) when it is usable: at least
+/// three vertices and a non-zero area (which implies three distinct, non-collinear vertices).
+/// Otherwise nothing is appended and the answer is `None`.
+pub(crate) fn quantise_ring(ring: &[Coord<f64>], out: &mut Vec<MvtCoord>) -> Option<i64> {
     let start = out.len();
     for &c in ring {
         let q = round(c);
@@ -134,19 +187,38 @@ pub(crate) fn quantise_ring(ring: &[Coord<f64>], out: &mut Vec<MvtCoord>) -> boo
     while out.len() > start + 1 && out[start] == out[out.len() - 1] {
         out.pop();
     }
-    let ok = out.len() >= start + 3 && area2(&out[start..]) != 0;
-    if !ok {
+    let area = if out.len() >= start + 3 {
+        area2(&out[start..])
+    } else {
+        0
+    };
+    if area == 0 {
         out.truncate(start);
+        return None;
     }
-    ok
+    Some(area)
 }
 
-/// Rounds a tile-unit coordinate to the integer grid.
+/// Rounds a tile-unit coordinate to the integer grid, halves away from zero.
 pub(crate) fn round(c: Coord<f64>) -> MvtCoord {
-    // Tile-unit values stay within the buffered square (|v| <= 2^17), so the casts are exact.
     MvtCoord {
-        x: c.x.round() as i32,
-        y: c.y.round() as i32,
+        x: round_i32(c.x),
+        y: round_i32(c.y),
+    }
+}
+
+/// `v.round() as i32` without the call to libm's `round` (x86-64 without SSE4.1 has no rounding
+/// instruction): truncate, then step by the exact remainder. Tile-unit values stay within the
+/// buffered square (|v| <= 2^17), where `v - trunc(v)` is exact; NaN gives 0 as the cast does.
+fn round_i32(v: f64) -> i32 {
+    let t = v as i32;
+    let rest = v - f64::from(t);
+    if rest >= 0.5 {
+        t.saturating_add(1)
+    } else if rest <= -0.5 {
+        t.saturating_sub(1)
+    } else {
+        t
     }
 }
 
@@ -203,31 +275,64 @@ mod tests {
     fn drops_a_ring_outside_and_a_collapsed_ring() {
         assert!(clip(&[(20.0, 20.0), (30.0, 20.0), (30.0, 30.0)]).is_empty());
         let mut out = Vec::new();
-        assert!(!quantise_ring(
-            &[
-                coord! { x: 1.1, y: 1.0 },
-                coord! { x: 1.2, y: 1.1 },
-                coord! { x: 0.9, y: 0.8 }
-            ],
-            &mut out
-        ));
+        assert!(
+            quantise_ring(
+                &[
+                    coord! { x: 1.1, y: 1.0 },
+                    coord! { x: 1.2, y: 1.1 },
+                    coord! { x: 0.9, y: 0.8 }
+                ],
+                &mut out
+            )
+            .is_none()
+        );
         assert!(out.is_empty());
-        assert!(!quantise_ring(
-            &[
-                coord! { x: 0.0, y: 0.0 },
-                coord! { x: 1.0, y: 1.0 },
-                coord! { x: 2.0, y: 2.0 }
-            ],
-            &mut out
-        ));
-        assert!(quantise_ring(
-            &[
-                coord! { x: 0.0, y: 0.0 },
-                coord! { x: 4.0, y: 0.0 },
-                coord! { x: 0.0, y: 4.0 }
-            ],
-            &mut out
-        ));
+        assert!(
+            quantise_ring(
+                &[
+                    coord! { x: 0.0, y: 0.0 },
+                    coord! { x: 1.0, y: 1.0 },
+                    coord! { x: 2.0, y: 2.0 }
+                ],
+                &mut out
+            )
+            .is_none()
+        );
+        assert_eq!(
+            quantise_ring(
+                &[
+                    coord! { x: 0.0, y: 0.0 },
+                    coord! { x: 4.0, y: 0.0 },
+                    coord! { x: 0.0, y: 4.0 }
+                ],
+                &mut out
+            ),
+            Some(16)
+        );
         assert_eq!(out.len(), 3);
+    }
+
+    #[test]
+    fn rounding_matches_f64_round() {
+        for v in [
+            0.0,
+            0.49,
+            0.5,
+            0.51,
+            1.5,
+            2.5,
+            -0.5,
+            -0.49,
+            -1.5,
+            -2.5,
+            4095.5,
+            -64.5,
+            4_160.499_999,
+            131_071.5,
+            -131_071.5,
+            f64::NAN,
+        ] {
+            assert_eq!(round_i32(v), v.round() as i32, "{v}");
+        }
     }
 }

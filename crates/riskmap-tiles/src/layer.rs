@@ -8,6 +8,7 @@ use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 
 use crate::coord::{MAX_SUPPORTED_ZOOM, TileCoord, tile_size_m};
 use crate::prepare::{self, PrepCounts, Shape};
+use crate::tags::TagTable;
 use crate::{Error, FeatureId, Properties, Result, STRING_ID_KEY};
 
 /// A feature as the caller hands it in: WGS84 geometry, an optional id, and properties.
@@ -139,10 +140,13 @@ pub struct LayerStats {
 ///    simplification, can leave rings that touch or cross themselves within a unit or so. On
 ///    the real districts that is about 5 % of polygons at z0–z6, invisible at an eighth of a
 ///    pixel per unit; at z8 and above the only invalid rings are the seams along the buffer.
-/// 8. **Encode** with `fast-mvt`, which writes exteriors with positive area and holes with
-///    negative area in the MVT sense (clockwise on screen, y down; spec 2.1, section 4.3.4.4),
-///    with the feature id and the properties as tags. A layer without features in the tile is
-///    left out; a tile without layers is `None` (HTTP 204).
+/// 8. **Encode** with the crate's MVT writer, byte for byte what `fast-mvt`'s builder writes:
+///    exteriors with positive area and holes with negative area in the MVT sense (clockwise on
+///    screen, y down; spec 2.1, section 4.3.4.4), with the feature id and the properties as
+///    tags, keys and values numbered in order of first use in the tile. The keys and values are
+///    encoded once per layer (when its properties are set), so a tile only renumbers and
+///    copies them. A layer without features in the tile is left out; a tile without layers is
+///    `None` (HTTP 204).
 /// 9. **Compress** once with [`crate::gzip`]; the server caches those bytes.
 ///
 /// Geometry and attributes are held apart: [`TileLayer::with_properties`] gives a layer with
@@ -151,6 +155,8 @@ pub struct LayerStats {
 pub struct TileLayer {
     pub(crate) name: String,
     pub(crate) attributes: Vec<Attributes>,
+    /// The attributes encoded once for the MVT writer.
+    pub(crate) tags: Arc<TagTable>,
     pub(crate) geometry: Arc<Prepared>,
 }
 
@@ -249,6 +255,7 @@ impl TileLayer {
         });
         Ok(Self {
             name,
+            tags: Arc::new(tag_table(&attributes)),
             attributes,
             geometry,
         })
@@ -284,6 +291,7 @@ impl TileLayer {
         }
         Ok(Self {
             name: self.name.clone(),
+            tags: Arc::new(tag_table(&attributes)),
             attributes,
             geometry: Arc::clone(&self.geometry),
         })
@@ -316,17 +324,24 @@ impl TileLayer {
 
     /// Indices (input order) of the features whose bounding box meets the buffered tile.
     pub fn candidates(&self, coord: TileCoord) -> Vec<usize> {
+        let mut hits = Vec::new();
+        self.candidates_into(coord, &mut hits);
+        hits
+    }
+
+    /// [`TileLayer::candidates`] into a reused vector.
+    pub(crate) fn candidates_into(&self, coord: TileCoord, hits: &mut Vec<usize>) {
         let o = self.options();
         let r = coord.buffered_bounds(o.buffer, o.extent);
         let envelope = AABB::from_corners(r.min().into(), r.max().into());
-        let mut hits: Vec<usize> = self
-            .geometry
-            .index
-            .locate_in_envelope_intersecting(&envelope)
-            .map(|g| g.data)
-            .collect();
+        hits.clear();
+        hits.extend(
+            self.geometry
+                .index
+                .locate_in_envelope_intersecting(&envelope)
+                .map(|g| g.data),
+        );
         hits.sort_unstable();
-        hits
     }
 
     /// True when zoom `z` is inside the layer's zoom range.
@@ -359,6 +374,10 @@ fn check_options(name: &str, o: &LayerOptions) -> Result<()> {
         return bad("tolerance must be finite and not negative");
     }
     Ok(())
+}
+
+fn tag_table(attributes: &[Attributes]) -> TagTable {
+    TagTable::new(attributes.iter().map(|a| (a.id.as_ref(), &a.properties)))
 }
 
 fn finite(c: &Coord<f64>) -> bool {

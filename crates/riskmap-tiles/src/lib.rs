@@ -12,7 +12,9 @@
 //! - **The caller decides the attributes**: features arrive with their id and [`Properties`];
 //!   this crate knows nothing of roles, suppression or indicators and encodes what it is given.
 //! - Clipping is a rectangle clipper (Sutherland–Hodgman), not general boolean operations;
-//!   encoding is `fast-mvt`.
+//!   encoding is a small MVT writer of its own (`mvt`) that writes exactly what `fast-mvt`'s
+//!   builder would, from keys and values encoded once per layer (`tags`); `fast-mvt` remains
+//!   for its coordinate type and, in tests, its reader and writer as the reference.
 //!
 //! Startup and per tile:
 //! ```
@@ -38,6 +40,8 @@
 mod clip;
 /// Tile addresses and Web Mercator.
 pub mod coord;
+/// Clipping one feature for one tile.
+mod cut;
 /// Cutting and encoding a tile.
 mod encode;
 /// The one error type of this crate.
@@ -46,18 +50,22 @@ pub mod error;
 mod gzip;
 /// Layers prepared for tiling.
 mod layer;
+/// The MVT protobuf writer.
+mod mvt;
 /// Load-time projection and simplification.
 mod prepare;
 /// Feature ids and properties.
 mod properties;
 /// Ring simplification (RDP with geo's rules, squared distances).
 mod simplify;
+/// A layer's keys and values encoded once.
+mod tags;
 
 pub use coord::{
     HALF_WORLD_M, MAX_LATITUDE, MAX_SUPPORTED_ZOOM, MAX_ZOOM, TileCoord, project, tile_size_m,
     tiles_covering,
 };
-pub use encode::{encode_layer, encode_tile};
+pub use encode::{TileEncoder, encode_layer, encode_tile};
 pub use error::{Error, Result};
 pub use gzip::{Gzipper, gzip};
 pub use layer::{Feature, FeatureGeometry, LayerOptions, LayerStats, TileLayer};

@@ -5,6 +5,7 @@
 //! - `errors`: inputs refused or counted (degenerate rings, bad options, repeated keys).
 //! - `real_districts`: every tile of zooms 0–6 over Kazakhstan and a z10 sample, cut from the
 //!   real 224 districts and checked against geo's boolean intersection.
+//! - `writer`: the own MVT writer against fast-mvt's, byte for byte.
 
 #![allow(clippy::unwrap_used, reason = "tests")]
 
@@ -13,3 +14,4 @@ mod encoding;
 mod errors;
 mod real_districts;
 mod support;
+mod writer;
