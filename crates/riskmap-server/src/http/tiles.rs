@@ -87,11 +87,7 @@ pub(crate) async fn get_tile(
             .tile_cache_misses
             .fetch_add(1, Ordering::Relaxed);
         let variant = variant(&state, &caller, key.variant()).await?;
-        let build = move || -> riskmap_tiles::Result<Option<Vec<u8>>> {
-            riskmap_tiles::encode_tile([variant.as_ref()], coord)?
-                .map(|raw| crate::tiles::gzip(&raw))
-                .transpose()
-        };
+        let build = move || crate::tiles::encode_gzipped(&variant, coord);
         // Deep tiles hold a few features and take tens of microseconds: built in place, they
         // skip the hand-over to the blocking pool; shallow tiles go there so that a long
         // encode never stalls the runtime's workers.
@@ -107,13 +103,12 @@ pub(crate) async fn get_tile(
         .map_err(|e| Error::Internal {
             message: format!("tile encoding failed: {e}"),
         })?;
-        let built = Arc::new(built);
         if state.tiles.caching {
             state.tiles.cache.insert(key, built.clone());
         }
         built
     };
-    let Some(gzipped) = bytes.as_ref() else {
+    let Some(gzipped) = bytes else {
         return Ok(with_caching(
             StatusCode::NO_CONTENT.into_response(),
             &etag,
@@ -125,14 +120,14 @@ pub(crate) async fn get_tile(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("gzip"));
     let mut response = if accepts_gzip {
-        let mut response = gzipped.clone().into_response();
+        let mut response = gzipped.into_response();
         response
             .headers_mut()
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         response
     } else {
         let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(gzipped.as_slice())
+        flate2::read::GzDecoder::new(&gzipped[..])
             .read_to_end(&mut raw)
             .map_err(|e| Error::Internal {
                 message: format!("gunzip failed: {e}"),
@@ -319,7 +314,7 @@ async fn variant(state: &AppState, caller: &Caller, key: VariantKey) -> Result<A
                     state.tiles.district_codes.clone(),
                 )
             };
-            let sums = state.store.unit_period_sums(level, &quarters).await?;
+            let sums = crate::sums::unit_period_sums(state, level, &quarters).await?;
             let composite = match period {
                 Some(p) => Some((p, crate::composite::level_scores(state, level).await?)),
                 None => None,
