@@ -76,10 +76,14 @@ for config in cold warm; do
   fi
   [[ " $SYSTEMS " == *" riskmap "* ]] || continue
 
+  # The cold run starts on an empty database (demo data generated and stored first); the warm
+  # run restarts on that database (`--demo` then finds it filled: a production restart).
+  what="first start, demo data generated and stored"
+  [ "$config" = warm ] && what="restart on the stored database"
   started=$(date +%s.%N)
   target/release/riskmap serve --demo --addr 127.0.0.1:8088 --database "sqlite://$DB" --geography "$GEO" --tile-cache-mb $mb > /tmp/riskmap-bench.log 2>&1 & pid=$!; pids+=("$pid")
   wait_for http://127.0.0.1:8088/tiles/districts/3/5/2.mvt
-  echo "riskmap startup to first tile: $(echo "$(date +%s.%N) - $started" | bc) s" | tee -a "$OUT.notes"
+  echo "riskmap startup to first tile ($what): $(echo "$(date +%s.%N) - $started" | bc) s" | tee -a "$OUT.notes"
   [ "$config" = warm ] && prime http://127.0.0.1:8088/tiles/districts/ .mvt
   CONFIG=$config SUFFIX=.mvt crates/riskmap-tiles/bench/http_compare.sh riskmap=http://127.0.0.1:8088/tiles/districts/
   echo "riskmap RSS after $config run: $(ps -o rss= -p $pid) KB" | tee -a "$OUT.notes"
