@@ -56,7 +56,7 @@ YAML
 
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-wait_for() { for _ in $(seq 1 120); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done; echo "timeout waiting for $1" >&2; return 1; }
+wait_for() { for _ in $(seq 1 1200); do curl -sf -o /dev/null "$1" && return 0; sleep 0.05; done; echo "timeout waiting for $1" >&2; return 1; }
 prime() { for z in 3 4 5 6 10; do while read -r p; do curl -s -o /dev/null -H 'Accept-Encoding: gzip' "$1$p$2"; done < "$PATHS_DIR/paths_z$z.txt"; done; }
 
 cargo build --release -p riskmap-cli
