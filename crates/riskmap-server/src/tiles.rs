@@ -11,9 +11,13 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, RwLock};
 
+use axum::body::Bytes;
 use riskmap_geo::Geography;
 use riskmap_model::{Audience, Kato, Period};
-use riskmap_tiles::{Feature, FeatureGeometry, FeatureId, LayerOptions, Properties, TileLayer};
+use riskmap_tiles::{
+    Feature, FeatureGeometry, FeatureId, Gzipper, LayerOptions, Properties, TileCoord, TileEncoder,
+    TileLayer,
+};
 
 /// The layers the service tiles.
 pub const LAYERS: [&str; 3] = ["regions", "districts", "schools"];
@@ -81,8 +85,8 @@ pub struct TileService {
     /// Audiences seen so far, in order of first use ([`AudienceId::index`]). Never shrinks: the
     /// ids are in cache keys, and there are only as many audiences as distinct grants.
     audiences: RwLock<Vec<(Audience, u64)>>,
-    /// Gzipped tile bytes (`None`: the tile is empty).
-    pub cache: moka::sync::Cache<TileKey, Arc<Option<Vec<u8>>>>,
+    /// Gzipped tile bytes (`None`: the tile is empty); `Bytes`, so an answer shares them.
+    pub cache: moka::sync::Cache<TileKey, Option<Bytes>>,
     /// False when the cache is switched off (benchmarks of cold tiles).
     pub caching: bool,
 }
@@ -129,9 +133,8 @@ impl TileService {
             options,
         )?;
         let cache = moka::sync::Cache::builder()
-            .weigher(|_key: &TileKey, value: &Arc<Option<Vec<u8>>>| {
-                u32::try_from(value.as_ref().as_ref().map_or(64, |b| b.len() + 64))
-                    .unwrap_or(u32::MAX)
+            .weigher(|_key: &TileKey, value: &Option<Bytes>| {
+                u32::try_from(value.as_ref().map_or(64, |b| b.len() + 64)).unwrap_or(u32::MAX)
             })
             .max_capacity(cache_bytes)
             .build();
@@ -195,17 +198,28 @@ impl TileService {
     }
 }
 
-/// Gzips an encoded tile with this thread's [`riskmap_tiles::Gzipper`], so the deflate state
-/// is set up once per thread rather than once per tile.
-pub fn gzip(raw: &[u8]) -> riskmap_tiles::Result<Vec<u8>> {
+/// Encodes tile `coord` of `layer` and gzips it with this thread's
+/// [`riskmap_tiles::TileEncoder`] and [`riskmap_tiles::Gzipper`], so their buffers and the
+/// deflate state are set up once per thread rather than once per tile. `None`: the tile is
+/// empty.
+pub fn encode_gzipped(layer: &TileLayer, coord: TileCoord) -> riskmap_tiles::Result<Option<Bytes>> {
     thread_local! {
-        static GZIPPER: std::cell::RefCell<riskmap_tiles::Gzipper> =
-            std::cell::RefCell::new(riskmap_tiles::Gzipper::new());
+        static CODER: std::cell::RefCell<(TileEncoder, Gzipper)> =
+            std::cell::RefCell::new((TileEncoder::new(), Gzipper::new()));
     }
-    GZIPPER.with(|gz| match gz.try_borrow_mut() {
-        Ok(mut gz) => gz.gzip(raw),
-        Err(_) => riskmap_tiles::gzip(raw),
-    })
+    let gzipped = CODER.with(|coder| match coder.try_borrow_mut() {
+        Ok(mut coder) => {
+            let (encoder, gzipper) = &mut *coder;
+            encoder
+                .encode([layer], coord)?
+                .map(|raw| gzipper.gzip(raw))
+                .transpose()
+        }
+        Err(_) => riskmap_tiles::encode_tile([layer], coord)?
+            .map(|raw| riskmap_tiles::gzip(&raw))
+            .transpose(),
+    })?;
+    Ok(gzipped.map(Bytes::from))
 }
 
 /// Code and names of a unit, the properties every variant starts from.
