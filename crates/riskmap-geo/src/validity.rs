@@ -26,13 +26,8 @@ pub(crate) fn check_multipolygon(multi: &MultiPolygon<f64>) -> Result<(), String
             if !a.intersects(&b) {
                 continue;
             }
-            let matrix = first.relate(second);
-            if matrix.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
-                return Err(format!("polygons {i} and {j} overlap"));
-            }
-            if matrix.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional
-            {
-                return Err(format!("polygons {i} and {j} touch along a line"));
+            if let Some(problem) = overlap(&first.relate(second)) {
+                return Err(format!("polygons {i} and {j} {problem}"));
             }
         }
     }
@@ -84,17 +79,21 @@ fn check_polygon(polygon: &Polygon<f64>) -> Result<(), String> {
             ));
         }
         for (j, other) in interiors.iter().enumerate().skip(i + 1) {
-            let matrix = hole.relate(other);
-            if matrix.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
-                return Err(format!("interior rings {i} and {j} overlap"));
-            }
-            if matrix.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional
-            {
-                return Err(format!("interior rings {i} and {j} touch along a line"));
+            if let Some(problem) = overlap(&hole.relate(other)) {
+                return Err(format!("interior rings {i} and {j} {problem}"));
             }
         }
     }
     Ok(())
+}
+
+/// What is wrong when two parts (or two holes) share area or a stretch of boundary.
+fn overlap(matrix: &geo::relate::IntersectionMatrix) -> Option<&'static str> {
+    if matrix.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
+        return Some("overlap");
+    }
+    (matrix.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional)
+        .then_some("touch along a line")
 }
 
 /// Whether two segments of the ring meet other than where consecutive segments join: geo's

@@ -134,26 +134,23 @@ impl PendingRecords {
                 }
             }
         };
+        macro_rules! encode_rows {
+            ($db:ty, $variant:ident) => {{
+                let mut args = <$db as Database>::Arguments::default();
+                args.reserve(parameters, parameters * 8);
+                for (row, record) in records {
+                    let (period, revision) = (record.period, record.revision);
+                    let text = period_of(period);
+                    let school = add_record!(&mut args, record, text, batch_id, synthetic);
+                    keys.push((row, school, period, revision));
+                }
+                ChunkArguments::$variant(args)
+            }};
+        }
         let arguments = if postgres {
-            let mut args = <Postgres as Database>::Arguments::default();
-            args.reserve(parameters, parameters * 8);
-            for (row, record) in records {
-                let (period, revision) = (record.period, record.revision);
-                let text = period_of(period);
-                let school = add_record!(&mut args, record, text, batch_id, synthetic);
-                keys.push((row, school, period, revision));
-            }
-            ChunkArguments::Postgres(args)
+            encode_rows!(Postgres, Postgres)
         } else {
-            let mut args = <Sqlite as Database>::Arguments::default();
-            args.reserve(parameters, parameters * 8);
-            for (row, record) in records {
-                let (period, revision) = (record.period, record.revision);
-                let text = period_of(period);
-                let school = add_record!(&mut args, record, text, batch_id, synthetic);
-                keys.push((row, school, period, revision));
-            }
-            ChunkArguments::Sqlite(args)
+            encode_rows!(Sqlite, Sqlite)
         };
         Ok(Self { arguments, keys })
     }
