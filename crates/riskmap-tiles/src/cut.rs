@@ -29,6 +29,9 @@ pub(crate) struct Ring {
 pub(crate) struct Cutter {
     tf: Transform,
     clip_m: Rect<f64>,
+    /// `clip_m` less one tile unit on every side: a polygon whose bounding box lies in it has
+    /// every vertex inside the clip square after the transform, whatever the rounding.
+    inner_m: Option<Rect<f64>>,
     clipper: Clipper,
     /// Quantised vertices of the current feature, ring after ring.
     pub(crate) coords: Vec<MvtCoord>,
@@ -39,19 +42,30 @@ pub(crate) struct Cutter {
 impl Cutter {
     /// A cutter for tile `coord` of a layer with options `o`.
     pub(crate) fn new(coord: TileCoord, o: &LayerOptions) -> Self {
-        Self {
-            tf: Transform::new(coord, o.extent),
-            clip_m: coord.buffered_bounds(o.buffer, o.extent),
+        let (tf, clip_m) = (
+            Transform::new(coord, o.extent),
+            Rect::new((0., 0.), (0., 0.)),
+        );
+        let mut cut = Self {
+            tf,
+            clip_m,
+            inner_m: None,
             clipper: Clipper::new(o.extent, o.buffer),
             coords: Vec::new(),
             rings: Vec::new(),
-        }
+        };
+        cut.start(coord, o);
+        cut
     }
 
     /// Points the cutter at tile `coord` of a layer with options `o`, keeping its buffers.
     pub(crate) fn start(&mut self, coord: TileCoord, o: &LayerOptions) {
         self.tf = Transform::new(coord, o.extent);
         self.clip_m = coord.buffered_bounds(o.buffer, o.extent);
+        let unit = 1.0 / self.tf.scale();
+        let (lo, hi) = (self.clip_m.min(), self.clip_m.max());
+        self.inner_m = (hi.x - lo.x > 2.0 * unit && hi.y - lo.y > 2.0 * unit)
+            .then(|| Rect::new((lo.x + unit, lo.y + unit), (hi.x - unit, hi.y - unit)));
         self.clipper.set_square(o.extent, o.buffer);
     }
 
@@ -74,15 +88,33 @@ impl Cutter {
         self.rings.clear();
         // The largest exterior that collapsed although it had area: (area, vertex mean).
         let mut speck: Option<(f64, Coord<f64>)> = None;
+        let tf = self.tf;
         for p in polygons {
             if !intersects(p.bbox, self.clip_m) {
+                continue;
+            }
+            // Wholly inside: no clipping, transform and quantise in one pass (what clipping
+            // would give, as no vertex is outside). A collapsed exterior takes the long way
+            // for the speck rule.
+            if self.inner_m.is_some_and(|inner| within(p.bbox, inner))
+                && let Some(area2) =
+                    quantise_ring(p.exterior.iter().map(|&c| tf.apply(c)), &mut self.coords)
+            {
+                self.push_ring(true, area2);
+                for hole in &p.holes {
+                    if let Some(area2) =
+                        quantise_ring(hole.iter().map(|&c| tf.apply(c)), &mut self.coords)
+                    {
+                        self.push_ring(false, area2);
+                    }
+                }
                 continue;
             }
             let clipped = self.clipper.clip_ring(&p.exterior, self.tf);
             if clipped.len() < 3 {
                 continue;
             }
-            let Some(area2) = quantise_ring(clipped, &mut self.coords) else {
+            let Some(area2) = quantise_ring(clipped.iter().copied(), &mut self.coords) else {
                 let area = ring_area2(clipped).abs() / 2.0;
                 if area > SPECK_MIN_AREA && speck.is_none_or(|(best, _)| area > best) {
                     speck = Some((area, mean(clipped)));
@@ -93,7 +125,7 @@ impl Cutter {
             for hole in &p.holes {
                 let clipped = self.clipper.clip_ring(hole, self.tf);
                 if clipped.len() >= 3
-                    && let Some(area2) = quantise_ring(clipped, &mut self.coords)
+                    && let Some(area2) = quantise_ring(clipped.iter().copied(), &mut self.coords)
                 {
                     self.push_ring(false, area2);
                 }
@@ -129,6 +161,14 @@ fn intersects(a: Rect<f64>, b: Rect<f64>) -> bool {
         && b.min().x <= a.max().x
         && a.min().y <= b.max().y
         && b.min().y <= a.max().y
+}
+
+/// True when `inner` lies within `outer`.
+fn within(inner: Rect<f64>, outer: Rect<f64>) -> bool {
+    outer.min().x <= inner.min().x
+        && inner.max().x <= outer.max().x
+        && outer.min().y <= inner.min().y
+        && inner.max().y <= outer.max().y
 }
 
 fn mean(ring: &[Coord<f64>]) -> Coord<f64> {

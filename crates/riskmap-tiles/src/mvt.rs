@@ -132,10 +132,15 @@ impl LayerWriter {
     }
 
     fn delta(&mut self, c: MvtCoord) {
-        let dx = c.x.saturating_sub(self.cursor.x);
-        let dy = c.y.saturating_sub(self.cursor.y);
-        put_varint(u64::from(zigzag32(dx)), &mut self.geometry);
-        put_varint(u64::from(zigzag32(dy)), &mut self.geometry);
+        let dx = zigzag32(c.x.saturating_sub(self.cursor.x));
+        let dy = zigzag32(c.y.saturating_sub(self.cursor.y));
+        if dx | dy < 0x80 {
+            // The common case of a simplified ring: both deltas within ±63 units.
+            self.geometry.extend_from_slice(&[dx as u8, dy as u8]);
+        } else {
+            put_varint(u64::from(dx), &mut self.geometry);
+            put_varint(u64::from(dy), &mut self.geometry);
+        }
         self.cursor = c;
     }
 
