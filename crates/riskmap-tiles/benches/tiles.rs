@@ -3,8 +3,8 @@
 //! Two parts:
 //! 1. A per-tile pass, printed as a table: startup (riskmap-geo load, then `TileLayer::new`:
 //!    project + pre-simplify + index), then for every tile of z3–z6 over Kazakhstan and a
-//!    deterministic sample of up to 2,000 z10 tiles, the cold time of `encode_tile` + gzip (no
-//!    cache anywhere; one `Gzipper` reused, as the server does), repeated
+//!    deterministic sample of up to 2,000 z10 tiles, the cold time of encoding + gzip (no
+//!    cache anywhere; one `TileEncoder` and one `Gzipper` reused, as the server does), repeated
 //!    `RISKMAP_BENCH_PASSES` times (default 5): mean, p50, p99 and max per tile, and tile sizes.
 //! 2. Criterion groups of the same work per zoom (time per tile via `Throughput::Elements`) and
 //!    of `TileLayer::new`.
@@ -24,7 +24,7 @@ use geo::BoundingRect;
 use geo_types::{Rect, coord};
 use riskmap_geo::{Geography, load_dir};
 use riskmap_tiles::{
-    Feature, Gzipper, LayerOptions, Properties, TileCoord, TileLayer, encode_tile, tiles_covering,
+    Feature, Gzipper, LayerOptions, Properties, TileCoord, TileEncoder, TileLayer, tiles_covering,
 };
 
 const ZOOMS: [u8; 5] = [3, 4, 5, 6, 10];
@@ -134,6 +134,7 @@ fn per_tile_pass(layer: &TileLayer, lists: &[(u8, Vec<TileCoord>)]) {
         "zoom  tiles  mean    p50     p99     max     | encode-only mean | raw mean/max KB | gz mean/max KB"
     );
     let mut gzipper = Gzipper::new();
+    let mut encoder = TileEncoder::new();
     for (z, tiles) in lists {
         let mut total = Vec::with_capacity(tiles.len() * passes);
         let mut encode_only = Duration::ZERO;
@@ -141,13 +142,13 @@ fn per_tile_pass(layer: &TileLayer, lists: &[(u8, Vec<TileCoord>)]) {
         for pass in 0..passes {
             for &t in tiles {
                 let start = Instant::now();
-                let raw = encode_tile([layer], t).expect("encodes");
+                let raw = encoder.encode([layer], t).expect("encodes");
                 let encoded = start.elapsed();
-                let gz = raw.as_deref().map(|r| gzipper.gzip(r).expect("gzips"));
+                let gz = raw.map(|r| gzipper.gzip(r).expect("gzips"));
                 total.push(start.elapsed());
                 encode_only += encoded;
                 if pass == 0
-                    && let (Some(raw), Some(gz)) = (raw.as_ref(), gz.as_ref())
+                    && let (Some(raw), Some(gz)) = (raw, gz.as_ref())
                 {
                     (raw_sum, raw_max, gz_sum, gz_max) = (
                         raw_sum + raw.len(),
@@ -202,11 +203,12 @@ fn criterion_groups(geo: &Geography, layer: &TileLayer, lists: &[(u8, Vec<TileCo
     for (z, tiles) in lists {
         group.throughput(Throughput::Elements(tiles.len() as u64));
         let mut gzipper = Gzipper::new();
+        let mut encoder = TileEncoder::new();
         group.bench_function(format!("z{z} ({} tiles)", tiles.len()), |b| {
             b.iter(|| {
                 for &t in tiles {
-                    let raw = encode_tile([layer], t).expect("encodes");
-                    black_box(raw.as_deref().map(|r| gzipper.gzip(r).expect("gzips")));
+                    let raw = encoder.encode([layer], t).expect("encodes");
+                    black_box(raw.map(|r| gzipper.gzip(r).expect("gzips")));
                 }
             });
         });
