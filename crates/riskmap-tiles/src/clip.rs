@@ -186,23 +186,28 @@ pub(crate) fn quantise_ring(
     out: &mut Vec<MvtCoord>,
 ) -> Option<i64> {
     let start = out.len();
-    let mut last = None;
+    // The shoelace sum runs along as vertices are kept; dropping a closing vertex equal to the
+    // first one leaves it unchanged (the dropped edge ends where the closing edge starts).
+    let mut first = None;
+    let mut last: Option<MvtCoord> = None;
+    let mut area = 0_i64;
     for c in ring {
         let q = round(c);
-        if last != Some(q) {
-            out.push(q);
-            last = Some(q);
+        match last {
+            Some(p) if p == q => continue,
+            Some(p) => area += cross(p, q),
+            None => first = Some(q),
         }
+        out.push(q);
+        last = Some(q);
+    }
+    if let (Some(f), Some(l)) = (first, last) {
+        area += cross(l, f);
     }
     while out.len() > start + 1 && out[start] == out[out.len() - 1] {
         out.pop();
     }
-    let area = if out.len() >= start + 3 {
-        area2(&out[start..])
-    } else {
-        0
-    };
-    if area == 0 {
+    if out.len() < start + 3 || area == 0 {
         out.truncate(start);
         return None;
     }
@@ -220,6 +225,11 @@ pub(crate) fn round(c: Coord<f64>) -> MvtCoord {
     }
 }
 
+/// The shoelace term of the edge `p` → `q`.
+fn cross(p: MvtCoord, q: MvtCoord) -> i64 {
+    i64::from(p.x) * i64::from(q.y) - i64::from(q.x) * i64::from(p.y)
+}
+
 /// Twice the signed area of an open integer ring (shoelace). In tile axes (y down) a ring that
 /// is clockwise on screen has positive area, which MVT requires of exterior rings.
 pub(crate) fn area2(ring: &[MvtCoord]) -> i64 {
@@ -227,7 +237,7 @@ pub(crate) fn area2(ring: &[MvtCoord]) -> i64 {
     let mut prev = last;
     let mut a = 0_i64;
     for &c in ring {
-        a += i64::from(prev.x) * i64::from(c.y) - i64::from(c.x) * i64::from(prev.y);
+        a += cross(prev, c);
         prev = c;
     }
     a

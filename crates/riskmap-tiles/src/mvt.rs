@@ -100,48 +100,37 @@ impl LayerWriter {
             return;
         }
         put_varint(command(1, coords.len()), &mut self.geometry);
-        for &c in coords {
-            self.delta(c);
-        }
+        put_deltas(&mut self.geometry, &mut self.cursor, coords.iter());
     }
 
     /// Adds an open ring with at least one vertex whose doubled signed area (tile axes, as
     /// [`crate::clip::area2`]) is `area2`, reversed if needed so that exteriors have positive
     /// area and holes negative.
     pub(crate) fn ring(&mut self, coords: &[MvtCoord], area2: i64, exterior: bool) {
-        let reverse = area2 != 0 && (area2 > 0) != exterior;
-        self.geometry.reserve(coords.len() * 6 + 8);
-        let at = |i: usize| {
-            if reverse {
-                coords[coords.len() - 1 - i]
-            } else {
-                coords[i]
-            }
+        let (Some(&first), Some(&last)) = (coords.first(), coords.last()) else {
+            return;
         };
-        let first = at(0);
-        put_varint(command(1, 1), &mut self.geometry);
-        self.delta(first);
-        if coords.len() > 1 {
-            put_varint(command(2, coords.len() - 1), &mut self.geometry);
-            for i in 1..coords.len() {
-                let c = at(i);
-                self.delta(c);
+        let reverse = area2 != 0 && (area2 > 0) != exterior;
+        let g = &mut self.geometry;
+        // A command and at most two five-byte varints per vertex.
+        g.reserve(coords.len() * 10 + 12);
+        put_varint(command(1, 1), g);
+        let rest = coords.len() - 1;
+        if reverse {
+            // The last vertex first, then back to the first one.
+            put_deltas(g, &mut self.cursor, std::iter::once(&last));
+            if rest > 0 {
+                put_varint(command(2, rest), g);
+                put_deltas(g, &mut self.cursor, coords[..rest].iter().rev());
+            }
+        } else {
+            put_deltas(g, &mut self.cursor, std::iter::once(&first));
+            if rest > 0 {
+                put_varint(command(2, rest), g);
+                put_deltas(g, &mut self.cursor, coords[1..].iter());
             }
         }
-        put_varint(command(7, 1), &mut self.geometry);
-    }
-
-    fn delta(&mut self, c: MvtCoord) {
-        let dx = zigzag32(c.x.saturating_sub(self.cursor.x));
-        let dy = zigzag32(c.y.saturating_sub(self.cursor.y));
-        if dx | dy < 0x80 {
-            // The common case of a simplified ring: both deltas within ±63 units.
-            self.geometry.extend_from_slice(&[dx as u8, dy as u8]);
-        } else {
-            put_varint(u64::from(dx), &mut self.geometry);
-            put_varint(u64::from(dy), &mut self.geometry);
-        }
-        self.cursor = c;
+        put_varint(command(7, 1), g);
     }
 
     /// Ends the feature `idx` of `table` with the geometry added since [`Self::begin_feature`].
@@ -214,6 +203,29 @@ impl LayerWriter {
         out.push(15 << 3);
         put_varint(LAYER_VERSION, out);
     }
+}
+
+/// Appends the zigzag deltas of `coords` from `cursor`, moving the cursor along.
+#[inline]
+fn put_deltas<'c>(
+    g: &mut Vec<u8>,
+    cursor: &mut MvtCoord,
+    coords: impl Iterator<Item = &'c MvtCoord>,
+) {
+    let mut at = *cursor;
+    for &c in coords {
+        let dx = zigzag32(c.x.saturating_sub(at.x));
+        let dy = zigzag32(c.y.saturating_sub(at.y));
+        if dx | dy < 0x80 {
+            // The common case of a simplified ring: both deltas within ±63 units.
+            g.extend_from_slice(&[dx as u8, dy as u8]);
+        } else {
+            put_varint(u64::from(dx), g);
+            put_varint(u64::from(dy), g);
+        }
+        at = c;
+    }
+    *cursor = at;
 }
 
 /// The tile's id of table id `id`, numbering it next if the tile has not used it yet.
