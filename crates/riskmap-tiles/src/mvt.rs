@@ -62,30 +62,19 @@ pub(crate) struct LayerWriter {
     /// Table key and value ids in the order the tile first uses them.
     used_keys: Vec<u32>,
     used_values: Vec<u32>,
-    /// Per table key / value: `epoch << 32 | tile id`; stale epochs mean unused in this layer.
-    key_slots: Vec<u64>,
-    value_slots: Vec<u64>,
-    epoch: u32,
+    /// Per table key / value: `base + 1 + tile id` once this layer uses it; anything not above
+    /// the base was set by an earlier layer (see [`Numbering`]).
+    keys: Numbering,
+    values: Numbering,
 }
 
 impl LayerWriter {
     /// Starts a layer whose features take their tags from `table`.
     pub(crate) fn begin(&mut self, table: &TagTable) {
         self.features.clear();
-        self.used_keys.clear();
-        self.used_values.clear();
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.key_slots.fill(0);
-            self.value_slots.fill(0);
-            self.epoch = 1;
-        }
-        if self.key_slots.len() < table.key_count() {
-            self.key_slots.resize(table.key_count(), 0);
-        }
-        if self.value_slots.len() < table.value_count() {
-            self.value_slots.resize(table.value_count(), 0);
-        }
+        self.keys.begin(&mut self.used_keys, table.key_count());
+        self.values
+            .begin(&mut self.used_values, table.value_count());
     }
 
     /// Starts a feature's geometry.
@@ -136,12 +125,11 @@ impl LayerWriter {
     /// Ends the feature `idx` of `table` with the geometry added since [`Self::begin_feature`].
     pub(crate) fn end_feature(&mut self, table: &TagTable, idx: usize, kind: GeomKind) {
         let (id, tags) = table.feature(idx);
-        let epoch = u64::from(self.epoch) << 32;
         self.tags.clear();
         for &(k, v) in tags {
-            let local = local_id(&mut self.key_slots, &mut self.used_keys, epoch, k);
+            let local = self.keys.local(&mut self.used_keys, k);
             put_varint(local, &mut self.tags);
-            let local = local_id(&mut self.value_slots, &mut self.used_values, epoch, v);
+            let local = self.values.local(&mut self.used_values, v);
             put_varint(local, &mut self.tags);
         }
         let packed = |bytes: &[u8]| {
@@ -228,16 +216,46 @@ fn put_deltas<'c>(
     *cursor = at;
 }
 
-/// The tile's id of table id `id`, numbering it next if the tile has not used it yet.
-fn local_id(slots: &mut [u64], used: &mut Vec<u32>, epoch: u64, id: u32) -> u64 {
-    let slot = &mut slots[id as usize];
-    if *slot & !0xffff_ffff == epoch {
-        return *slot & 0xffff_ffff;
+/// Tile ids for table ids, numbered in order of first use, without clearing between layers.
+///
+/// `slots[id]` is `base + 1 + tile id` when the current layer uses `id`; every value an earlier
+/// layer wrote is at most the current base, which moves past them at each [`Numbering::begin`].
+/// Only when the base would run out of `u32` are the slots cleared.
+#[derive(Debug, Default)]
+struct Numbering {
+    slots: Vec<u32>,
+    base: u32,
+}
+
+impl Numbering {
+    /// Starts a layer with a table of `count` ids; `used` holds the previous layer's ids.
+    fn begin(&mut self, used: &mut Vec<u32>, count: usize) {
+        let count32 = u32::try_from(count).unwrap_or(u32::MAX);
+        let used_before = u32::try_from(used.len()).unwrap_or(u32::MAX);
+        self.base = match self.base.checked_add(used_before) {
+            Some(base) if base.checked_add(count32).is_some() => base,
+            _ => {
+                self.slots.fill(0);
+                0
+            }
+        };
+        used.clear();
+        if self.slots.len() < count {
+            self.slots.resize(count, 0);
+        }
     }
-    let local = used.len() as u64;
-    *slot = epoch | local;
-    used.push(id);
-    local
+
+    /// The tile id of table id `id`, numbering it next (and adding it to `used`) on first use.
+    fn local(&mut self, used: &mut Vec<u32>, id: u32) -> u64 {
+        let slot = &mut self.slots[id as usize];
+        if *slot > self.base {
+            return u64::from(*slot - self.base - 1);
+        }
+        let local = u32::try_from(used.len()).unwrap_or(u32::MAX);
+        *slot = self.base + 1 + local;
+        used.push(id);
+        u64::from(local)
+    }
 }
 
 /// A command integer: id in the low 3 bits, count above.
@@ -265,5 +283,24 @@ mod tests {
         assert_eq!(zigzag(-1), 1);
         assert_eq!(zigzag(1), 2);
         assert_eq!(zigzag32(-2), 3);
+    }
+
+    #[test]
+    fn numbering_restarts_per_layer_and_survives_running_out_of_base() {
+        let mut n = Numbering::default();
+        let mut used = Vec::new();
+        for round in 0..3 {
+            n.begin(&mut used, 4);
+            assert_eq!(
+                [3, 1, 3, 0].map(|id| n.local(&mut used, id)),
+                [0, 1, 0, 2],
+                "round {round}"
+            );
+            assert_eq!(used, [3, 1, 0]);
+        }
+        n.base = u32::MAX - 5;
+        n.begin(&mut used, 4);
+        assert_eq!(n.base, 0);
+        assert_eq!([2, 2, 1].map(|id| n.local(&mut used, id)), [0, 0, 1]);
     }
 }
