@@ -6,7 +6,8 @@
 //!    aggregate borrows the rows through `ingest_borrowed`) and DuckDB's parse + aggregate of
 //!    the same file (`bench/duckdb_peer.py`; DuckDB is installed into a venv under /tmp when
 //!    missing), best of `--runs` each, in the same run; for reference also the bench's
-//!    `run-owned`, where the sink owns every row (`ingest`).
+//!    `run-owned`, where the sink owns every row (`ingest`). As `riskmap-load` does, the bench
+//!    takes the file's SHA-256 first and hands it to the ingest; that time is reported beside.
 //! 3. The full `riskmap ingest` (check + store) of 100,000 rows into a new SQLite file, with
 //!    the release binary (from `CARGO_TARGET_DIR` when set), after its schools' reference file.
 //!
@@ -70,11 +71,16 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let python = duckdb_python()?;
     let peer = root.join("crates/riskmap-ingest/bench/duckdb_peer.py");
     let (mut rust, mut owned, mut duck) = (Vec::new(), Vec::new(), Vec::new());
+    let mut hashes = Vec::new();
     for _ in 0..runs {
         let out = capture(&mut ingest_bench(root, "run", &csv))?;
         rust.push(
             parse_timing(&out, "riskmap-ingest:")
                 .context("no timing in the ingest bench output")?,
+        );
+        hashes.push(
+            parse_timing(&out, "content hash")
+                .context("no content-hash timing in the ingest bench output")?,
         );
         let out = capture(&mut ingest_bench(root, "run-owned", &csv))?;
         owned.push(
@@ -85,6 +91,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         duck.push(parse_timing(&out, "duckdb").context("no timing in the DuckDB output")?);
     }
     let rust = best(rust);
+    let hash = best(hashes);
     let owned = best(owned);
     let duck = best(duck);
     let store = full_ingest(root, &tmp)?;
@@ -121,6 +128,13 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     writeln!(report, "  ratio riskmap/duckdb = {ratio:.2} (goal <= 1.0)")?;
     writeln!(
         report,
+        "  the file's SHA-256, taken before the ingest for the re-ingest check: {:.3} s \
+         (ratio with it {:.2})",
+        hash.seconds,
+        (rust.seconds + hash.seconds) / duck.seconds
+    )?;
+    writeln!(
+        report,
         "full riskmap ingest into SQLite, {STORE_ROWS} rows: {:.3} s = {:.0} rows/s, peak RSS {}",
         store.seconds,
         STORE_ROWS as f64 / store.seconds,
@@ -147,6 +161,12 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "{now},riskmap_parse_validate_aggregate,{ROWS},{:.3},{},{ratio:.3}",
         rust.seconds,
         kb(&rust)
+    )?;
+    writeln!(
+        csv_text,
+        "{now},riskmap_content_sha256,{ROWS},{:.3},,{:.3}",
+        hash.seconds,
+        hash.seconds / duck.seconds
     )?;
     writeln!(
         csv_text,

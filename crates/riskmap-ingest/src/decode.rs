@@ -122,14 +122,14 @@ pub(crate) fn sniff_delimiter(prefix: &[u8]) -> u8 {
     }
 }
 
-/// Passes bytes through and feeds them to a SHA-256 hasher.
+/// Passes bytes through and feeds them to a SHA-256 hasher, if it has one.
 pub(crate) struct HashingReader<'h, R> {
     inner: R,
-    hasher: &'h mut Sha256,
+    hasher: Option<&'h mut Sha256>,
 }
 
 impl<'h, R: Read> HashingReader<'h, R> {
-    pub(crate) fn new(inner: R, hasher: &'h mut Sha256) -> Self {
+    pub(crate) fn new(inner: R, hasher: Option<&'h mut Sha256>) -> Self {
         Self { inner, hasher }
     }
 
@@ -145,7 +145,9 @@ impl<'h, R: Read> HashingReader<'h, R> {
 impl<R: Read> Read for HashingReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Some(hasher) = self.hasher.as_mut() {
+            hasher.update(&buf[..n]);
+        }
         Ok(n)
     }
 }

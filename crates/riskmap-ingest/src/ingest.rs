@@ -157,7 +157,7 @@ pub(crate) fn file_level(
     format: Format,
     code: Code,
     message: String,
-    hasher: Sha256,
+    sha256: String,
     bytes: u64,
 ) -> Outcome {
     let finding = Finding {
@@ -176,7 +176,7 @@ pub(crate) fn file_level(
         sheet: None,
         encoding: None,
         delimiter: None,
-        sha256: hex(hasher),
+        sha256,
         bytes,
         rows_read: 0,
         rows_valid: 0,
@@ -187,7 +187,11 @@ pub(crate) fn file_level(
     }
 }
 
-fn hex(hasher: Sha256) -> String {
+/// The file's SHA-256: the caller's, when it gave one, else the digest of the bytes read.
+fn digest(options: &Options, hasher: Sha256) -> String {
+    if let Some(known) = &options.content_sha256 {
+        return known.clone();
+    }
     hasher
         .finalize()
         .iter()
@@ -216,12 +220,14 @@ fn ingest_csv(
     ctx: &dyn Context,
     sink: &mut Delivery<'_>,
 ) -> Result<Outcome> {
+    // The bytes are hashed as they are read, unless the caller knows their hash already.
+    let hash = options.content_sha256.is_none();
     let mut hasher = Sha256::new();
     let mut counted = Counting {
         inner: input,
         bytes: 0,
     };
-    let mut reader = HashingReader::new(&mut counted, &mut hasher);
+    let mut reader = HashingReader::new(&mut counted, hash.then_some(&mut hasher));
     let (prefix, at_eof) = reader
         .read_prefix(SNIFF_BYTES)
         .map_err(|source| read_error(name, source))?;
@@ -244,7 +250,7 @@ fn ingest_csv(
             Format::Csv,
             code,
             message,
-            hasher,
+            digest(options, hasher),
             counted.bytes,
         ));
     }
@@ -260,33 +266,28 @@ fn ingest_csv(
     let mut outcome = match detected {
         Detected::Utf8 | Detected::Utf8Bom => {
             let text = Cursor::new(body).chain(&mut counted);
-            let hashing = Hashing {
+            let hashing = hash.then_some(Hashing {
                 hasher: &mut hasher,
                 skip: body.len(),
-            };
-            pipeline::run(
-                table,
-                name,
-                text,
-                delimiter,
-                options,
-                ctx,
-                sink,
-                Some(hashing),
-            )?
+            });
+            pipeline::run(table, name, text, delimiter, options, ctx, sink, hashing)?
         }
-        Detected::Windows1251 => with_hashing_tee(&mut hasher, &mut counted, |raw| {
+        Detected::Windows1251 if hash => with_hashing_tee(&mut hasher, &mut counted, |raw| {
             let text = Windows1251Reader::new(Cursor::new(body).chain(&mut *raw));
             pipeline::run(table, name, text, delimiter, options, ctx, sink, None)
         })?,
+        Detected::Windows1251 => {
+            let text = Windows1251Reader::new(Cursor::new(body).chain(&mut counted));
+            pipeline::run(table, name, text, delimiter, options, ctx, sink, None)?
+        }
     };
     // Whatever the reading left (nothing, as it reads to the end) still counts in the hash.
     io::copy(
-        &mut HashingReader::new(&mut counted, &mut hasher),
+        &mut HashingReader::new(&mut counted, hash.then_some(&mut hasher)),
         &mut io::sink(),
     )
     .map_err(|source| read_error(name, source))?;
-    outcome.sha256 = hex(hasher);
+    outcome.sha256 = digest(options, hasher);
     outcome.bytes = counted.bytes;
     outcome.encoding = Some(detected);
     outcome.delimiter = Some(char::from(delimiter));
@@ -302,7 +303,10 @@ fn ingest_xlsx(
     sink: &mut Delivery<'_>,
 ) -> Result<Outcome> {
     let mut hasher = Sha256::new();
-    hasher.update(bytes);
+    if options.content_sha256.is_none() {
+        hasher.update(bytes);
+    }
+    let sha256 = digest(options, hasher);
     let size = bytes.len() as u64;
     let sheet = table.as_str();
     let mut workbook = match Xlsx::new(Cursor::new(bytes)) {
@@ -315,7 +319,7 @@ fn ingest_xlsx(
                 Format::Xlsx,
                 Code::XlsxCorrupt,
                 message,
-                hasher,
+                sha256,
                 size,
             ));
         }
@@ -336,7 +340,7 @@ fn ingest_xlsx(
             Format::Xlsx,
             Code::SheetMissing,
             message,
-            hasher,
+            sha256,
             size,
         ));
     };
@@ -350,7 +354,7 @@ fn ingest_xlsx(
                 Format::Xlsx,
                 Code::XlsxCorrupt,
                 message,
-                hasher,
+                sha256,
                 size,
             ));
         }
@@ -364,7 +368,7 @@ fn ingest_xlsx(
             Format::Xlsx,
             Code::EmptyFile,
             format!("sheet {found} is empty"),
-            hasher,
+            sha256,
             size,
         );
         outcome.sheet = Some(found);
@@ -393,7 +397,7 @@ fn ingest_xlsx(
         let examined = examiner.examine(first_row + idx as u64 + 2, fields, spare);
         spare = tally.accept(&examiner, examined, sink)?.unwrap_or_default();
     }
-    Ok(tally.finish(&examiner, Format::Xlsx, hex(hasher), size))
+    Ok(tally.finish(&examiner, Format::Xlsx, sha256, size))
 }
 
 /// The text of a workbook cell as a CSV would hold it.

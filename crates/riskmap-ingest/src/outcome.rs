@@ -80,6 +80,11 @@ pub struct Options {
     pub outlier_min_events: f64,
     /// Smallest denominator (pupils) for a school to take part in the outlier check.
     pub outlier_min_denominator: f64,
+    /// The SHA-256 (lower-case hex) of the file's bytes when the caller has computed it
+    /// already, as `riskmap-load` does to find a stored batch before reading a file: the
+    /// ingest reports it as [`Outcome::sha256`] instead of hashing the bytes a second time.
+    /// `None` (the default): the ingest hashes the bytes as it reads them.
+    pub content_sha256: Option<String>,
 }
 
 impl Options {
@@ -101,6 +106,7 @@ impl Options {
             outlier_min_group: 10,
             outlier_min_events: 3.0,
             outlier_min_denominator: 100.0,
+            content_sha256: None,
         }
     }
 }

@@ -81,7 +81,7 @@ pub(crate) fn run(
                     Format::Csv,
                     Code::EmptyFile,
                     message,
-                    Sha256::new(),
+                    String::new(),
                     0,
                 ));
             };

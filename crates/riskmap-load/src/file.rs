@@ -167,11 +167,12 @@ impl Session {
         let (sender, mut receiver) = mpsc::channel::<BatchMessage>(CHANNEL_CAPACITY);
         let checker = {
             let (path, file_name) = (path.to_path_buf(), batch.source.clone());
-            let (context, geography, options) = (
-                self.context.clone(),
-                self.geography.clone(),
-                self.options.clone(),
-            );
+            // The file is hashed once: the ingest reports the hash found above.
+            let options = Options {
+                content_sha256: Some(sha256.clone()),
+                ..Options::clone(&self.options)
+            };
+            let (context, geography) = (self.context.clone(), self.geography.clone());
             let tables = tables.clone();
             tokio::task::spawn_blocking(move || {
                 check_file(

@@ -104,6 +104,47 @@ fn reading_the_same_bytes_twice_gives_the_same_hash_and_outcome() {
     assert_ne!(third.outcome.sha256, first.outcome.sha256);
 }
 
+/// SHA-256 of `bytes` by the `sha2` crate on its own, lower-case hex.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn the_hash_is_the_files_sha256_and_a_known_hash_is_taken_as_given() {
+    let (text, _) = russian_export();
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(text.as_bytes());
+    let files: [(&str, Vec<u8>); 4] = [
+        ("plain.csv", csv_of(&rows(30, 21))),
+        ("bom.csv", bom),
+        ("cp1251.csv", cp1251.into_owned()),
+        (
+            "book.xlsx",
+            write_school_quarter_xlsx(&rows(30, 22)).unwrap(),
+        ),
+    ];
+    for (name, bytes) in files {
+        let hashed = accept(name, &bytes, &Options::new(Policy::RefuseFile));
+        assert_eq!(hashed.outcome.sha256, sha256_hex(&bytes), "{name}");
+        assert_eq!(hashed.outcome.bytes, bytes.len() as u64, "{name}");
+        // A caller that hashed the file already (the loader) gets its hash back, unchecked,
+        // and everything else as before.
+        let known = Options {
+            content_sha256: Some("ab".repeat(32)),
+            ..Options::new(Policy::RefuseFile)
+        };
+        let mut given = accept(name, &bytes, &known);
+        assert_eq!(given.outcome.sha256, "ab".repeat(32), "{name}");
+        given.outcome.sha256.clone_from(&hashed.outcome.sha256);
+        assert_eq!(given, hashed, "{name}");
+    }
+}
+
 /// The same rows as a Russian-header, semicolon, decimal-comma export (UTF-8 text).
 fn russian_export() -> (String, usize) {
     let original = rows(5, 14);
