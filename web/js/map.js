@@ -72,6 +72,10 @@ export function createMap(container, padding) {
     dragRotate: false,
     pitchWithRotate: false,
     maxZoom: 13,
+    // No fading: the labels are HTML, and a fade would keep MapLibre redrawing (each frame a
+    // full software-rendered one where WebGL is emulated) for 300 ms after every jump across
+    // a whole zoom level, the drill-down's included, before the map is idle.
+    fadeDuration: 0,
     transformRequest: (url) => (state.token && url.startsWith(window.location.origin) ? { url, headers: { Authorization: `Bearer ${state.token}` } } : { url }),
   });
   // The first style (ours, or the basemap's) with our sources and layers: feature states and
