@@ -47,7 +47,7 @@ pub(crate) struct GenerateArgs {
     #[arg(long)]
     defects: Option<String>,
     /// Folder with the reference geography.
-    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR)]
+    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR, value_parser = crate::geography_arg::parse)]
     geography: PathBuf,
 }
 

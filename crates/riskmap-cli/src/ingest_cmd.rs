@@ -31,7 +31,7 @@ pub(crate) struct IngestArgs {
     )]
     database: String,
     /// Folder with the reference geography and the KATO registry (kato-2022-10-17-full.csv).
-    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR)]
+    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR, value_parser = crate::geography_arg::parse)]
     geography: PathBuf,
     /// KATO code of the submitting region (any code of the region): rows elsewhere are refused.
     #[arg(long, value_parser = parse_kato)]
@@ -320,7 +320,7 @@ fn print_summary(reports: &[FileReport]) {
         "{stored} file(s) stored, {again} already stored, {refused} refused."
     ));
     if stored > 0 {
-        lines.push("Stored data are visible to the API at once: it sums the current revisions in SQL on every request.".to_owned());
+        lines.push("Stored data are visible to a running riskmap server at once: it sees the new data version and sums the current revisions again.".to_owned());
     }
     #[allow(
         clippy::print_stdout,

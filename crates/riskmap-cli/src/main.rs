@@ -1,6 +1,7 @@
 //! The `riskmap` command line: glue between clap, the geography, the store and the server.
 
 mod demo_cmd;
+mod geography_arg;
 mod ingest_cmd;
 mod score_cmd;
 mod serve_cmd;

@@ -25,7 +25,7 @@ pub(crate) struct ServeArgs {
     )]
     database: String,
     /// Folder with the reference geography (kz-adm1.geojson, kz-adm2.geojson, ...).
-    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR)]
+    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR, value_parser = crate::geography_arg::parse)]
     geography: PathBuf,
     /// Folder with the web page (index.html and its scripts).
     #[arg(long, env = "RISKMAP_WEB_DIR", default_value = "web")]
