@@ -132,16 +132,20 @@ impl Store {
                 });
                 query.build().execute(&mut *tx).await.context("insert school-quarter records")?;
             }
+            let version: i64 = sqlx::query_scalar::<DB, i64>(crate::data_version::BUMP)
+                .fetch_one(&mut *tx)
+                .await
+                .context("raise data version")?;
             if self.backend() == crate::Backend::Postgres {
                 sqlx::query::<DB>("select pg_notify($1, $2)")
                     .bind(crate::data_version::CHANNEL)
-                    .bind(batch_id.to_string())
+                    .bind(version.to_string())
                     .execute(&mut *tx)
                     .await
                     .context("notify data version")?;
             }
             tx.commit().await.context("commit batch")?;
-            self.version.raise(batch_id);
+            self.version.raise(version);
             Ok(BatchOutcome::Stored { batch_id })
         })
     }

@@ -1,13 +1,15 @@
 //! The data version kept in memory: bumped by this handle's own commits, refreshed in the
 //! background for commits made elsewhere, so that readers never query the database for it.
 //!
-//! The version is the newest committed `ingest_batch.batch_id`. A [`crate::Store`] reads it
+//! The version is the `data_version` counter, which every batch commit raises by one inside
+//! its transaction ([`BUMP`]; the row lock orders concurrent commits, so the counter grows in
+//! commit order, which batch ids taken at a batch's start do not). A [`crate::Store`] reads it
 //! once when it connects and then keeps it in an atomic shared by every clone of the handle:
 //!
 //! - **This handle's commits** (`BatchWriter::commit`, `Store::import_batch`) raise it before
 //!   they return, so the very next read sees the new data.
 //! - **PostgreSQL, other handles and processes**: every batch commit runs
-//!   `pg_notify('riskmap_data_version', batch_id)` in its own transaction; PostgreSQL delivers
+//!   `pg_notify('riskmap_data_version', version)` in its own transaction; PostgreSQL delivers
 //!   the notification when the transaction commits, and a `LISTEN`ing task of each handle raises
 //!   the version as it arrives (milliseconds). After the listener's connection is lost and
 //!   re-established, and every [`PG_FALLBACK_POLL`] anyway, the task re-reads the version.
@@ -74,19 +76,26 @@ impl DataVersion {
     }
 }
 
-/// The newest batch id on a SQLite pool.
+/// Raises the counter by one in the committing transaction and gives the new version (run
+/// last before the commit: the row stays locked until then).
+pub(crate) const BUMP: &str =
+    "update data_version set version = version + 1 where singleton = 1 returning version";
+
+const READ: &str = "select version from data_version where singleton = 1";
+
+/// The committed version on a SQLite pool.
 pub(crate) async fn read_sqlite(pool: &SqlitePool) -> Result<i64> {
-    let version: Option<i64> = sqlx::query_scalar("select max(batch_id) from ingest_batch")
-        .fetch_one(pool)
+    let version: Option<i64> = sqlx::query_scalar(READ)
+        .fetch_optional(pool)
         .await
         .context("read data version")?;
     Ok(version.unwrap_or(0))
 }
 
-/// The newest batch id on a PostgreSQL pool.
+/// The committed version on a PostgreSQL pool.
 pub(crate) async fn read_postgres(pool: &PgPool) -> Result<i64> {
-    let version: Option<i64> = sqlx::query_scalar("select max(batch_id) from ingest_batch")
-        .fetch_one(pool)
+    let version: Option<i64> = sqlx::query_scalar(READ)
+        .fetch_optional(pool)
         .await
         .context("read data version")?;
     Ok(version.unwrap_or(0))

@@ -260,13 +260,20 @@ impl BatchWriter {
                 .map(|done| done.rows_affected())
         })
         .context("store batch report")?;
+        // Last before the commit: the counter's row stays locked until then.
+        let version: i64 = with_tx!(&mut self.tx, conn, DB => {
+            sqlx::query_scalar::<DB, i64>(crate::data_version::BUMP)
+                .fetch_one(&mut *conn)
+                .await
+        })
+        .context("raise data version")?;
         match self.tx {
             Tx::Sqlite(tx) => tx.commit().await,
             Tx::Postgres(mut tx) => {
                 // Delivered to every listening store when (and only if) the batch commits.
                 sqlx::query("select pg_notify($1, $2)")
                     .bind(crate::data_version::CHANNEL)
-                    .bind(batch_id.to_string())
+                    .bind(version.to_string())
                     .execute(&mut *tx)
                     .await
                     .context("notify data version")?;
@@ -274,7 +281,7 @@ impl BatchWriter {
             }
         }
         .context("commit batch")?;
-        self.version.raise(batch_id);
+        self.version.raise(version);
         Ok(BatchEnd::Committed {
             batch_id,
             rows: self.written,

@@ -173,8 +173,8 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// A number that changes whenever stored data change (the newest batch id), read from the
-    /// database now. It also refreshes [`Store::cached_data_version`].
+    /// A number that grows whenever stored data change (by one per committed batch, in commit
+    /// order), read from the database now. It also refreshes [`Store::cached_data_version`].
     pub async fn data_version(&self) -> Result<i64> {
         let version = match &self.pool {
             Pool::Sqlite(pool) => data_version::read_sqlite(pool).await?,

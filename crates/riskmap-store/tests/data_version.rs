@@ -34,38 +34,37 @@ async fn seen_within(store: &Store, want: i64, limit: Duration) -> Duration {
 
 async fn own_commits_count_at_once(store: &Store) {
     assert_eq!(store.cached_data_version(), 0);
-    let riskmap_store::BatchOutcome::Stored { batch_id } =
+    let riskmap_store::BatchOutcome::Stored { .. } =
         store.import_batch(&batch("a"), &[], &[]).await.unwrap()
     else {
         panic!("a new hash is stored");
     };
-    assert_eq!(store.cached_data_version(), batch_id, "import_batch");
+    assert_eq!(store.cached_data_version(), 1, "import_batch");
     let BatchStart::Open(writer) = store.begin_batch(&batch("b")).await.unwrap() else {
         panic!("a new hash opens a batch");
     };
-    let BatchEnd::Committed { batch_id, .. } = writer.commit("{}").await.unwrap() else {
+    let BatchEnd::Committed { .. } = writer.commit("{}").await.unwrap() else {
         panic!("an empty batch commits");
     };
-    assert_eq!(store.cached_data_version(), batch_id, "BatchWriter::commit");
+    assert_eq!(store.cached_data_version(), 2, "BatchWriter::commit");
     // A rolled-back batch leaves the version alone.
     let BatchStart::Open(writer) = store.begin_batch(&batch("c")).await.unwrap() else {
         panic!("a new hash opens a batch");
     };
     writer.rollback().await.unwrap();
-    assert_eq!(store.cached_data_version(), batch_id);
-    assert_eq!(store.data_version().await.unwrap(), batch_id);
+    assert_eq!(store.cached_data_version(), 2);
+    assert_eq!(store.data_version().await.unwrap(), 2);
 }
 
 async fn other_handles_commits_count_within(store: &Store, url: &str, limit: Duration) {
     let other = Store::connect(url).await.unwrap();
     let before = store.cached_data_version();
-    let riskmap_store::BatchOutcome::Stored { batch_id } =
+    let riskmap_store::BatchOutcome::Stored { .. } =
         other.import_batch(&batch("other"), &[], &[]).await.unwrap()
     else {
         panic!("a new hash is stored");
     };
-    assert!(batch_id > before);
-    let took = seen_within(store, batch_id, limit).await;
+    let took = seen_within(store, before + 1, limit).await;
     eprintln!("another handle's commit seen after {took:?}");
     other.close().await;
 }
@@ -104,5 +103,47 @@ async fn postgres_other_handles_commits_count_on_notify() {
     // fails if only the poll saw the commit.
     let limit = riskmap_store::data_version::PG_FALLBACK_POLL - Duration::from_millis(500);
     other_handles_commits_count_within(&store, &db.url(), limit).await;
+    db.finish(store).await;
+}
+
+/// Two batches open at once on PostgreSQL, committed in the opposite order to their start:
+/// each commit raises the version (the later one too, although its batch id is the lower), in
+/// this handle and in another that only hears the notifications.
+#[tokio::test]
+async fn postgres_commits_raise_the_version_in_commit_order() {
+    let Some((store, db)) = support::postgres_store().await else {
+        return;
+    };
+    let listener = Store::connect(&db.url()).await.unwrap();
+    let BatchStart::Open(first) = store.begin_batch(&batch("first")).await.unwrap() else {
+        panic!("a new hash opens a batch");
+    };
+    let BatchStart::Open(second) = store.begin_batch(&batch("second")).await.unwrap() else {
+        panic!("a new hash opens a batch");
+    };
+    let BatchEnd::Committed {
+        batch_id: second_id,
+        ..
+    } = second.commit("{}").await.unwrap()
+    else {
+        panic!("an empty batch commits");
+    };
+    let after_second = store.cached_data_version();
+    assert_eq!(after_second, 1);
+    let BatchEnd::Committed {
+        batch_id: first_id, ..
+    } = first.commit("{}").await.unwrap()
+    else {
+        panic!("an empty batch commits");
+    };
+    assert!(
+        first_id < second_id,
+        "the batch begun first has the lower id"
+    );
+    assert_eq!(store.cached_data_version(), 2, "the later commit counts");
+    assert_eq!(store.data_version().await.unwrap(), 2);
+    let limit = riskmap_store::data_version::PG_FALLBACK_POLL - Duration::from_millis(500);
+    seen_within(&listener, 2, limit).await;
+    listener.close().await;
     db.finish(store).await;
 }
