@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use riskmap_demo::{DemoConfig, generate};
 use riskmap_model::Measure;
@@ -11,14 +10,7 @@ use riskmap_model::Measure;
 fn geography() -> &'static riskmap_geo::Geography {
     static GEOGRAPHY: std::sync::OnceLock<riskmap_geo::Geography> = std::sync::OnceLock::new();
     GEOGRAPHY.get_or_init(|| {
-        let dir = std::env::var_os("RISKMAP_GEOGRAPHY")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/../../../shared/data/kz"
-                ))
-            });
+        let dir = riskmap_geo::dir_beside_repository(env!("CARGO_MANIFEST_DIR"));
         riskmap_geo::load_dir(&dir).unwrap()
     })
 }

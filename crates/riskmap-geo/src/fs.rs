@@ -1,6 +1,6 @@
 //! Reads the reference files from their folder (never copied into the repository).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{Error, Geography, Result, Source};
 
@@ -17,6 +17,16 @@ pub const CENTRES_FILE: &str = "kz-adm1-centers.geojson";
 pub const POPULATION_FILE: &str = "population-2023-01-01.csv";
 /// Schools per region, 2022/23.
 pub const SCHOOLS_FILE: &str = "schools-2022-23.csv";
+
+/// The reference folder for code built in this repository (tests, benches, examples):
+/// `RISKMAP_GEOGRAPHY` when set, else `shared/data/kz` beside the repository that holds the
+/// crate folder `manifest_dir` (`crates/<name>`; pass `env!("CARGO_MANIFEST_DIR")`).
+pub fn dir_beside_repository(manifest_dir: &str) -> PathBuf {
+    std::env::var_os("RISKMAP_GEOGRAPHY").map_or_else(
+        || Path::new(manifest_dir).join("../../../shared/data/kz"),
+        PathBuf::from,
+    )
+}
 
 /// Loads and validates the geography from `dir`.
 pub fn load_dir(dir: &Path) -> Result<Geography> {

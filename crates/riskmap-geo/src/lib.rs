@@ -29,7 +29,7 @@ mod validity;
 
 pub use contiguity::Contiguity;
 pub use error::{Error, Result};
-pub use fs::{DEFAULT_DIR, load_dir};
+pub use fs::{DEFAULT_DIR, dir_beside_repository, load_dir};
 pub use geography::{
     Centre, District, Geography, Names, PopulationBasis, Region, Source, UnitType,
 };

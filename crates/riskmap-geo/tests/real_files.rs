@@ -10,14 +10,7 @@ use riskmap_geo::{Geography, PopulationBasis, Source, load_dir};
 use riskmap_model::Kato;
 
 fn data_dir() -> PathBuf {
-    std::env::var_os("RISKMAP_GEOGRAPHY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/kz"
-            ))
-        })
+    riskmap_geo::dir_beside_repository(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn geography() -> &'static Geography {

@@ -31,14 +31,7 @@ const ZOOMS: [u8; 5] = [3, 4, 5, 6, 10];
 const SAMPLE_CAP: usize = 2_000;
 
 fn data_dir() -> PathBuf {
-    std::env::var_os("RISKMAP_GEOGRAPHY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/kz"
-            ))
-        })
+    riskmap_geo::dir_beside_repository(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The districts with the attributes the pilot used (id = KATO, `kato`, `name`, a risk value).

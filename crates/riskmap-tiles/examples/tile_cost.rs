@@ -12,7 +12,6 @@
 #![allow(clippy::print_stdout, reason = "an example reports on stdout")]
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use geo::BoundingRect;
 use geo_types::{Rect, coord};
@@ -89,14 +88,7 @@ fn run_passes(layer: &TileLayer, tiles: &[TileCoord], passes: usize) -> usize {
 }
 
 fn main() {
-    let dir = std::env::var_os("RISKMAP_GEOGRAPHY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/kz"
-            ))
-        });
+    let dir = riskmap_geo::dir_beside_repository(env!("CARGO_MANIFEST_DIR"));
     let geo = riskmap_geo::load_dir(&dir).expect("the reference data loads");
     let features: Vec<Feature> = (geo.districts().iter().enumerate())
         .map(|(i, d)| Feature {

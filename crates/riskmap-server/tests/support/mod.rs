@@ -24,14 +24,7 @@ use tower::ServiceExt;
 
 /// The reference geography folder (`RISKMAP_GEOGRAPHY`, default `../shared/data/kz`).
 pub(crate) fn geography_dir() -> PathBuf {
-    std::env::var_os("RISKMAP_GEOGRAPHY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/kz"
-            ))
-        })
+    riskmap_geo::dir_beside_repository(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn geography() -> Arc<Geography> {

@@ -13,14 +13,7 @@ use riskmap_tiles::{
 
 /// The reference data folder: `RISKMAP_GEOGRAPHY`, or `shared/data/kz` beside the repository.
 pub(crate) fn data_dir() -> PathBuf {
-    std::env::var_os("RISKMAP_GEOGRAPHY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../../shared/data/kz"
-            ))
-        })
+    riskmap_geo::dir_beside_repository(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The real geography, loaded once per test binary.
