@@ -130,23 +130,49 @@ export function whenIdle(map) {
   return new Promise((resolve) => (map.loaded() && !map.isMoving() ? resolve() : map.once("idle", resolve)));
 }
 
-/** Unit names as HTML labels (decorative: the table twin is the text alternative). */
+/** Unit names as HTML labels (decorative: the table twin is the text alternative). Where two
+ * would overlap, the label of the unit with the larger `weight` (population) is shown and the
+ * other hidden, again after every zoom (panning moves them together). */
 export class Labels {
-  constructor(map) { this.map = map; this.markers = []; }
+  constructor(map) {
+    this.map = map; this.markers = [];
+    map.on("zoomend", () => this.declutter());
+  }
   show(items) {
     this.clear();
-    for (const { text, at } of items) {
-      if (!at) continue;
+    const ordered = items.filter((i) => i.at).sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0));
+    for (const { text, at } of ordered) {
       const element = document.createElement("div");
       element.className = "unit-label";
       element.setAttribute("aria-hidden", "true");
       element.textContent = text;
       this.markers.push(new maplibregl.Marker({ element, anchor: "center" }).setLngLat(at).addTo(this.map));
     }
+    this.declutter();
+  }
+  /** Hides each label that overlaps one of a heavier unit already kept (2 px apart at least). */
+  declutter() {
+    // Every size is read before any label is hidden or shown: one layout, not one per label.
+    // A label measured while the map was not displayed (0 × 0) is measured again next time.
+    const sizes = this.markers.map((marker) => {
+      const element = marker.getElement();
+      if (!element.__size && !element.hidden && element.offsetWidth > 0) element.__size = [element.offsetWidth, element.offsetHeight];
+      return element.__size ?? [0, 0];
+    });
+    const kept = [];
+    for (const [i, marker] of this.markers.entries()) {
+      const element = marker.getElement();
+      const [w, h] = sizes[i];
+      const p = this.map.project(marker.getLngLat());
+      const box = [p.x - w / 2 - 1, p.y - h / 2 - 1, p.x + w / 2 + 1, p.y + h / 2 + 1];
+      const overlaps = kept.some((k) => box[0] < k[2] && k[0] < box[2] && box[1] < k[3] && k[1] < box[3]);
+      element.hidden = overlaps;
+      if (!overlaps) kept.push(box);
+    }
   }
   clear() { this.markers.forEach((m) => m.remove()); this.markers = []; }
-  /** For the PNG export: each label's text and pixel position. */
-  positions() { return this.markers.map((m) => ({ text: m.getElement().textContent, point: this.map.project(m.getLngLat()) })); }
+  /** For the PNG export: the text and pixel position of each label shown. */
+  positions() { return this.markers.filter((m) => !m.getElement().hidden).map((m) => ({ text: m.getElement().textContent, point: this.map.project(m.getLngLat()) })); }
 }
 
 /**

@@ -120,7 +120,7 @@ export class MapView {
     const collection = lvl === "country" ? this.regions : this.districts;
     if (!collection) return this.labels.clear();
     const only = lvl === "district" ? [state.district] : null;
-    this.labels.show(collection.features.filter((f) => !only || only.includes(f.properties.kato)).map((f) => ({ text: nameOf(f.properties), at: f.properties.label_point })));
+    this.labels.show(collection.features.filter((f) => !only || only.includes(f.properties.kato)).map((f) => ({ text: nameOf(f.properties), at: f.properties.label_point, weight: f.properties.population_2023 })));
   }
 
   highlight() {

@@ -1,7 +1,8 @@
 // Browser tests of the map view: 20 regions with legend and attribution, the composite index as
 // the default colouring (0–10 classes, tooltip, table twin), drill-down to a district and a
 // school, language switch, indicator and period changes, smoothed values and the diverging
-// palette, the unit panel (composite, drivers, plan progress), the cluster overlay and the PNG export.
+// palette, the unit panel (composite, drivers, plan progress), the cluster overlay, the PNG
+// export, and unit names that never overlap.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ctx, openPage, renderedIds, clickUnit, shot, downloadOf } from "../harness.mjs";
@@ -101,6 +102,31 @@ test("drill down: a region shows its districts, a district its schools, a school
   assert.match(await page.textContent("#panel"), /Учащихся|Индекс риска/, "the school card shows pupils and the priority list's risk index");
   assert.match(new URL(page.url()).searchParams.get("district"), /^\d{9}$/);
   await shot(page, "map-school");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("unit names never overlap: of two that would, the more populous unit's is shown, and zooming in shows more", async () => {
+  const { page, errors } = await openPage({ path: `?region=${KARAGANDY}` });
+  await page.waitForSelector(`body[data-shown="${KARAGANDY}"]`, { timeout: 30_000 });
+  const labels = () => page.evaluate(() => [...document.querySelectorAll(".unit-label")].map((e) => ({ text: e.textContent, hidden: e.hidden, box: e.hidden ? null : e.getBoundingClientRect().toJSON() })));
+  const initial = await labels();
+  const shown = initial.filter((l) => !l.hidden);
+  for (const [i, a] of shown.entries()) {
+    for (const b of shown.slice(i + 1)) {
+      const overlap = a.box.left < b.box.right && b.box.left < a.box.right && a.box.top < b.box.bottom && b.box.top < a.box.bottom;
+      assert.ok(!overlap, `the labels ${a.text} and ${b.text} overlap`);
+    }
+  }
+  const hidden = initial.length - shown.length;
+  assert.ok(hidden > 0, "the crowded labels around Karaganda city are held back at the region's zoom");
+  const city = await page.evaluate(() => {
+    const top = [...window.riskmap.view.districts.features].sort((a, b) => b.properties.population_2023 - a.properties.population_2023)[0];
+    return top.properties.name_ru;
+  });
+  assert.ok(shown.some((l) => l.text === city), `the most populous unit (${city}) keeps its label`);
+  await page.evaluate(() => window.riskmap.map.zoomTo(window.riskmap.map.getZoom() + 2, { duration: 0 }));
+  await page.waitForFunction((before) => [...document.querySelectorAll(".unit-label")].filter((e) => e.hidden).length < before, hidden, { timeout: 10_000 });
   assert.deepEqual(errors, []);
   await page.close();
 });
