@@ -362,16 +362,9 @@ pub(crate) async fn compare(
     let indicators: Vec<&Indicator> = select_indicators(&state, params.indicators.as_deref())?;
     let (period, _) = resolve_period(&state, params.period).await?;
     let year = period.trailing(4);
-    let regions = group_owned(
-        crate::sums::unit_period_sums(&state, AdminLevel::Region, &year)
-            .await?
-            .to_vec(),
-    );
-    let districts = group_owned(
-        crate::sums::unit_period_sums(&state, AdminLevel::District, &year)
-            .await?
-            .to_vec(),
-    );
+    let region_sums = crate::sums::unit_period_sums(&state, AdminLevel::Region, &year).await?;
+    let district_sums = crate::sums::unit_period_sums(&state, AdminLevel::District, &year).await?;
+    let (regions, districts) = (group(&region_sums), group(&district_sums));
     let national = crate::sums::unit_period_sums(&state, AdminLevel::Country, &year).await?;
     let country = Kato::parse("000000000").expect("literal code");
     let policy = &state.config.policy;
@@ -387,7 +380,7 @@ pub(crate) async fn compare(
         .iter()
         .map(|unit| {
             let source = if unit.level == AdminLevel::Region { &regions } else { &districts };
-            let sums: Vec<&UnitPeriodSums> = source.get(&unit.kato).map(|v| v.iter().collect()).unwrap_or_default();
+            let sums: Vec<&UnitPeriodSums> = source.get(&unit.kato).cloned().unwrap_or_default();
             let mut values = serde_json::Map::new();
             for indicator in &indicators {
                 let shown = disclose(indicator, &sums, &year, Reader { policy, audience: &caller.audience, level: unit.level, unit: &unit.kato });
@@ -423,14 +416,6 @@ pub(crate) async fn compare(
         "national": national_values,
         "role": caller.role_name(),
     })))
-}
-
-fn group_owned(sums: Vec<UnitPeriodSums>) -> HashMap<Kato, Vec<UnitPeriodSums>> {
-    let mut by_unit: HashMap<Kato, Vec<UnitPeriodSums>> = HashMap::new();
-    for row in sums {
-        by_unit.entry(row.unit).or_default().push(row);
-    }
-    by_unit
 }
 
 /// Rank 1 = highest risk (highest value when higher is worse) among visible siblings.
