@@ -5,15 +5,18 @@
 //! cargo bench -p riskmap-ingest --bench ingest_1m                 # generate if missing, then run
 //! cargo bench -p riskmap-ingest --bench ingest_1m -- generate PATH [ROWS]
 //! cargo bench -p riskmap-ingest --bench ingest_1m -- run PATH
-//! cargo bench -p riskmap-ingest --bench ingest_1m -- run-owned PATH   # the sink owns each row
+//! cargo bench -p riskmap-ingest --bench ingest_1m -- run-borrowed PATH   # the sink reads each row
+//! cargo bench -p riskmap-ingest --bench ingest_1m -- run-owned PATH      # the sink owns each row
 //! ```
 //!
 //! The file comes from the seeded synthetic generator (`riskmap_ingest::synth`, seed 20240101,
 //! 40,000 schools, quarters from 2020-Q1, KATO district codes of the 2022 classifier). The
 //! aggregate is the sum of six columns by (first four KATO digits, period) — the district ×
 //! quarter grouping both sides compute; it is written to `PATH.rust_agg.csv`. The aggregate
-//! only reads the rows, so `run` lends them to it (`ingest_borrowed`); `run-owned` measures
-//! the owning sink of `ingest` on the same work. As in `riskmap-load`, the file's SHA-256 is
+//! needs eight values of a row, so `run` picks them where each row is checked
+//! (`ingest_mapped`: the rows' values never cross to another core); `run-borrowed` lends every
+//! row to the aggregating thread (`ingest_borrowed`) and `run-owned` gives it away (`ingest`),
+//! on the same work. As in `riskmap-load`, the file's SHA-256 is
 //! taken before the ingest (the re-ingest check) and handed to it; that hash is timed and
 //! printed on its own line.
 #![allow(clippy::print_stdout, reason = "a benchmark reports on stdout")]
@@ -28,8 +31,8 @@ use std::time::Instant;
 
 use riskmap_ingest::synth::{SynthConfig, synthetic_school_quarter};
 use riskmap_ingest::{
-    Contract, KatoRegistry, Lookup, Options, Policy, Row, RowEvent, RowRef, TableName, Value,
-    ingest, ingest_borrowed, write_school_quarter_csv,
+    Contract, KatoRegistry, Lookup, Mapped, Options, Policy, Row, RowEvent, RowRef, TableName,
+    Value, ingest, ingest_borrowed, ingest_mapped, write_school_quarter_csv,
 };
 use riskmap_model::{Kato, Period};
 use sha2::{Digest, Sha256};
@@ -59,13 +62,14 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .unwrap_or(1_000_000);
             generate(&path, rows)
         }
-        Some("run") => run(&args.get(1).map_or(default, PathBuf::from), false),
-        Some("run-owned") => run(&args.get(1).map_or(default, PathBuf::from), true),
+        Some("run") => run(&args.get(1).map_or(default, PathBuf::from), Mode::Mapped),
+        Some("run-borrowed") => run(&args.get(1).map_or(default, PathBuf::from), Mode::Borrowed),
+        Some("run-owned") => run(&args.get(1).map_or(default, PathBuf::from), Mode::Owned),
         _ => {
             if !default.exists() {
                 generate(&default, 1_000_000)?;
             }
-            run(&default, false)
+            run(&default, Mode::Mapped)
         }
     }
 }
@@ -111,7 +115,18 @@ fn generate(path: &Path, rows: usize) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
+/// How the rows reach the aggregate.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// `ingest_mapped`: the eight values are picked on the checking threads.
+    Mapped,
+    /// `ingest_borrowed`: the aggregating thread reads each row.
+    Borrowed,
+    /// `ingest`: the aggregating thread owns each row.
+    Owned,
+}
+
+fn run(path: &Path, mode: Mode) -> Result<(), Box<dyn Error>> {
     let context = Lookup {
         katos: kato_registry().into_iter().collect(),
         ..Lookup::default()
@@ -130,31 +145,45 @@ fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
     let mut periods: Vec<Period> = Vec::new();
     let mut by_period: Vec<Vec<Option<[i64; 6]>>> = Vec::new();
     let mut last_period: Option<(Period, usize)> = None;
-    let mut add = |row: &Row| {
-        if let (Value::Kato(kato), Value::Period(period)) =
+    // What the aggregate needs of a row: its code, quarter and the six counts.
+    let pick = |row: &Row| -> Option<(Kato, Period, [i64; 6])> {
+        let (Value::Kato(kato), Value::Period(period)) =
             (&row.values[kato_idx], &row.values[period_idx])
-        {
+        else {
+            return None;
+        };
+        let mut counts = [0; 6];
+        for (slot, idx) in counts.iter_mut().zip(&sum_idx) {
+            *slot = row.values[*idx].as_int().unwrap_or(0);
+        }
+        Some((*kato, *period, counts))
+    };
+    let mut add = |picked: Option<(Kato, Period, [i64; 6])>| {
+        if let Some((kato, period, counts)) = picked {
             let p = match last_period {
-                Some((last, p)) if last == *period => p,
+                Some((last, p)) if last == period => p,
                 _ => {
-                    let p = periods.iter().position(|q| q == period).unwrap_or_else(|| {
-                        periods.push(*period);
-                        by_period.push(Vec::new());
-                        periods.len() - 1
-                    });
-                    last_period = Some((*period, p));
+                    let p = periods
+                        .iter()
+                        .position(|q| *q == period)
+                        .unwrap_or_else(|| {
+                            periods.push(period);
+                            by_period.push(Vec::new());
+                            periods.len() - 1
+                        });
+                    last_period = Some((period, p));
                     p
                 }
             };
             let next_id = kato_ids.len();
-            let k = *kato_ids.entry(*kato).or_insert(next_id);
+            let k = *kato_ids.entry(kato).or_insert(next_id);
             let sums = &mut by_period[p];
             if sums.len() <= k {
                 sums.resize(k + 1, None);
             }
             let entry = sums[k].get_or_insert([0; 6]);
-            for (slot, idx) in entry.iter_mut().zip(&sum_idx) {
-                *slot += row.values[*idx].as_int().unwrap_or(0);
+            for (slot, count) in entry.iter_mut().zip(counts) {
+                *slot += count;
             }
         }
     };
@@ -174,21 +203,37 @@ fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
     };
     let name = path.display().to_string();
     let school_quarter = TableName::SchoolQuarter;
-    // The aggregate only reads the rows, so it borrows them; `run-owned` takes each row.
-    let outcome = if owned {
-        ingest(school_quarter, &name, input, &options, &context, |event| {
+    // The aggregate needs eight values of each row: `run` picks them on the checking threads
+    // (`ingest_mapped`); `run-borrowed` and `run-owned` hand every row to this thread.
+    let outcome = match mode {
+        Mode::Mapped => ingest_mapped(
+            school_quarter,
+            &name,
+            input,
+            &options,
+            &context,
+            &pick,
+            |event| {
+                if let Mapped::Valid { item, .. } = event {
+                    add(item);
+                }
+                Ok(())
+            },
+        )?,
+        Mode::Borrowed => {
+            ingest_borrowed(school_quarter, &name, input, &options, &context, |event| {
+                if let RowRef::Valid(row) = event {
+                    add(pick(row));
+                }
+                Ok(())
+            })?
+        }
+        Mode::Owned => ingest(school_quarter, &name, input, &options, &context, |event| {
             if let RowEvent::Valid(row) = event {
-                add(&row);
+                add(pick(&row));
             }
             Ok(())
-        })?
-    } else {
-        ingest_borrowed(school_quarter, &name, input, &options, &context, |event| {
-            if let RowRef::Valid(row) = event {
-                add(row);
-            }
-            Ok(())
-        })?
+        })?,
     };
     let mut sums: HashMap<([u8; 4], Period), [i64; 6]> = HashMap::new();
     for (kato, k) in &kato_ids {
@@ -207,7 +252,11 @@ fn run(path: &Path, owned: bool) -> Result<(), Box<dyn Error>> {
     let elapsed = started.elapsed();
     println!(
         "riskmap-ingest{}: {} rows ({} valid) in {:.3} s = {:.0} rows/s; {:?}; {} groups; peak RSS {} kB; sha256 {}",
-        if owned { " (owned rows)" } else { "" },
+        match mode {
+            Mode::Mapped => "",
+            Mode::Borrowed => " (borrowed rows)",
+            Mode::Owned => " (owned rows)",
+        },
         outcome.rows_read,
         outcome.rows_valid,
         elapsed.as_secs_f64(),

@@ -82,6 +82,14 @@ impl Examined {
         }
     }
 
+    /// Whether the row may reach the sink as valid: it holds data and nothing in it is an error
+    /// (the tally may still refuse it: a repeated key, or a file refused whole).
+    pub(crate) fn may_be_valid(&self) -> bool {
+        !self.blank
+            && !self.privacy_hit
+            && !self.found.iter().any(|f| f.severity == Severity::Error)
+    }
+
     /// Moves a row numbered within its chunk of the file by `offset` rows.
     pub(crate) fn shift(&mut self, offset: u64) {
         self.row += offset;

@@ -79,11 +79,13 @@ pub use contract::{Contract, TableName};
 pub use decode::{Detected, EncodingChoice};
 pub use error::{Error, Result};
 pub use finding::{Code, Finding, Severity};
-pub use ingest::{Collected, ingest, ingest_borrowed, read_school_quarter, read_table};
+pub use ingest::{
+    Collected, ingest, ingest_borrowed, ingest_mapped, read_school_quarter, read_table,
+};
 pub use legal::{LegalRow, LegalStats, read_legal_stats};
 pub use mapping::HeaderMapping;
 pub use outcome::{
-    Decision, Format, Options, Outcome, Policy, RateSpec, RefusedRow, RowEvent, RowRef,
+    Decision, Format, Mapped, Options, Outcome, Policy, RateSpec, RefusedRow, RowEvent, RowRef,
 };
 pub use row::Row;
 pub use value::{StatPeriod, Value};

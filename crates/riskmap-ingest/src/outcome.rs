@@ -177,6 +177,21 @@ pub enum RowRef<'r> {
     Refused(&'r RefusedRow),
 }
 
+/// What a mapping sink sees of one row ([`crate::ingest_mapped`]): a valid row as the caller's
+/// map made it (on the thread that checked the row), or a refused row, lent for the call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Mapped<'r, T> {
+    /// A row that passed every check: its file row and what the map made of it.
+    Valid {
+        /// The row's number in the file (the header is row 1).
+        row: u64,
+        /// The map's result for the row.
+        item: T,
+    },
+    /// A row with errors (only under [`Policy::AcceptPartial`]).
+    Refused(&'r RefusedRow),
+}
+
 /// The report of one ingest: counts, findings, hash and decision. Serialises to the JSON report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outcome {

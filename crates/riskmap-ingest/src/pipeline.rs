@@ -1,7 +1,8 @@
 //! The CSV pipeline. The caller's thread reads the text (already decoded) in blocks cut into
 //! chunks at record boundaries ([`crate::blocks`]); worker threads split each chunk into
-//! records and examine them; a helper thread hashes the bytes; the caller's thread tallies the
-//! examined rows in file order and feeds the sink. Rows are numbered within their chunk by the
+//! records and examine them (and, for [`crate::ingest_mapped`], map each clean row, so that
+//! its values never leave the worker); a helper thread hashes the bytes unless the caller knows
+//! the hash; the caller's thread tallies the examined rows in file order and feeds the sink. Rows are numbered within their chunk by the
 //! workers and moved to their file row at the tally, so a worker needs nothing from the chunks
 //! before its own.
 //!
@@ -21,7 +22,8 @@ use crate::finding::Code;
 use crate::ingest::file_level;
 use crate::outcome::{Format, Options, Outcome};
 use crate::records::Splitter;
-use crate::tally::{Delivery, Tally};
+use crate::row::Row;
+use crate::tally::{Delivery, RowMap, Tally};
 use crate::value::Value;
 use crate::{Context, Result};
 
@@ -38,14 +40,14 @@ pub(crate) struct Hashing<'h> {
     clippy::too_many_arguments,
     reason = "the ingest's settings, passed through"
 )]
-pub(crate) fn run(
+pub(crate) fn run<T: Send>(
     table: TableName,
     name: &str,
     text: impl Read,
     delimiter: u8,
     options: &Options,
     ctx: &dyn Context,
-    sink: &mut Delivery<'_>,
+    sink: &mut Delivery<'_, T>,
     hashing: Option<Hashing<'_>>,
 ) -> Result<Outcome> {
     let read_error = |source: io::Error| crate::Error::Read {
@@ -131,38 +133,45 @@ impl HashFeed {
     clippy::too_many_arguments,
     reason = "the ingest's settings, passed through"
 )]
-fn examine_all(
+fn examine_all<T: Send>(
     table: TableName,
     name: &str,
     delimiter: u8,
     options: &Options,
     ctx: &dyn Context,
-    sink: &mut Delivery<'_>,
+    sink: &mut Delivery<'_, T>,
     headers: Vec<String>,
     first: (Block, usize),
     next_block: &mut dyn FnMut() -> Result<Option<Block>>,
 ) -> Result<Outcome> {
     let contract = Contract::v1().table(table);
     let (examiner, mut tally) = Examiner::new(contract, name, None, options, ctx, headers);
+    let examiner = &examiner;
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(workers * 2);
+    let map = sink.map();
+    let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch<T>>(workers * 2);
     let in_flight = workers as u64 * 4;
     let batch_rx = Mutex::new(batch_rx);
     std::thread::scope(|scope| -> Result<()> {
-        let (done_tx, done_rx) = mpsc::channel::<Batch>();
+        let (done_tx, done_rx) = mpsc::channel::<Batch<T>>();
         for _ in 0..workers {
-            let (batch_rx, done_tx, examiner) = (&batch_rx, done_tx.clone(), &examiner);
+            let (batch_rx, done_tx) = (&batch_rx, done_tx.clone());
             scope.spawn(move || {
                 let mut splitter = Splitter::new(delimiter);
+                // Mapped delivery: one buffer of values per worker, for every row it checks.
+                let mut own = Vec::new();
                 loop {
                     let next = batch_rx
                         .lock()
                         .map_err(|_| ())
                         .and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok(mut batch) = next else { break };
-                    batch.examine(examiner, &mut splitter);
+                    match map {
+                        Some(map) => batch.examine_and_map(examiner, &mut splitter, map, &mut own),
+                        None => batch.examine(examiner, &mut splitter),
+                    }
                     if done_tx.send(batch).is_err() {
                         break;
                     }
@@ -175,7 +184,7 @@ fn examine_all(
             next: 0,
             rows_before: 1,
         };
-        let mut spare: Vec<Batch> = Vec::new();
+        let mut spare: Vec<Batch<T>> = Vec::new();
         let (mut block, from) = first;
         let mut chunks: Vec<(usize, usize)> = block
             .chunks
@@ -207,37 +216,39 @@ fn examine_all(
             while let Ok(batch) = done_rx.try_recv() {
                 order.pending.insert(batch.seq, batch);
             }
-            order.tally(&examiner, &mut tally, sink, &mut spare)?;
+            order.tally(examiner, &mut tally, sink, &mut spare)?;
             // A worker held up on one chunk must not let the others run far ahead: memory
             // stays bounded by the chunks in flight.
             while sent - order.next >= in_flight {
                 let Ok(batch) = done_rx.recv() else { break };
                 order.pending.insert(batch.seq, batch);
-                order.tally(&examiner, &mut tally, sink, &mut spare)?;
+                order.tally(examiner, &mut tally, sink, &mut spare)?;
             }
         }
         drop(batch_tx);
         for batch in done_rx {
             order.pending.insert(batch.seq, batch);
-            order.tally(&examiner, &mut tally, sink, &mut Vec::new())?;
+            order.tally(examiner, &mut tally, sink, &mut Vec::new())?;
         }
         Ok(())
     })?;
-    Ok(tally.finish(&examiner, Format::Csv, String::new(), 0))
+    Ok(tally.finish(examiner, Format::Csv, String::new(), 0))
 }
 
-/// One chunk on its round trip through a worker: its block and range, then its examined rows;
-/// it comes back with the value buffers the sink returned, for the next chunk to reuse.
-struct Batch {
+/// One chunk on its round trip through a worker: its block and range, then its examined rows
+/// (and, mapped delivery, what the map made of the valid ones); it comes back with the value
+/// buffers the sink returned, for the next chunk to reuse.
+struct Batch<T> {
     seq: u64,
     bytes: Option<Arc<Vec<u8>>>,
     from: usize,
     to: usize,
     rows: Vec<Examined>,
+    items: Vec<Option<T>>,
     values: Vec<Vec<Value>>,
 }
 
-impl Batch {
+impl<T> Batch<T> {
     fn new() -> Self {
         Self {
             seq: 0,
@@ -245,7 +256,45 @@ impl Batch {
             from: 0,
             to: 0,
             rows: Vec::new(),
+            items: Vec::new(),
             values: Vec::new(),
+        }
+    }
+
+    /// Like [`Batch::examine`], and maps each row without errors here, on the worker: the
+    /// row's values stay in the worker's `own` buffer, which every row of the worker reuses,
+    /// and only the map's result travels to the tally.
+    fn examine_and_map(
+        &mut self,
+        examiner: &Examiner<'_>,
+        splitter: &mut Splitter,
+        map: RowMap<'_, T>,
+        own: &mut Vec<Value>,
+    ) {
+        self.rows.clear();
+        self.items.clear();
+        let Some(bytes) = self.bytes.take() else {
+            return;
+        };
+        let chunk = &bytes[..self.to];
+        let mut pos = self.from;
+        let mut row = 0;
+        while let Some(raw) = splitter.next(chunk, &mut pos) {
+            row += 1;
+            let values = std::mem::take(own);
+            let mut examined = match raw.to_text() {
+                Ok(fields) => examiner.examine(row, fields, values),
+                Err(field) => examiner.bad_encoding(row, field, values),
+            };
+            let row = Row {
+                table: examiner.table.name,
+                // The file row is known at the tally; the sink gets it with the item.
+                row: 0,
+                values: std::mem::take(&mut examined.values),
+            };
+            self.items.push(examined.may_be_valid().then(|| map(&row)));
+            *own = row.values;
+            self.rows.push(examined);
         }
     }
 
@@ -271,33 +320,38 @@ impl Batch {
 }
 
 /// Examined chunks waiting for their turn at the tally.
-struct InOrder {
-    pending: BTreeMap<u64, Batch>,
+struct InOrder<T> {
+    pending: BTreeMap<u64, Batch<T>>,
     next: u64,
     /// Records before the next chunk, the header included.
     rows_before: u64,
 }
 
-impl InOrder {
+impl<T> InOrder<T> {
     /// Tallies the chunks that are next in file order; their emptied batches go to `spare`.
     fn tally(
         &mut self,
         examiner: &Examiner<'_>,
         tally: &mut Tally,
-        sink: &mut Delivery<'_>,
-        spare: &mut Vec<Batch>,
+        sink: &mut Delivery<'_, T>,
+        spare: &mut Vec<Batch<T>>,
     ) -> Result<()> {
         while let Some(mut batch) = self.pending.remove(&self.next) {
             let rows = batch.rows.len() as u64;
             tally.warm(&batch.rows);
+            let mut items = std::mem::take(&mut batch.items);
+            let mut items_in_order = items.drain(..);
             for mut examined in batch.rows.drain(..) {
                 examined.shift(self.rows_before);
-                if let Some(values) = tally.accept(examiner, examined, sink)?
+                let item = items_in_order.next().flatten();
+                if let Some(values) = tally.accept(examiner, examined, item, sink)?
                     && values.capacity() > 0
                 {
                     batch.values.push(values);
                 }
             }
+            drop(items_in_order);
+            batch.items = items;
             self.rows_before += rows;
             self.next += 1;
             spare.push(batch);

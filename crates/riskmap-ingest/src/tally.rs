@@ -9,17 +9,36 @@ use crate::Result;
 use crate::engine::{Examined, Examiner};
 use crate::finding::{Code, Finding, Findings, Severity};
 use crate::keys::SeenKeys;
-use crate::outcome::{Decision, Format, Outcome, Policy, RefusedRow, RowEvent, RowRef};
+use crate::outcome::{Decision, Format, Mapped, Outcome, Policy, RefusedRow, RowEvent, RowRef};
 use crate::outlier::Outliers;
 use crate::row::Row;
 use crate::value::Value;
 
+/// The caller's map of valid rows ([`crate::ingest_mapped`]), shared by the checking threads.
+pub(crate) type RowMap<'s, T> = &'s (dyn Fn(&Row) -> T + Sync);
+
 /// How rows reach the caller's sink.
-pub(crate) enum Delivery<'s> {
+pub(crate) enum Delivery<'s, T = ()> {
     /// The sink owns each row.
     Owned(&'s mut dyn FnMut(RowEvent) -> Result<()>),
     /// The sink borrows each row; its values come back for reuse.
     Borrowed(&'s mut dyn FnMut(RowRef<'_>) -> Result<()>),
+    /// Each valid row is mapped where it was checked (a CSV worker) and only the map's result
+    /// reaches the sink, so the row's values never leave that thread.
+    Mapped {
+        map: RowMap<'s, T>,
+        sink: &'s mut dyn FnMut(Mapped<'_, T>) -> Result<()>,
+    },
+}
+
+impl<'s, T> Delivery<'s, T> {
+    /// The map of a mapped delivery.
+    pub(crate) fn map(&self) -> Option<RowMap<'s, T>> {
+        match self {
+            Delivery::Mapped { map, .. } => Some(*map),
+            _ => None,
+        }
+    }
 }
 
 /// The mutable side of a file: counts, findings, keys, outlier samples.
@@ -61,12 +80,14 @@ impl Tally {
     }
 
     /// Counts an examined row, checks its key, samples its rates and hands it to the sink;
-    /// answers the row's values when the sink did not keep them.
-    pub(crate) fn accept(
+    /// answers the row's values when the sink did not keep them. `item` is the row already
+    /// mapped (mapped delivery; the map runs here when it is `None`).
+    pub(crate) fn accept<T>(
         &mut self,
         ex: &Examiner<'_>,
         examined: Examined,
-        sink: &mut Delivery<'_>,
+        item: Option<T>,
+        sink: &mut Delivery<'_, T>,
     ) -> Result<Option<Vec<Value>>> {
         let Examined {
             row,
@@ -110,6 +131,13 @@ impl Tally {
             return match sink {
                 Delivery::Owned(sink) => sink(RowEvent::Valid(row)).map(|()| None),
                 Delivery::Borrowed(sink) => sink(RowRef::Valid(&row)).map(|()| Some(row.values)),
+                Delivery::Mapped { map, sink } => {
+                    let item = match item {
+                        Some(item) => item,
+                        None => map(&row),
+                    };
+                    sink(Mapped::Valid { row: row.row, item }).map(|()| Some(row.values))
+                }
             };
         }
         let quarantine = error && !self.whole_file_refused;
@@ -124,6 +152,7 @@ impl Tally {
             (None, _) => {}
             (Some(refused), Delivery::Owned(sink)) => sink(RowEvent::Refused(refused))?,
             (Some(refused), Delivery::Borrowed(sink)) => sink(RowRef::Refused(&refused))?,
+            (Some(refused), Delivery::Mapped { sink, .. }) => sink(Mapped::Refused(&refused))?,
         }
         Ok(Some(values))
     }

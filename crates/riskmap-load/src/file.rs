@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use riskmap_geo::Geography;
-use riskmap_ingest::{Decision, KatoRegistry, Options, Outcome, RowRef, TableName};
+use riskmap_ingest::{Decision, KatoRegistry, Mapped, Options, Outcome, TableName};
 use riskmap_store::{BatchEnd, BatchItem, BatchMessage, NewBatch, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -328,39 +328,53 @@ fn check_file(
                     message: "the store stopped accepting rows".to_owned(),
                 })
         };
-        // The rows are only converted, so they are borrowed and their buffers reused.
-        let outcome =
-            riskmap_ingest::ingest_borrowed(*table, name, input, options, context, |event| {
+        // Each row is converted for the store where it was checked (`ingest_mapped`: on the
+        // CSV workers, in parallel); only the store items come to this thread, in file order.
+        let convert = |row: &riskmap_ingest::Row| batch_items(row, geography);
+        let outcome = riskmap_ingest::ingest_mapped(
+            *table,
+            name,
+            input,
+            options,
+            context,
+            &convert,
+            |event| {
                 if refused {
                     return Ok(());
                 }
                 match event {
-                    RowRef::Valid(row) => {
-                        let Some(items) = batch_items(row, geography) else {
+                    Mapped::Valid { row, item } => {
+                        let Some(items) = item else {
                             return Err(riskmap_ingest::Error::Sink {
                                 file: name.to_owned(),
-                                row: row.row,
+                                row,
                                 message: "a checked row could not be converted for the store"
                                     .to_owned(),
                             });
                         };
-                        for item in items {
-                            if let BatchItem::School(school) = &item {
-                                context.add_pending(school.school.id.as_str());
+                        for mut item in items {
+                            match &mut item {
+                                // The file row is known here, not where the row was mapped.
+                                BatchItem::Record { row: at, .. } => *at = row,
+                                BatchItem::School(school) => {
+                                    context.add_pending(school.school.id.as_str());
+                                }
+                                _ => {}
                             }
                             send(BatchMessage::Item(item))?;
                         }
                     }
-                    RowRef::Refused(row) => send(BatchMessage::Item(BatchItem::Quarantine(
+                    Mapped::Refused(row) => send(BatchMessage::Item(BatchItem::Quarantine(
                         quarantined(row, *table, sheet.as_deref()),
                     )))?,
                 }
                 Ok(())
-            })
-            .map_err(|source| LoadError::Check {
-                file: name.to_owned(),
-                source,
-            })?;
+            },
+        )
+        .map_err(|source| LoadError::Check {
+            file: name.to_owned(),
+            source,
+        })?;
         refused |= outcome.decision == Decision::Refused;
         outcomes.push(outcome);
     }

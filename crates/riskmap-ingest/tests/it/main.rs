@@ -5,7 +5,7 @@
 //! - `privacy`: whole-file refusal that never echoes the value.
 //! - `policy`: refuse-file versus accept-partial, streaming sink, context checks.
 //! - `generated`: property test that generated valid rows always pass.
-//! - `streaming`: files of many chunks, line endings, the borrowing sink.
+//! - `streaming`: files of many chunks, line endings, the borrowing and the mapping sink.
 #![allow(
     clippy::unwrap_used,
     reason = "test helpers outside #[test] functions unwrap like the tests do"

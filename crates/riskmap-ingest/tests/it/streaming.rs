@@ -2,8 +2,8 @@
 //! lines, a bad byte far into the file, and the borrowing sink.
 
 use riskmap_ingest::{
-    Code, Decision, Options, Policy, RowEvent, RowRef, TableName, Value, ingest, ingest_borrowed,
-    read_school_quarter,
+    Code, Decision, Mapped, Options, Policy, Row, RowEvent, RowRef, TableName, Value, ingest,
+    ingest_borrowed, ingest_mapped, read_school_quarter, write_school_quarter_xlsx,
 };
 
 use crate::fixtures::{csv_of, lookup, rows};
@@ -113,4 +113,63 @@ fn the_borrowing_sink_sees_what_the_owning_sink_gets() {
     assert_eq!(outcome.decision, Decision::AcceptedPartially);
     assert_eq!(outcome.rows_refused, 4, "{}", outcome.summary_text());
     assert!(outcome.has(Code::DuplicateKey));
+}
+
+/// What a test map keeps of a row: its id, quarter and pupils, and every value's text (so a
+/// row mapped with another row's values would show).
+fn summary(row: &Row) -> String {
+    format!("{:?}", row.values)
+}
+
+#[test]
+fn the_mapping_sink_sees_the_valid_rows_mapped_in_file_order_and_the_refused_ones() {
+    let mut original = long_rows(2000);
+    for idx in [5, 900, 1999] {
+        let total = original[idx].int("pupils_total").unwrap();
+        original[idx].set("pupils_total", Value::Int(total + 1));
+    }
+    // A repeated key: checked clean on its worker (and mapped there), refused at the tally.
+    original[700] = original[699].clone();
+    let csv = csv_of(&original);
+    let xlsx = write_school_quarter_xlsx(&original).unwrap();
+    let options = Options::new(Policy::AcceptPartial);
+    let table = TableName::SchoolQuarter;
+    for (name, bytes) in [("f.csv", csv), ("f.xlsx", xlsx)] {
+        let mut borrowed = Vec::new();
+        let outcome = ingest_borrowed(table, name, &bytes[..], &options, &lookup(), |event| {
+            borrowed.push(match event {
+                RowRef::Valid(row) => format!("valid {} {}", row.row, summary(row)),
+                RowRef::Refused(row) => format!("refused {row:?}"),
+            });
+            Ok(())
+        })
+        .unwrap();
+        let mut mapped = Vec::new();
+        let again = ingest_mapped(
+            table,
+            name,
+            &bytes[..],
+            &options,
+            &lookup(),
+            &summary,
+            |event| {
+                mapped.push(match event {
+                    Mapped::Valid { row, item } => format!("valid {row} {item}"),
+                    Mapped::Refused(row) => format!("refused {row:?}"),
+                });
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(outcome, again, "{name}");
+        assert_eq!(borrowed.len(), 1999, "{name}: 1996 valid, 3 broken sums");
+        assert_eq!(mapped, borrowed, "{name}");
+        assert_eq!(
+            outcome.rows_refused,
+            4,
+            "{name}: {}",
+            outcome.summary_text()
+        );
+        assert!(outcome.has(Code::DuplicateKey), "{name}");
+    }
 }
