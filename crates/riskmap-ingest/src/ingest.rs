@@ -424,8 +424,9 @@ fn ingest_xlsx<T>(
         }
         let fields = Fields::new(&text, &ranges, &longs);
         let examined = examiner.examine(first_row + idx as u64 + 2, fields, spare);
+        let mut cells_of = || fields.iter().map(str::to_owned).collect();
         spare = tally
-            .accept(&examiner, examined, None, sink)?
+            .accept(&examiner, examined, None, &mut cells_of, sink)?
             .unwrap_or_default();
     }
     Ok(tally.finish(&examiner, Format::Xlsx, sha256, size))

@@ -183,6 +183,7 @@ fn examine_all<T: Send>(
             pending: BTreeMap::new(),
             next: 0,
             rows_before: 1,
+            delimiter,
         };
         let mut spare: Vec<Batch<T>> = Vec::new();
         let (mut block, from) = first;
@@ -244,6 +245,9 @@ struct Batch<T> {
     from: usize,
     to: usize,
     rows: Vec<Examined>,
+    /// Where each row's record lies in the block (to give a refused row's cells to the
+    /// quarantine when only the tally finds it refused: a repeated key).
+    spans: Vec<(usize, usize)>,
     items: Vec<Option<T>>,
     values: Vec<Vec<Value>>,
 }
@@ -256,6 +260,7 @@ impl<T> Batch<T> {
             from: 0,
             to: 0,
             rows: Vec::new(),
+            spans: Vec::new(),
             items: Vec::new(),
             values: Vec::new(),
         }
@@ -272,15 +277,19 @@ impl<T> Batch<T> {
         own: &mut Vec<Value>,
     ) {
         self.rows.clear();
+        self.spans.clear();
         self.items.clear();
-        let Some(bytes) = self.bytes.take() else {
+        let Some(bytes) = self.bytes.clone() else {
             return;
         };
         let chunk = &bytes[..self.to];
         let mut pos = self.from;
         let mut row = 0;
+        let mut start = pos;
         while let Some(raw) = splitter.next(chunk, &mut pos) {
             row += 1;
+            self.spans.push((start, pos));
+            start = pos;
             let values = std::mem::take(own);
             let mut examined = match raw.to_text() {
                 Ok(fields) => examiner.examine(row, fields, values),
@@ -302,14 +311,18 @@ impl<T> Batch<T> {
     /// of the block.
     fn examine(&mut self, examiner: &Examiner<'_>, splitter: &mut Splitter) {
         self.rows.clear();
-        let Some(bytes) = self.bytes.take() else {
+        self.spans.clear();
+        let Some(bytes) = self.bytes.clone() else {
             return;
         };
         let chunk = &bytes[..self.to];
         let mut pos = self.from;
         let mut row = 0;
+        let mut start = pos;
         while let Some(raw) = splitter.next(chunk, &mut pos) {
             row += 1;
+            self.spans.push((start, pos));
+            start = pos;
             let values = self.values.pop().unwrap_or_default();
             self.rows.push(match raw.to_text() {
                 Ok(fields) => examiner.examine(row, fields, values),
@@ -325,6 +338,7 @@ struct InOrder<T> {
     next: u64,
     /// Records before the next chunk, the header included.
     rows_before: u64,
+    delimiter: u8,
 }
 
 impl<T> InOrder<T> {
@@ -341,10 +355,25 @@ impl<T> InOrder<T> {
             tally.warm(&batch.rows);
             let mut items = std::mem::take(&mut batch.items);
             let mut items_in_order = items.drain(..);
-            for mut examined in batch.rows.drain(..) {
+            let bytes = batch.bytes.take();
+            let delimiter = self.delimiter;
+            for (mut examined, &(start, end)) in batch.rows.drain(..).zip(&batch.spans) {
                 examined.shift(self.rows_before);
                 let item = items_in_order.next().flatten();
-                if let Some(values) = tally.accept(examiner, examined, item, sink)?
+                // The record split again, only for a row refused here with no cells yet.
+                let mut cells_of = || {
+                    let chunk = bytes.as_deref().map_or(&[][..], |b| &b[..end]);
+                    let mut pos = start;
+                    Splitter::new(delimiter)
+                        .next(chunk, &mut pos)
+                        .map(|raw| {
+                            raw.iter()
+                                .map(|cell| String::from_utf8_lossy(cell).into_owned())
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                if let Some(values) = tally.accept(examiner, examined, item, &mut cells_of, sink)?
                     && values.capacity() > 0
                 {
                     batch.values.push(values);

@@ -81,12 +81,14 @@ impl Tally {
 
     /// Counts an examined row, checks its key, samples its rates and hands it to the sink;
     /// answers the row's values when the sink did not keep them. `item` is the row already
-    /// mapped (mapped delivery; the map runs here when it is `None`).
+    /// mapped (mapped delivery; the map runs here when it is `None`); `cells_of` gives the
+    /// row's cells for the quarantine when the row has none yet (refused only here).
     pub(crate) fn accept<T>(
         &mut self,
         ex: &Examiner<'_>,
         examined: Examined,
         item: Option<T>,
+        cells_of: &mut dyn FnMut() -> Vec<String>,
         sink: &mut Delivery<'_, T>,
     ) -> Result<Option<Vec<Value>>> {
         let Examined {
@@ -140,8 +142,10 @@ impl Tally {
                 }
             };
         }
-        let quarantine = error && !self.whole_file_refused;
-        let refused = cells.filter(|_| quarantine).map(|cells| RefusedRow {
+        let quarantine =
+            error && !self.whole_file_refused && ex.options.policy == Policy::AcceptPartial;
+        let cells = quarantine.then(|| cells.unwrap_or_else(cells_of));
+        let refused = cells.map(|cells| RefusedRow {
             row,
             headers: ex.headers.clone(),
             cells,
