@@ -25,17 +25,16 @@ use std::collections::HashMap;
 use std::error::Error;
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use riskmap_ingest::synth::{SynthConfig, synthetic_school_quarter};
 use riskmap_ingest::{
     Contract, KatoRegistry, Lookup, Mapped, Options, Policy, Row, RowEvent, RowRef, TableName,
-    Value, ingest, ingest_borrowed, ingest_mapped, write_school_quarter_csv,
+    Value, content_sha256, ingest, ingest_borrowed, ingest_mapped, write_school_quarter_csv,
 };
 use riskmap_model::{Kato, Period};
-use sha2::{Digest, Sha256};
 
 const SUMS: [&str; 6] = [
     "pupils_total",
@@ -190,7 +189,7 @@ fn run(path: &Path, mode: Mode) -> Result<(), Box<dyn Error>> {
     // As `riskmap-load` does: the file's hash is taken first (it finds a file stored before
     // without reading it as CSV) and given to the ingest, which then does not hash it again.
     let hashing = Instant::now();
-    let sha256 = content_sha256(path)?;
+    let sha256 = content_sha256(File::open(path)?)?;
     println!(
         "content hash (the loader's re-ingest check, before the ingest): in {:.3} s",
         hashing.elapsed().as_secs_f64()
@@ -283,25 +282,6 @@ fn run(path: &Path, mode: Mode) -> Result<(), Box<dyn Error>> {
         )?;
     }
     Ok(())
-}
-
-/// The SHA-256 of a file, read in 1 MiB blocks (as `riskmap_load::file_sha256`).
-fn content_sha256(path: &Path) -> Result<String, Box<dyn Error>> {
-    let mut hasher = Sha256::new();
-    let mut file = File::open(path)?;
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
 }
 
 /// A multiply-rotate hasher, a word at a time, for the small aggregation keys (KATO, quarter).

@@ -218,14 +218,35 @@ pub(crate) fn file_level(
 
 /// The file's SHA-256: the caller's, when it gave one, else the digest of the bytes read.
 fn digest(options: &Options, hasher: Sha256) -> String {
-    if let Some(known) = &options.content_sha256 {
-        return known.clone();
+    match &options.content_sha256 {
+        Some(known) => known.clone(),
+        None => hex(hasher),
     }
+}
+
+fn hex(hasher: Sha256) -> String {
     hasher
         .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The SHA-256 of everything `input` yields, lower-case hex, read 1 MiB at a time: the hash
+/// [`Outcome::sha256`] reports, for a caller that takes it before the ingest and hands it over
+/// in [`Options::content_sha256`].
+pub fn content_sha256(mut input: impl Read) -> io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = match input.read(&mut buffer) {
+            Ok(0) => return Ok(hex(hasher)),
+            Ok(n) => n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        hasher.update(&buffer[..n]);
+    }
 }
 
 struct Counting<R> {

@@ -80,7 +80,8 @@ pub use decode::{Detected, EncodingChoice};
 pub use error::{Error, Result};
 pub use finding::{Code, Finding, Severity};
 pub use ingest::{
-    Collected, ingest, ingest_borrowed, ingest_mapped, read_school_quarter, read_table,
+    Collected, content_sha256, ingest, ingest_borrowed, ingest_mapped, read_school_quarter,
+    read_table,
 };
 pub use legal::{LegalRow, LegalStats, read_legal_stats};
 pub use mapping::HeaderMapping;

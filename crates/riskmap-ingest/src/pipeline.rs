@@ -168,10 +168,7 @@ fn examine_all<T: Send>(
                         .map_err(|_| ())
                         .and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok(mut batch) = next else { break };
-                    match map {
-                        Some(map) => batch.examine_and_map(examiner, &mut splitter, map, &mut own),
-                        None => batch.examine(examiner, &mut splitter),
-                    }
+                    batch.examine(examiner, &mut splitter, map.map(|map| (map, &mut own)));
                     if done_tx.send(batch).is_err() {
                         break;
                     }
@@ -266,15 +263,16 @@ impl<T> Batch<T> {
         }
     }
 
-    /// Like [`Batch::examine`], and maps each row without errors here, on the worker: the
-    /// row's values stay in the worker's `own` buffer, which every row of the worker reuses,
-    /// and only the map's result travels to the tally.
-    fn examine_and_map(
+    /// Splits the chunk and examines its records, numbered from 1 within the chunk (the block
+    /// stays with the batch until the tally). With `mapped` (the caller's map and the worker's
+    /// own buffer of values), each row without errors is mapped here, on the worker: the row's
+    /// values stay in that buffer, which every row of the worker reuses, and only the map's
+    /// result travels to the tally.
+    fn examine(
         &mut self,
         examiner: &Examiner<'_>,
         splitter: &mut Splitter,
-        map: RowMap<'_, T>,
-        own: &mut Vec<Value>,
+        mut mapped: Option<(RowMap<'_, T>, &mut Vec<Value>)>,
     ) {
         self.rows.clear();
         self.spans.clear();
@@ -290,44 +288,25 @@ impl<T> Batch<T> {
             row += 1;
             self.spans.push((start, pos));
             start = pos;
-            let values = std::mem::take(own);
+            let values = match &mut mapped {
+                Some((_, own)) => std::mem::take(*own),
+                None => self.values.pop().unwrap_or_default(),
+            };
             let mut examined = match raw.to_text() {
                 Ok(fields) => examiner.examine(row, fields, values),
                 Err(field) => examiner.bad_encoding(row, field, values),
             };
-            let row = Row {
-                table: examiner.table.name,
-                // The file row is known at the tally; the sink gets it with the item.
-                row: 0,
-                values: std::mem::take(&mut examined.values),
-            };
-            self.items.push(examined.may_be_valid().then(|| map(&row)));
-            *own = row.values;
+            if let Some((map, own)) = &mut mapped {
+                let row = Row {
+                    table: examiner.table.name,
+                    // The file row is known at the tally; the sink gets it with the item.
+                    row: 0,
+                    values: std::mem::take(&mut examined.values),
+                };
+                self.items.push(examined.may_be_valid().then(|| map(&row)));
+                **own = row.values;
+            }
             self.rows.push(examined);
-        }
-    }
-
-    /// Splits the chunk and examines its records, numbered from 1 within the chunk; lets go
-    /// of the block.
-    fn examine(&mut self, examiner: &Examiner<'_>, splitter: &mut Splitter) {
-        self.rows.clear();
-        self.spans.clear();
-        let Some(bytes) = self.bytes.clone() else {
-            return;
-        };
-        let chunk = &bytes[..self.to];
-        let mut pos = self.from;
-        let mut row = 0;
-        let mut start = pos;
-        while let Some(raw) = splitter.next(chunk, &mut pos) {
-            row += 1;
-            self.spans.push((start, pos));
-            start = pos;
-            let values = self.values.pop().unwrap_or_default();
-            self.rows.push(match raw.to_text() {
-                Ok(fields) => examiner.examine(row, fields, values),
-                Err(field) => examiner.bad_encoding(row, field, values),
-            });
         }
     }
 }

@@ -12,7 +12,6 @@ use riskmap_geo::Geography;
 use riskmap_ingest::{Decision, KatoRegistry, Mapped, Options, Outcome, TableName};
 use riskmap_store::{BatchEnd, BatchItem, BatchMessage, NewBatch, Store};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use crate::LoadError;
@@ -251,21 +250,7 @@ fn short_name(name: &str) -> String {
 
 /// The SHA-256 of a file's bytes, lower-case hex.
 pub fn file_sha256(path: &Path) -> std::io::Result<String> {
-    let mut hasher = Sha256::new();
-    let mut file = BufReader::with_capacity(1 << 20, File::open(path)?);
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    riskmap_ingest::content_sha256(File::open(path)?)
 }
 
 /// Counts the bytes read for a [`Progress`].

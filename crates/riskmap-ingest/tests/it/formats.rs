@@ -131,6 +131,11 @@ fn the_hash_is_the_files_sha256_and_a_known_hash_is_taken_as_given() {
     for (name, bytes) in files {
         let hashed = accept(name, &bytes, &Options::new(Policy::RefuseFile));
         assert_eq!(hashed.outcome.sha256, sha256_hex(&bytes), "{name}");
+        assert_eq!(
+            riskmap_ingest::content_sha256(&bytes[..]).unwrap(),
+            hashed.outcome.sha256,
+            "{name}: the hash a caller takes beforehand"
+        );
         assert_eq!(hashed.outcome.bytes, bytes.len() as u64, "{name}");
         // A caller that hashed the file already (the loader) gets its hash back, unchecked,
         // and everything else as before.
