@@ -22,6 +22,8 @@ pub mod kato;
 pub mod measure;
 /// Quarterly reporting periods `YYYY-Qn` and their due dates.
 pub mod period;
+/// Joint secondary suppression of a published margin, safe against insiders.
+pub mod protection;
 /// Roles of bearer tokens and their grants.
 pub mod role;
 /// Schools and their quarterly records.

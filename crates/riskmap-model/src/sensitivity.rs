@@ -39,7 +39,7 @@ impl Sensitivity {
 }
 
 /// Who is reading: decides which disclosure rules apply (domain §4.3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Audience {
     /// Tier P: anonymous public. S1/S2 at region level only, small counts suppressed.
     Public,
@@ -76,31 +76,44 @@ pub enum Access {
 }
 
 impl Audience {
+    /// True when `unit` at `level` is inside this audience's own scope, where it reads exact
+    /// (internal) values: everything for the ministry, the own region (or district) for an
+    /// akimat, the assigned districts for a crisis team, nothing for the public and the
+    /// steward. Out of scope, every audience reads exactly what the public reads (the
+    /// published release of `docs/disclosure.md`). For school cells `unit` is the school's
+    /// district.
+    pub fn in_scope(&self, level: AdminLevel, unit: &Kato) -> bool {
+        match self {
+            Audience::Ministry => true,
+            Audience::Public | Audience::Steward => false,
+            Audience::Regional {
+                region,
+                district: None,
+            } => level >= AdminLevel::Region && unit.same_region(region),
+            Audience::Regional {
+                district: Some(own),
+                ..
+            } => level >= AdminLevel::District && unit == own,
+            Audience::Crisis { districts } => {
+                level >= AdminLevel::District && districts.contains(unit)
+            }
+        }
+    }
+
     /// How this audience may see a cell of `sensitivity` about `unit` at `level`. For school
     /// cells `unit` is the school's district.
     pub fn access(&self, sensitivity: Sensitivity, level: AdminLevel, unit: &Kato) -> Access {
-        match self {
-            Audience::Ministry => Access::Exact,
-            Audience::Steward => Access::Hidden,
-            Audience::Public => public_access(sensitivity, level),
-            Audience::Regional { region, district } => {
-                let in_scope = match district {
-                    None => level >= AdminLevel::Region && unit.same_region(region),
-                    Some(own) => level >= AdminLevel::District && unit == own,
-                };
-                match (in_scope, level, sensitivity) {
-                    (true, AdminLevel::School, Sensitivity::S2) => Access::Banded,
-                    (true, _, _) => Access::Exact,
-                    (false, _, _) => public_access(sensitivity, level),
-                }
-            }
-            Audience::Crisis { districts } => {
-                if level >= AdminLevel::District && districts.contains(unit) {
-                    Access::Exact
-                } else {
-                    public_access(sensitivity, level)
-                }
-            }
+        if *self == Audience::Steward {
+            return Access::Hidden;
+        }
+        if !self.in_scope(level, unit) {
+            return public_access(sensitivity, level);
+        }
+        let akimat = matches!(self, Audience::Regional { .. });
+        if akimat && level == AdminLevel::School && sensitivity == Sensitivity::S2 {
+            Access::Banded
+        } else {
+            Access::Exact
         }
     }
 

@@ -46,6 +46,12 @@ impl<T: Copy> Disclosed<T> {
         Disclosed(Shown::Suppressed)
     }
 
+    /// Any cell, for this crate's own tests.
+    #[cfg(test)]
+    pub(crate) fn from_shown_for_tests(shown: Shown<T>) -> Self {
+        Disclosed(shown)
+    }
+
     /// What may be shown.
     pub fn shown(&self) -> Shown<T> {
         self.0
@@ -185,6 +191,52 @@ impl SuppressionPolicy {
 }
 
 impl SuppressionPolicy {
+    /// A rate derived from a count that has already been published: `count / denominator *
+    /// per`, computed from the published count itself (a rounded count gives the rate of the
+    /// rounded count; a withheld count withholds the rate), so the rate never tells more than
+    /// its count (`docs/disclosure.md` §3.3). A numerator below `stable_numerator` is flagged
+    /// `u`.
+    ///
+    /// # Examples
+    /// ```
+    /// use riskmap_model::{AdminLevel, Audience, Kato, Sensitivity, SuppressionPolicy};
+    /// use riskmap_model::suppression::Cell;
+    /// let policy = SuppressionPolicy::recommended();
+    /// let unit = Kato::parse("750000000").unwrap();
+    /// let cell = Cell { sensitivity: Sensitivity::S2, level: AdminLevel::Region, unit: &unit, audience: &Audience::Public };
+    /// let count = policy.count(13, &cell); // published as 15
+    /// let rate = policy.rate_of_published(count, 100_000.0, 10_000.0);
+    /// assert!((rate.value().unwrap() - 1.5).abs() < 1e-12, "the rate of the rounded 15");
+    /// assert_eq!(rate.symbol(), Some("u"));
+    /// ```
+    pub fn rate_of_published(
+        &self,
+        count: Disclosed<u64>,
+        denominator: f64,
+        per: f64,
+    ) -> Disclosed<f64> {
+        let numerator = match count.0 {
+            Shown::Value(n) | Shown::Unstable(n) => n,
+            Shown::Band(_) | Shown::Suppressed => return Disclosed(Shown::Suppressed),
+            Shown::NotAvailable => return Disclosed(Shown::NotAvailable),
+            Shown::NotApplicable => return Disclosed(Shown::NotApplicable),
+        };
+        if denominator.is_nan() || denominator <= 0.0 || denominator.is_infinite() {
+            return Disclosed(Shown::NotAvailable);
+        }
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "counts of children are far below 2^52"
+        )]
+        let value = numerator as f64 / denominator * per;
+        if numerator > 0 && numerator < self.stable_numerator {
+            return Disclosed(Shown::Unstable(value));
+        }
+        Disclosed(Shown::Value(value))
+    }
+}
+
+impl SuppressionPolicy {
     /// Publishes a quantity that is not a count of children (an FTE ratio, a share of posts
     /// filled). Exact for audiences with exact access; otherwise shown only for S0.
     pub fn quantity(&self, value: f64, cell: &Cell<'_>) -> Disclosed<f64> {
@@ -199,49 +251,6 @@ impl SuppressionPolicy {
             return Disclosed(Shown::Value(value));
         }
         Disclosed(Shown::Suppressed)
-    }
-}
-
-/// Secondary suppression over one margin: `cells` are the disclosed counts of a complete
-/// partition of a total (the regions of the country, the districts of a region) and `raw` the
-/// true counts. When exactly one non-zero cell is suppressed, subtracting the others from a
-/// published total would reveal it, so the smallest other non-zero published cell is
-/// suppressed too. Returns the indices suppressed here.
-///
-/// # Examples
-/// ```
-/// use riskmap_model::{AdminLevel, Audience, Kato, Sensitivity, SuppressionPolicy};
-/// use riskmap_model::suppression::{Cell, protect_margin};
-/// let policy = SuppressionPolicy::recommended();
-/// let unit = Kato::parse("750000000").unwrap();
-/// let cell = Cell { sensitivity: Sensitivity::S1, level: AdminLevel::Region, unit: &unit, audience: &Audience::Public };
-/// let raw = [4, 30, 12, 0];
-/// let mut cells: Vec<_> = raw.iter().map(|&n| policy.count(n, &cell)).collect();
-/// assert_eq!(protect_margin(&mut cells, &raw), vec![2]);
-/// assert_eq!(cells[2].symbol(), Some("c"));
-/// ```
-pub fn protect_margin(cells: &mut [Disclosed<u64>], raw: &[u64]) -> Vec<usize> {
-    let hidden = cells
-        .iter()
-        .zip(raw)
-        .filter(|(cell, n)| **n > 0 && matches!(cell.0, Shown::Suppressed | Shown::Band(_)))
-        .count();
-    if hidden != 1 {
-        return Vec::new();
-    }
-    let candidate = cells
-        .iter()
-        .zip(raw)
-        .enumerate()
-        .filter(|(_, (cell, n))| **n > 0 && matches!(cell.0, Shown::Value(_) | Shown::Unstable(_)))
-        .min_by_key(|(idx, (_, n))| (**n, *idx))
-        .map(|(idx, _)| idx);
-    match candidate {
-        Some(idx) => {
-            cells[idx] = Disclosed(Shown::Suppressed);
-            vec![idx]
-        }
-        None => Vec::new(),
     }
 }
 

@@ -1,11 +1,13 @@
 //! Property tests of disclosure control: for any counts, the public never sees a count from 1
-//! to 9, and within a margin no suppressed cell can be recovered by subtracting the published
-//! cells from the total.
+//! to 9, and within a protected margin no suppressed or rounded cell can be pinned down by
+//! subtracting the published cells from the total — by an outsider or by an insider who knows
+//! any one cell exactly.
 
 #![allow(clippy::unwrap_used, reason = "tests: a failure should stop the test")]
 
 use proptest::prelude::*;
-use riskmap_model::suppression::{Cell, Shown, protect_margin};
+use riskmap_model::protection::{Margin, Rounding, margin_is_safe, protect_margin};
+use riskmap_model::suppression::{Cell, Shown};
 use riskmap_model::{AdminLevel, Audience, Kato, Sensitivity, SuppressionPolicy};
 
 fn sensitivity() -> impl Strategy<Value = Sensitivity> {
@@ -25,14 +27,19 @@ proptest! {
         let unit = Kato::parse("750000000").unwrap();
         let cell = Cell { sensitivity: class, level: AdminLevel::Region, unit: &unit, audience: &Audience::Public };
         let mut cells: Vec<_> = raw.iter().map(|&n| policy.count(n, &cell)).collect();
-        protect_margin(&mut cells, &raw);
-        for shown in &cells {
+        let mut total = policy.count(raw.iter().sum(), &cell);
+        let rules = Rounding { min_count: 10, step: if class == Sensitivity::S2 { 5 } else { 1 } };
+        protect_margin(Margin { cells: &mut cells, raw: &raw, total: &mut total }, rules);
+        for shown in cells.iter().chain(std::iter::once(&total)) {
             if let Some(value) = shown.value() {
                 prop_assert!(value == 0 || value >= 10, "published {value}");
             }
         }
-        let hidden_nonzero = cells.iter().zip(&raw).filter(|(c, n)| **n > 0 && c.value().is_none()).count();
-        prop_assert!(hidden_nonzero != 1, "a single suppressed cell is recoverable from the total: {raw:?}");
+        prop_assert!(margin_is_safe(&cells, &raw, total, rules), "recoverable: {raw:?}");
+        if total.value().is_some() && rules.step == 1 {
+            let hidden_nonzero = cells.iter().zip(&raw).filter(|(c, n)| **n > 0 && c.value().is_none()).count();
+            prop_assert!(hidden_nonzero == 0 || hidden_nonzero >= 3, "an insider could subtract: {raw:?}");
+        }
     }
 
     #[test]
