@@ -14,8 +14,6 @@
 
 /// Parsing the GeoJSON boundary files.
 mod boundaries;
-/// Queen and rook contiguity of districts and regions.
-pub mod contiguity;
 /// The one error type of this crate.
 pub mod error;
 /// Reading the reference files from a directory.
@@ -27,7 +25,6 @@ mod tables;
 /// Polygon validity (geo's rules, with a sweep for ring self-intersection).
 mod validity;
 
-pub use contiguity::Contiguity;
 pub use error::{Error, Result};
 pub use fs::{DEFAULT_DIR, dir_beside_repository, load_dir};
 pub use geography::{

@@ -7,12 +7,13 @@
 //! Units without a value (no data, or a non-positive population) are left out of the weights,
 //! so a unit whose neighbours all lack data becomes an island and gets no statistic.
 
-use riskmap_score::getis_ord::{Variant, getis_ord_local};
-use riskmap_score::moran_global::moran_global;
-use riskmap_score::moran_local::moran_local;
-use riskmap_score::multiple_testing::benjamini_hochberg;
-use riskmap_score::permutation::PermutationMatrix;
-use riskmap_score::weights::Weights;
+use crate::getis_ord::{Variant, getis_ord_local};
+use crate::moran_global::moran_global;
+use crate::moran_local::moran_local;
+use crate::multiple_testing::benjamini_hochberg;
+use crate::permutation::PermutationMatrix;
+use crate::rates::{RateData, global_eb};
+use crate::weights::Weights;
 
 /// Permutations of the LISA pseudo p-values (methods §0.4: 9,999 in production).
 pub const PERMUTATIONS: usize = 9_999;
@@ -22,7 +23,7 @@ pub const SEED: u64 = 748;
 pub const FDR: f64 = 0.05;
 
 /// Gi* class of a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GiClass {
     /// Significantly high values around the unit.
@@ -47,7 +48,7 @@ pub struct UnitHotspot {
 }
 
 /// Global Moran's I of the values (normality moments).
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct GlobalContext {
     /// Moran's I.
     pub i: f64,
@@ -55,6 +56,37 @@ pub struct GlobalContext {
     pub z: f64,
     /// Two-sided p under normality.
     pub p: f64,
+}
+
+/// The values the overlay is computed on: for a count indicator, each visible unit's
+/// empirical-Bayes smoothed rate (global EB over the visible units only, so a withheld count
+/// moves nothing); otherwise its plain ratio. `events[i]` and `exposure[i]` are unit i's
+/// numerator and denominator as the reader sees them; invisible units get `None`.
+pub fn overlay_values(
+    events: &[f64],
+    exposure: &[f64],
+    visible: &[bool],
+    count_indicator: bool,
+) -> Vec<Option<f64>> {
+    let shown: Vec<usize> = (0..events.len())
+        .filter(|&i| visible[i] && exposure[i] > 0.0)
+        .collect();
+    let mut out = vec![None; events.len()];
+    let e: Vec<f64> = shown.iter().map(|&i| events[i]).collect();
+    let b: Vec<f64> = shown.iter().map(|&i| exposure[i]).collect();
+    if count_indicator
+        && let Ok(data) = RateData::new(&e, &b)
+        && let Ok(eb) = global_eb(&data)
+    {
+        for (k, &i) in shown.iter().enumerate() {
+            out[i] = eb.estimates[k];
+        }
+        return out;
+    }
+    for (k, &i) in shown.iter().enumerate() {
+        out[i] = Some(e[k] / b[k]);
+    }
+    out
 }
 
 /// Hotspot statistics of every unit (`values[i]`: the unit's smoothed value, if any) with

@@ -35,6 +35,8 @@ pub mod distributions;
 pub mod error;
 /// Local Getis–Ord G_i and G_i* with the Ord–Getis z.
 pub mod getis_ord;
+/// The map's hotspot overlay: Gi* classes with BH-FDR, LISA quadrants, global Moran's I.
+pub mod hotspot_overlay;
 /// The scoring methodology (`data/methodology.toml`): weights, goalposts, triggers, targets.
 pub mod methodology;
 /// Global Moran's I: moments under normality and randomisation, permutation test.
@@ -53,8 +55,12 @@ pub mod priority;
 pub mod ranks;
 /// Raw rates, excess risk and empirical Bayes smoothing.
 pub mod rates;
+/// Smoothed values, bands, ranks and flags of one indicator across visible sibling units.
+pub mod sibling_stats;
 /// Psychologist and social-pedagogue staffing gaps against the norm.
 pub mod staffing;
+/// Statistical neighbours by standardised context variables.
+pub mod statistical_neighbours;
 /// The per-unit scoring table behind `riskmap score`.
 pub mod table;
 /// The total-randomisation engine behind the global Moran permutation test.

@@ -1,15 +1,18 @@
 //! Smoothed values, bands, ranks and percentile flags of one indicator across sibling units
 //! (methods §0, §2.2): global empirical Bayes (Marshall 1991, prior variance truncated at 0)
-//! over the units' rolling-year events and pupil-years, its Gamma posterior exceedance
-//! probability against the units' overall rate, quintile bands and descending ranks of the
-//! smoothed rates, and a flag at the 90th percentile.
+//! over the units' events and pupil-years, its Gamma posterior exceedance probability against
+//! the units' overall rate, quintile bands and descending ranks of the smoothed rates, and a
+//! flag at the 90th percentile.
 //!
-//! Disclosure: a unit's derived values are returned only when its raw value is itself visible
-//! to the caller, so nothing here can reveal a suppressed cell.
+//! Disclosure: only the units marked visible take part — in the prior, the overall rate and
+//! the ranks — so the derived values are functions of what the reader already sees and can
+//! reveal nothing withheld (a hidden unit in the prior would leak its count through the
+//! shrinkage of every visible one).
 
 use riskmap_model::indicator::Direction;
 use riskmap_model::{Indicator, MeasureKind};
-use riskmap_score::rates::{RateData, eb_posteriors, global_eb};
+
+use crate::rates::{RateData, eb_posteriors, global_eb};
 
 /// The derived values of one unit.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -26,8 +29,9 @@ pub struct Derived {
     pub top_decile: Option<bool>,
 }
 
-/// Derives smoothed values and ranks. `events[i]` and `pupil_years[i]` are unit i's rolling-year
-/// numerator and denominator; `visible[i]` says whether its raw value may be shown.
+/// Derives smoothed values and ranks. `events[i]` and `pupil_years[i]` are unit i's numerator
+/// and denominator as the reader sees them; `visible[i]` says whether they may be shown. Only
+/// visible units are smoothed, ranked and pooled into the prior.
 pub fn derive(
     indicator: &Indicator,
     events: &[f64],
@@ -36,23 +40,22 @@ pub fn derive(
 ) -> Vec<Derived> {
     let n = events.len();
     let mut out = vec![Derived::default(); n];
-    if indicator.numerator.kind() != MeasureKind::Count || n < 3 {
+    let shown: Vec<usize> = (0..n).filter(|&i| visible[i]).collect();
+    if indicator.numerator.kind() != MeasureKind::Count || shown.len() < 3 {
         return out;
     }
-    let Ok(data) = RateData::new(events, pupil_years) else {
+    let shown_events: Vec<f64> = shown.iter().map(|&i| events[i]).collect();
+    let shown_years: Vec<f64> = shown.iter().map(|&i| pupil_years[i]).collect();
+    let Ok(data) = RateData::new(&shown_events, &shown_years) else {
         return out;
     };
     let Ok(eb) = global_eb(&data) else { return out };
     let posteriors = eb_posteriors(&eb, &data);
     let reference = data.global_rate();
-    #[allow(clippy::cast_precision_loss, reason = "a handful of quarters")]
     let scale = indicator.per;
-    for i in 0..n {
-        if !visible[i] {
-            continue;
-        }
-        out[i].smoothed = eb.estimates[i].map(|r| (r * scale * 1000.0).round() / 1000.0);
-        out[i].p_exceed = match (posteriors[i], reference) {
+    for (k, &i) in shown.iter().enumerate() {
+        out[i].smoothed = eb.estimates[k].map(|r| (r * scale * 1000.0).round() / 1000.0);
+        out[i].p_exceed = match (posteriors[k], reference) {
             (Some(posterior), Some(reference)) => {
                 Some((posterior.prob_exceeds(reference) * 10_000.0).round() / 10_000.0)
             }
@@ -132,5 +135,28 @@ mod tests {
         );
         assert_eq!(derived[0], Derived::default());
         assert_eq!(derived[2].rank, Some(1));
+    }
+
+    #[test]
+    fn hidden_units_do_not_move_what_is_shown() {
+        let catalogue = Catalogue::builtin();
+        let indicator = catalogue.get("viol_rate").unwrap();
+        let shown = [50.0, 80.0, 30.0, 44.0];
+        let years = [1e4, 2e4, 1e4, 3e4];
+        let mut events = vec![3.0];
+        events.extend(shown);
+        let mut pupil_years = vec![5e3];
+        pupil_years.extend(years);
+        let visible = [false, true, true, true, true];
+        let with_hidden = derive(indicator, &events, &pupil_years, &visible);
+        let mut other = events.clone();
+        other[0] = 9.0;
+        let changed = derive(indicator, &other, &pupil_years, &visible);
+        assert_eq!(
+            with_hidden, changed,
+            "a hidden count must not move the derived values"
+        );
+        let alone = derive(indicator, &shown, &years, &[true; 4]);
+        assert_eq!(&with_hidden[1..], &alone[..]);
     }
 }

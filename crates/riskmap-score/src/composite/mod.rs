@@ -32,6 +32,8 @@ pub mod drivers;
 pub mod goalposts;
 /// Pooling and smoothing of catalogue indicators over periods; the back-cast entry point.
 mod periods;
+/// Scoring from counts pooled and disclosed elsewhere (the published release).
+mod pooled;
 /// Monte Carlo rank intervals.
 pub mod rank_intervals;
 /// One period's cross-section through the whole pipeline.
@@ -42,6 +44,7 @@ pub mod svi;
 pub mod treatment;
 
 pub use periods::{Submission, UnitPeriodInput, score_periods};
+pub use pooled::{Pooled, PooledUnit, score_pooled};
 pub use rank_intervals::RankInterval;
 pub(crate) use score::group_index;
 pub use score::{TOP_DRIVERS, score_cross_section};

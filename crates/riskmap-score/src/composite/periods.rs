@@ -232,23 +232,14 @@ impl<'a> Table<'a> {
                     }
                 }
             }
-            let scale = spec.per * spec.pooled_quarters as f64;
-            let (sum_e, sum_b) = events
+            let parents: Option<Vec<String>> = members
                 .iter()
-                .zip(&population)
-                .filter(|(_, b)| **b > 0.0)
-                .fold((0.0, 0.0), |(a, c), (e, b)| (a + e, c + b));
-            national.push((sum_b > 0.0).then(|| scale * sum_e / sum_b));
-            let rates: Vec<Option<f64>> = if spec.smooth {
-                self.smoothed(&members, &events, &population)?
-            } else {
-                events
-                    .iter()
-                    .zip(&population)
-                    .map(|(e, b)| (*b > 0.0).then(|| e / b))
-                    .collect()
-            };
-            values.push(rates.into_iter().map(|r| r.map(|r| scale * r)).collect());
+                .map(|&(_, r)| self.inputs[r].parent.clone())
+                .collect();
+            let (unit_values, national_value) =
+                pooled_values(spec, &events, &population, parents.as_deref())?;
+            national.push(national_value);
+            values.push(unit_values);
         }
         let pupils = self.column(Measure::PupilsTotal);
         let threshold = m.composite.small_denominator_pupils;
@@ -282,26 +273,55 @@ impl<'a> Table<'a> {
                 .collect(),
         })
     }
+}
 
-    /// EB rates (per unit of denominator) of the units with data; hierarchical when every
-    /// unit has a parent.
-    fn smoothed(
-        &self,
-        members: &[(usize, usize)],
-        events: &[f64],
-        population: &[f64],
-    ) -> Result<Vec<Option<f64>>> {
-        let data = RateData::new(events, population)?;
-        if data.n_valid() == 0 {
-            return Ok(vec![None; members.len()]);
-        }
-        let parents: Option<Vec<String>> = members
+/// One indicator's values for a cross-section from each unit's pooled numerator (`events`)
+/// and denominator (`population`) over the window: per · pooled_quarters · e/b, smoothed by
+/// empirical Bayes when the methodology says so (hierarchical with `parents` as prior groups
+/// when given, global otherwise); and the national comparator pooled over the units with a
+/// positive denominator. Units with a zero denominator take no part and stay `None`.
+pub(crate) fn pooled_values(
+    spec: &crate::methodology::IndicatorSpec,
+    events: &[f64],
+    population: &[f64],
+    parents: Option<&[String]>,
+) -> Result<(Vec<Option<f64>>, Option<f64>)> {
+    #[allow(clippy::cast_precision_loss, reason = "a handful of quarters")]
+    let scale = spec.per * spec.pooled_quarters as f64;
+    let (sum_e, sum_b) = events
+        .iter()
+        .zip(population)
+        .filter(|(_, b)| **b > 0.0)
+        .fold((0.0, 0.0), |(a, c), (e, b)| (a + e, c + b));
+    let national = (sum_b > 0.0).then(|| scale * sum_e / sum_b);
+    let rates: Vec<Option<f64>> = if spec.smooth {
+        smoothed(events, population, parents)?
+    } else {
+        events
             .iter()
-            .map(|&(_, r)| self.inputs[r].parent.clone())
-            .collect();
-        match parents {
-            Some(parents) => Ok(hierarchical_eb(&data, &group_index(&parents), None)?.estimates),
-            None => Ok(global_eb(&data)?.estimates),
-        }
+            .zip(population)
+            .map(|(e, b)| (*b > 0.0).then(|| e / b))
+            .collect()
+    };
+    Ok((
+        rates.into_iter().map(|r| r.map(|r| scale * r)).collect(),
+        national,
+    ))
+}
+
+/// EB rates (per unit of denominator) of the units with data; hierarchical when every unit
+/// has a parent.
+fn smoothed(
+    events: &[f64],
+    population: &[f64],
+    parents: Option<&[String]>,
+) -> Result<Vec<Option<f64>>> {
+    let data = RateData::new(events, population)?;
+    if data.n_valid() == 0 {
+        return Ok(vec![None; events.len()]);
+    }
+    match parents {
+        Some(parents) => Ok(hierarchical_eb(&data, &group_index(parents), None)?.estimates),
+        None => Ok(global_eb(&data)?.estimates),
     }
 }
