@@ -21,6 +21,17 @@ pub struct UnitPeriodSums {
     pub sums: MeasureValues,
 }
 
+/// Which schools to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchoolScope<'a> {
+    /// Every school.
+    All,
+    /// The schools of one region.
+    Region(&'a Kato),
+    /// The schools of one district.
+    District(&'a Kato),
+}
+
 /// The measures of one school in one quarter (current revision).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchoolPeriodValues {
@@ -109,13 +120,31 @@ impl Store {
         district: Option<&Kato>,
         periods: &[Period],
     ) -> Result<Vec<SchoolPeriodValues>> {
+        let scope = match district {
+            Some(district) => SchoolScope::District(district),
+            None => SchoolScope::All,
+        };
+        self.school_period_values_in(scope, periods).await
+    }
+
+    /// Every measure of each school in `scope` for the given quarters, current revisions
+    /// only, ordered by school and quarter.
+    pub async fn school_period_values_in(
+        &self,
+        scope: SchoolScope<'_>,
+        periods: &[Period],
+    ) -> Result<Vec<SchoolPeriodValues>> {
         if periods.is_empty() {
             return Ok(Vec::new());
         }
-        let district_filter = if district.is_some() {
-            format!(" and s.district_kato = ${}", periods.len() + 1)
-        } else {
-            String::new()
+        let (filter_column, filter_value) = match scope {
+            SchoolScope::All => (None, None),
+            SchoolScope::Region(region) => (Some("s.region_kato"), Some(region)),
+            SchoolScope::District(district) => (Some("s.district_kato"), Some(district)),
+        };
+        let district_filter = match filter_column {
+            Some(column) => format!(" and {column} = ${}", periods.len() + 1),
+            None => String::new(),
         };
         let sql = current_records_query(
             "q.school_id as school_id, q.period as period",
@@ -130,8 +159,8 @@ impl Store {
             for period in periods {
                 query = query.bind(period.to_string());
             }
-            if let Some(district) = district {
-                query = query.bind(district.as_str().to_owned());
+            if let Some(value) = filter_value {
+                query = query.bind(value.as_str().to_owned());
             }
             query
                 .fetch_all(pool)

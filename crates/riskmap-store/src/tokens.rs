@@ -29,6 +29,8 @@ pub struct TokenRecord {
     pub label: String,
     /// When it was revoked, if it was.
     pub revoked_at: Option<OffsetDateTime>,
+    /// Issued by a demo server (valid only while the store holds synthetic data only).
+    pub demo: bool,
 }
 
 /// One audited action.
@@ -58,6 +60,18 @@ impl Store {
         grant: &Grant,
         label: &str,
     ) -> Result<i64> {
+        self.create_token_marked(token_sha256, grant, label, false)
+            .await
+    }
+
+    /// Like [`Store::create_token`], marking a demo server's token.
+    pub async fn create_token_marked(
+        &self,
+        token_sha256: &str,
+        grant: &Grant,
+        label: &str,
+        demo: bool,
+    ) -> Result<i64> {
         let districts = grant
             .districts
             .iter()
@@ -68,8 +82,8 @@ impl Store {
         let token_id: i64 = with_pool!(self, pool, DB => {
             let mut tx = pool.begin().await.context("begin token create")?;
             let token_id: i64 = sqlx::query_scalar(
-                "insert into api_token (token_sha256, role, region_kato, district_katos, label, created_at, expires_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7) returning token_id",
+                "insert into api_token (token_sha256, role, region_kato, district_katos, label, created_at, expires_at, demo) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8) returning token_id",
             )
             .bind(token_sha256)
             .bind(grant.role.as_str())
@@ -78,6 +92,7 @@ impl Store {
             .bind(label)
             .bind(now)
             .bind(grant.expires_at)
+            .bind(demo)
             .fetch_one(&mut *tx)
             .await
             .context("insert token")?;
@@ -91,7 +106,7 @@ impl Store {
     /// The token with this hash, if any (revoked tokens included: the caller decides).
     pub async fn find_token(&self, token_sha256: &str) -> Result<Option<TokenRecord>> {
         with_pool!(self, pool, DB => {
-            let row = sqlx::query("select token_id, role, region_kato, district_katos, label, expires_at, revoked_at from api_token where token_sha256 = $1")
+            let row = sqlx::query("select token_id, role, region_kato, district_katos, label, expires_at, revoked_at, demo from api_token where token_sha256 = $1")
                 .bind(token_sha256)
                 .fetch_optional(pool)
                 .await
@@ -111,6 +126,7 @@ impl Store {
                     },
                     label: row.try_get("label").context("decode token")?,
                     revoked_at: row.try_get("revoked_at").context("decode token")?,
+                    demo: row.try_get("demo").context("decode token")?,
                 })
             })
             .transpose()
@@ -134,6 +150,27 @@ impl Store {
             }
             tx.commit().await.context("commit token revoke")?;
             Ok(done > 0)
+        })
+    }
+
+    /// Revokes every demo token still active (a server started without `--demo`, or a demo
+    /// server whose store now holds real data); returns how many. Audited.
+    pub async fn revoke_demo_tokens(&self) -> Result<u64> {
+        let now = OffsetDateTime::now_utc();
+        with_pool!(self, pool, DB => {
+            let mut tx = pool.begin().await.context("begin demo token revoke")?;
+            let done = sqlx::query("update api_token set revoked_at = $1 where demo = $2 and revoked_at is null")
+                .bind(now)
+                .bind(true)
+                .execute(&mut *tx)
+                .await
+                .context("revoke demo tokens")?
+                .rows_affected();
+            if done > 0 {
+                insert_audit(&mut *tx, &AuditEvent { at: now, token_id: None, role: "server".to_owned(), action: "token_revoke_demo".to_owned(), scope: String::new(), filters: String::new(), row_count: i64::try_from(done).unwrap_or(i64::MAX) }).await?;
+            }
+            tx.commit().await.context("commit demo token revoke")?;
+            Ok(done)
         })
     }
 
