@@ -73,13 +73,16 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         load_demo(&store, &geography).await?;
     }
     let demo_view = args.demo && !store.has_real_data().await?;
-    let anonymous_audience = if demo_view {
-        Some(Audience::Ministry)
-    } else if args.public_access {
-        Some(Audience::Public)
-    } else {
-        None
-    };
+    if !demo_view {
+        let revoked = store.revoke_demo_tokens().await?;
+        if revoked > 0 {
+            tracing::info!(
+                revoked,
+                "demo tokens revoked (not serving the synthetic demo)"
+            );
+        }
+    }
+    let anonymous_audience = args.public_access.then_some(Audience::Public);
     let web_dir = locate_web_dir(&args.web_dir);
     if !web_dir
         .join("node_modules/maplibre-gl/dist/maplibre-gl.mjs")
@@ -98,11 +101,16 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             role: grant.role.as_str().to_owned(),
             scope: describe(grant),
             token: token.clone(),
+            expires_at: grant.expires_at.and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            }),
         })
         .collect();
     let config = ServerConfig {
         web_dir,
         anonymous_audience,
+        demo: demo_view,
         policy: SuppressionPolicy::recommended(),
         demo_tokens,
         tile_cache_bytes: args.tile_cache_mb * 1024 * 1024,
@@ -210,46 +218,51 @@ async fn load_demo(store: &Store, geography: &riskmap_geo::Geography) -> anyhow:
     Ok(())
 }
 
+/// How long a demo token works.
+const DEMO_TOKEN_HOURS: i64 = 12;
+
 /// One token per role for the demo (synthetic data only): an akimat of Almaty city, a crisis
-/// team for two of its districts, and the other roles without scope.
+/// team for two of its districts, and the other roles without scope; each expires after
+/// [`DEMO_TOKEN_HOURS`] and works only while the store holds synthetic data only.
 async fn demo_tokens(store: &Store) -> anyhow::Result<Vec<(riskmap_model::Grant, String)>> {
     use riskmap_model::{Grant, Kato, Role};
     let kato = |text: &str| Kato::parse(text).expect("literal KATO code");
+    let expires = Some(time::OffsetDateTime::now_utc() + time::Duration::hours(DEMO_TOKEN_HOURS));
     let grants = [
         Grant {
             role: Role::Public,
             region: None,
             districts: vec![],
-            expires_at: None,
+            expires_at: expires,
         },
         Grant {
             role: Role::Akimat,
             region: Some(kato("750000000")),
             districts: vec![],
-            expires_at: None,
+            expires_at: expires,
         },
         Grant {
             role: Role::Crisis,
             region: None,
             districts: vec![kato("751110000"), kato("751210000")],
-            expires_at: Some(time::OffsetDateTime::now_utc() + time::Duration::days(90)),
+            expires_at: expires,
         },
         Grant {
             role: Role::Ministry,
             region: None,
             districts: vec![],
-            expires_at: None,
+            expires_at: expires,
         },
         Grant {
             role: Role::Steward,
             region: None,
             districts: vec![],
-            expires_at: None,
+            expires_at: expires,
         },
     ];
     let mut issued = Vec::with_capacity(grants.len());
     for grant in grants {
-        let (_, token) = crate::token_cmd::issue(store, &grant, "demo").await?;
+        let (_, token) = crate::token_cmd::issue_marked(store, &grant, "demo", true).await?;
         issued.push((grant, token));
     }
     Ok(issued)
@@ -272,7 +285,7 @@ fn describe(grant: &riskmap_model::Grant) -> String {
         ));
     }
     if grant.expires_at.is_some() {
-        parts.push("expires in 90 days".to_owned());
+        parts.push(format!("expires in {DEMO_TOKEN_HOURS} hours"));
     }
     if parts.is_empty() {
         "no scope".to_owned()

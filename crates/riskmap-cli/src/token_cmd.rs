@@ -138,6 +138,17 @@ pub(crate) async fn issue(
     grant: &Grant,
     label: &str,
 ) -> anyhow::Result<(i64, String)> {
+    issue_marked(store, grant, label, false).await
+}
+
+/// Issues a token; `demo` marks a demo server's token (valid only while the store holds
+/// synthetic data only, revoked when a server starts without `--demo`).
+pub(crate) async fn issue_marked(
+    store: &Store,
+    grant: &Grant,
+    label: &str,
+    demo: bool,
+) -> anyhow::Result<(i64, String)> {
     let mut secret = [0_u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let token = format!(
@@ -148,7 +159,7 @@ pub(crate) async fn issue(
             .collect::<String>()
     );
     let id = store
-        .create_token(&riskmap_store::token_hash(&token), grant, label)
+        .create_token_marked(&riskmap_store::token_hash(&token), grant, label, demo)
         .await
         .context("cannot store the token")?;
     Ok((id, token))

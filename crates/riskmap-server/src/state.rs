@@ -13,10 +13,13 @@ pub struct ServerConfig {
     /// The folder with `index.html` and the page's scripts (`web/`).
     pub web_dir: PathBuf,
     /// The audience of requests that carry no token: `None` answers them 401 (the default
-    /// until the ministry approves public access), `Some(Audience::Public)` serves tier P. The
-    /// demo mode (synthetic data only) serves the ministry view so that a new user sees the
-    /// whole map at once.
+    /// until the ministry approves public access), `Some(Audience::Public)` serves tier P.
     pub anonymous_audience: Option<Audience>,
+    /// Demo mode (`serve --demo`): while every stored record is synthetic, requests without a
+    /// token get the ministry view, the demo tokens work and are offered on the page; uploads
+    /// (which are real data) are refused. Once real data is stored, demo mode ends for every
+    /// following request.
+    pub demo: bool,
     /// Disclosure thresholds.
     pub policy: SuppressionPolicy,
     /// Bytes of gzipped tiles to cache (0 switches the cache off).
@@ -41,6 +44,8 @@ pub struct DemoToken {
     pub scope: String,
     /// The bearer token.
     pub token: String,
+    /// When it stops working (RFC 3339).
+    pub expires_at: Option<String>,
 }
 
 /// The quarters with data at one data version.
@@ -67,10 +72,13 @@ pub struct AppState {
     pub geometries: Arc<std::collections::HashMap<riskmap_model::Kato, serde_json::Value>>,
     /// Queen contiguity of regions and districts, built on first use.
     pub contiguity: Arc<ContiguityCache>,
-    /// Composite scores of regions and districts, per data version.
-    pub composite: Arc<crate::composite::CompositeCache>,
-    /// Unit × quarter sums, per data version.
-    pub sums: Arc<crate::sums::SumsCache>,
+    /// The view layer's caches (sums, release, unit tables, schools, priority lists).
+    pub views: Arc<crate::view::Views>,
+    /// Serialised and gzipped answers, per data version.
+    pub(crate) bodies:
+        Arc<crate::view::VersionedCache<crate::http::BodyKey, crate::http::CachedBody>>,
+    /// Whether demo mode is on at a data version (see [`ServerConfig::demo`]).
+    demo_state: Arc<crate::view::VersionedCache<(), bool>>,
     /// Held while an upload is loaded: uploads run one at a time.
     pub upload_lock: Arc<tokio::sync::Mutex<()>>,
 }
@@ -90,7 +98,12 @@ impl ContiguityCache {
         geography: &Geography,
     ) -> Result<riskmap_score::weights::Weights, crate::http::Error> {
         cached(&self.regions, || {
-            geography.region_contiguity(riskmap_geo::Contiguity::Queen)
+            let polygons: Vec<_> = geography
+                .regions()
+                .iter()
+                .map(|r| r.geometry.clone())
+                .collect();
+            riskmap_score::weights::queen(&polygons)
         })
     }
 
@@ -100,7 +113,12 @@ impl ContiguityCache {
         geography: &Geography,
     ) -> Result<riskmap_score::weights::Weights, crate::http::Error> {
         cached(&self.districts, || {
-            geography.district_contiguity(riskmap_geo::Contiguity::Queen)
+            let polygons: Vec<_> = geography
+                .districts()
+                .iter()
+                .map(|d| d.geometry.clone())
+                .collect();
+            riskmap_score::weights::queen(&polygons)
         })
     }
 }
@@ -147,8 +165,9 @@ impl AppState {
             tiles,
             geometries: Arc::new(geometries),
             contiguity: Arc::default(),
-            composite: Arc::default(),
-            sums: Arc::default(),
+            views: Arc::default(),
+            bodies: Arc::new(crate::view::VersionedCache::new(128)),
+            demo_state: Arc::new(crate::view::VersionedCache::new(1)),
             upload_lock: Arc::default(),
         }
     }
@@ -183,5 +202,23 @@ impl AppState {
             *cache = Some((version, periods.clone()));
         }
         Ok((version, periods))
+    }
+}
+
+impl AppState {
+    /// Whether demo mode is on now: `--demo` was given and every stored record is synthetic
+    /// (checked once per data version).
+    pub async fn demo_active(&self) -> Result<bool, crate::http::Error> {
+        if !self.config.demo {
+            return Ok(false);
+        }
+        let version = self.store.cached_data_version();
+        let active = self
+            .demo_state
+            .get_or_build(version, (), || async {
+                Ok::<bool, crate::http::Error>(!self.store.has_real_data().await?)
+            })
+            .await?;
+        Ok(*active)
     }
 }

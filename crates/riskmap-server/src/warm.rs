@@ -21,17 +21,26 @@ pub async fn warm_up(state: AppState) {
     let Some(latest) = latest else {
         return;
     };
-    let quarters = latest.trailing(4);
+    if let Err(error) = crate::view::release(&state).await {
+        tracing::warn!(?error, "warm-up: release");
+    }
     for level in [AdminLevel::Region, AdminLevel::District] {
-        if let Err(error) = crate::sums::unit_period_sums(&state, level, &quarters).await {
-            tracing::warn!(?error, "warm-up: sums");
-        }
-        if let Err(error) = crate::composite::level_scores(&state, level).await {
+        if let Err(error) = crate::view::level_scores(&state, level).await {
             tracing::warn!(?error, "warm-up: composite");
+        }
+        if let Err(error) = crate::view::table(
+            &state,
+            &riskmap_model::Audience::Public,
+            level,
+            Some(latest),
+        )
+        .await
+        {
+            tracing::warn!(?error, "warm-up: public tables");
         }
     }
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis(),
-        "caches warmed (latest quarters' sums, composite of regions and districts)"
+        "caches warmed (sums, release, composite of regions and districts)"
     );
 }

@@ -163,13 +163,16 @@ async fn public_audience_never_sees_small_counts_or_district_harm() {
             if let Some(n) = entry["numerator"].as_u64() {
                 assert!(n == 0 || n >= 10, "{code}: numerator {n} published");
             }
-            let s2 = app.state.catalogue.get(code).unwrap().sensitivity
-                == riskmap_model::Sensitivity::S2;
-            if s2 {
+            let sensitive = app.state.catalogue.get(code).unwrap().sensitivity
+                != riskmap_model::Sensitivity::S0;
+            if sensitive {
                 assert_eq!(
-                    entry["flag"], "c",
-                    "S2 {code} outside a calendar year must be suppressed"
+                    entry["year"], 2023,
+                    "{code}: the public reads the latest complete calendar year, not a rolling one"
                 );
+                for quarter in entry["quarters"].as_array().unwrap() {
+                    assert_eq!(quarter["flag"], "c", "{code}: quarters are never published");
+                }
             }
         }
     }

@@ -196,7 +196,7 @@ async fn profile_has_comparators_rank_trend_and_series() {
         ["improving", "worsening", "stable", "unknown"]
             .contains(&viol["direction"]["trend"].as_str().unwrap())
     );
-    assert!(profile["staffing"]["psychologists"]["norm_fte"].is_number());
+    assert!(profile["staffing"]["psychologists"]["norm_fte"]["value"].is_number());
     let (status, _) = get(&app, "/api/v1/units/123/profile").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }

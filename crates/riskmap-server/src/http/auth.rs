@@ -1,6 +1,8 @@
 //! Who is calling: the `Caller` extractor reads `Authorization: Bearer <token>`, looks the
 //! token's hash up in the store and turns its grant into an `Audience`. A request without a
-//! token is the anonymous audience of the configuration, or 401 when anonymous access is off.
+//! token is the ministry view while demo mode is on (synthetic data only), else the anonymous
+//! audience of the configuration, or 401 when anonymous access is off. A demo token works
+//! only while demo mode is on.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -50,13 +52,17 @@ impl FromRequestParts<AppState> for Caller {
     ) -> Result<Self, Self::Rejection> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION);
         let Some(header) = header else {
+            let anonymous = |audience: Audience| Caller {
+                audience,
+                role: None,
+                token_id: None,
+                scope: "anonymous".to_owned(),
+            };
+            if state.demo_active().await? {
+                return Ok(anonymous(Audience::Ministry));
+            }
             return match &state.config.anonymous_audience {
-                Some(audience) => Ok(Caller {
-                    audience: audience.clone(),
-                    role: None,
-                    token_id: None,
-                    scope: "anonymous".to_owned(),
-                }),
+                Some(audience) => Ok(anonymous(audience.clone())),
                 None => Err(Error::Unauthenticated {
                     message: "a bearer token is required (public access is off)".to_owned(),
                 }),
@@ -91,6 +97,11 @@ impl FromRequestParts<AppState> for Caller {
         if record.grant.is_expired(OffsetDateTime::now_utc()) {
             return Err(Error::Unauthenticated {
                 message: "the token has expired".to_owned(),
+            });
+        }
+        if record.demo && !state.demo_active().await? {
+            return Err(Error::Unauthenticated {
+                message: "demo tokens work only while the demo serves synthetic data".to_owned(),
             });
         }
         Ok(Caller {

@@ -37,6 +37,14 @@ pub enum Error {
         /// Human message.
         message: String,
     },
+    /// The request conflicts with the state of the service (409).
+    #[error("{message}")]
+    Conflict {
+        /// Stable machine code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
     /// The request body is larger than the service accepts (413).
     #[error("{message}")]
     TooLarge {
@@ -64,6 +72,7 @@ impl Error {
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
             Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Store(_) | Error::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,7 +85,8 @@ impl IntoResponse for Error {
         let (code, message) = match &self {
             Error::BadRequest { code, message }
             | Error::NotFound { code, message }
-            | Error::Forbidden { code, message } => (*code, message.clone()),
+            | Error::Forbidden { code, message }
+            | Error::Conflict { code, message } => (*code, message.clone()),
             Error::Unauthenticated { message } => ("unauthenticated", message.clone()),
             Error::TooLarge { message } => ("too_large", message.clone()),
             Error::Internal { message } => {

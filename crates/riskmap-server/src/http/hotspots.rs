@@ -1,32 +1,61 @@
 //! `GET /api/v1/hotspots?level=&indicator=&period=&parent=`: the hotspot overlay of the map.
-//! Gi* classes and LISA quadrants of the regions or districts for the rolling year ending at
-//! the quarter, computed over the whole country (a border unit's neighbours in another region
-//! count) and returned for the units whose value the caller may see. Public callers get 403:
-//! the plan's display rules allow no hotspot wording in public (domain §4.3).
-
-use std::collections::HashMap;
+//! Gi* classes and LISA quadrants of the regions or districts
+//! (`riskmap_score::hotspot_overlay`), computed on the values the caller sees in the view
+//! layer's unit table — exact inside its scope, the published release outside it, withheld
+//! units left out of the weights — so no statistic depends on a value the caller may not see.
+//! For the ministry that is every unit's exact rolling year. Public callers get 403: the
+//! plan's display rules allow no hotspot wording in public (domain §4.3).
 
 use axum::Json;
 use axum::extract::State;
-use riskmap_model::{Access, AdminLevel, Audience, Indicator, Kato, MeasureKind};
-use riskmap_score::rates::{RateData, global_eb};
-use riskmap_store::UnitPeriodSums;
+use riskmap_model::{AdminLevel, Audience, MeasureKind};
+use riskmap_score::hotspot_overlay::{
+    FDR, GiClass, GlobalContext, PERMUTATIONS, SEED, hotspots, overlay_values,
+};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 #[allow(unused_imports, reason = "named in the OpenAPI annotations")]
 use super::openapi;
-use super::units::{UnitQuery, parse_query};
+use super::query::{RawQuery, parse_query, take};
 use super::{Caller, Error, Result};
 use crate::AppState;
-use crate::hotspots::{FDR, GiClass, GlobalContext, PERMUTATIONS, SEED, hotspots};
+
+/// Gi* class of a unit.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum WireGiClass {
+    /// Significantly high values around the unit.
+    Hot,
+    /// Significantly low values around the unit.
+    Cold,
+}
+
+/// Global Moran's I of the same values.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub(crate) struct WireGlobal {
+    i: f64,
+    z: f64,
+    p: f64,
+}
+
+impl From<GlobalContext> for WireGlobal {
+    fn from(g: GlobalContext) -> Self {
+        Self {
+            i: g.i,
+            z: g.z,
+            p: g.p,
+        }
+    }
+}
 
 /// One unit of the overlay.
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub(crate) struct WireHotspot {
     kato: String,
     gistar_z: Option<f64>,
     gistar_p: Option<f64>,
-    gistar_class: Option<GiClass>,
+    gistar_class: Option<WireGiClass>,
     lisa_quadrant: Option<&'static str>,
     lisa_p: Option<f64>,
 }
@@ -44,7 +73,7 @@ pub(crate) struct WireHotspots {
     seed: u64,
     fdr: f64,
     /// Global Moran's I of the same values (context); `null` when it cannot be computed.
-    global_moran: Option<GlobalContext>,
+    global_moran: Option<WireGlobal>,
     units: Vec<WireHotspot>,
 }
 
@@ -65,7 +94,7 @@ pub(crate) struct WireHotspots {
 pub(crate) async fn get_hotspots(
     State(state): State<AppState>,
     caller: Caller,
-    query: UnitQuery,
+    query: RawQuery,
 ) -> Result<Json<WireHotspots>> {
     caller.require_analytic()?;
     if caller.audience == Audience::Public {
@@ -74,34 +103,26 @@ pub(crate) async fn get_hotspots(
             message: "hotspot maps are not published (display rules, domain §4.3)".to_owned(),
         });
     }
-    let code = query
-        .as_ref()
-        .ok()
-        .and_then(|q| q.0.get("indicator").cloned())
+    let (taken, rest) = take(query, &["indicator"])?;
+    let code = taken
+        .get("indicator")
+        .cloned()
         .unwrap_or_else(|| "viol_rate".to_owned());
-    let params = parse_query(query, &["level", "indicator", "period", "parent"])?;
+    let params = parse_query(rest, &["level", "period", "parent"])?;
     let level = params.level.unwrap_or(AdminLevel::District);
-    let indicator = state
+    let (k, indicator) = state
         .catalogue
-        .get(&code)
+        .indicators
+        .iter()
+        .enumerate()
+        .find(|(_, i)| i.code == code)
         .ok_or_else(|| Error::BadRequest {
             code: "unknown_indicator",
             message: format!("unknown indicator {code:?}"),
         })?;
-    let (katos, contiguity) = match level {
-        AdminLevel::Region => (
-            state
-                .geography
-                .regions()
-                .iter()
-                .map(|r| r.kato)
-                .collect::<Vec<_>>(),
-            state.contiguity.regions(&state.geography)?,
-        ),
-        AdminLevel::District => (
-            state.geography.districts().iter().map(|d| d.kato).collect(),
-            state.contiguity.districts(&state.geography)?,
-        ),
+    let contiguity = match level {
+        AdminLevel::Region => state.contiguity.regions(&state.geography)?,
+        AdminLevel::District => state.contiguity.districts(&state.geography)?,
         AdminLevel::Country | AdminLevel::School => {
             return Err(Error::BadRequest {
                 code: "bad_level",
@@ -120,26 +141,41 @@ pub(crate) async fn get_hotspots(
     let period = super::periods::choose_period(&state, params.period)
         .await?
         .required()?;
-    let quarters = period.trailing(4);
-    let sums = crate::sums::unit_period_sums(&state, level, &quarters).await?;
-    let values = unit_values(indicator, &katos, &sums);
+    let table = crate::view::table(&state, &caller.audience, level, Some(period)).await?;
+    let shown: Vec<Option<(f64, f64)>> =
+        table.units.iter().map(|u| u.indicators[k].shown).collect();
+    let values = overlay_values(
+        &shown
+            .iter()
+            .map(|s| s.map_or(0.0, |s| s.0))
+            .collect::<Vec<_>>(),
+        &shown
+            .iter()
+            .map(|s| s.map_or(0.0, |s| s.1))
+            .collect::<Vec<_>>(),
+        &shown.iter().map(Option::is_some).collect::<Vec<_>>(),
+        indicator.numerator.kind() == MeasureKind::Count,
+    );
     let (stats, global) = hotspots(&values, &contiguity);
-    let units = katos
+    let units = table
+        .units
         .iter()
         .zip(&stats)
-        .filter(|(kato, _)| {
-            params
-                .parent
-                .is_none_or(|p| level == AdminLevel::District && kato.same_region(&p))
+        .zip(&shown)
+        .filter(|((u, _), shown)| {
+            shown.is_some()
+                && params
+                    .parent
+                    .is_none_or(|p| level == AdminLevel::District && u.kato.same_region(&p))
         })
-        .filter(|(kato, _)| {
-            caller.audience.access(indicator.sensitivity, level, kato) != Access::Hidden
-        })
-        .map(|(kato, s)| WireHotspot {
-            kato: kato.to_string(),
+        .map(|((u, s), _)| WireHotspot {
+            kato: u.kato.to_string(),
             gistar_z: s.gistar_z,
             gistar_p: s.gistar_p,
-            gistar_class: s.gistar_class,
+            gistar_class: s.gistar_class.map(|c| match c {
+                GiClass::Hot => WireGiClass::Hot,
+                GiClass::Cold => WireGiClass::Cold,
+            }),
             lisa_quadrant: s.lisa_quadrant,
             lisa_p: s.lisa_p,
         })
@@ -149,62 +185,15 @@ pub(crate) async fn get_hotspots(
         period: period.to_string(),
         level: level.as_str(),
         values: if indicator.numerator.kind() == MeasureKind::Count {
-            "empirical-Bayes smoothed rolling-year rates"
+            "empirical-Bayes smoothed rates of the values the caller sees"
         } else {
-            "rolling-year values"
+            "the values the caller sees"
         },
         weights: "queen contiguity (Gi*: binary with self; LISA and Moran: row-standardised)",
         permutations: PERMUTATIONS,
         seed: SEED,
         fdr: FDR,
-        global_moran: global,
+        global_moran: global.map(WireGlobal::from),
         units,
     }))
-}
-
-/// Every unit's rolling-year value: the EB-smoothed rate for count indicators, the plain
-/// ratio otherwise; `None` without data.
-fn unit_values(indicator: &Indicator, katos: &[Kato], sums: &[UnitPeriodSums]) -> Vec<Option<f64>> {
-    let mut totals: HashMap<Kato, (f64, f64, bool)> = HashMap::new();
-    for row in sums {
-        let (Some(numerator), Some(denominator)) = (
-            row.sums.get(indicator.numerator),
-            row.sums.get(indicator.denominator),
-        ) else {
-            continue;
-        };
-        let entry = totals.entry(row.unit).or_insert((0.0, 0.0, false));
-        entry.0 += numerator;
-        entry.1 += denominator;
-        entry.2 = true;
-    }
-    let numerators: Vec<f64> = katos
-        .iter()
-        .map(|k| totals.get(k).map_or(0.0, |t| t.0))
-        .collect();
-    let denominators: Vec<f64> = katos
-        .iter()
-        .map(|k| totals.get(k).map_or(0.0, |t| t.1))
-        .collect();
-    let has_data: Vec<bool> = katos
-        .iter()
-        .map(|k| totals.get(k).is_some_and(|t| t.2 && t.1 > 0.0))
-        .collect();
-    if indicator.numerator.kind() == MeasureKind::Count
-        && let Ok(data) = RateData::new(&numerators, &denominators)
-        && let Ok(eb) = global_eb(&data)
-    {
-        return eb
-            .estimates
-            .iter()
-            .zip(&has_data)
-            .map(|(estimate, &has)| estimate.filter(|_| has))
-            .collect();
-    }
-    numerators
-        .iter()
-        .zip(&denominators)
-        .zip(&has_data)
-        .map(|((n, d), &has)| has.then(|| n / d))
-        .collect()
 }

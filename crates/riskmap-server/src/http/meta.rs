@@ -1,99 +1,145 @@
-//! `GET /api/v1/meta`: what the page needs to build its menus and legends.
+//! `GET /api/v1/meta`: what the page needs to build its menus and legends; and
+//! `GET /api/v1/demo/tokens`: the demo's ready tokens, only while demo mode is on.
 
 use axum::Json;
 use axum::extract::State;
-use riskmap_model::Audience;
 use riskmap_model::indicator::{Dimension, Direction};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 #[allow(unused_imports, reason = "named in the OpenAPI annotations")]
 use super::openapi;
-use super::{Caller, Result};
+use super::wire::{ATTRIBUTION, audience_name};
+use super::{Caller, Error, Result};
 use crate::AppState;
 
-/// The attribution line required by the boundaries' licence (shared/data/kz/SOURCES.md).
-pub(crate) const ATTRIBUTION: &str = "Administrative boundaries: geokz by Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; based on OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap). Population: BNS ASPR RK, 1 January 2023.";
+/// Labels in the three languages.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Labels {
+    kk: String,
+    ru: String,
+    en: String,
+}
+
+/// One catalogue indicator.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MetaIndicator {
+    code: String,
+    label: Labels,
+    unit: Labels,
+    /// `higher_is_worse` or `lower_is_worse`.
+    direction: &'static str,
+    /// `harm`, `vulnerability` or `coping_capacity`.
+    dimension: &'static str,
+    /// `S0`, `S1` or `S2`.
+    sensitivity: &'static str,
+}
+
+/// The catalogue, periods and the caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Meta {
+    synthetic: bool,
+    /// Whether the server runs the synthetic demo (anonymous ministry view, demo tokens).
+    demo: bool,
+    periods: Vec<String>,
+    latest_period: Option<String>,
+    catalogue_version: String,
+    indicators: Vec<MetaIndicator>,
+    audience: String,
+    role: &'static str,
+    scope: String,
+    attribution: &'static str,
+}
 
 #[utoipa::path(get, path = "/api/v1/meta", tag = "catalogue",
     security((), ("bearer" = [])),
-    responses((status = 200, description = "Indicator catalogue (kk/ru/en labels, units, sensitivity), periods, the caller's role, attribution", body = Object),
-        (status = 400, description = "Malformed request", body = openapi::ErrorBody),
-        (status = 401, description = "A bearer token is required, or it is unknown, revoked or expired", body = openapi::ErrorBody),
-        (status = 403, description = "The role may not see this", body = openapi::ErrorBody),
-        (status = 404, description = "Unknown unit or period", body = openapi::ErrorBody),))]
+    responses((status = 200, description = "Indicator catalogue (kk/ru/en labels, units, sensitivity), periods, the caller's role, attribution", body = Meta),
+        (status = 401, description = "A bearer token is required, or it is unknown, revoked or expired", body = openapi::ErrorBody),))]
 // GET /api/v1/meta
-pub(crate) async fn get_meta(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<serde_json::Value>> {
+pub(crate) async fn get_meta(State(state): State<AppState>, caller: Caller) -> Result<Json<Meta>> {
     let periods = state.periods().await?.1;
     let synthetic = state.store.has_synthetic_data().await?;
-    let indicators: Vec<serde_json::Value> = state
+    let label = |l: &riskmap_model::indicator::Labels| Labels {
+        kk: l.kk.clone(),
+        ru: l.ru.clone(),
+        en: l.en.clone(),
+    };
+    let indicators = state
         .catalogue
         .indicators
         .iter()
-        .map(|i| {
-            serde_json::json!({
-                "code": i.code,
-                "label": { "kk": i.label.kk, "ru": i.label.ru, "en": i.label.en },
-                "unit": { "kk": i.unit.kk, "ru": i.unit.ru, "en": i.unit.en },
-                "direction": match i.direction { Direction::HigherIsWorse => "higher_is_worse", Direction::LowerIsWorse => "lower_is_worse" },
-                "dimension": match i.dimension { Dimension::Harm => "harm", Dimension::Vulnerability => "vulnerability", Dimension::CopingCapacity => "coping_capacity" },
-                "sensitivity": i.sensitivity.as_str(),
-            })
+        .map(|i| MetaIndicator {
+            code: i.code.clone(),
+            label: label(&i.label),
+            unit: label(&i.unit),
+            direction: match i.direction {
+                Direction::HigherIsWorse => "higher_is_worse",
+                Direction::LowerIsWorse => "lower_is_worse",
+            },
+            dimension: match i.dimension {
+                Dimension::Harm => "harm",
+                Dimension::Vulnerability => "vulnerability",
+                Dimension::CopingCapacity => "coping_capacity",
+            },
+            sensitivity: i.sensitivity.as_str(),
         })
         .collect();
-    Ok(Json(serde_json::json!({
-        "synthetic": synthetic,
-        "periods": periods.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "latest_period": periods.last().map(ToString::to_string),
-        "catalogue_version": state.catalogue.version,
-        "indicators": indicators,
-        "audience": audience_name(&caller.audience),
-        "role": caller.role_name(),
-        "scope": caller.scope,
-        "attribution": ATTRIBUTION,
-    })))
+    Ok(Json(Meta {
+        synthetic,
+        demo: state.demo_active().await?,
+        periods: periods.iter().map(ToString::to_string).collect(),
+        latest_period: periods.last().map(ToString::to_string),
+        catalogue_version: state.catalogue.version.clone(),
+        indicators,
+        audience: audience_name(&caller.audience),
+        role: caller.role_name(),
+        scope: caller.scope,
+        attribution: ATTRIBUTION,
+    }))
 }
 
-pub(crate) fn audience_name(audience: &Audience) -> String {
-    match audience {
-        Audience::Public => "public".to_owned(),
-        Audience::Regional {
-            region,
-            district: None,
-        } => format!("akimat:{region}"),
-        Audience::Regional {
-            region,
-            district: Some(district),
-        } => format!("akimat:{region}:{district}"),
-        Audience::Crisis { districts } => format!(
-            "crisis:{}",
-            districts
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-        Audience::Ministry => "ministry".to_owned(),
-        Audience::Steward => "steward".to_owned(),
-    }
+/// A demo token offered on the page.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct WireDemoToken {
+    role: String,
+    /// The scope in words (region or districts).
+    scope: String,
+    token: String,
+    /// When it stops working (RFC 3339).
+    expires_at: Option<String>,
 }
 
-// GET /api/v1/demo/tokens: the demo's ready tokens, only while serving synthetic demo data.
-pub(crate) async fn demo_tokens(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
-    if state.config.demo_tokens.is_empty() {
-        return Err(super::Error::NotFound {
+/// The demo's tokens.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct DemoTokens {
+    synthetic: bool,
+    tokens: Vec<WireDemoToken>,
+}
+
+#[utoipa::path(get, path = "/api/v1/demo/tokens", tag = "catalogue",
+    responses((status = 200, description = "The demo's tokens (synthetic data only)", body = DemoTokens),
+        (status = 404, description = "Not a demo, or the store holds real data", body = openapi::ErrorBody),))]
+// GET /api/v1/demo/tokens
+pub(crate) async fn demo_tokens(State(state): State<AppState>) -> Result<Json<DemoTokens>> {
+    if state.config.demo_tokens.is_empty() || !state.demo_active().await? {
+        return Err(Error::NotFound {
             code: "no_demo",
-            message: "demo tokens exist only in demo mode".to_owned(),
+            message: "demo tokens exist only while the demo serves synthetic data".to_owned(),
         });
     }
-    let tokens: Vec<serde_json::Value> = state
+    let tokens = state
         .config
         .demo_tokens
         .iter()
-        .map(|t| serde_json::json!({ "role": t.role, "scope": t.scope, "token": t.token }))
+        .map(|t| WireDemoToken {
+            role: t.role.clone(),
+            scope: t.scope.clone(),
+            token: t.token.clone(),
+            expires_at: t.expires_at.clone(),
+        })
         .collect();
-    Ok(Json(
-        serde_json::json!({ "synthetic": true, "tokens": tokens }),
-    ))
+    Ok(Json(DemoTokens {
+        synthetic: true,
+        tokens,
+    }))
 }

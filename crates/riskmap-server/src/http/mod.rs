@@ -1,7 +1,9 @@
 //! The router: every route of the service, registered in one place.
 
 mod auth;
+mod cached;
 mod error;
+mod headers;
 mod health;
 mod hotspots;
 mod meta;
@@ -10,6 +12,7 @@ mod periods;
 mod plan;
 mod priority;
 mod profile;
+mod query;
 mod reporting;
 mod tiles;
 mod unit_query;
@@ -26,6 +29,7 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::services::{ServeDir, ServeFile};
 
 pub use auth::Caller;
+pub(crate) use cached::{BodyKey, CachedBody};
 pub use error::{Error, Result};
 
 use crate::AppState;
@@ -53,6 +57,10 @@ pub fn app(state: AppState) -> Router {
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
         .fallback(error::unknown_route)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::caching_headers,
+        ))
         .layer(
             CompressionLayer::new().compress_when(DefaultPredicate::new().and(
                 NotForContentType::const_new(
@@ -70,8 +78,15 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .nest("/api/v1", api)
-        .route("/tiles/{file}", get(tiles::get_tilejson))
-        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::get_tile))
+        .merge(
+            Router::new()
+                .route("/tiles/{file}", get(tiles::get_tilejson))
+                .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::get_tile))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    headers::caching_headers,
+                )),
+        )
         .nest_service(
             "/vendor/maplibre-gl",
             CompressionLayer::new().layer(ServeDir::new(maplibre_dist)),

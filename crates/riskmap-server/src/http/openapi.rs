@@ -37,6 +37,7 @@ pub(crate) struct ErrorDetail {
         super::health::healthz,
         super::health::readyz,
         super::meta::get_meta,
+        super::meta::demo_tokens,
         super::units::list_regions,
         super::units::list_districts,
         super::unit_query::list_units,

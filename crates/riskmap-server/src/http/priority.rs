@@ -5,24 +5,20 @@
 //! (bands for akimats), contacts only for crisis teams and the ministry. Exports are
 //! watermarked with the user and scope and recorded in the audit log.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use riskmap_model::suppression::Cell;
-use riskmap_model::{Access, AdminLevel, Audience, Period, School, Sensitivity};
-use riskmap_score::composite::{Submission, UnitPeriodInput, score_periods};
-use riskmap_score::methodology::Methodology;
-use riskmap_score::priority::row::{Identity, Place};
-use riskmap_score::priority::{HotspotRow, SchoolProfile, priority_list};
+use riskmap_model::{Kato, Period};
 use riskmap_store::AuditEvent;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::periods::choose_period;
-use super::units::{UnitQuery, parse_query};
+use super::query::{RawQuery, parse_query, take};
 use super::wire::WireCount;
 use super::{Caller, Error, Result};
 use crate::AppState;
+use crate::view::priority::ShownRow;
 
 /// The footnotes printed under every export.
 const FOOTNOTES: [&str; 3] = [
@@ -61,6 +57,47 @@ const COLUMNS: [(&str, &str, &str); 18] = [
     ("data_quarter", "Квартал данных", "Деректер тоқсаны"),
 ];
 
+/// One row of the list as it goes on the wire.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PriorityRow {
+    rank: usize,
+    nobd_org_id: String,
+    name_ru: String,
+    name_kk: String,
+    district_kato: String,
+    district_name_ru: String,
+    district_name_kk: String,
+    settlement: &'static str,
+    pupils: WireCount,
+    composite: Option<f64>,
+    quintile_region: Option<u8>,
+    p_exceed: Option<f64>,
+    triggers: String,
+    drivers: String,
+    viol_total: WireCount,
+    bullying: WireCount,
+    s2_events: WireCount,
+    s2_exact: bool,
+    psych_gap_fte: Option<f64>,
+    contacts_visible: bool,
+    data_quarter: String,
+    model_version: String,
+    #[serde(skip)]
+    location: Option<(f64, f64)>,
+}
+
+/// The list (JSON).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PriorityList {
+    period: String,
+    model_version: String,
+    parent: String,
+    rows: Vec<PriorityRow>,
+    watermark: String,
+    footnotes: [&'static str; 3],
+    role: &'static str,
+}
+
 // GET /api/v1/priority
 #[utoipa::path(get, path = "/api/v1/priority", tag = "priority",
     security(("bearer" = [])),
@@ -69,7 +106,7 @@ const COLUMNS: [(&str, &str, &str); 18] = [
         ("period" = Option<String>, Query, description = "Quarter; default the latest", example = "2024-Q4"),
         ("format" = Option<String>, Query, description = "json (default), csv, xlsx or geojson", example = "json"),
     ),
-    responses((status = 200, description = "Priority list (JSON, CSV, XLSX or GeoJSON)", body = Object),
+    responses((status = 200, description = "Priority list (JSON; CSV, XLSX or GeoJSON as attachments)", body = PriorityList),
         (status = 400, description = "Malformed request", body = super::openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = super::openapi::ErrorBody),
         (status = 403, description = "The role may not see schools of this unit", body = super::openapi::ErrorBody),
@@ -77,16 +114,11 @@ const COLUMNS: [(&str, &str, &str); 18] = [
 pub(crate) async fn get_priority(
     State(state): State<AppState>,
     caller: Caller,
-    query: UnitQuery,
+    query: RawQuery,
 ) -> Result<Response> {
     caller.require_analytic()?;
-    let Ok(axum::extract::Query(raw)) = &query else {
-        return Err(Error::BadRequest {
-            code: "bad_query",
-            message: "malformed query".to_owned(),
-        });
-    };
-    let format = raw
+    let (taken, rest) = take(query, &["format"])?;
+    let format = taken
         .get("format")
         .cloned()
         .unwrap_or_else(|| "json".to_owned());
@@ -96,53 +128,40 @@ pub(crate) async fn get_priority(
             message: format!("format must be json, csv, xlsx or geojson, got {format:?}"),
         });
     }
-    let mut rest = raw.clone();
-    rest.remove("format");
-    let params = parse_query(Ok(axum::extract::Query(rest)), &["parent", "period"])?;
+    let params = parse_query(rest, &["parent", "period"])?;
     let parent = params.parent.ok_or_else(|| Error::BadRequest {
         code: "bad_query",
         message: "parent (a region or district KATO) is required".to_owned(),
     })?;
-    let is_district = state.geography.district(&parent).is_some();
-    if !is_district && state.geography.region(&parent).is_none() {
+    let districts: Vec<Kato> = if let Some(d) = state.geography.district(&parent) {
+        vec![d.kato]
+    } else if state.geography.region(&parent).is_some() {
+        state
+            .geography
+            .districts_of(&parent)
+            .map(|d| d.kato)
+            .collect()
+    } else {
         return Err(Error::NotFound {
             code: "unknown_unit",
             message: format!("no region or district with KATO {parent}"),
         });
-    }
-    let in_parent = |school: &School| {
-        if is_district {
-            school.district == parent
-        } else {
-            school.region == parent
-        }
     };
-    let period = choose_period(&state, params.period).await?.required()?;
-    let schools: Vec<School> = state
-        .store
-        .schools()
-        .await?
-        .into_iter()
-        .filter(|s| in_parent(s))
-        .collect();
-    if !schools
+    if !districts
         .iter()
-        .any(|s| caller.audience.may_see_schools_of(&s.district))
+        .any(|d| caller.audience.may_see_schools_of(d))
     {
         return Err(Error::Forbidden {
             code: "schools_not_visible",
             message: format!("your role may not see the schools of {parent}"),
         });
     }
-    let schools: Vec<School> = schools
-        .into_iter()
-        .filter(|s| caller.audience.may_see_schools_of(&s.district))
-        .collect();
-    let list = build_list(&state, &schools, period).await?;
-    let rows: Vec<serde_json::Value> = list
+    let period = choose_period(&state, params.period).await?.required()?;
+    let view = crate::view::priority::priority(&state, &caller.audience, parent, period).await?;
+    let rows: Vec<PriorityRow> = view
         .rows
         .iter()
-        .map(|row| row_json(&state, &caller, row))
+        .map(|row| wire_row(row, &view.model_version))
         .collect();
     let watermark = format!(
         "{} — {} · {} · {}",
@@ -166,24 +185,35 @@ pub(crate) async fn get_priority(
     };
     state.store.record_audit(&event).await?;
     let file = format!("priority-{parent}-{period}");
-    let response = match format.as_str() {
-        "csv" => attachment(to_csv(&rows, &watermark), "text/csv; charset=utf-8", &format!("{file}.csv")),
-        "xlsx" => attachment(to_xlsx(&rows, &watermark, period).map_err(|e| Error::Internal { message: format!("xlsx: {e}") })?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{file}.xlsx")),
-        "geojson" => {
-            let located: HashMap<&str, (f64, f64)> = schools.iter().filter_map(|s| s.location.map(|l| (s.id.as_str(), l))).collect();
-            let features: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| {
-                    let geometry = r["nobd_org_id"].as_str().and_then(|id| located.get(id)).map_or(serde_json::Value::Null, |(lon, lat)| serde_json::json!({ "type": "Point", "coordinates": [lon, lat] }));
-                    serde_json::json!({ "type": "Feature", "geometry": geometry, "properties": r })
-                })
-                .collect();
-            let body = serde_json::json!({ "type": "FeatureCollection", "features": features, "watermark": watermark, "footnotes": FOOTNOTES, "period": period.to_string(), "model_version": list.model_version });
-            attachment(body.to_string().into_bytes(), "application/geo+json", &format!("{file}.geojson"))
-        }
-        _ => axum::Json(serde_json::json!({ "period": period.to_string(), "model_version": list.model_version, "parent": parent.as_str(), "rows": rows, "watermark": watermark, "footnotes": FOOTNOTES, "role": caller.role_name() })).into_response(),
+    let mut response = match format.as_str() {
+        "csv" => attachment(
+            to_csv(&rows, &watermark),
+            "text/csv; charset=utf-8",
+            &format!("{file}.csv"),
+        ),
+        "xlsx" => attachment(
+            to_xlsx(&rows, &watermark, period).map_err(|e| Error::Internal {
+                message: format!("xlsx: {e}"),
+            })?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &format!("{file}.xlsx"),
+        ),
+        "geojson" => attachment(
+            to_geojson(&rows, &watermark, period, &view.model_version)?,
+            "application/geo+json",
+            &format!("{file}.geojson"),
+        ),
+        _ => axum::Json(PriorityList {
+            period: period.to_string(),
+            model_version: view.model_version.clone(),
+            parent: parent.to_string(),
+            rows,
+            watermark,
+            footnotes: FOOTNOTES,
+            role: caller.role_name(),
+        })
+        .into_response(),
     };
-    let mut response = response;
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
@@ -191,151 +221,92 @@ pub(crate) async fn get_priority(
     Ok(response)
 }
 
-async fn build_list(
-    state: &AppState,
-    schools: &[School],
+fn wire_row(row: &ShownRow, model_version: &str) -> PriorityRow {
+    PriorityRow {
+        rank: row.rank,
+        nobd_org_id: row.school.id.as_str().to_owned(),
+        name_ru: row.school.name_ru.clone(),
+        name_kk: row.school.name_kk.clone(),
+        district_kato: row.school.district.to_string(),
+        district_name_ru: row.district_name_ru.clone(),
+        district_name_kk: row.district_name_kk.clone(),
+        settlement: row.settlement.as_str(),
+        pupils: row.pupils.into(),
+        composite: row.composite,
+        quintile_region: row.quintile_region,
+        p_exceed: row.p_exceed,
+        triggers: row
+            .triggers
+            .iter()
+            .map(|t| snake(&format!("{t:?}")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        drivers: row.drivers.join(", "),
+        viol_total: row.viol_total.into(),
+        bullying: row.bullying.into(),
+        s2_events: row.s2_events.into(),
+        s2_exact: row.s2_exact,
+        psych_gap_fte: row.psych_gap_fte.value(),
+        contacts_visible: row.contacts_visible,
+        data_quarter: row.data_quarter.to_string(),
+        model_version: model_version.to_owned(),
+        location: row.school.location,
+    }
+}
+
+/// A GeoJSON export of the list.
+#[derive(Debug, Serialize)]
+struct PriorityGeoJson<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    features: Vec<PriorityFeature<'a>>,
+    watermark: &'a str,
+    footnotes: [&'static str; 3],
+    period: String,
+    model_version: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct PriorityFeature<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    geometry: Option<PointGeometry>,
+    properties: &'a PriorityRow,
+}
+
+#[derive(Debug, Serialize)]
+struct PointGeometry {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    coordinates: [f64; 2],
+}
+
+fn to_geojson(
+    rows: &[PriorityRow],
+    watermark: &str,
     period: Period,
-) -> Result<riskmap_score::priority::PriorityList> {
-    let quarters = period.trailing(8);
-    let values = state.store.school_period_values(None, &quarters).await?;
-    let mut submitted: HashMap<(String, Period), Submission> = HashMap::new();
-    for quarter in &quarters {
-        for s in state.store.submissions(*quarter).await? {
-            if let Some(at) = s.first_submitted_at {
-                let on_time = at.date() <= quarter.due_date();
-                submitted.insert(
-                    (s.school.as_str().to_owned(), *quarter),
-                    if on_time {
-                        Submission::OnTime
-                    } else {
-                        Submission::Late
-                    },
-                );
-            }
-        }
-    }
-    let wanted: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
-    let records: Vec<UnitPeriodInput> = values
-        .into_iter()
-        .filter_map(|v| {
-            let school = wanted.get(v.school.as_str())?;
-            let submission = submitted
-                .get(&(v.school.as_str().to_owned(), v.period))
-                .copied()
-                .unwrap_or(Submission::Late);
-            Some(UnitPeriodInput {
-                unit: v.school.as_str().to_owned(),
-                region: school.region.to_string(),
-                parent: Some(school.district.to_string()),
-                period: v.period,
-                submission,
-                measures: v.values,
+    model_version: &str,
+) -> Result<Vec<u8>> {
+    let body = PriorityGeoJson {
+        kind: "FeatureCollection",
+        features: rows
+            .iter()
+            .map(|r| PriorityFeature {
+                kind: "Feature",
+                geometry: r.location.map(|(lon, lat)| PointGeometry {
+                    kind: "Point",
+                    coordinates: [lon, lat],
+                }),
+                properties: r,
             })
-        })
-        .collect();
-    let profiles: Vec<SchoolProfile> = schools.iter().map(|s| profile(state, s)).collect();
-    let methodology = Methodology::builtin();
-    tokio::task::spawn_blocking(move || {
-        let scores = score_periods(&methodology, &records)?;
-        priority_list(&methodology, period, &profiles, &records, &scores)
-    })
-    .await
-    .map_err(|e| Error::Internal {
-        message: e.to_string(),
-    })?
-    .map_err(|e| Error::Internal {
-        message: format!("priority list: {e}"),
-    })
-}
-
-fn profile(state: &AppState, school: &School) -> SchoolProfile {
-    let region = state.geography.region(&school.region);
-    let district = state.geography.district(&school.district);
-    SchoolProfile {
-        identity: Identity {
-            nobd_org_id: school.id.clone(),
-            name_kk: school.name_kk.clone(),
-            name_ru: school.name_ru.clone(),
-            bin: None,
-            school_type: "general".to_owned(),
-            small_class: false,
-            languages: Vec::new(),
-        },
-        place: Place {
-            region: school.region,
-            region_name_kk: region.map(|r| r.names.kk.clone()).unwrap_or_default(),
-            region_name_ru: region.map(|r| r.names.ru.clone()).unwrap_or_default(),
-            district: school.district,
-            district_name_kk: district.map(|d| d.names.kk.clone()).unwrap_or_default(),
-            district_name_ru: district.map(|d| d.names.ru.clone()).unwrap_or_default(),
-            kato: school.district,
-            settlement: school.settlement,
-            address_kk: None,
-            address_ru: None,
-            location: school.location,
-            district_centre: district.map(|d| (d.label_point.x(), d.label_point.y())),
-        },
-        contacts: riskmap_score::priority::Restricted::new(Vec::new()),
-        response: None,
-    }
-}
-
-/// One row as the caller may see it.
-fn row_json(state: &AppState, caller: &Caller, row: &HotspotRow) -> serde_json::Value {
-    let district = row.place.place.district;
-    let policy = &state.config.policy;
-    let count = |value: Option<f64>, sensitivity: Sensitivity| -> WireCount {
-        let cell = Cell {
-            sensitivity,
-            level: AdminLevel::School,
-            unit: &district,
-            audience: &caller.audience,
-        };
-        #[allow(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "whole non-negative counts"
-        )]
-        let disclosed = value.map_or_else(riskmap_model::Disclosed::not_available, |v| {
-            policy.count(v.round().max(0.0) as u64, &cell)
-        });
-        WireCount(disclosed)
+            .collect(),
+        watermark,
+        footnotes: FOOTNOTES,
+        period: period.to_string(),
+        model_version,
     };
-    let s2 = row.harm.s2.reveal();
-    let s2_total = [s2.suicide_deaths, s2.suicide_attempts, s2.selfharm_episodes]
-        .iter()
-        .flatten()
-        .sum::<f64>();
-    let exact_s2 = caller
-        .audience
-        .access(Sensitivity::S2, AdminLevel::School, &district)
-        == Access::Exact;
-    let contacts = matches!(
-        caller.audience,
-        Audience::Crisis { .. } | Audience::Ministry
-    );
-    serde_json::json!({
-        "rank": row.rank,
-        "nobd_org_id": row.identity.nobd_org_id.as_str(),
-        "name_ru": row.identity.name_ru,
-        "name_kk": row.identity.name_kk,
-        "district_kato": district.as_str(),
-        "district_name_ru": row.place.place.district_name_ru,
-        "settlement": row.place.place.settlement.as_str(),
-        "pupils": row.size.pupils,
-        "composite": row.risk.composite.map(|v| (v * 100.0).round() / 100.0),
-        "quintile_region": row.risk.quintile_region,
-        "p_exceed": row.risk.p_exceed.map(|v| (v * 1000.0).round() / 1000.0),
-        "triggers": row.why.triggers.iter().map(|t| snake(&format!("{:?}", t.trigger))).collect::<Vec<_>>().join(", "),
-        "drivers": row.why.drivers.iter().map(|d| d.code.clone()).collect::<Vec<_>>().join(", "),
-        "viol_total": count(row.harm.s1.viol_total, Sensitivity::S1),
-        "bullying": count(row.harm.s1.bullying, Sensitivity::S1),
-        "s2_events": count(Some(s2_total), Sensitivity::S2),
-        "s2_exact": exact_s2,
-        "psych_gap_fte": row.capacity.staffing.psych.as_ref().map(|g| g.gap_fte),
-        "contacts_visible": contacts,
-        "data_quarter": row.metadata.data_quarter.to_string(),
-        "model_version": row.metadata.model_version,
+    serde_json::to_vec(&body).map_err(|e| Error::Internal {
+        message: format!("geojson: {e}"),
     })
 }
 
@@ -358,10 +329,10 @@ fn cell_text(value: &serde_json::Value) -> String {
     }
 }
 
-fn to_csv(rows: &[serde_json::Value], watermark: &str) -> Vec<u8> {
+fn to_csv(rows: &[PriorityRow], watermark: &str) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(COLUMNS.iter().map(|(_, ru, kk)| format!("{ru} / {kk}")));
-    for row in rows {
+    for row in rows.iter().map(as_value) {
         let _ = writer.write_record(COLUMNS.iter().map(|(key, _, _)| cell_text(&row[*key])));
     }
     let _ = writer.write_record([format!("# {watermark}")]);
@@ -373,8 +344,13 @@ fn to_csv(rows: &[serde_json::Value], watermark: &str) -> Vec<u8> {
     bytes
 }
 
+/// A row as a JSON object, so that the table formats read cells by column name.
+fn as_value(row: &PriorityRow) -> serde_json::Value {
+    serde_json::to_value(row).unwrap_or_default()
+}
+
 fn to_xlsx(
-    rows: &[serde_json::Value],
+    rows: &[PriorityRow],
     watermark: &str,
     period: Period,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
@@ -394,7 +370,7 @@ fn to_xlsx(
         sheet.write_string_with_format(3, col, format!("{ru}\n{kk}"), &bold)?;
         sheet.set_column_width(col, 16)?;
     }
-    for (idx, row) in rows.iter().enumerate() {
+    for (idx, row) in rows.iter().map(as_value).enumerate() {
         let line = u32::try_from(idx + 4).unwrap_or(u32::MAX);
         for (col, (key, _, _)) in COLUMNS.iter().enumerate() {
             let col = u16::try_from(col).unwrap_or(u16::MAX);

@@ -1,39 +1,152 @@
 //! `GET /api/v1/units/{kato}/profile` and `GET /api/v1/compare?units=…`: one unit's indicators
 //! with national, parent and statistical-neighbour comparators, rank among its siblings,
-//! direction of travel and the quarterly time series, the composite index with its drivers and
-//! series, progress against the plan's targets (`plan.rs`) and the staffing gap; and 2–6 units
-//! side by side.
+//! direction of travel and the quarterly series, the composite with its drivers and series,
+//! progress against the plan's targets (`plan.rs`) and staffing; and 2–6 units side by side.
+//! Every number is read from the view layer's unit tables (the same rows the collections and
+//! tiles carry), so a unit reads the same here as on the map.
 //!
-//! Statistical neighbours use context variables only (domain §3.2): population, pupils,
-//! share of urban schools and area, standardised, nearest five by Euclidean distance.
+//! Statistical neighbours use context variables only (domain §3.2): population, pupils and
+//! area, standardised (`riskmap_score::statistical_neighbours`).
 
-use std::collections::HashMap;
-
-use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use riskmap_model::{AdminLevel, Indicator, Kato, Measure, Period};
-use riskmap_store::UnitPeriodSums;
+use serde::Serialize;
+use utoipa::ToSchema;
 
+use super::cached::{JsonKind, cached_json};
 #[allow(unused_imports, reason = "named in the OpenAPI annotations")]
 use super::openapi;
-use super::units::{UnitQuery, parse_query, select_indicators};
-use super::wire::{WireCount, WireValue};
+use super::plan::{PlanBlock, SeriesCounts, plan_block};
+use super::query::{RawQuery, parse_query, select_indicators, take};
+use super::wire::{WireComposite, WireCount, WireValue};
 use super::{Caller, Error, Result};
 use crate::AppState;
-use crate::indicators::{Reader, disclose};
+use crate::view::plan_counts::{PlanSource, plan_counts};
+use crate::view::staffing::ShownPosts;
+use crate::view::table::UnitTable;
 
 /// Neighbours listed per unit.
 const NEIGHBOURS: usize = 5;
 /// Relative change below which the direction of travel is "stable".
 const STABLE_CHANGE: f64 = 0.05;
 
+/// A unit named in an answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UnitRef {
+    kato: String,
+    name_kk: String,
+    name_ru: String,
+    name_en: String,
+}
+
+/// One unit's profile.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Profile {
+    kato: String,
+    level: &'static str,
+    parent_kato: Option<String>,
+    name_kk: String,
+    name_ru: String,
+    name_en: String,
+    period: String,
+    rolling_year: Vec<String>,
+    /// Whether the caller sees the unit from inside its own scope (exact values).
+    in_scope: bool,
+    /// The calendar year of the released values shown outside the caller's scope.
+    public_year: Option<u16>,
+    /// Statistical neighbours (same level, nearest in context).
+    neighbours: Vec<UnitRef>,
+    staffing: Option<Staffing>,
+    composite: ProfileComposite,
+    plan: PlanBlock,
+    indicators: Vec<ProfileIndicator>,
+    role: &'static str,
+}
+
+/// Posts against the norm in the latest quarter.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Staffing {
+    period: String,
+    psychologists: Option<Posts>,
+    social_pedagogues: Option<Posts>,
+}
+
+/// One kind of post.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Posts {
+    norm_fte: WireValue,
+    filled_fte: WireValue,
+    gap_fte: WireValue,
+}
+
+impl From<ShownPosts> for Posts {
+    fn from(p: ShownPosts) -> Self {
+        Self {
+            norm_fte: p.norm_fte.into(),
+            filled_fte: p.filled_fte.into(),
+            gap_fte: p.gap_fte.into(),
+        }
+    }
+}
+
+/// The composite with its series.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ProfileComposite {
+    #[serde(flatten)]
+    now: WireComposite,
+    series: Vec<SeriesPoint>,
+    model_version: String,
+}
+
+/// One point of a series.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SeriesPoint {
+    period: String,
+    value: WireValue,
+}
+
+/// One indicator with its comparators.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ProfileIndicator {
+    code: String,
+    #[serde(flatten)]
+    value: WireValue,
+    numerator: WireCount,
+    /// The calendar year of a released value (outside the caller's scope).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<u16>,
+    national: WireValue,
+    parent: Option<WireValue>,
+    neighbours_mean: Option<f64>,
+    rank: Option<RankOf>,
+    direction: Direction,
+    series: Vec<SeriesPoint>,
+}
+
+/// A rank among siblings.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RankOf {
+    /// 1 = highest risk.
+    rank: usize,
+    /// Siblings ranked (those whose value the caller sees).
+    of: usize,
+}
+
+/// Direction of travel against the same window a year before.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Direction {
+    /// `worsening`, `improving`, `stable` or `unknown`.
+    trend: &'static str,
+    change_percent: Option<f64>,
+}
+
 struct Unit<'a> {
     kato: Kato,
     level: AdminLevel,
     parent: Option<Kato>,
     names: &'a riskmap_geo::Names,
-    population: Option<u64>,
-    area_km2: Option<f64>,
 }
 
 fn find_unit(state: &AppState, kato: Kato) -> Option<Unit<'_>> {
@@ -43,8 +156,6 @@ fn find_unit(state: &AppState, kato: Kato) -> Option<Unit<'_>> {
             level: AdminLevel::Region,
             parent: None,
             names: &r.names,
-            population: Some(r.population),
-            area_km2: None,
         });
     }
     state.geography.district(&kato).map(|d| Unit {
@@ -52,8 +163,6 @@ fn find_unit(state: &AppState, kato: Kato) -> Option<Unit<'_>> {
         level: AdminLevel::District,
         parent: Some(d.region),
         names: &d.names,
-        population: d.population,
-        area_km2: Some(d.area_km2),
     })
 }
 
@@ -68,20 +177,13 @@ fn parse_unit<'a>(state: &'a AppState, text: &str) -> Result<Unit<'a>> {
     })
 }
 
-async fn resolve_period(
-    state: &AppState,
-    requested: Option<Period>,
-) -> Result<(Period, Vec<Period>)> {
-    let chosen = super::periods::choose_period(state, requested).await?;
-    Ok((chosen.required()?, chosen.available))
-}
-
-fn group(sums: &[UnitPeriodSums]) -> HashMap<Kato, Vec<&UnitPeriodSums>> {
-    let mut by_unit: HashMap<Kato, Vec<&UnitPeriodSums>> = HashMap::new();
-    for row in sums {
-        by_unit.entry(row.unit).or_default().push(row);
+fn unit_ref(unit: &Unit<'_>) -> UnitRef {
+    UnitRef {
+        kato: unit.kato.to_string(),
+        name_kk: unit.names.kk.clone(),
+        name_ru: unit.names.ru.clone(),
+        name_en: unit.names.en.clone(),
     }
-    by_unit
 }
 
 // GET /api/v1/units/{kato}/profile
@@ -91,7 +193,8 @@ fn group(sums: &[UnitPeriodSums]) -> HashMap<Kato, Vec<&UnitPeriodSums>> {
         ("kato" = String, Path, description = "Region or district KATO code", example = "751110000"),
         ("period" = Option<String>, Query, description = "Quarter ending the rolling year; default the latest", example = "2024-Q4"),
     ),
-    responses((status = 200, description = "Indicators with comparators, rank, direction of travel and time series; the composite index with its dimensions, drivers and series; progress against the plan's -5 %/year targets; staffing", body = Object),
+    responses((status = 200, description = "Indicators with comparators, rank, direction of travel and time series; the composite index with its dimensions, drivers and series; progress against the plan's -5 %/year targets; staffing", body = Profile),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Malformed request", body = openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = openapi::ErrorBody),
         (status = 403, description = "The role has no analytic access", body = openapi::ErrorBody),
@@ -99,217 +202,249 @@ fn group(sums: &[UnitPeriodSums]) -> HashMap<Kato, Vec<&UnitPeriodSums>> {
 pub(crate) async fn get_profile(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     Path(kato): Path<String>,
-    query: UnitQuery,
-) -> Result<Json<serde_json::Value>> {
+    query: RawQuery,
+) -> Result<Response> {
     caller.require_analytic()?;
     let params = parse_query(query, &["period"])?;
     let unit = parse_unit(&state, &kato)?;
-    let (period, available) = resolve_period(&state, params.period).await?;
-    let year = period.trailing(4);
-    let year_before = period
-        .previous()
-        .previous()
-        .previous()
-        .previous()
-        .trailing(4);
-    let level_sums = crate::sums::unit_period_sums(&state, unit.level, &available).await?;
-    let national_sums =
-        crate::sums::unit_period_sums(&state, AdminLevel::Country, &available).await?;
-    let parent_sums = match unit.parent {
-        Some(_) => crate::sums::unit_period_sums(&state, AdminLevel::Region, &available).await?,
-        None => std::sync::Arc::default(),
-    };
-    let by_unit = group(&level_sums);
-    let national = group(&national_sums);
-    let by_parent = group(&parent_sums);
-    let country = Kato::parse("000000000").expect("literal code");
-    let siblings: Vec<Kato> = match unit.parent {
-        Some(region) => state
-            .geography
-            .districts_of(&region)
-            .map(|d| d.kato)
-            .collect(),
-        None => state.geography.regions().iter().map(|r| r.kato).collect(),
-    };
-    let neighbours = statistical_neighbours(&state, &unit, &by_unit, period);
-    let policy = &state.config.policy;
-    let empty = Vec::new();
-    let own = by_unit.get(&unit.kato).unwrap_or(&empty);
-    let mut indicators = Vec::new();
-    let mut visible_codes: Vec<&str> = Vec::new();
-    for indicator in &state.catalogue.indicators {
-        let value_of = |sums: &[&UnitPeriodSums], level, kato: &Kato, periods: &[Period]| {
-            disclose(
-                indicator,
-                sums,
-                periods,
-                Reader {
-                    policy,
-                    audience: &caller.audience,
-                    level,
-                    unit: kato,
-                },
-            )
-            .value
-        };
-        let current = disclose(
-            indicator,
-            own,
-            &year,
-            Reader {
-                policy,
-                audience: &caller.audience,
-                level: unit.level,
-                unit: &unit.kato,
-            },
-        );
-        let before = value_of(own, unit.level, &unit.kato, &year_before);
-        let national_value = value_of(
-            national.get(&country).unwrap_or(&empty),
-            AdminLevel::Country,
-            &country,
-            &year,
-        );
-        let parent_value = unit.parent.map(|p| {
-            value_of(
-                by_parent.get(&p).unwrap_or(&empty),
-                AdminLevel::Region,
-                &p,
-                &year,
-            )
-        });
-        let neighbour_values: Vec<f64> = neighbours
-            .iter()
-            .filter_map(|n| {
-                value_of(by_unit.get(n).unwrap_or(&empty), unit.level, n, &year).value()
-            })
-            .collect();
-        #[allow(clippy::cast_precision_loss, reason = "five neighbours")]
-        let neighbour_mean = (!neighbour_values.is_empty())
-            .then(|| neighbour_values.iter().sum::<f64>() / neighbour_values.len() as f64);
-        let visible: Vec<(Kato, f64)> = siblings
-            .iter()
-            .filter_map(|s| {
-                value_of(by_unit.get(s).unwrap_or(&empty), unit.level, s, &year)
-                    .value()
-                    .map(|v| (*s, v))
-            })
-            .collect();
-        let rank = rank_of(indicator, &visible, &unit.kato);
-        let series: Vec<serde_json::Value> = available
-            .iter()
-            .map(|q| serde_json::json!({ "period": q.to_string(), "value": WireValue::from(value_of(own, unit.level, &unit.kato, std::slice::from_ref(q))) }))
-            .collect();
-        if current.value.value().is_some() {
-            visible_codes.push(indicator.code.as_str());
-        }
-        indicators.push(serde_json::json!({
-            "code": indicator.code,
-            "value": WireValue::from(current.value),
-            "numerator": WireCount(current.numerator),
-            "national": WireValue::from(national_value),
-            "parent": parent_value.map(WireValue::from),
-            "neighbours_mean": neighbour_mean,
-            "rank": rank.map(|(rank, of)| serde_json::json!({ "rank": rank, "of": of, "note": "1 = highest risk among the siblings whose value the caller may see" })),
-            "direction": direction(indicator, current.value.value(), before.value()),
-            "series": series,
-        }));
-    }
-    let scores = crate::composite::level_scores(&state, unit.level).await?;
-    let composite = composite_block(
+    let chosen = super::periods::choose_period(&state, params.period).await?;
+    let period = chosen.required()?;
+    let request = format!("profile/{}?period={period}", unit.kato);
+    cached_json(
         &state,
-        &caller,
-        &unit,
-        &scores,
-        period,
-        &available,
-        &visible_codes,
-    );
-    let plan = super::plan::plan_json(
-        &super::plan::PlanReader {
-            policy,
-            audience: &caller.audience,
-            level: unit.level,
-            unit: &unit.kato,
-        },
-        own,
-        national.get(&country).unwrap_or(&empty),
-        &country,
-        &available,
-        period,
-    );
-    Ok(Json(serde_json::json!({
-        "kato": unit.kato.as_str(),
-        "level": unit.level.as_str(),
-        "parent_kato": unit.parent.map(|p| p.to_string()),
-        "name_kk": unit.names.kk, "name_ru": unit.names.ru, "name_en": unit.names.en,
-        "period": period.to_string(),
-        "rolling_year": year.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "neighbours": neighbours.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "staffing": staffing(own, &year),
-        "composite": composite,
-        "plan": plan,
-        "indicators": indicators,
-        "role": caller.role_name(),
-    })))
+        &caller.audience,
+        request,
+        JsonKind::Json,
+        &headers,
+        || profile(&state, &caller, &unit, period, &chosen.available),
+    )
+    .await
 }
 
-/// The unit's composite now, its top drivers (only indicators whose value the caller sees) and
-/// its composite for every quarter with data.
-fn composite_block(
+async fn profile(
     state: &AppState,
     caller: &Caller,
     unit: &Unit<'_>,
-    scores: &crate::composite::LevelScores,
     period: Period,
     available: &[Period],
-    visible_codes: &[&str],
-) -> serde_json::Value {
-    let policy = &state.config.policy;
-    let score = scores.unit(period, &unit.kato);
-    let shown = crate::composite::disclose(score, policy, &caller.audience, unit.level, &unit.kato);
-    let visible = shown.score.value().is_some();
-    let mut block = super::units::composite_json(&shown);
-    let drivers: Vec<serde_json::Value> = score
-        .filter(|_| visible)
-        .map(|s| {
-            s.drivers
-                .iter()
-                .filter(|d| visible_codes.contains(&d.code.as_str()))
-                .map(|d| {
-                    serde_json::json!({
-                        "code": d.code,
-                        "score": (d.score * 100.0).round() / 100.0,
-                        "contribution": (d.contribution * 100.0).round() / 100.0,
-                        "flag": d.flag,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let series: Vec<serde_json::Value> = available
+) -> Result<Profile> {
+    let audience = &caller.audience;
+    let table = crate::view::table(state, audience, unit.level, Some(period)).await?;
+    let year_before = period.previous().previous().previous().previous();
+    let before = crate::view::table(state, audience, unit.level, Some(year_before)).await?;
+    let national = crate::view::table(state, audience, AdminLevel::Country, Some(period)).await?;
+    let parent = match unit.parent {
+        Some(_) => {
+            Some(crate::view::table(state, audience, AdminLevel::Region, Some(period)).await?)
+        }
+        None => None,
+    };
+    let mut series_tables = Vec::with_capacity(available.len());
+    for q in available {
+        series_tables.push((
+            *q,
+            crate::view::table(state, audience, unit.level, Some(*q)).await?,
+        ));
+    }
+    let sums = crate::view::level_sums(state, unit.level).await?;
+    let neighbours = statistical_neighbours(state, unit, &sums, period);
+    let row = table.unit(&unit.kato).ok_or_else(|| Error::NotFound {
+        code: "unknown_unit",
+        message: format!("no data row for {}", unit.kato),
+    })?;
+    let country = crate::view::country();
+    let indicators = state
+        .catalogue
+        .indicators
         .iter()
-        .map(|p| {
-            let shown = crate::composite::disclose(
-                scores.unit(*p, &unit.kato),
-                policy,
-                &caller.audience,
-                unit.level,
-                &unit.kato,
-            );
-            serde_json::json!({ "period": p.to_string(), "value": WireValue::from(shown.score) })
+        .enumerate()
+        .map(|(k, indicator)| {
+            let shown = &row.indicators[k];
+            let value_at = |t: &UnitTable, kato: &Kato| t.unit(kato).map(|r| r.indicators[k].value);
+            let neighbour_values: Vec<f64> = neighbours
+                .iter()
+                .filter_map(|n| value_at(&table, n).and_then(|v| v.value()))
+                .collect();
+            #[allow(clippy::cast_precision_loss, reason = "five neighbours")]
+            let neighbours_mean = (!neighbour_values.is_empty()).then(|| {
+                let mean = neighbour_values.iter().sum::<f64>() / neighbour_values.len() as f64;
+                (mean * 1000.0).round() / 1000.0
+            });
+            let siblings_ranked = table
+                .units
+                .iter()
+                .filter(|u| u.parent == row.parent && u.indicators[k].derived.rank.is_some())
+                .count();
+            ProfileIndicator {
+                code: indicator.code.clone(),
+                value: shown.value.into(),
+                numerator: shown.numerator.into(),
+                year: shown.year,
+                national: value_at(&national, &country).map_or_else(
+                    || riskmap_model::Disclosed::not_available().into(),
+                    Into::into,
+                ),
+                parent: unit.parent.and_then(|p| {
+                    parent
+                        .as_ref()
+                        .and_then(|t| value_at(t, &p))
+                        .map(WireValue::from)
+                }),
+                neighbours_mean,
+                rank: shown.derived.rank.map(|rank| RankOf {
+                    rank,
+                    of: siblings_ranked,
+                }),
+                direction: direction(
+                    indicator,
+                    shown.value.value(),
+                    value_at(&before, &unit.kato).and_then(|v| v.value()),
+                ),
+                series: series_tables
+                    .iter()
+                    .map(|(q, t)| SeriesPoint {
+                        period: q.to_string(),
+                        value: t
+                            .unit(&unit.kato)
+                            .and_then(|r| r.indicators[k].quarters.last())
+                            .map_or_else(
+                                || riskmap_model::Disclosed::not_available().into(),
+                                |(_, v)| WireValue::from(*v),
+                            ),
+                    })
+                    .collect(),
+            }
         })
         .collect();
-    if let Some(object) = block.as_object_mut() {
-        object.insert("drivers".to_owned(), drivers.into());
-        object.insert("series".to_owned(), series.into());
-        object.insert(
-            "model_version".to_owned(),
-            scores.model_version.clone().into(),
-        );
-    }
-    block
+    let scores = crate::view::level_scores(state, unit.level).await?;
+    let composite = ProfileComposite {
+        now: WireComposite::from(&row.composite),
+        series: series_tables
+            .iter()
+            .map(|(q, t)| SeriesPoint {
+                period: q.to_string(),
+                value: t.unit(&unit.kato).map_or_else(
+                    || riskmap_model::Disclosed::not_available().into(),
+                    |r| r.composite.disclosed.score.into(),
+                ),
+            })
+            .collect(),
+        model_version: scores.model_version.clone(),
+    };
+    let plan = plan(state, caller, unit, period, available).await?;
+    let staffing = crate::view::staffing::staffing(
+        &state.config.policy,
+        audience,
+        unit.level,
+        &unit.kato,
+        &sums,
+        period,
+    )
+    .map(|s| Staffing {
+        period: s.period.to_string(),
+        psychologists: s.psychologists.map(Posts::from),
+        social_pedagogues: s.social_pedagogues.map(Posts::from),
+    });
+    Ok(Profile {
+        kato: unit.kato.to_string(),
+        level: unit.level.as_str(),
+        parent_kato: unit.parent.map(|p| p.to_string()),
+        name_kk: unit.names.kk.clone(),
+        name_ru: unit.names.ru.clone(),
+        name_en: unit.names.en.clone(),
+        period: period.to_string(),
+        rolling_year: table.rolling_year.iter().map(ToString::to_string).collect(),
+        in_scope: row.in_scope,
+        public_year: table.public_year,
+        neighbours: neighbours
+            .iter()
+            .filter_map(|k| find_unit(state, *k))
+            .map(|u| unit_ref(&u))
+            .collect(),
+        staffing,
+        composite,
+        plan,
+        indicators,
+        role: caller.role_name(),
+    })
+}
+
+async fn plan(
+    state: &AppState,
+    caller: &Caller,
+    unit: &Unit<'_>,
+    period: Period,
+    available: &[Period],
+) -> Result<PlanBlock> {
+    let release = crate::view::release(state).await?;
+    let own_sums = crate::view::level_sums(state, unit.level).await?;
+    let national_sums = crate::view::level_sums(state, AdminLevel::Country).await?;
+    let source = |sums| PlanSource {
+        policy: &state.config.policy,
+        audience: &caller.audience,
+        sums,
+        release: &release,
+        available,
+    };
+    let country = crate::view::country();
+    let counts: Vec<SeriesCounts> = riskmap_score::methodology::Methodology::builtin()
+        .plan
+        .series
+        .iter()
+        .map(|series| SeriesCounts {
+            unit: plan_counts(
+                source(&own_sums),
+                unit.level,
+                &unit.kato,
+                series.measure,
+                period,
+            ),
+            national: plan_counts(
+                source(&national_sums),
+                AdminLevel::Country,
+                &country,
+                series.measure,
+                period,
+            ),
+        })
+        .collect();
+    Ok(plan_block(period.year(), false, &counts))
+}
+
+/// 2–6 units side by side.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Comparison {
+    period: String,
+    rolling_year: Vec<String>,
+    public_year: Option<u16>,
+    units: Vec<ComparedUnit>,
+    /// The national value of each indicator.
+    national: std::collections::BTreeMap<String, WireValue>,
+    role: &'static str,
+}
+
+/// One compared unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ComparedUnit {
+    kato: String,
+    level: &'static str,
+    name_kk: String,
+    name_ru: String,
+    name_en: String,
+    in_scope: bool,
+    indicators: std::collections::BTreeMap<String, ComparedValue>,
+    composite: WireComposite,
+}
+
+/// One indicator of a compared unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ComparedValue {
+    value: WireValue,
+    numerator: WireCount,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<u16>,
 }
 
 // GET /api/v1/compare?units=a,b,…
@@ -320,7 +455,8 @@ fn composite_block(
         ("period" = Option<String>, Query, description = "Quarter ending the rolling year; default the latest", example = "2024-Q4"),
         ("indicators" = Option<String>, Query, description = "Indicator codes; default all", example = "viol_rate,psych_coverage"),
     ),
-    responses((status = 200, description = "The units side by side with the national value", body = Object),
+    responses((status = 200, description = "The units side by side with the national value", body = Comparison),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Malformed request or not 2–6 units", body = openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = openapi::ErrorBody),
         (status = 403, description = "The role has no analytic access", body = openapi::ErrorBody),
@@ -328,22 +464,13 @@ fn composite_block(
 pub(crate) async fn compare(
     State(state): State<AppState>,
     caller: Caller,
-    query: UnitQuery,
-) -> Result<Json<serde_json::Value>> {
+    headers: HeaderMap,
+    query: RawQuery,
+) -> Result<Response> {
     caller.require_analytic()?;
-    let Ok(axum::extract::Query(raw)) = &query else {
-        return Err(Error::BadRequest {
-            code: "bad_query",
-            message: "malformed query".to_owned(),
-        });
-    };
-    let list = raw.get("units").cloned().unwrap_or_default();
-    let mut filtered = raw.clone();
-    filtered.remove("units");
-    let params = parse_query(
-        Ok(axum::extract::Query(filtered)),
-        &["period", "indicators"],
-    )?;
+    let (taken, rest) = take(query, &["units"])?;
+    let params = parse_query(rest, &["period", "indicators"])?;
+    let list = taken.get("units").cloned().unwrap_or_default();
     let codes: Vec<&str> = list
         .split(',')
         .map(str::trim)
@@ -360,83 +487,116 @@ pub(crate) async fn compare(
         .map(|c| parse_unit(&state, c))
         .collect::<Result<Vec<_>>>()?;
     let indicators: Vec<&Indicator> = select_indicators(&state, params.indicators.as_deref())?;
-    let (period, _) = resolve_period(&state, params.period).await?;
-    let year = period.trailing(4);
-    let region_sums = crate::sums::unit_period_sums(&state, AdminLevel::Region, &year).await?;
-    let district_sums = crate::sums::unit_period_sums(&state, AdminLevel::District, &year).await?;
-    let (regions, districts) = (group(&region_sums), group(&district_sums));
-    let national = crate::sums::unit_period_sums(&state, AdminLevel::Country, &year).await?;
-    let country = Kato::parse("000000000").expect("literal code");
-    let policy = &state.config.policy;
-    let national_refs: Vec<&UnitPeriodSums> = national.iter().collect();
-    // Only the levels asked for are scored.
-    let mut scores_by_level = std::collections::HashMap::new();
-    for level in [AdminLevel::Region, AdminLevel::District] {
-        if units.iter().any(|u| u.level == level) {
-            scores_by_level.insert(level, crate::composite::level_scores(&state, level).await?);
-        }
+    let period = super::periods::choose_period(&state, params.period)
+        .await?
+        .required()?;
+    let request = format!(
+        "compare?units={}&period={period}&indicators={}",
+        units
+            .iter()
+            .map(|u| u.kato.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        indicators
+            .iter()
+            .map(|i| i.code.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    cached_json(
+        &state,
+        &caller.audience,
+        request,
+        JsonKind::Json,
+        &headers,
+        || comparison(&state, &caller, &units, &indicators, period),
+    )
+    .await
+}
+
+async fn comparison(
+    state: &AppState,
+    caller: &Caller,
+    units: &[Unit<'_>],
+    indicators: &[&Indicator],
+    period: Period,
+) -> Result<Comparison> {
+    let audience = &caller.audience;
+    let national = crate::view::table(state, audience, AdminLevel::Country, Some(period)).await?;
+    let mut rows = Vec::with_capacity(units.len());
+    let mut rolling_year = Vec::new();
+    let mut public_year = None;
+    for unit in units {
+        let table = crate::view::table(state, audience, unit.level, Some(period)).await?;
+        rolling_year.clone_from(&table.rolling_year);
+        public_year = public_year.or(table.public_year);
+        let Some(row) = table.unit(&unit.kato) else {
+            continue;
+        };
+        let values = pick(state, indicators, &row.indicators)
+            .map(|(code, shown)| {
+                let value = ComparedValue {
+                    value: shown.value.into(),
+                    numerator: shown.numerator.into(),
+                    year: shown.year,
+                };
+                (code, value)
+            })
+            .collect();
+        rows.push(ComparedUnit {
+            kato: unit.kato.to_string(),
+            level: unit.level.as_str(),
+            name_kk: unit.names.kk.clone(),
+            name_ru: unit.names.ru.clone(),
+            name_en: unit.names.en.clone(),
+            in_scope: row.in_scope,
+            indicators: values,
+            composite: WireComposite::from(&row.composite),
+        });
     }
-    let rows: Vec<serde_json::Value> = units
-        .iter()
-        .map(|unit| {
-            let source = if unit.level == AdminLevel::Region { &regions } else { &districts };
-            let sums: Vec<&UnitPeriodSums> = source.get(&unit.kato).cloned().unwrap_or_default();
-            let mut values = serde_json::Map::new();
-            for indicator in &indicators {
-                let shown = disclose(indicator, &sums, &year, Reader { policy, audience: &caller.audience, level: unit.level, unit: &unit.kato });
-                values.insert(indicator.code.clone(), serde_json::json!({ "value": WireValue::from(shown.value), "numerator": WireCount(shown.numerator) }));
-            }
-            let score = scores_by_level.get(&unit.level).and_then(|s| s.unit(period, &unit.kato));
-            let composite = super::units::composite_json(&crate::composite::disclose(score, policy, &caller.audience, unit.level, &unit.kato));
-            serde_json::json!({ "kato": unit.kato.as_str(), "level": unit.level.as_str(), "name_kk": unit.names.kk, "name_ru": unit.names.ru, "name_en": unit.names.en, "indicators": values, "composite": composite })
+    let national_values = national
+        .unit(&crate::view::country())
+        .map(|row| {
+            pick(state, indicators, &row.indicators)
+                .map(|(code, shown)| (code, WireValue::from(shown.value)))
+                .collect()
         })
-        .collect();
-    let mut national_values = serde_json::Map::new();
-    for indicator in &indicators {
-        let shown = disclose(
-            indicator,
-            &national_refs,
-            &year,
-            Reader {
-                policy,
-                audience: &caller.audience,
-                level: AdminLevel::Country,
-                unit: &country,
-            },
-        );
-        national_values.insert(
-            indicator.code.clone(),
-            serde_json::to_value(WireValue::from(shown.value)).unwrap_or_default(),
-        );
-    }
-    Ok(Json(serde_json::json!({
-        "period": period.to_string(),
-        "rolling_year": year.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "units": rows,
-        "national": national_values,
-        "role": caller.role_name(),
-    })))
+        .unwrap_or_default();
+    Ok(Comparison {
+        period: period.to_string(),
+        rolling_year: rolling_year.iter().map(ToString::to_string).collect(),
+        public_year,
+        units: rows,
+        national: national_values,
+        role: caller.role_name(),
+    })
 }
 
-/// Rank 1 = highest risk (highest value when higher is worse) among visible siblings.
-fn rank_of(indicator: &Indicator, visible: &[(Kato, f64)], unit: &Kato) -> Option<(usize, usize)> {
-    let own = visible.iter().find(|(k, _)| k == unit)?.1;
-    let worse = |v: f64| match indicator.direction {
-        riskmap_model::indicator::Direction::HigherIsWorse => v > own,
-        riskmap_model::indicator::Direction::LowerIsWorse => v < own,
+/// The shown values of the `wanted` indicators, by code.
+fn pick<'a>(
+    state: &'a AppState,
+    wanted: &'a [&Indicator],
+    shown: &'a [crate::view::table::ShownIndicator],
+) -> impl Iterator<Item = (String, &'a crate::view::table::ShownIndicator)> {
+    state
+        .catalogue
+        .indicators
+        .iter()
+        .zip(shown)
+        .filter(|(i, _)| wanted.iter().any(|w| w.code == i.code))
+        .map(|(i, s)| (i.code.clone(), s))
+}
+
+fn direction(indicator: &Indicator, now: Option<f64>, before: Option<f64>) -> Direction {
+    let unknown = Direction {
+        trend: "unknown",
+        change_percent: None,
     };
-    Some((
-        1 + visible.iter().filter(|(_, v)| worse(*v)).count(),
-        visible.len(),
-    ))
-}
-
-fn direction(indicator: &Indicator, now: Option<f64>, before: Option<f64>) -> serde_json::Value {
     let (Some(now), Some(before)) = (now, before) else {
-        return serde_json::json!({ "trend": "unknown" });
+        return unknown;
     };
     if before <= 0.0 {
-        return serde_json::json!({ "trend": "unknown" });
+        return unknown;
     }
     let change = (now - before) / before;
     let trend = if change.abs() < STABLE_CHANGE {
@@ -449,105 +609,47 @@ fn direction(indicator: &Indicator, now: Option<f64>, before: Option<f64>) -> se
         ) == rising;
         if worse { "worsening" } else { "improving" }
     };
-    serde_json::json!({ "trend": trend, "change_percent": (change * 1000.0).round() / 10.0 })
-}
-
-/// Psychologist and social-pedagogue posts filled against the norm (S0), latest quarter.
-fn staffing(sums: &[&UnitPeriodSums], year: &[Period]) -> serde_json::Value {
-    let Some(latest) = year
-        .last()
-        .and_then(|p| sums.iter().find(|s| s.period == *p))
-    else {
-        return serde_json::Value::Null;
-    };
-    let get = |m| latest.sums.get(m);
-    let gap = |norm: Option<f64>, filled: Option<f64>| match (norm, filled) {
-        (Some(norm), Some(filled)) => {
-            serde_json::json!({ "norm_fte": norm, "filled_fte": filled, "gap_fte": (norm - filled).max(0.0) })
-        }
-        _ => serde_json::Value::Null,
-    };
-    serde_json::json!({
-        "period": latest.period.to_string(),
-        "psychologists": gap(get(Measure::PsychFteNorm), get(Measure::PsychFteFilled)),
-        "social_pedagogues": gap(get(Measure::SocpedFteNorm), get(Measure::SocpedFteFilled)),
-    })
+    Direction {
+        trend,
+        change_percent: Some((change * 1000.0).round() / 10.0),
+    }
 }
 
 /// The nearest units of the same level by standardised context variables.
 fn statistical_neighbours(
     state: &AppState,
     unit: &Unit<'_>,
-    by_unit: &HashMap<Kato, Vec<&UnitPeriodSums>>,
+    sums: &crate::view::sums::LevelSums,
     period: Period,
 ) -> Vec<Kato> {
-    let candidates: Vec<Unit<'_>> = match unit.level {
+    #[allow(clippy::cast_precision_loss, reason = "populations fit f64")]
+    let features = |kato: Kato, population: Option<u64>, area: Option<f64>| {
+        let pupils = sums
+            .quarter(&kato, period)?
+            .sums
+            .get(Measure::PupilsTotal)?;
+        Some((
+            kato,
+            vec![
+                (population? as f64).ln(),
+                pupils.max(1.0).ln(),
+                area.unwrap_or(1.0).max(1.0).ln(),
+            ],
+        ))
+    };
+    let table: Vec<(Kato, Vec<f64>)> = match unit.level {
         AdminLevel::Region => state
             .geography
             .regions()
             .iter()
-            .filter_map(|r| find_unit(state, r.kato))
+            .filter_map(|r| features(r.kato, Some(r.population), None))
             .collect(),
         _ => state
             .geography
             .districts()
             .iter()
-            .filter_map(|d| find_unit(state, d.kato))
+            .filter_map(|d| features(d.kato, d.population, Some(d.area_km2)))
             .collect(),
     };
-    #[allow(clippy::cast_precision_loss, reason = "populations fit f64")]
-    let features = |u: &Unit<'_>| -> Option<Vec<f64>> {
-        let sums = by_unit.get(&u.kato)?.iter().find(|s| s.period == period)?;
-        let pupils = sums.sums.get(Measure::PupilsTotal)?;
-        Some(vec![
-            (u.population? as f64).ln(),
-            pupils.max(1.0).ln(),
-            u.area_km2.unwrap_or(1.0).max(1.0).ln(),
-        ])
-    };
-    let table: Vec<(Kato, Vec<f64>)> = candidates
-        .iter()
-        .filter_map(|u| features(u).map(|f| (u.kato, f)))
-        .collect();
-    let Some((_, own)) = table.iter().find(|(k, _)| *k == unit.kato) else {
-        return Vec::new();
-    };
-    let dims = own.len();
-    #[allow(clippy::cast_precision_loss, reason = "a few hundred units")]
-    let n = table.len() as f64;
-    let mean: Vec<f64> = (0..dims)
-        .map(|d| table.iter().map(|(_, f)| f[d]).sum::<f64>() / n)
-        .collect();
-    let sd: Vec<f64> = (0..dims)
-        .map(|d| {
-            (table
-                .iter()
-                .map(|(_, f)| (f[d] - mean[d]).powi(2))
-                .sum::<f64>()
-                / n)
-                .sqrt()
-                .max(1e-12)
-        })
-        .collect();
-    let z = |f: &[f64]| -> Vec<f64> { (0..dims).map(|d| (f[d] - mean[d]) / sd[d]).collect() };
-    let own_z = z(own);
-    let mut distances: Vec<(Kato, f64)> = table
-        .iter()
-        .filter(|(k, _)| *k != unit.kato)
-        .map(|(k, f)| {
-            (
-                *k,
-                z(f).iter()
-                    .zip(&own_z)
-                    .map(|(a, b)| (a - b).powi(2))
-                    .sum::<f64>(),
-            )
-        })
-        .collect();
-    distances.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-    distances
-        .into_iter()
-        .take(NEIGHBOURS)
-        .map(|(k, _)| k)
-        .collect()
+    riskmap_score::statistical_neighbours::statistical_neighbours(&table, unit.kato, NEIGHBOURS)
 }

@@ -7,22 +7,53 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::Json;
 use axum::extract::State;
-use riskmap_model::suppression::Cell;
-use riskmap_model::{AdminLevel, Kato, Period, Sensitivity};
+use riskmap_model::{AdminLevel, Kato, Period};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 #[allow(unused_imports, reason = "named in the OpenAPI annotations")]
 use super::openapi;
-use super::units::{UnitQuery, parse_query};
+use super::query::{RawQuery, parse_query};
 use super::wire::WireCount;
 use super::{Caller, Error, Result};
 use crate::AppState;
+use crate::view::reporting::{Tally, disclose_tally};
 
-#[derive(Default)]
-struct Tally {
-    schools: u64,
-    on_time: u64,
-    late: u64,
-    silent: u64,
+/// The reporting monitor of one quarter.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Reporting {
+    period: String,
+    due_date: String,
+    level: &'static str,
+    units: Vec<ReportingUnit>,
+    late_or_silent_schools: Vec<FlaggedSchool>,
+    role: &'static str,
+}
+
+/// One unit's tally.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ReportingUnit {
+    kato: String,
+    name_kk: Option<String>,
+    name_ru: Option<String>,
+    name_en: Option<String>,
+    schools: WireCount,
+    on_time: WireCount,
+    late: WireCount,
+    silent: WireCount,
+    on_time_percent: Option<f64>,
+}
+
+/// A school that reported late or not at all (roles that may see schools).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct FlaggedSchool {
+    school_id: String,
+    name_kk: Option<String>,
+    name_ru: Option<String>,
+    district_kato: String,
+    /// `late` or `silent`.
+    status: &'static str,
+    submitted_at: Option<String>,
 }
 
 // GET /api/v1/reporting
@@ -32,7 +63,7 @@ struct Tally {
         ("period" = Option<String>, Query, description = "Quarter YYYY-Qn; default the latest with data", example = "2024-Q4"),
         ("parent" = Option<String>, Query, description = "A region: report its districts; default: report the regions", example = "750000000"),
     ),
-    responses((status = 200, description = "On-time, late and silent schools per unit", body = Object),
+    responses((status = 200, description = "On-time, late and silent schools per unit", body = Reporting),
         (status = 400, description = "Malformed request", body = openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = openapi::ErrorBody),
         (status = 403, description = "The role has no analytic access", body = openapi::ErrorBody),
@@ -40,8 +71,8 @@ struct Tally {
 pub(crate) async fn get_reporting(
     State(state): State<AppState>,
     caller: Caller,
-    query: UnitQuery,
-) -> Result<Json<serde_json::Value>> {
+    query: RawQuery,
+) -> Result<Json<Reporting>> {
     caller.require_analytic()?;
     let params = parse_query(query, &["period", "parent"])?;
     let period: Period = super::periods::choose_period(&state, params.period)
@@ -112,58 +143,49 @@ pub(crate) async fn get_reporting(
         )
         .collect();
     let policy = &state.config.policy;
-    let units: Vec<serde_json::Value> = tallies
+    let units: Vec<ReportingUnit> = tallies
         .iter()
         .map(|(kato, tally)| {
-            let cell = Cell {
-                sensitivity: Sensitivity::S0,
-                level,
-                unit: kato,
-                audience: &caller.audience,
-            };
-            #[allow(clippy::cast_precision_loss, reason = "school counts")]
-            let share = if tally.schools > 0 {
-                tally.on_time as f64 / tally.schools as f64
-            } else {
-                0.0
-            };
-            let share = policy.quantity((share * 1000.0).round() / 10.0, &cell);
-            serde_json::json!({
-                "kato": kato.as_str(),
-                "name_kk": names.get(kato).map(|n| n.kk.as_str()),
-                "name_ru": names.get(kato).map(|n| n.ru.as_str()),
-                "name_en": names.get(kato).map(|n| n.en.as_str()),
-                "schools": WireCount(policy.count(tally.schools, &cell)),
-                "on_time": WireCount(policy.count(tally.on_time, &cell)),
-                "late": WireCount(policy.count(tally.late, &cell)),
-                "silent": WireCount(policy.count(tally.silent, &cell)),
-                "on_time_percent": share.value(),
-            })
+            let shown = disclose_tally(policy, &caller.audience, level, kato, *tally);
+            ReportingUnit {
+                kato: kato.to_string(),
+                name_kk: names.get(kato).map(|n| n.kk.clone()),
+                name_ru: names.get(kato).map(|n| n.ru.clone()),
+                name_en: names.get(kato).map(|n| n.en.clone()),
+                schools: shown.schools.into(),
+                on_time: shown.on_time.into(),
+                late: shown.late.into(),
+                silent: shown.silent.into(),
+                on_time_percent: shown.on_time_percent.value(),
+            }
         })
         .collect();
-    let schools = state.store.schools().await?;
+    let schools = crate::view::schools::schools(&state).await?;
     let school_names: HashMap<&str, &riskmap_model::School> =
         schools.iter().map(|s| (s.id.as_str(), s)).collect();
-    let flagged: Vec<serde_json::Value> = flagged
+    let flagged: Vec<FlaggedSchool> = flagged
         .iter()
         .map(|(submission, status)| {
             let school = school_names.get(submission.school.as_str());
-            serde_json::json!({
-                "school_id": submission.school.as_str(),
-                "name_kk": school.map(|s| s.name_kk.as_str()),
-                "name_ru": school.map(|s| s.name_ru.as_str()),
-                "district_kato": submission.district.as_str(),
-                "status": status,
-                "submitted_at": submission.first_submitted_at.and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
-            })
+            FlaggedSchool {
+                school_id: submission.school.as_str().to_owned(),
+                name_kk: school.map(|s| s.name_kk.clone()),
+                name_ru: school.map(|s| s.name_ru.clone()),
+                district_kato: submission.district.to_string(),
+                status,
+                submitted_at: submission.first_submitted_at.and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                }),
+            }
         })
         .collect();
-    Ok(Json(serde_json::json!({
-        "period": period.to_string(),
-        "due_date": due.to_string(),
-        "level": level.as_str(),
-        "units": units,
-        "late_or_silent_schools": flagged,
-        "role": caller.role_name(),
-    })))
+    Ok(Json(Reporting {
+        period: period.to_string(),
+        due_date: due.to_string(),
+        level: level.as_str(),
+        units,
+        late_or_silent_schools: flagged,
+        role: caller.role_name(),
+    }))
 }

@@ -3,7 +3,6 @@
 //! values, are gzipped once and cached under (layer, audience, period, data version, z/x/y),
 //! and answer with an ETag; role-specific tiles are `Cache-Control: private`.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -11,17 +10,17 @@ use std::sync::atomic::Ordering;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use riskmap_model::{AdminLevel, Audience, Kato, MeasureValues, Period, Sensitivity};
-use riskmap_store::{AuditEvent, UnitPeriodSums};
+use riskmap_model::{AdminLevel, Audience, Kato, Period, Sensitivity};
+use riskmap_store::AuditEvent;
 use riskmap_tiles::{
     Feature, FeatureGeometry, FeatureId, LayerOptions, Properties, TileCoord, TileLayer,
 };
 
-use super::units::{UnitQuery, parse_query};
+use super::query::{RawQuery, parse_query};
 use super::{Caller, Error, Result};
 use crate::AppState;
-use crate::indicators::{Reader, disclose, disclose_values};
 use crate::tiles::{LAYERS, MAX_ZOOM, TileKey, VariantKey, base_properties};
+use crate::view::table::UnitTable;
 
 /// From this zoom on, tiles are encoded on the request's own task (see `get_tile`).
 const INLINE_FROM_ZOOM: u8 = 8;
@@ -49,7 +48,7 @@ pub(crate) async fn get_tile(
     caller: Caller,
     Path((layer, z, x, y)): Path<(String, String, String, String)>,
     headers: HeaderMap,
-    query: UnitQuery,
+    query: RawQuery,
 ) -> Result<Response> {
     let layer = known_layer(&layer)?;
     let coord = parse_coord(&z, &x, &y)?;
@@ -217,7 +216,7 @@ pub(crate) async fn get_tilejson(
         "maxzoom": MAX_ZOOM,
         "bounds": [46.4, 40.5, 87.4, 55.5],
         "center": [67.5, 48.0, 4],
-        "attribution": super::meta::ATTRIBUTION,
+        "attribution": super::wire::ATTRIBUTION,
         "scheme": "xyz",
     });
     let mut response = axum::Json(body).into_response();
@@ -292,13 +291,14 @@ fn with_caching(mut response: Response, etag: &str, caller: &Caller) -> Response
     response
 }
 
-/// The layer with this caller's attributes, built once per (audience, period, data version).
+/// The layer with this caller's attributes, built once per (audience, period, data version)
+/// from the view layer: the unit table for regions and districts, the school rows for
+/// schools — the same values the JSON answers carry.
 async fn variant(state: &AppState, caller: &Caller, key: VariantKey) -> Result<Arc<TileLayer>> {
     let (layer, _, period, _) = key;
     if let Some(found) = state.tiles.variant(&key) {
         return Ok(found);
     }
-    let quarters = period.map(|p| p.trailing(4)).unwrap_or_default();
     let built = match layer {
         "regions" | "districts" => {
             let (level, base, codes) = if layer == "regions" {
@@ -314,15 +314,8 @@ async fn variant(state: &AppState, caller: &Caller, key: VariantKey) -> Result<A
                     state.tiles.district_codes.clone(),
                 )
             };
-            let sums = crate::sums::unit_period_sums(state, level, &quarters).await?;
-            let composite = match period {
-                Some(p) => Some((p, crate::composite::level_scores(state, level).await?)),
-                None => None,
-            };
-            let mut properties = unit_properties(state, caller, level, &codes, &sums, &quarters);
-            if let Some((p, scores)) = composite {
-                add_composite(state, caller, level, &codes, &mut properties, p, &scores);
-            }
+            let table = crate::view::table(state, &caller.audience, level, period).await?;
+            let properties = unit_properties(state, &table, &codes);
             tokio::task::spawn_blocking(move || base.with_properties(properties))
                 .await
                 .map_err(|e| Error::Internal {
@@ -330,7 +323,7 @@ async fn variant(state: &AppState, caller: &Caller, key: VariantKey) -> Result<A
                 })?
         }
         _ => {
-            let features = school_features(state, caller, &quarters).await?;
+            let features = school_features(state, caller, period).await?;
             if state
                 .catalogue
                 .indicators
@@ -371,128 +364,68 @@ async fn variant(state: &AppState, caller: &Caller, key: VariantKey) -> Result<A
     Ok(built)
 }
 
-fn unit_properties(
-    state: &AppState,
-    caller: &Caller,
-    level: AdminLevel,
-    codes: &[Kato],
-    sums: &[UnitPeriodSums],
-    quarters: &[Period],
-) -> Vec<Properties> {
-    let mut by_unit: HashMap<Kato, Vec<&UnitPeriodSums>> = HashMap::new();
-    for row in sums {
-        by_unit.entry(row.unit).or_default().push(row);
-    }
-    let names: HashMap<Kato, &riskmap_geo::Names> = state
-        .geography
-        .regions()
-        .iter()
-        .map(|r| (r.kato, &r.names))
-        .chain(
-            state
-                .geography
-                .districts()
-                .iter()
-                .map(|d| (d.kato, &d.names)),
-        )
-        .collect();
+/// Each unit's values and composite from the unit table.
+fn unit_properties(state: &AppState, table: &UnitTable, codes: &[Kato]) -> Vec<Properties> {
     codes
         .iter()
         .map(|kato| {
-            let mut properties = names
-                .get(kato)
-                .map_or_else(Properties::new, |n| base_properties(*kato, n));
-            let unit_sums = by_unit.get(kato).map(Vec::as_slice).unwrap_or(&[]);
-            let reader = Reader {
-                policy: &state.config.policy,
-                audience: &caller.audience,
-                level,
-                unit: kato,
-            };
-            for indicator in &state.catalogue.indicators {
-                let shown = disclose(indicator, unit_sums, quarters, reader);
-                add_value(&mut properties, &indicator.code, shown.value);
+            let mut properties = super::units::unit_info(state, kato)
+                .map_or_else(Properties::new, |info| base_properties(*kato, info.names));
+            if let Some(row) = table.unit(kato) {
+                for (indicator, shown) in state.catalogue.indicators.iter().zip(&row.indicators) {
+                    add_value(&mut properties, &indicator.code, shown.value);
+                }
+                let composite = &row.composite.disclosed;
+                add_value(&mut properties, "composite", composite.score);
+                if let Some(band) = composite.band {
+                    properties.insert("composite_band".to_owned(), f64::from(band));
+                }
             }
             properties
         })
         .collect()
 }
 
+/// The schools the caller may see, as points with their values from the school rows.
 async fn school_features(
     state: &AppState,
     caller: &Caller,
-    quarters: &[Period],
+    period: Option<Period>,
 ) -> Result<Vec<Feature>> {
-    let schools = state.store.schools().await?;
-    let values = state.store.school_period_values(None, quarters).await?;
-    let mut by_school: HashMap<&str, Vec<(Period, &MeasureValues)>> = HashMap::new();
-    for row in &values {
-        by_school
-            .entry(row.school.as_str())
-            .or_default()
-            .push((row.period, &row.values));
-    }
     let mut features = Vec::new();
-    for school in schools
-        .iter()
-        .filter(|s| caller.audience.may_see_schools_of(&s.district))
-    {
-        let Some((lon, lat)) = school.location else {
+    for region in state.geography.regions() {
+        let visible = state
+            .geography
+            .districts_of(&region.kato)
+            .any(|d| caller.audience.may_see_schools_of(&d.kato));
+        if !visible {
             continue;
-        };
-        let rows = by_school
-            .get(school.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let reader = Reader {
-            policy: &state.config.policy,
-            audience: &caller.audience,
-            level: AdminLevel::School,
-            unit: &school.district,
-        };
-        let mut properties = Properties::new()
-            .with("school_id", school.id.as_str())
-            .with("name_kk", school.name_kk.as_str())
-            .with("name_ru", school.name_ru.as_str())
-            .with("district_kato", school.district.as_str());
-        for indicator in &state.catalogue.indicators {
-            let shown = disclose_values(indicator, rows, quarters, reader);
-            add_value(&mut properties, &indicator.code, shown.value);
         }
-        features.push(Feature {
-            id: Some(FeatureId::Str(school.id.as_str().to_owned())),
-            geometry: FeatureGeometry::Points(geo_types::MultiPoint(vec![geo_types::Point::new(
-                lon, lat,
-            )])),
-            properties,
-        });
+        let rows =
+            crate::view::schools::school_rows(state, &caller.audience, region.kato, period).await?;
+        for row in &rows.rows {
+            let school = &row.school;
+            let Some((lon, lat)) = school.location else {
+                continue;
+            };
+            let mut properties = Properties::new()
+                .with("school_id", school.id.as_str())
+                .with("name_kk", school.name_kk.as_str())
+                .with("name_ru", school.name_ru.as_str())
+                .with("district_kato", school.district.as_str());
+            for (indicator, shown) in state.catalogue.indicators.iter().zip(&row.indicators) {
+                add_value(&mut properties, &indicator.code, shown.value);
+            }
+            features.push(Feature {
+                id: Some(FeatureId::Str(school.id.as_str().to_owned())),
+                geometry: FeatureGeometry::Points(geo_types::MultiPoint(vec![
+                    geo_types::Point::new(lon, lat),
+                ])),
+                properties,
+            });
+        }
     }
     Ok(features)
-}
-
-/// `composite` (0–10) and `composite_band` (national quintile), or `composite_flag`.
-fn add_composite(
-    state: &AppState,
-    caller: &Caller,
-    level: AdminLevel,
-    codes: &[Kato],
-    properties: &mut [Properties],
-    period: Period,
-    scores: &crate::composite::LevelScores,
-) {
-    for (kato, properties) in codes.iter().zip(properties.iter_mut()) {
-        let shown = crate::composite::disclose(
-            scores.unit(period, kato),
-            &state.config.policy,
-            &caller.audience,
-            level,
-            kato,
-        );
-        add_value(properties, "composite", shown.score);
-        if let Some(band) = shown.band {
-            properties.insert("composite_band".to_owned(), f64::from(band));
-        }
-    }
 }
 
 fn add_value(properties: &mut Properties, code: &str, value: riskmap_model::Disclosed<f64>) {

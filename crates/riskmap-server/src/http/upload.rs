@@ -45,6 +45,7 @@ struct Form {
     request_body(content_type = "multipart/form-data", description = "Fields: file (one or more), table, accept_partial, region, encoding, mapping"),
     responses((status = 200, description = "Every file stored (or stored before): the load report", body = Object),
         (status = 400, description = "Malformed upload (no file, unknown field or table, bad mapping)", body = openapi::ErrorBody),
+        (status = 409, description = "The server runs the synthetic demo: real data cannot be uploaded", body = openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = openapi::ErrorBody),
         (status = 403, description = "Only the steward uploads", body = openapi::ErrorBody),
         (status = 413, description = "The upload exceeds the size limit", body = openapi::ErrorBody),
@@ -58,6 +59,14 @@ pub(crate) async fn post_ingest(
         return Err(Error::Forbidden {
             code: "steward_only",
             message: "only the data steward uploads files".to_owned(),
+        });
+    }
+    if state.demo_active().await? {
+        return Err(Error::Conflict {
+            code: "demo_mode",
+            message: "this server runs the synthetic demo (serve --demo): real data cannot be \
+                      uploaded to it; serve a store of its own without --demo"
+                .to_owned(),
         });
     }
     let Some(registry) = state.config.kato_registry.clone() else {

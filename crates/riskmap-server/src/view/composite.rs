@@ -1,6 +1,6 @@
 //! The composite risk index (INFORM-style, `riskmap_score::composite`) of every region and
-//! every district for every quarter with data, scored once per data version and kept until the
-//! data change; and its disclosure.
+//! every district for every quarter with data, scored from the exact sums for readers inside
+//! their scope (the view layer keeps it per data version); and its disclosure.
 //!
 //! Inputs are the stored sums of each unit × quarter (the current revision of every school);
 //! `score_periods` pools each indicator over its rolling window, smooths count rates by global
@@ -8,16 +8,13 @@
 //! so a unit's score for a quarter does not depend on which quarter was asked for first.
 //!
 //! **Disclosure.** The composite (0–10, rounded to 0.1) and its three dimension scores are
-//! indices built from at least two thirds of a dozen treated, smoothed and goalpost-scaled
-//! indicators; no count can be recovered from them. They are shown wherever the caller may see
-//! the unit's S1 indicators (the public: regions only; an akimat: its region's districts and
-//! every region), as a quantity published by `SuppressionPolicy::quantity`, and hidden (`c`)
-//! elsewhere, because they summarise S1 and S2 rates. A driver names an indicator and its
-//! points in the composite; it is listed only where that indicator's own value is visible to
-//! the caller.
+//! shown as quantities published by `SuppressionPolicy::quantity`, and hidden (`c`) where
+//! the reader may not see the unit's S1 indicators. Inside the reader's scope they come from
+//! these exact scores; outside it from the release's composite, which is scored from the
+//! protected counts only (`release.rs`). A driver is listed only where that indicator's own
+//! value is visible to the reader.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use riskmap_model::suppression::Cell;
 use riskmap_model::{
@@ -28,7 +25,6 @@ use riskmap_score::composite::{
 };
 use riskmap_score::methodology::Methodology;
 
-use crate::AppState;
 use crate::http::Error;
 
 /// The scores of one level (regions or districts) for every quarter with data.
@@ -56,55 +52,46 @@ impl LevelScores {
     }
 }
 
-/// Scores per (level, data version), built once each (concurrent requests wait for one build).
-#[derive(Debug, Default)]
-pub struct CompositeCache {
-    slots: tokio::sync::Mutex<HashMap<AdminLevel, Arc<LevelScores>>>,
-}
-
-/// The scores of `level` (region or district) at the current data version.
-pub async fn level_scores(state: &AppState, level: AdminLevel) -> Result<Arc<LevelScores>, Error> {
-    let (version, periods) = state.periods().await?;
-    let mut slots = state.composite.slots.lock().await;
-    if let Some(found) = slots.get(&level).filter(|s| s.data_version == version) {
-        return Ok(found.clone());
-    }
-    let sums = Arc::unwrap_or_clone(crate::sums::unit_period_sums(state, level, &periods).await?);
+/// Scores the composite of every unit of `level` for every quarter of `sums` (back-cast).
+pub fn score_level(
+    geography: &riskmap_geo::Geography,
+    level: AdminLevel,
+    sums: &super::sums::LevelSums,
+    data_version: i64,
+) -> Result<LevelScores, Error> {
     let region_of = |kato: &Kato| -> String {
         if level == AdminLevel::Region {
             kato.to_string()
         } else {
-            state
-                .geography
+            geography
                 .district(kato)
                 .map_or_else(|| kato.to_string(), |d| d.region.to_string())
         }
     };
     let inputs: Vec<UnitPeriodInput> = sums
-        .into_iter()
-        .map(|row| UnitPeriodInput {
-            unit: row.unit.to_string(),
-            region: region_of(&row.unit),
+        .units()
+        .flat_map(|kato| {
+            sums.unit(kato)
+                .into_iter()
+                .map(move |(period, measures)| (kato, period, measures))
+        })
+        .map(|(kato, period, measures)| UnitPeriodInput {
+            unit: kato.to_string(),
+            region: region_of(kato),
             parent: None,
-            period: row.period,
+            period,
             // Timeliness is a school's attribute; a unit's sums carry no lateness of their own.
             submission: Submission::OnTime,
-            measures: row.sums,
+            measures: measures.clone(),
         })
         .collect();
     let methodology = Methodology::builtin();
-    let model_version = methodology.version.clone();
-    let scored = tokio::task::spawn_blocking(move || score_periods(&methodology, &inputs))
-        .await
-        .map_err(|e| Error::Internal {
-            message: format!("composite task failed: {e}"),
-        })?
-        .map_err(|e| Error::Internal {
-            message: format!("composite: {e}"),
-        })?;
-    let scores = Arc::new(LevelScores {
-        data_version: version,
-        model_version,
+    let scored = score_periods(&methodology, &inputs).map_err(|e| Error::Internal {
+        message: format!("composite: {e}"),
+    })?;
+    Ok(LevelScores {
+        data_version,
+        model_version: methodology.version.clone(),
         by_period: scored
             .into_iter()
             .map(|p| {
@@ -117,9 +104,7 @@ pub async fn level_scores(state: &AppState, level: AdminLevel) -> Result<Arc<Lev
                 (p.period, (p, index))
             })
             .collect(),
-    });
-    slots.insert(level, scores.clone());
-    Ok(scores)
+    })
 }
 
 /// One unit's composite as a caller may see it.

@@ -1,15 +1,16 @@
-//! Indicator values for one unit, computed from stored sums and disclosed for one audience.
+//! Indicator values of one unit inside the reader's scope (or of an S0 indicator anywhere),
+//! computed from stored sums and disclosed by `SuppressionPolicy` for the reader.
 //!
 //! value = per × pooled_quarters × Σ numerator / Σ denominator over the quarters used (see
 //! `data/indicators.toml`): over a rolling year this is events per `per` pupils a year, and a
-//! single quarter is annualised the same way.
+//! single quarter is annualised the same way. Sensitive values outside the reader's scope do
+//! not come from here but from the published release (`release.rs`).
 
 use riskmap_model::suppression::Cell;
 use riskmap_model::{
     AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, MeasureValues, Period,
-    Sensitivity, SuppressionPolicy,
+    SuppressionPolicy,
 };
-use riskmap_store::UnitPeriodSums;
 
 /// An indicator of one unit over some quarters, after disclosure control.
 #[derive(Debug, Clone, Copy)]
@@ -31,17 +32,6 @@ pub struct Reader<'a> {
     pub level: AdminLevel,
     /// The unit.
     pub unit: &'a Kato,
-}
-
-/// Computes and discloses `indicator` from the sums of the given quarters.
-pub fn disclose(
-    indicator: &Indicator,
-    sums: &[&UnitPeriodSums],
-    periods: &[Period],
-    reader: Reader<'_>,
-) -> DisclosedIndicator {
-    let pairs: Vec<(Period, &MeasureValues)> = sums.iter().map(|s| (s.period, &s.sums)).collect();
-    disclose_values(indicator, &pairs, periods, reader)
 }
 
 /// Computes and discloses `indicator` from per-quarter values (one unit or one school).
@@ -71,12 +61,6 @@ pub fn disclose_values(
             numerator: Disclosed::not_available(),
         };
     };
-    if public_s2_outside_calendar_year(indicator, periods, reader.audience) {
-        return DisclosedIndicator {
-            value: Disclosed::suppressed(),
-            numerator: Disclosed::suppressed(),
-        };
-    }
     let cell = Cell {
         sensitivity: indicator.sensitivity,
         level: reader.level,
@@ -113,17 +97,4 @@ pub fn disclose_values(
             }
         }
     }
-}
-
-/// Domain §4.3: the public sees S2 only as calendar-year totals.
-fn public_s2_outside_calendar_year(
-    indicator: &Indicator,
-    periods: &[Period],
-    audience: &Audience,
-) -> bool {
-    if *audience != Audience::Public || indicator.sensitivity != Sensitivity::S2 {
-        return false;
-    }
-    let calendar_year = periods.len() == 4 && periods.iter().all(|p| p.year() == periods[0].year());
-    !calendar_year
 }

@@ -83,6 +83,7 @@ pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
     let server_config = ServerConfig {
         web_dir,
         anonymous_audience: audience,
+        demo: false,
         policy: SuppressionPolicy::recommended(),
         demo_tokens: Vec::new(),
         tile_cache_bytes: riskmap_server::tiles::DEFAULT_CACHE_BYTES,

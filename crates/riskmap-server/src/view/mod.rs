@@ -1,0 +1,207 @@
+//! The view layer: the one place where stored sums become the numbers a reader may see
+//! (`docs/disclosure.md`). Every output — JSON collections, GeoJSON, vector tiles, profile,
+//! comparison, plan progress, hotspots, the priority list and its CSV/XLSX/GeoJSON exports —
+//! reads from here; no handler discloses anything itself.
+//!
+//! The path, per data version:
+//! 1. **sums** (`sums.rs`): the store's unit × quarter sums of each level, read once;
+//! 2. **release** (`release.rs`): the published calendar-year values of S1/S2 indicators,
+//!    with joint protection, rates from protected counts, and smoothing, ranks and the
+//!    composite computed from the protected values only;
+//! 3. **tables** (`table.rs`): per reader, level and quarter — exact inside the reader's
+//!    scope, the release outside it — then smoothing and ranks from what is shown;
+//! 4. **schools** (`schools.rs`): school rows for the roles that may see schools.
+//!
+//! Everything is kept per data version in [`VersionedCache`]s, so a repeated request costs a
+//! lookup.
+
+/// The one cache type: values by key for one data version.
+pub mod cache;
+/// The exact composite of regions and districts, and its disclosure.
+pub mod composite;
+/// Indicator values inside the reader's scope.
+pub mod indicator;
+/// Yearly counts for plan progress.
+pub mod plan_counts;
+/// The crisis teams' priority list as a reader may see it.
+pub mod priority;
+/// The published release of sensitive indicators.
+pub mod release;
+/// The reporting monitor's counts.
+pub mod reporting;
+/// School rows.
+pub mod schools;
+/// Staffing against the norm.
+pub mod staffing;
+/// The stored sums by level.
+pub mod sums;
+/// The disclosed unit table.
+pub mod table;
+
+use std::sync::Arc;
+
+use riskmap_model::{AdminLevel, Audience, Kato, Period};
+use riskmap_score::methodology::Methodology;
+
+pub use cache::VersionedCache;
+use composite::LevelScores;
+use release::{Release, ReleaseInputs};
+use sums::LevelSums;
+use table::{TableInputs, UnitTable};
+
+use crate::AppState;
+use crate::http::Error;
+
+/// The view layer's caches, all keyed by data version.
+#[derive(Debug)]
+pub struct Views {
+    sums: VersionedCache<AdminLevel, LevelSums>,
+    scores: VersionedCache<AdminLevel, LevelScores>,
+    release: VersionedCache<(), Release>,
+    tables: VersionedCache<(Audience, AdminLevel, Option<Period>), UnitTable>,
+    pub(crate) schools: VersionedCache<schools::SchoolsKey, schools::SchoolRows>,
+    pub(crate) school_list: VersionedCache<(), Vec<riskmap_model::School>>,
+    pub(crate) priority: VersionedCache<priority::PriorityKey, priority::PriorityView>,
+}
+
+impl Default for Views {
+    fn default() -> Self {
+        Self {
+            sums: VersionedCache::new(4),
+            scores: VersionedCache::new(2),
+            release: VersionedCache::new(1),
+            tables: VersionedCache::new(256),
+            schools: VersionedCache::new(64),
+            school_list: VersionedCache::new(1),
+            priority: VersionedCache::new(64),
+        }
+    }
+}
+
+/// The sums of `level` (country, region or district) for every quarter with data.
+pub async fn level_sums(state: &AppState, level: AdminLevel) -> Result<Arc<LevelSums>, Error> {
+    let (version, periods) = state.periods().await?;
+    state
+        .views
+        .sums
+        .get_or_build(version, level, || async {
+            let rows = state.store.unit_period_sums(level, &periods).await?;
+            Ok(LevelSums::new(rows))
+        })
+        .await
+}
+
+/// The exact composite of regions or districts for every quarter.
+pub async fn level_scores(state: &AppState, level: AdminLevel) -> Result<Arc<LevelScores>, Error> {
+    let (version, _) = state.periods().await?;
+    let sums = level_sums(state, level).await?;
+    state
+        .views
+        .scores
+        .get_or_build(version, level, || async {
+            let geography = state.geography.clone();
+            tokio::task::spawn_blocking(move || {
+                composite::score_level(&geography, level, &sums, version)
+            })
+            .await
+            .map_err(|e| Error::Internal {
+                message: format!("composite task failed: {e}"),
+            })?
+        })
+        .await
+}
+
+/// The published release at the current data version.
+pub async fn release(state: &AppState) -> Result<Arc<Release>, Error> {
+    let (version, periods) = state.periods().await?;
+    let regions = level_sums(state, AdminLevel::Region).await?;
+    let country = level_sums(state, AdminLevel::Country).await?;
+    state
+        .views
+        .release
+        .get_or_build(version, (), || async {
+            let state = state.clone();
+            tokio::task::spawn_blocking(move || {
+                let codes: Vec<Kato> = state.geography.regions().iter().map(|r| r.kato).collect();
+                let methodology = Methodology::builtin();
+                Release::build(&ReleaseInputs {
+                    catalogue: &state.catalogue,
+                    methodology: &methodology,
+                    policy: &state.config.policy,
+                    regions: &codes,
+                    region_sums: &regions,
+                    country_sums: &country,
+                    available: &periods,
+                })
+            })
+            .await
+            .map_err(|e| Error::Internal {
+                message: format!("release task failed: {e}"),
+            })
+        })
+        .await
+}
+
+/// Every unit of `level` (country, region or district) as `audience` sees it for `period`.
+pub async fn table(
+    state: &AppState,
+    audience: &Audience,
+    level: AdminLevel,
+    period: Option<Period>,
+) -> Result<Arc<UnitTable>, Error> {
+    let (version, _) = state.periods().await?;
+    let key = (audience.clone(), level, period);
+    if let Some(found) = state.views.tables.peek(version, &key) {
+        return Ok(found);
+    }
+    let sums = level_sums(state, level).await?;
+    let release = release(state).await?;
+    let scores = match level {
+        AdminLevel::Region | AdminLevel::District if period.is_some() => {
+            Some(level_scores(state, level).await?)
+        }
+        _ => None,
+    };
+    state
+        .views
+        .tables
+        .get_or_build(version, key, || async {
+            let units = units_of(state, level);
+            Ok(table::build(&TableInputs {
+                catalogue: &state.catalogue,
+                policy: &state.config.policy,
+                audience,
+                level,
+                units: &units,
+                period,
+                sums: &sums,
+                release: &release,
+                scores: scores.as_deref(),
+            }))
+        })
+        .await
+}
+
+/// The units of a level with their parent region, in geography order.
+pub fn units_of(state: &AppState, level: AdminLevel) -> Vec<(Kato, Option<Kato>)> {
+    match level {
+        AdminLevel::Country => vec![(country(), None)],
+        AdminLevel::Region => state
+            .geography
+            .regions()
+            .iter()
+            .map(|r| (r.kato, None))
+            .collect(),
+        AdminLevel::District | AdminLevel::School => state
+            .geography
+            .districts()
+            .iter()
+            .map(|d| (d.kato, Some(d.region)))
+            .collect(),
+    }
+}
+
+/// The country's code.
+pub fn country() -> Kato {
+    Kato::parse(release::COUNTRY).expect("literal code")
+}

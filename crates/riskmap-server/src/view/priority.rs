@@ -1,0 +1,264 @@
+//! The crisis teams' priority list (domain §5.4) as one reader may see it: the schools of one
+//! region or district that the reader may see, scored and ranked by
+//! `riskmap_score::priority` from their last eight quarters (only those schools take part, so
+//! nothing outside the reader's scope moves a rank), and each row's numbers disclosed for the
+//! reader: S1 counts exact, S2 counts exact only where the reader sees them exactly (bands for
+//! akimats), pupils and staffing through `SuppressionPolicy`, contacts only for crisis teams
+//! and the ministry. Kept per (reader, unit, quarter) and data version; every format (JSON,
+//! CSV, XLSX, GeoJSON) reads these rows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use riskmap_model::suppression::Cell;
+use riskmap_model::{
+    Access, AdminLevel, Audience, Disclosed, Kato, Period, School, Sensitivity, Settlement,
+};
+use riskmap_score::composite::{Submission, UnitPeriodInput, score_periods};
+use riskmap_score::methodology::Methodology;
+use riskmap_score::priority::row::{Identity, Place};
+use riskmap_score::priority::triggers::Trigger;
+use riskmap_score::priority::{HotspotRow, SchoolProfile, priority_list};
+use riskmap_store::SchoolScope;
+
+use super::sums::whole;
+use crate::AppState;
+use crate::http::Error;
+
+/// Cache key: reader, region or district, quarter.
+pub type PriorityKey = (Audience, Kato, Period);
+
+/// The list as the reader may see it.
+#[derive(Debug)]
+pub struct PriorityView {
+    /// The quarter.
+    pub period: Period,
+    /// Methodology version.
+    pub model_version: String,
+    /// Rows in priority order.
+    pub rows: Vec<ShownRow>,
+}
+
+/// One school of the list.
+#[derive(Debug, Clone)]
+pub struct ShownRow {
+    /// 1-based position.
+    pub rank: usize,
+    /// The school.
+    pub school: School,
+    /// Its district's names.
+    pub district_name_kk: String,
+    /// Its district's names.
+    pub district_name_ru: String,
+    /// Urban or rural.
+    pub settlement: Settlement,
+    /// Pupils.
+    pub pupils: Disclosed<u64>,
+    /// Composite 0–10 of the school.
+    pub composite: Option<f64>,
+    /// Quintile of the composite within the listed schools.
+    pub quintile_region: Option<u8>,
+    /// P(S1 rate > the national rate).
+    pub p_exceed: Option<f64>,
+    /// Fired triggers, in trigger order.
+    pub triggers: Vec<Trigger>,
+    /// Codes of the top drivers.
+    pub drivers: Vec<String>,
+    /// Violence cases in the quarter.
+    pub viol_total: Disclosed<u64>,
+    /// Bullying cases in the quarter.
+    pub bullying: Disclosed<u64>,
+    /// Suicides, attempts and self-harm in the quarter.
+    pub s2_events: Disclosed<u64>,
+    /// Whether `s2_events` is exact for the reader.
+    pub s2_exact: bool,
+    /// Psychologist posts missing.
+    pub psych_gap_fte: Disclosed<f64>,
+    /// Whether the reader may see contacts.
+    pub contacts_visible: bool,
+    /// The quarter of the data.
+    pub data_quarter: Period,
+}
+
+/// The list of the schools of `parent` (a region or district) that `audience` may see.
+pub async fn priority(
+    state: &AppState,
+    audience: &Audience,
+    parent: Kato,
+    period: Period,
+) -> Result<Arc<PriorityView>, Error> {
+    let (version, _) = state.periods().await?;
+    state
+        .views
+        .priority
+        .get_or_build(version, (audience.clone(), parent, period), || async {
+            let schools: Vec<School> = super::schools::schools(state)
+                .await?
+                .iter()
+                .filter(|s| s.district == parent || s.region == parent)
+                .filter(|s| audience.may_see_schools_of(&s.district))
+                .cloned()
+                .collect();
+            let list = build_list(state, parent, &schools, period).await?;
+            let located: HashMap<&str, &School> =
+                schools.iter().map(|s| (s.id.as_str(), s)).collect();
+            let rows = list
+                .rows
+                .iter()
+                .filter_map(|row| {
+                    let school = located.get(row.identity.nobd_org_id.as_str())?;
+                    Some(shown_row(state, audience, row, school))
+                })
+                .collect();
+            Ok(PriorityView {
+                period,
+                model_version: list.model_version,
+                rows,
+            })
+        })
+        .await
+}
+
+async fn build_list(
+    state: &AppState,
+    parent: Kato,
+    schools: &[School],
+    period: Period,
+) -> Result<riskmap_score::priority::PriorityList, Error> {
+    let quarters = period.trailing(8);
+    let region = parent.region();
+    let values = state
+        .store
+        .school_period_values_in(SchoolScope::Region(&region), &quarters)
+        .await?;
+    let wanted: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut submitted: HashMap<(String, Period), Submission> = HashMap::new();
+    for quarter in &quarters {
+        for s in state.store.submissions(*quarter).await? {
+            if !wanted.contains_key(s.school.as_str()) {
+                continue;
+            }
+            if let Some(at) = s.first_submitted_at {
+                let on_time = at.date() <= quarter.due_date();
+                let submission = if on_time {
+                    Submission::OnTime
+                } else {
+                    Submission::Late
+                };
+                submitted.insert((s.school.as_str().to_owned(), *quarter), submission);
+            }
+        }
+    }
+    let records: Vec<UnitPeriodInput> = values
+        .into_iter()
+        .filter_map(|v| {
+            let school = wanted.get(v.school.as_str())?;
+            let submission = submitted
+                .get(&(v.school.as_str().to_owned(), v.period))
+                .copied()
+                .unwrap_or(Submission::Late);
+            Some(UnitPeriodInput {
+                unit: v.school.as_str().to_owned(),
+                region: school.region.to_string(),
+                parent: Some(school.district.to_string()),
+                period: v.period,
+                submission,
+                measures: v.values,
+            })
+        })
+        .collect();
+    let profiles: Vec<SchoolProfile> = schools.iter().map(|s| profile(state, s)).collect();
+    let methodology = Methodology::builtin();
+    tokio::task::spawn_blocking(move || {
+        let scores = score_periods(&methodology, &records)?;
+        priority_list(&methodology, period, &profiles, &records, &scores)
+    })
+    .await
+    .map_err(|e| Error::Internal {
+        message: e.to_string(),
+    })?
+    .map_err(|e| Error::Internal {
+        message: format!("priority list: {e}"),
+    })
+}
+
+fn profile(state: &AppState, school: &School) -> SchoolProfile {
+    let region = state.geography.region(&school.region);
+    let district = state.geography.district(&school.district);
+    SchoolProfile {
+        identity: Identity {
+            nobd_org_id: school.id.clone(),
+            name_kk: school.name_kk.clone(),
+            name_ru: school.name_ru.clone(),
+            bin: None,
+            school_type: "general".to_owned(),
+            small_class: false,
+            languages: Vec::new(),
+        },
+        place: Place {
+            region: school.region,
+            region_name_kk: region.map(|r| r.names.kk.clone()).unwrap_or_default(),
+            region_name_ru: region.map(|r| r.names.ru.clone()).unwrap_or_default(),
+            district: school.district,
+            district_name_kk: district.map(|d| d.names.kk.clone()).unwrap_or_default(),
+            district_name_ru: district.map(|d| d.names.ru.clone()).unwrap_or_default(),
+            kato: school.district,
+            settlement: school.settlement,
+            address_kk: None,
+            address_ru: None,
+            location: school.location,
+            district_centre: district.map(|d| (d.label_point.x(), d.label_point.y())),
+        },
+        contacts: riskmap_score::priority::Restricted::new(Vec::new()),
+        response: None,
+    }
+}
+
+fn shown_row(state: &AppState, audience: &Audience, row: &HotspotRow, school: &School) -> ShownRow {
+    let district = row.place.place.district;
+    let policy = &state.config.policy;
+    let cell = |sensitivity| Cell {
+        sensitivity,
+        level: AdminLevel::School,
+        unit: &district,
+        audience,
+    };
+    let count = |value: Option<f64>, sensitivity: Sensitivity| {
+        value.map_or_else(Disclosed::not_available, |v| {
+            policy.count(whole(v), &cell(sensitivity))
+        })
+    };
+    let s2 = row.harm.s2.reveal();
+    let s2_total = [s2.suicide_deaths, s2.suicide_attempts, s2.selfharm_episodes]
+        .iter()
+        .flatten()
+        .sum::<f64>();
+    let psych_gap = row
+        .capacity
+        .staffing
+        .psych
+        .as_ref()
+        .map_or_else(Disclosed::not_available, |g| {
+            policy.quantity(g.gap_fte, &cell(Sensitivity::S0))
+        });
+    ShownRow {
+        rank: row.rank,
+        school: school.clone(),
+        district_name_kk: row.place.place.district_name_kk.clone(),
+        district_name_ru: row.place.place.district_name_ru.clone(),
+        settlement: row.place.place.settlement,
+        pupils: count(row.size.pupils, Sensitivity::S0),
+        composite: row.risk.composite.map(|v| (v * 100.0).round() / 100.0),
+        quintile_region: row.risk.quintile_region,
+        p_exceed: row.risk.p_exceed.map(|v| (v * 1000.0).round() / 1000.0),
+        triggers: row.why.triggers.iter().map(|t| t.trigger).collect(),
+        drivers: row.why.drivers.iter().map(|d| d.code.clone()).collect(),
+        viol_total: count(row.harm.s1.viol_total, Sensitivity::S1),
+        bullying: count(row.harm.s1.bullying, Sensitivity::S1),
+        s2_events: count(Some(s2_total), Sensitivity::S2),
+        s2_exact: audience.access(Sensitivity::S2, AdminLevel::School, &district) == Access::Exact,
+        psych_gap_fte: psych_gap,
+        contacts_visible: matches!(audience, Audience::Crisis { .. } | Audience::Ministry),
+        data_quarter: row.metadata.data_quarter,
+    }
+}

@@ -1,0 +1,152 @@
+//! School rows as one reader may see them: only schools of districts the reader may see
+//! (`Audience::may_see_schools_of`), each indicator over the rolling year disclosed by
+//! `SuppressionPolicy` for the reader (exact for crisis teams in their districts and the
+//! ministry; S2 counts as bands and no S2 rates for akimats), and — domain §4.3 — no rates for
+//! akimats at schools under 100 pupils (`z`), only counts and a "small school" tag. The JSON
+//! list and the schools tiles both read these rows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use riskmap_model::suppression::Cell;
+use riskmap_model::{
+    AdminLevel, Audience, Disclosed, Kato, Measure, MeasureKind, MeasureValues, Period, School,
+    Sensitivity,
+};
+use riskmap_store::SchoolScope;
+
+use super::indicator::{DisclosedIndicator, Reader, disclose_values};
+use super::sums::whole;
+use crate::AppState;
+use crate::http::Error;
+
+/// Schools with fewer pupils get counts but no rates for akimats (domain §4.3).
+pub const SMALL_SCHOOL_PUPILS: f64 = 100.0;
+
+/// Cache key: reader, region, quarter.
+pub type SchoolsKey = (Audience, Kato, Option<Period>);
+
+/// One school as the reader may see it.
+#[derive(Debug, Clone)]
+pub struct SchoolRow {
+    /// The school.
+    pub school: School,
+    /// Pupils in the quarter.
+    pub pupils: Disclosed<u64>,
+    /// Fewer than 100 pupils.
+    pub small: bool,
+    /// Whether the school reported the quarter.
+    pub reported: bool,
+    /// Per catalogue indicator (catalogue order), over the rolling year.
+    pub indicators: Vec<DisclosedIndicator>,
+}
+
+/// The visible schools of one region.
+#[derive(Debug, Default)]
+pub struct SchoolRows {
+    /// In school-id order.
+    pub rows: Vec<SchoolRow>,
+}
+
+/// Every school of `region` that `audience` may see, for the rolling year ending `period`.
+pub async fn school_rows(
+    state: &AppState,
+    audience: &Audience,
+    region: Kato,
+    period: Option<Period>,
+) -> Result<Arc<SchoolRows>, Error> {
+    let (version, _) = state.periods().await?;
+    let key = (audience.clone(), region, period);
+    state
+        .views
+        .schools
+        .get_or_build(version, key, || async {
+            let visible: Vec<School> = schools(state)
+                .await?
+                .iter()
+                .filter(|s| s.region == region && audience.may_see_schools_of(&s.district))
+                .cloned()
+                .collect();
+            if visible.is_empty() {
+                return Ok(SchoolRows::default());
+            }
+            let quarters = period.map(|p| p.trailing(4)).unwrap_or_default();
+            let values = state
+                .store
+                .school_period_values_in(SchoolScope::Region(&region), &quarters)
+                .await?;
+            let mut by_school: HashMap<&str, Vec<(Period, &MeasureValues)>> = HashMap::new();
+            for row in &values {
+                by_school
+                    .entry(row.school.as_str())
+                    .or_default()
+                    .push((row.period, &row.values));
+            }
+            let rows = visible
+                .into_iter()
+                .map(|school| {
+                    let quarters_of = by_school.get(school.id.as_str()).map_or(&[][..], |v| v);
+                    school_row(state, audience, school, quarters_of, &quarters, period)
+                })
+                .collect();
+            Ok(SchoolRows { rows })
+        })
+        .await
+}
+
+/// Every school in the store, per data version.
+pub async fn schools(state: &AppState) -> Result<Arc<Vec<School>>, Error> {
+    let (version, _) = state.periods().await?;
+    state
+        .views
+        .school_list
+        .get_or_build(version, (), || async { Ok(state.store.schools().await?) })
+        .await
+}
+
+fn school_row(
+    state: &AppState,
+    audience: &Audience,
+    school: School,
+    values: &[(Period, &MeasureValues)],
+    quarters: &[Period],
+    period: Option<Period>,
+) -> SchoolRow {
+    let latest = values.iter().find(|(p, _)| Some(*p) == period);
+    let pupils = latest.and_then(|(_, v)| v.get(Measure::PupilsTotal));
+    let small = pupils.is_some_and(|p| p < SMALL_SCHOOL_PUPILS);
+    let policy = &state.config.policy;
+    let reader = Reader {
+        policy,
+        audience,
+        level: AdminLevel::School,
+        unit: &school.district,
+    };
+    let akimat = matches!(audience, Audience::Regional { .. });
+    let indicators = state
+        .catalogue
+        .indicators
+        .iter()
+        .map(|indicator| {
+            let mut shown = disclose_values(indicator, values, quarters, reader);
+            if small && akimat && indicator.numerator.kind() == MeasureKind::Count {
+                shown.value = Disclosed::not_applicable();
+            }
+            shown
+        })
+        .collect();
+    let cell = Cell {
+        sensitivity: Sensitivity::S0,
+        level: AdminLevel::School,
+        unit: &school.district,
+        audience,
+    };
+    let pupils = pupils.map_or_else(Disclosed::not_available, |p| policy.count(whole(p), &cell));
+    SchoolRow {
+        pupils,
+        small,
+        reported: latest.is_some(),
+        indicators,
+        school,
+    }
+}

@@ -1,0 +1,62 @@
+//! Psychologist and social-pedagogue posts against the norm (S0) of one unit in one quarter,
+//! each figure published by `SuppressionPolicy::quantity` for the reader.
+
+use riskmap_model::suppression::Cell;
+use riskmap_model::{
+    AdminLevel, Audience, Disclosed, Kato, Measure, Period, Sensitivity, SuppressionPolicy,
+};
+
+use super::sums::LevelSums;
+
+/// One kind of post.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownPosts {
+    /// Full-time equivalents the norm requires.
+    pub norm_fte: Disclosed<f64>,
+    /// Full-time equivalents filled.
+    pub filled_fte: Disclosed<f64>,
+    /// The shortfall (never negative).
+    pub gap_fte: Disclosed<f64>,
+}
+
+/// Staffing of one unit in one quarter.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownStaffing {
+    /// The quarter.
+    pub period: Period,
+    /// Educational psychologists.
+    pub psychologists: Option<ShownPosts>,
+    /// Social pedagogues.
+    pub social_pedagogues: Option<ShownPosts>,
+}
+
+/// The staffing of `unit` in `period`, as `audience` may see it.
+pub fn staffing(
+    policy: &SuppressionPolicy,
+    audience: &Audience,
+    level: AdminLevel,
+    unit: &Kato,
+    sums: &LevelSums,
+    period: Period,
+) -> Option<ShownStaffing> {
+    let quarter = sums.quarter(unit, period)?;
+    let cell = Cell {
+        sensitivity: Sensitivity::S0,
+        level,
+        unit,
+        audience,
+    };
+    let posts = |norm: Measure, filled: Measure| {
+        let (norm, filled) = (quarter.sums.get(norm)?, quarter.sums.get(filled)?);
+        Some(ShownPosts {
+            norm_fte: policy.quantity(norm, &cell),
+            filled_fte: policy.quantity(filled, &cell),
+            gap_fte: policy.quantity((norm - filled).max(0.0), &cell),
+        })
+    };
+    Some(ShownStaffing {
+        period,
+        psychologists: posts(Measure::PsychFteNorm, Measure::PsychFteFilled),
+        social_pedagogues: posts(Measure::SocpedFteNorm, Measure::SocpedFteFilled),
+    })
+}
