@@ -222,7 +222,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
             Some(tokens) => tokens.clone(),
             None => demo_route_tokens(addr)?,
         };
-        resolve_callers(addr, &tokens, &options.callers)
+        resolve_callers(&tokens, &options.callers, !options.is_demo())
     };
     let ingest = || riskmap.ingest(&database, std::slice::from_ref(&resubmitted));
     let scratch = workspace.dir.join("wrk");
@@ -335,62 +335,31 @@ fn demo_route_tokens(addr: SocketAddr) -> anyhow::Result<Vec<(String, String)>> 
 }
 
 /// The callers asked for, in order. The public is anonymous when the server serves anonymous
-/// requests as the public (`--public-access` without the demo's ministry view); otherwise it
-/// uses its token and is shown as `public-t`. Each caller's role is checked on `/api/v1/meta`.
+/// requests as the public (`--public-access` without the demo's ministry view, i.e. not
+/// `--demo`); under `--demo` it uses its token and is shown as `public-t`. No request is made
+/// here: the roles are checked on `/api/v1/meta` at the end of the run.
 fn resolve_callers(
-    addr: SocketAddr,
     tokens: &[(String, String)],
     wanted: &[String],
+    anonymous_public: bool,
 ) -> anyhow::Result<Vec<Caller>> {
-    let token = |name: &str| {
-        tokens
-            .iter()
-            .find(|(role, _)| role == name)
-            .map(|(_, token)| token.clone())
-            .with_context(|| format!("no {name} token"))
-    };
-    let mut callers = Vec::new();
-    for name in wanted {
-        let caller = if name == "public" && role_of(addr, None)?.as_deref() == Some("public") {
-            Caller {
-                name: name.clone(),
-                token: None,
-            }
-        } else {
-            Caller {
-                name: if name == "public" {
-                    "public-t".to_owned()
-                } else {
-                    name.clone()
-                },
-                token: Some(token(name)?),
-            }
-        };
-        let role = role_of(addr, caller.token.as_deref())?;
-        if role.as_deref() != Some(name.as_str()) {
-            bail!("the {} caller is served as {role:?}", caller.name);
-        }
-        callers.push(caller);
-    }
-    Ok(callers)
-}
-
-/// The role `/api/v1/meta` reports for a token (None: refused).
-fn role_of(addr: SocketAddr, token: Option<&str>) -> anyhow::Result<Option<String>> {
-    let caller = Caller {
-        name: String::new(),
-        token: token.map(str::to_owned),
-    };
-    let answer = http::get(
-        addr,
-        "/api/v1/meta",
-        &caller.headers(&[]),
-        Duration::from_secs(60),
-    )?;
-    if answer.status != 200 {
-        return Ok(None);
-    }
-    Ok(http::json_field(&answer.text(), "role").map(str::to_owned))
+    wanted
+        .iter()
+        .map(|role| {
+            let token = tokens
+                .iter()
+                .find(|(name, _)| name == role)
+                .map(|(_, token)| token.clone())
+                .with_context(|| format!("no {role} token"));
+            Ok(if role == "public" && anonymous_public {
+                Caller::new(role, role, None)
+            } else if role == "public" {
+                Caller::new("public-t", role, Some(token?))
+            } else {
+                Caller::new(role, role, Some(token?))
+            })
+        })
+        .collect()
 }
 
 fn run_info(

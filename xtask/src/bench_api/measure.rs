@@ -19,14 +19,24 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(300);
 /// Longest wait for the server to fall idle between routes.
 const IDLE_LIMIT: Duration = Duration::from_secs(120);
 
-/// Who calls: a role's name as shown in the table and its bearer token (None: anonymous).
+/// Who calls: a name for the table, the role the server must see and the bearer token (None:
+/// anonymous).
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
     pub(crate) name: String,
+    pub(crate) role: String,
     pub(crate) token: Option<String>,
 }
 
 impl Caller {
+    pub(crate) fn new(name: &str, role: &str, token: Option<String>) -> Self {
+        Self {
+            name: name.to_owned(),
+            role: role.to_owned(),
+            token,
+        }
+    }
+
     pub(crate) fn headers(&self, route_headers: &[(String, String)]) -> Vec<(String, String)> {
         let mut headers = route_headers.to_vec();
         if let Some(token) = &self.token {
@@ -81,6 +91,8 @@ pub(crate) struct Measurements {
     pub(crate) load_end: Option<[f64; 3]>,
     /// Spawn of the ingest to the server's new data version, or why there is none.
     pub(crate) ingest: Option<Result<Duration, String>>,
+    /// Callers whose role `/api/v1/meta` did not confirm, with what it said.
+    pub(crate) wrong_roles: Vec<(String, String)>,
 }
 
 /// What the core is told besides the server and routes.
@@ -177,6 +189,7 @@ pub(crate) fn measure(
     let ingest = plan
         .ingest
         .map(|ingest| after_ingest(&running, routes, &callers, &mut rows, ingest));
+    let wrong_roles = check_roles(running.addr, &callers);
     let (rss_peak_kb, hwm_kb) = monitor.peaks_kb();
     drop(monitor);
     let measurements = Measurements {
@@ -188,6 +201,7 @@ pub(crate) fn measure(
         load_start,
         load_end: load_average(),
         ingest,
+        wrong_roles,
     };
     if plan.keep_server {
         let addr = running.addr;
@@ -244,6 +258,23 @@ fn after_ingest(
         row.after_ingest = Some(cold.cold);
     }
     Ok(seen)
+}
+
+/// The callers whose role the server does not confirm on `/api/v1/meta`, with what it said.
+fn check_roles(addr: SocketAddr, callers: &[Caller]) -> Vec<(String, String)> {
+    callers
+        .iter()
+        .filter_map(|caller| {
+            let seen = match http::get(addr, "/api/v1/meta", &caller.headers(&[]), PROBE_TIMEOUT) {
+                Ok(answer) if answer.status == 200 => http::json_field(&answer.text(), "role")
+                    .unwrap_or("no role")
+                    .to_owned(),
+                Ok(answer) => format!("status {}", answer.status),
+                Err(e) => format!("{e:#}"),
+            };
+            (seen != caller.role).then(|| (caller.name.clone(), seen))
+        })
+        .collect()
 }
 
 /// The data version `/healthz` reports.

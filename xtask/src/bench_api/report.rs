@@ -51,6 +51,13 @@ fn load_cells(row: &RouteResult) -> [String; 5] {
             "-".to_owned(),
             "-".to_owned(),
         ],
+        Some(Ok(r)) if r.requests == 0 => [
+            "0 done".to_owned(),
+            "none".to_owned(),
+            "none".to_owned(),
+            format!("{}/{}", r.non_2xx, r.socket_errors),
+            format!("{:.0}", mb(row.rss_peak_kb)),
+        ],
         Some(Ok(r)) => [
             format!("{:.1}", r.rps),
             format!("{:.1}", r.p50_ms),
@@ -93,6 +100,12 @@ pub(crate) fn table(info: &RunInfo, m: &Measurements) -> String {
         s.first_regions_since_spawn.as_secs_f64(),
         mb(s.rss_ready_kb)
     );
+    for (caller, seen) in &m.wrong_roles {
+        let _ = writeln!(
+            out,
+            "WARNING: the {caller} caller was served as {seen:?}: its rows measure another role"
+        );
+    }
     let callers: Vec<String> = m
         .callers
         .iter()
@@ -156,7 +169,7 @@ pub(crate) fn table(info: &RunInfo, m: &Measurements) -> String {
     let _ = writeln!(
         out,
         "cold ms = first request after start (routes in this order, callers in turn); warm ms = the next one alone;\n\
-         req/s, p50, p99 under load; bad/err = answers outside 2xx/3xx / socket errors; RSS MB = peak while loaded;\n\
+         req/s, p50, p99 under load (0 done: none finished within the duration); bad/err = answers outside 2xx/3xx / socket errors; RSS MB = peak while loaded;\n\
          ingest ms = first request after an ingest of one quarter's resubmission; a status code means no load run."
     );
     match &m.ingest {
@@ -207,6 +220,9 @@ pub(crate) fn csv(info: &RunInfo, m: &Measurements, header: bool) -> String {
         let warm_ms = csv_probe(row.warm.as_ref()).1;
         let (after_status, after_ms) = csv_probe(row.after_ingest.as_ref());
         let load = match &row.load {
+            Some(Ok(r)) if !r.cut_for_rss && r.requests == 0 => {
+                format!("0,0.0,,,,{},{},", r.socket_errors, r.non_2xx)
+            }
             Some(Ok(r)) if !r.cut_for_rss => format!(
                 "{},{:.1},{:.2},{:.2},{:.2},{},{},{:.0}",
                 r.requests,
@@ -262,10 +278,7 @@ mod tests {
                 first_regions_since_spawn: Duration::from_millis(2600),
                 rss_ready_kb: 102_400,
             },
-            callers: vec![Caller {
-                name: "public".to_owned(),
-                token: None,
-            }],
+            callers: vec![Caller::new("public", "public", None)],
             rows: vec![
                 RouteResult {
                     route: "regions".to_owned(),
@@ -283,6 +296,15 @@ mod tests {
                     after_ingest: Some(Ok((200, 800.0))),
                 },
                 RouteResult {
+                    route: "priority".to_owned(),
+                    caller: "public".to_owned(),
+                    cold: Ok((200, 3000.0)),
+                    warm: Some(Ok((200, 2900.0))),
+                    load: Some(Ok(LoadResult::default())),
+                    rss_peak_kb: 1024,
+                    after_ingest: None,
+                },
+                RouteResult {
                     route: "hotspots".to_owned(),
                     caller: "public".to_owned(),
                     cold: Ok((403, 1.0)),
@@ -297,6 +319,7 @@ mod tests {
             load_start: Some([1.0, 2.0, 3.0]),
             load_end: Some([4.0, 5.0, 6.0]),
             ingest: Some(Ok(Duration::from_millis(700))),
+            wrong_roles: vec![],
         }
     }
 
@@ -316,14 +339,15 @@ mod tests {
     fn every_csv_line_has_the_header_columns() {
         let text = super::csv(&info(), &sample(), true);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 3);
+        assert_eq!(lines.len(), 4);
         let columns = lines[0].split(',').count();
         assert!(
             lines.iter().all(|l| l.split(',').count() == columns),
             "{text}"
         );
         assert!(lines[1].contains(",regions,public,200,900.00,30.00,310,31.0,1000.00,1500.00,"));
-        assert!(lines[2].contains(",hotspots,public,403,1.00,,,,,,,,,,0,403,1.00,"));
+        assert!(lines[2].contains(",priority,public,200,3000.00,2900.00,0,0.0,,,,0,0,,1,,,"));
+        assert!(lines[3].contains(",hotspots,public,403,1.00,,,,,,,,,,0,403,1.00,"));
         assert!(lines[1].ends_with(",1.500,1.600,900.00,300,303,1.00,4.00"));
     }
 
@@ -338,6 +362,8 @@ mod tests {
                 "800.0"
             ]
         );
+        let priority = text.lines().find(|l| l.starts_with("priority ")).unwrap();
+        assert!(priority.contains("0 done"), "{priority}");
         let hotspots = text.lines().find(|l| l.starts_with("hotspots ")).unwrap();
         assert_eq!(hotspots.split_whitespace().nth(2), Some("403"));
         assert!(text.contains("at start 1.00 2.00 3.00, at end 4.00 5.00 6.00"));
