@@ -260,14 +260,16 @@ fn after_ingest(
     Ok(seen)
 }
 
-/// The callers whose role the server does not confirm on `/api/v1/meta`, with what it said.
+/// The callers whose role the server does not confirm on `/api/v1/meta` (its `audience`: an
+/// anonymous caller's role is `anonymous`), with what it said.
 fn check_roles(addr: SocketAddr, callers: &[Caller]) -> Vec<(String, String)> {
     callers
         .iter()
         .filter_map(|caller| {
             let seen = match http::get(addr, "/api/v1/meta", &caller.headers(&[]), PROBE_TIMEOUT) {
-                Ok(answer) if answer.status == 200 => http::json_field(&answer.text(), "role")
-                    .unwrap_or("no role")
+                // `ministry`, `akimat:REGION`, `public`, …: the tier whose view the caller gets.
+                Ok(answer) if answer.status == 200 => http::json_field(&answer.text(), "audience")
+                    .map_or("no audience", |a| a.split(':').next().unwrap_or(a))
                     .to_owned(),
                 Ok(answer) => format!("status {}", answer.status),
                 Err(e) => format!("{e:#}"),
