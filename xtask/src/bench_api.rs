@@ -255,6 +255,10 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         .join(format!("{}-{}.csv", info.date, info.git));
     append_csv(&csv, &report::csv(&info, &measurements, !csv.exists()))?;
     progress(&format!("rows appended to {}", csv.display()));
+    keep_server_log(
+        &server.log,
+        &csv.with_extension(format!("{}.server.log", info.unix_time)),
+    )?;
     if let Some((pid, addr)) = kept {
         workspace.keep()?;
         progress(&format!(
@@ -391,6 +395,23 @@ fn run_info(
         connections: options.connections,
         duration_s: options.duration.as_secs(),
     })
+}
+
+/// Copies the server's log next to the CSV and says how many errors it logged (answers outside
+/// 2xx under load are explained there).
+fn keep_server_log(log: &Path, kept: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).collect();
+    std::fs::write(kept, &text)?;
+    progress(&format!(
+        "server log kept in {}: {} error line(s){}",
+        kept.display(),
+        errors.len(),
+        errors
+            .first()
+            .map_or_else(String::new, |first| format!(", the first: {first}"))
+    ));
+    Ok(())
 }
 
 fn append_csv(path: &Path, text: &str) -> anyhow::Result<()> {

@@ -168,7 +168,7 @@ pub(crate) fn table(info: &RunInfo, m: &Measurements) -> String {
     }
     let _ = writeln!(
         out,
-        "cold ms = first request after start (routes in this order, callers in turn); warm ms = the next one alone;\n\
+        "cold ms = first request after ready (routes in this order, callers in turn); warm ms = the next one alone;\n\
          req/s, p50, p99 under load (0 done: none finished within the duration); bad/err = answers outside 2xx/3xx / socket errors; RSS MB = peak while loaded;\n\
          ingest ms = first request after an ingest of one quarter's resubmission; a status code means no load run."
     );

@@ -37,6 +37,7 @@ pub(crate) struct Server {
     /// Spawn to the printed address.
     pub(crate) to_listen: Duration,
     log: PathBuf,
+    detached: bool,
 }
 
 impl Server {
@@ -87,6 +88,7 @@ impl Server {
             to_listen: spawned.elapsed(),
             spawned,
             log: command.log.clone(),
+            detached: false,
         })
     }
 
@@ -134,7 +136,11 @@ impl Server {
 
     /// SIGINT (graceful shutdown), then SIGKILL after 10 s.
     pub(crate) fn stop(mut self) -> anyhow::Result<()> {
-        if self.child.try_wait()?.is_some() {
+        self.shut_down()
+    }
+
+    fn shut_down(&mut self) -> anyhow::Result<()> {
+        if self.detached || self.child.try_wait()?.is_some() {
             return Ok(());
         }
         let _ = Command::new("kill")
@@ -153,8 +159,17 @@ impl Server {
     }
 
     /// Leaves the server running (for `--keep-server`).
-    pub(crate) fn detach(self) -> u32 {
+    pub(crate) fn detach(mut self) -> u32 {
+        self.detached = true;
         self.pid()
+    }
+}
+
+/// A server left behind by an error is stopped here, before the workspace (and with it the pid
+/// file the watchdog would read) is removed.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.shut_down();
     }
 }
 
