@@ -407,11 +407,26 @@ fn keep_server_log(log: &Path, kept: &Path) -> anyhow::Result<()> {
         "server log kept in {}: {} error line(s){}",
         kept.display(),
         errors.len(),
-        errors
-            .first()
-            .map_or_else(String::new, |first| format!(", the first: {first}"))
+        errors.first().map_or_else(String::new, |first| format!(
+            ", the first: {}",
+            strip_ansi(first)
+        ))
     ));
     Ok(())
+}
+
+/// A log line without its terminal colour codes (`ESC [ … m`).
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(|&c| c == 'm');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn append_csv(path: &Path, text: &str) -> anyhow::Result<()> {
@@ -447,6 +462,15 @@ fn progress(line: &str) {
 mod tests {
     fn parse(args: &[&str]) -> anyhow::Result<super::Options> {
         super::Options::parse(&args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn colour_codes_are_stripped_from_log_lines() {
+        let line = "\u{1b}[2m2026-12-06T03:07:56Z\u{1b}[0m \u{1b}[31mERROR\u{1b}[0m store failure";
+        assert_eq!(
+            super::strip_ansi(line),
+            "2026-12-06T03:07:56Z ERROR store failure"
+        );
     }
 
     #[test]
