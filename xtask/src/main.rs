@@ -3,8 +3,10 @@
 //! `cargo xtask tidy` checks house rules that the compiler does not: every Rust file opens with
 //! a `//!` comment, no debugging macros, placeholders or panic-expecting tests, and the pure
 //! crates name no IO crate. `cargo xtask bench-ingest` times the ingest against DuckDB and a
-//! full ingest into SQLite (not run in CI).
+//! full ingest into SQLite; `cargo xtask bench-api` drives the API's routes under load with
+//! `wrk` (neither is run in CI).
 
+mod bench_api;
 mod bench_ingest;
 mod tidy;
 
@@ -16,7 +18,13 @@ fn main() -> anyhow::Result<()> {
             &workspace_root(),
             &std::env::args().skip(2).collect::<Vec<_>>(),
         ),
-        _ => anyhow::bail!("usage: cargo xtask tidy | bench-ingest [--runs N]"),
+        "bench-api" => bench_api::run(
+            &workspace_root(),
+            &std::env::args().skip(2).collect::<Vec<_>>(),
+        ),
+        _ => {
+            anyhow::bail!("usage: cargo xtask tidy | bench-ingest [--runs N] | bench-api [--help]")
+        }
     }
 }
 
