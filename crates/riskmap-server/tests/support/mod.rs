@@ -36,6 +36,8 @@ fn geography() -> Arc<Geography> {
 
 pub(crate) struct TestApp {
     pub(crate) state: AppState,
+    /// The synthetic data stored.
+    pub(crate) data: riskmap_demo::DemoData,
     _dir: tempfile::TempDir,
 }
 
@@ -54,6 +56,34 @@ pub(crate) async fn test_app(audience: Audience) -> TestApp {
 }
 
 pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
+    test_app_shaped(
+        audience,
+        0.1,
+        riskmap_demo::DemoConfig::standard().seed,
+        |_| {},
+    )
+    .await
+}
+
+/// The app on demo data of `scale` × the real schools from `seed`, changed by `reshape`
+/// before it is stored.
+pub(crate) async fn test_app_shaped(
+    audience: Option<Audience>,
+    scale: f64,
+    seed: u64,
+    reshape: impl FnOnce(&mut riskmap_demo::DemoData),
+) -> TestApp {
+    test_app_configured(audience, scale, seed, reshape, |_| {}).await
+}
+
+/// Like [`test_app_shaped`], with `configure` applied to the server's settings.
+pub(crate) async fn test_app_configured(
+    audience: Option<Audience>,
+    scale: f64,
+    seed: u64,
+    reshape: impl FnOnce(&mut riskmap_demo::DemoData),
+    configure: impl FnOnce(&mut ServerConfig),
+) -> TestApp {
     let geography = geography();
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(&format!(
@@ -67,8 +97,10 @@ pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
         .await
         .unwrap();
     let mut config = riskmap_demo::DemoConfig::standard();
-    config.school_scale = 0.1;
-    let data = riskmap_demo::generate(&geography, &config);
+    config.school_scale = scale;
+    config.seed = seed;
+    let mut data = riskmap_demo::generate(&geography, &config);
+    reshape(&mut data);
     let batch = NewBatch {
         source: "api test".to_owned(),
         kind: "demo".to_owned(),
@@ -80,7 +112,7 @@ pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
         .await
         .unwrap();
     let web_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web"));
-    let server_config = ServerConfig {
+    let mut server_config = ServerConfig {
         web_dir,
         anonymous_audience: audience,
         demo: false,
@@ -92,8 +124,10 @@ pub(crate) async fn test_app_with(audience: Option<Audience>) -> TestApp {
         )),
         upload_limit_bytes: riskmap_server::DEFAULT_UPLOAD_LIMIT_BYTES,
     };
+    configure(&mut server_config);
     TestApp {
         state: AppState::new(geography, store, Catalogue::builtin(), server_config),
+        data,
         _dir: dir,
     }
 }
