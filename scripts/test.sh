@@ -14,4 +14,6 @@ cargo test --workspace --locked
 echo "== browser tests (headless Chromium, WebGL2 via SwiftShader)"
 cargo build --locked -p riskmap-cli
 (cd tests/browser && node --test --test-concurrency=1)
+echo "== schemathesis (every route, every role, against the OpenAPI document)"
+bash scripts/schemathesis.sh
 echo "all tests passed; screenshots in tests/artifacts/"

@@ -128,7 +128,7 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
   parts.push(h("h3", { text: t("comparators") }));
   parts.push(barChart({ bars, label: `${t("comparators")}: ${bars.map((b) => `${b.label} ${b.value === null ? "—" : num(b.value)}`).join("; ")}` }));
   if (profile.neighbours?.length) {
-    const names = profile.neighbours.map((k) => nameOf(collection?.features.find((f) => f.properties.kato === k)?.properties) || k);
+    const names = profile.neighbours.map((n) => nameOf(n) || n.kato);
     parts.push(h("p", { class: "hint", text: `${t("neighbours")}: ${names.join(", ")}` }));
   }
 
@@ -157,7 +157,7 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
     const rows = [["psychologists", staffing.psychologists], ["socialPedagogues", staffing.social_pedagogues]].filter(([, s]) => s);
     parts.push(h("table", { class: "data" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "" }), h("th", { scope: "col", class: "num", text: t("norm") }), h("th", { scope: "col", class: "num", text: t("filled") }), h("th", { scope: "col", class: "num", text: t("gap") }))),
-      h("tbody", {}, rows.map(([key, s]) => h("tr", {}, h("th", { scope: "row", text: `${t(key)}, ${t("fte")}` }), h("td", { class: "num", text: num(s.norm_fte) }), h("td", { class: "num", text: num(s.filled_fte) }), h("td", { class: "num", text: num(s.gap_fte) }))))));
+      h("tbody", {}, rows.map(([key, s]) => h("tr", {}, h("th", { scope: "row", text: `${t(key)}, ${t("fte")}` }), h("td", { class: "num", text: num(s.norm_fte?.value) }), h("td", { class: "num", text: num(s.filled_fte?.value) }), h("td", { class: "num", text: num(s.gap_fte?.value) }))))));
   }
 
   const row = reporting?.units?.find((u) => u.kato === kato);

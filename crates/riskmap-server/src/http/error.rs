@@ -100,7 +100,12 @@ impl IntoResponse for Error {
         };
         let mut response = (
             status,
-            Json(serde_json::json!({ "error": { "code": code, "message": message } })),
+            Json(super::openapi::ErrorBody {
+                error: super::openapi::ErrorDetail {
+                    code: code.to_owned(),
+                    message,
+                },
+            }),
         )
             .into_response();
         if status == StatusCode::UNAUTHORIZED {

@@ -4,25 +4,20 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-/// The body of every 4xx response.
-#[derive(Debug, ToSchema)]
-#[allow(
-    dead_code,
-    reason = "documentation only: the body is built with serde_json"
-)]
+/// The body of every error response.
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub(crate) struct ErrorBody {
     /// `{"code": "bad_kato", "message": "..."}`
-    error: ErrorDetail,
+    pub(crate) error: ErrorDetail,
 }
 
 /// Code and message of an error.
-#[derive(Debug, ToSchema)]
-#[allow(dead_code, reason = "documentation only")]
+#[derive(Debug, serde::Serialize, ToSchema)]
 pub(crate) struct ErrorDetail {
     /// Stable machine code, e.g. `bad_kato`, `unknown_region`, `unauthenticated`.
-    code: String,
+    pub(crate) code: String,
     /// Human-readable message.
-    message: String,
+    pub(crate) message: String,
 }
 
 /// The document.

@@ -81,9 +81,10 @@ pub(crate) struct ProgressWire {
     annual_target: u64,
     /// `published` or `rule`.
     target_source: &'static str,
-    target_to_date: f64,
-    interval: [f64; 2],
-    change_vs_baseline_percent: f64,
+    target_to_date: Option<f64>,
+    interval: [Option<f64>; 2],
+    /// `null` when the baseline is zero.
+    change_vs_baseline_percent: Option<f64>,
 }
 
 /// The counts of one series for the unit and the country.
@@ -227,7 +228,7 @@ fn yearly(counts: &PlanCounts) -> Vec<YearCount> {
 }
 
 fn progress_wire(p: &Progress) -> ProgressWire {
-    let round = |v: f64| (v * 100.0).round() / 100.0;
+    let round = |v: f64| v.is_finite().then(|| (v * 100.0).round() / 100.0);
     ProgressWire {
         year: p.year,
         quarters_observed: p.quarters_observed,

@@ -144,12 +144,37 @@ pub(crate) async fn get_tile(
     Ok(with_caching(response, &etag, &caller))
 }
 
+/// TileJSON 3.0.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct TileJson {
+    tilejson: &'static str,
+    name: &'static str,
+    tiles: Vec<String>,
+    vector_layers: Vec<VectorLayer>,
+    minzoom: u8,
+    maxzoom: u8,
+    bounds: [f64; 4],
+    center: [f64; 3],
+    attribution: &'static str,
+    scheme: &'static str,
+}
+
+/// One vector layer of a TileJSON.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct VectorLayer {
+    id: &'static str,
+    /// Attribute name → description.
+    fields: std::collections::BTreeMap<String, String>,
+    minzoom: u8,
+    maxzoom: u8,
+}
+
 // GET /tiles/{layer}.json
 #[utoipa::path(get, path = "/tiles/{file}", tag = "tiles",
     security((), ("bearer" = [])),
     params(("file" = String, Path, description = "regions.json, districts.json or schools.json", example = "districts.json")),
     responses(
-        (status = 200, description = "TileJSON 3.0", body = Object),
+        (status = 200, description = "TileJSON 3.0", body = TileJson),
         (status = 401, description = "A bearer token is required", body = super::openapi::ErrorBody),
         (status = 403, description = "The role may not see this layer", body = super::openapi::ErrorBody),
         (status = 404, description = "Unknown layer", body = super::openapi::ErrorBody)))]
@@ -173,52 +198,52 @@ pub(crate) async fn get_tilejson(
                 .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
         })
         .unwrap_or("127.0.0.1:8080");
-    let mut fields = serde_json::Map::new();
+    let mut fields = std::collections::BTreeMap::new();
     for (key, what) in [
         ("kato", "KATO code"),
         ("name_kk", "name (kk)"),
         ("name_ru", "name (ru)"),
         ("name_en", "name (en)"),
     ] {
-        fields.insert(key.to_owned(), serde_json::Value::String(what.to_owned()));
+        fields.insert(key.to_owned(), what.to_owned());
     }
     for indicator in &state.catalogue.indicators {
         fields.insert(
             indicator.code.clone(),
-            serde_json::Value::String(format!(
-                "Number: {} ({})",
-                indicator.label.en, indicator.unit.en
-            )),
+            format!("Number: {} ({})", indicator.label.en, indicator.unit.en),
         );
         fields.insert(
             format!("{}_flag", indicator.code),
-            serde_json::Value::String(
-                "String: c suppressed, u unstable, : not available, z not applicable".to_owned(),
-            ),
+            "String: c suppressed, u unstable, : not available, z not applicable".to_owned(),
         );
     }
     if layer != "schools" {
         fields.insert(
             "composite".to_owned(),
-            "Number: composite risk index 0-10 (INFORM-style)".into(),
+            "Number: composite risk index 0-10 (INFORM-style)".to_owned(),
         );
         fields.insert(
             "composite_band".to_owned(),
-            "Number: national quintile of the composite, 1 (lowest) to 5".into(),
+            "Number: national quintile of the composite, 1 (lowest) to 5".to_owned(),
         );
     }
-    let body = serde_json::json!({
-        "tilejson": "3.0.0",
-        "name": layer,
-        "tiles": [format!("http://{host}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt")],
-        "vector_layers": [{ "id": layer, "fields": fields, "minzoom": 0, "maxzoom": MAX_ZOOM }],
-        "minzoom": 0,
-        "maxzoom": MAX_ZOOM,
-        "bounds": [46.4, 40.5, 87.4, 55.5],
-        "center": [67.5, 48.0, 4],
-        "attribution": super::wire::ATTRIBUTION,
-        "scheme": "xyz",
-    });
+    let body = TileJson {
+        tilejson: "3.0.0",
+        name: layer,
+        tiles: vec![format!("http://{host}/tiles/{layer}/{{z}}/{{x}}/{{y}}.mvt")],
+        vector_layers: vec![VectorLayer {
+            id: layer,
+            fields,
+            minzoom: 0,
+            maxzoom: MAX_ZOOM,
+        }],
+        minzoom: 0,
+        maxzoom: MAX_ZOOM,
+        bounds: [46.4, 40.5, 87.4, 55.5],
+        center: [67.5, 48.0, 4.0],
+        attribution: super::wire::ATTRIBUTION,
+        scheme: "xyz",
+    };
     let mut response = axum::Json(body).into_response();
     response.headers_mut().insert(
         header::CACHE_CONTROL,

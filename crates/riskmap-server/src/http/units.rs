@@ -61,7 +61,7 @@ pub(crate) struct UnitFeature {
     /// The KATO code.
     id: String,
     /// RFC 7946 geometry (WGS84), `null` with `geometry=false`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     geometry: serde_json::Value,
     /// The unit's attributes and disclosed values.
     properties: UnitProperties,
