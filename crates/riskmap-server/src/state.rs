@@ -48,9 +48,6 @@ pub struct DemoToken {
     pub expires_at: Option<String>,
 }
 
-/// The quarters with data at one data version.
-pub type PeriodsAt = (i64, Vec<riskmap_model::Period>);
-
 /// Shared, immutable state of the handlers (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -65,7 +62,7 @@ pub struct AppState {
     /// Prepared tile layers and caches.
     pub tiles: Arc<crate::tiles::TileService>,
     /// Quarters with data, cached per data version (see [`AppState::periods`]).
-    pub periods_cache: Arc<std::sync::Mutex<Option<PeriodsAt>>>,
+    periods_cache: Arc<crate::view::VersionedCache<(), Vec<riskmap_model::Period>>>,
     /// Counters for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Pre-serialised RFC 7946 geometries of regions and districts, by KATO code.
@@ -161,7 +158,7 @@ impl AppState {
             catalogue: Arc::new(catalogue),
             config: Arc::new(config),
             metrics: Arc::default(),
-            periods_cache: Arc::default(),
+            periods_cache: Arc::new(crate::view::VersionedCache::new(1)),
             tiles,
             geometries: Arc::new(geometries),
             contiguity: Arc::default(),
@@ -189,19 +186,11 @@ impl AppState {
     /// within the store's refresh bound), and the list is re-read only when it changes.
     pub async fn periods(&self) -> Result<(i64, Vec<riskmap_model::Period>), riskmap_store::Error> {
         let version = self.store.cached_data_version();
-        let cached = self
+        let periods = self
             .periods_cache
-            .lock()
-            .ok()
-            .and_then(|cache| cache.as_ref().filter(|(v, _)| *v == version).cloned());
-        if let Some(found) = cached {
-            return Ok(found);
-        }
-        let periods = self.store.periods().await?;
-        if let Ok(mut cache) = self.periods_cache.lock() {
-            *cache = Some((version, periods.clone()));
-        }
-        Ok((version, periods))
+            .get_or_build(version, (), || self.store.periods())
+            .await?;
+        Ok((version, periods.as_ref().clone()))
     }
 }
 

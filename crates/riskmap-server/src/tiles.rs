@@ -7,9 +7,8 @@
 //! audience may not see. The cache key holds the data version, so a new ingest is visible at
 //! once.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 use axum::body::Bytes;
 use riskmap_geo::Geography;
@@ -49,7 +48,7 @@ pub struct TileKey {
 impl TileKey {
     /// The key of the attribute variant this tile is cut from.
     pub fn variant(&self) -> VariantKey {
-        (self.layer, self.audience, self.period, self.data_version)
+        (self.layer, self.audience, self.period)
     }
 
     /// A strong ETag for the tile's bytes, the same across restarts for the same data.
@@ -69,7 +68,7 @@ pub struct AudienceId {
 }
 
 /// What identifies an attribute variant: (layer, audience, period, data version).
-pub type VariantKey = (&'static str, AudienceId, Option<Period>, i64);
+pub type VariantKey = (&'static str, AudienceId, Option<Period>);
 
 /// Prepared geometry and caches.
 pub struct TileService {
@@ -81,7 +80,8 @@ pub struct TileService {
     pub region_codes: Vec<Kato>,
     /// District codes in layer order.
     pub district_codes: Vec<Kato>,
-    variants: Mutex<HashMap<VariantKey, Arc<TileLayer>>>,
+    /// Layers with one reader's attributes, per (layer, reader, quarter) and data version.
+    pub variants: crate::view::VersionedCache<VariantKey, TileLayer>,
     /// Audiences seen so far, in order of first use ([`AudienceId::index`]). Never shrinks: the
     /// ids are in cache keys, and there are only as many audiences as distinct grants.
     audiences: RwLock<Vec<(Audience, u64)>>,
@@ -143,7 +143,7 @@ impl TileService {
             districts: Arc::new(districts),
             region_codes: geography.regions().iter().map(|r| r.kato).collect(),
             district_codes: geography.districts().iter().map(|d| d.kato).collect(),
-            variants: Mutex::new(HashMap::new()),
+            variants: crate::view::VersionedCache::new(MAX_VARIANTS),
             audiences: RwLock::new(Vec::new()),
             cache,
             caching: cache_bytes > 0,
@@ -179,21 +179,6 @@ impl TileService {
         AudienceId {
             index: u32::try_from(list.len() - 1).unwrap_or(u32::MAX),
             tag: h.finish(),
-        }
-    }
-
-    /// The cached variant for `(layer, audience, period, version)`, if built.
-    pub fn variant(&self, key: &VariantKey) -> Option<Arc<TileLayer>> {
-        self.variants.lock().ok()?.get(key).cloned()
-    }
-
-    /// Keeps a built variant (dropping all when too many, e.g. after many data versions).
-    pub fn keep_variant(&self, key: VariantKey, layer: Arc<TileLayer>) {
-        if let Ok(mut variants) = self.variants.lock() {
-            if variants.len() >= MAX_VARIANTS {
-                variants.clear();
-            }
-            variants.insert(key, layer);
         }
     }
 }

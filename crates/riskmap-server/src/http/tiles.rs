@@ -85,7 +85,7 @@ pub(crate) async fn get_tile(
             .metrics
             .tile_cache_misses
             .fetch_add(1, Ordering::Relaxed);
-        let variant = variant(&state, &caller, key.variant()).await?;
+        let variant = variant(&state, &caller, key.variant(), data_version).await?;
         let build = move || crate::tiles::encode_gzipped(&variant, coord);
         // Deep tiles hold a few features and take tens of microseconds: built in place, they
         // skip the hand-over to the blocking pool; shallow tiles go there so that a long
@@ -319,11 +319,26 @@ fn with_caching(mut response: Response, etag: &str, caller: &Caller) -> Response
 /// The layer with this caller's attributes, built once per (audience, period, data version)
 /// from the view layer: the unit table for regions and districts, the school rows for
 /// schools — the same values the JSON answers carry.
-async fn variant(state: &AppState, caller: &Caller, key: VariantKey) -> Result<Arc<TileLayer>> {
-    let (layer, _, period, _) = key;
-    if let Some(found) = state.tiles.variant(&key) {
-        return Ok(found);
-    }
+async fn variant(
+    state: &AppState,
+    caller: &Caller,
+    key: VariantKey,
+    version: i64,
+) -> Result<Arc<TileLayer>> {
+    let (layer, _, period) = key;
+    state
+        .tiles
+        .variants
+        .get_or_build(version, key, || build_variant(state, caller, layer, period))
+        .await
+}
+
+async fn build_variant(
+    state: &AppState,
+    caller: &Caller,
+    layer: &'static str,
+    period: Option<Period>,
+) -> Result<TileLayer> {
     let built = match layer {
         "regions" | "districts" => {
             let (level, base, codes) = if layer == "regions" {
@@ -380,13 +395,10 @@ async fn variant(state: &AppState, caller: &Caller, key: VariantKey) -> Result<A
                     message: e.to_string(),
                 })?
         }
-    }
-    .map_err(|e| Error::Internal {
+    };
+    built.map_err(|e| Error::Internal {
         message: format!("tile layer: {e}"),
-    })?;
-    let built = Arc::new(built);
-    state.tiles.keep_variant(key, built.clone());
-    Ok(built)
+    })
 }
 
 /// Each unit's values and composite from the unit table.
