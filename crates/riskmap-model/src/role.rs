@@ -110,6 +110,56 @@ impl Grant {
         }
     }
 
+    /// Checks the districts of a crisis team or district official against the districts of
+    /// their regions (`districts_of(region)`, every district of that region): each must exist,
+    /// and in each region the scope must cover every district or leave at least two outside,
+    /// so that the region's released total minus what the scope knows exactly is never a
+    /// single district (`docs/disclosure.md` §7).
+    ///
+    /// # Examples
+    /// ```
+    /// use riskmap_model::{Grant, Kato, Role};
+    /// let k = |t: &str| Kato::parse(t).unwrap();
+    /// let region = [k("710000000"), k("711110000"), k("711210000"), k("711310000")];
+    /// let districts_of = |r: &Kato| if *r == region[0] { region[1..].to_vec() } else { vec![] };
+    /// let grant = |d: Vec<Kato>| Grant { role: Role::Crisis, region: None, districts: d, expires_at: None };
+    /// assert!(grant(vec![region[1]]).validate_coverage(districts_of).is_ok());
+    /// assert!(grant(vec![region[1], region[2]]).validate_coverage(districts_of).is_err());
+    /// assert!(grant(region[1..].to_vec()).validate_coverage(districts_of).is_ok());
+    /// ```
+    pub fn validate_coverage(&self, districts_of: impl Fn(&Kato) -> Vec<Kato>) -> Result<()> {
+        let mut regions: Vec<Kato> = self.districts.iter().map(Kato::region).collect();
+        regions.sort();
+        regions.dedup();
+        for region in regions {
+            let all = districts_of(&region);
+            let mut held: Vec<&Kato> = self
+                .districts
+                .iter()
+                .filter(|d| d.same_region(&region))
+                .collect();
+            held.sort();
+            held.dedup();
+            if let Some(unknown) = held.iter().find(|d| !all.contains(d)) {
+                return Err(Error::Scope {
+                    message: format!("{unknown} is not a district of region {region}"),
+                });
+            }
+            let outside = all.len().saturating_sub(held.len());
+            if outside == 1 {
+                return Err(Error::Scope {
+                    message: format!(
+                        "the scope leaves one district of region {region} outside: its values \
+                         would follow from the region's published total; take all {} districts \
+                         or leave at least two outside",
+                        all.len()
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// True when the grant has expired at `now`.
     pub fn is_expired(&self, now: OffsetDateTime) -> bool {
         self.expires_at.is_some_and(|at| at <= now)
