@@ -21,21 +21,24 @@ pub mod state;
 pub mod tiles;
 /// The view layer: the one disclosure path from stored sums to every output.
 pub mod view;
-/// Cache warm-up at start.
+/// Keeping the caches warm for every data version.
 pub mod warm;
 
 pub use http::app;
 pub use state::{AppState, DEFAULT_UPLOAD_LIMIT_BYTES, DemoToken, ServerConfig};
 
 /// Serves the app on `listener` until `shutdown` completes, then drains open requests. The
-/// caches the first map needs are warmed in the background meanwhile ([`warm::warm_up`]).
+/// caches are kept warm in the background meanwhile ([`warm::keep_warm`]): `/readyz` says
+/// ready once the first data version is warm, and each new one is warmed before it is served.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    tokio::spawn(warm::warm_up(state.clone()));
-    axum::serve(listener, app(state))
+    let warmer = tokio::spawn(warm::keep_warm(state.clone()));
+    let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    warmer.abort();
+    served
 }

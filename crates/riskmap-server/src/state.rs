@@ -76,6 +76,9 @@ pub struct AppState {
         Arc<crate::view::VersionedCache<crate::http::BodyKey, crate::http::CachedBody>>,
     /// Whether demo mode is on at a data version (see [`ServerConfig::demo`]).
     demo_state: Arc<crate::view::VersionedCache<(), bool>>,
+    /// The data version whose caches are warm and which requests read (see
+    /// [`AppState::version`]); [`NOT_SERVING`] until the first warm-up ends.
+    serving: Arc<std::sync::atomic::AtomicI64>,
     /// Held while an upload is loaded: uploads run one at a time.
     pub upload_lock: Arc<tokio::sync::Mutex<()>>,
 }
@@ -158,13 +161,14 @@ impl AppState {
             catalogue: Arc::new(catalogue),
             config: Arc::new(config),
             metrics: Arc::default(),
-            periods_cache: Arc::new(crate::view::VersionedCache::new(1)),
+            periods_cache: Arc::new(crate::view::VersionedCache::new(2)),
             tiles,
             geometries: Arc::new(geometries),
             contiguity: Arc::default(),
             views: Arc::default(),
             bodies: Arc::new(crate::view::VersionedCache::new(128)),
-            demo_state: Arc::new(crate::view::VersionedCache::new(1)),
+            demo_state: Arc::new(crate::view::VersionedCache::new(2)),
+            serving: Arc::new(std::sync::atomic::AtomicI64::new(NOT_SERVING)),
             upload_lock: Arc::default(),
         }
     }
@@ -185,7 +189,7 @@ impl AppState {
     /// ([`Store::cached_data_version`]: this process's ingests count at once, other processes'
     /// within the store's refresh bound), and the list is re-read only when it changes.
     pub async fn periods(&self) -> Result<(i64, Vec<riskmap_model::Period>), riskmap_store::Error> {
-        let version = self.store.cached_data_version();
+        let version = self.version();
         let periods = self
             .periods_cache
             .get_or_build(version, (), || self.store.periods())
@@ -201,7 +205,7 @@ impl AppState {
         if !self.config.demo {
             return Ok(false);
         }
-        let version = self.store.cached_data_version();
+        let version = self.version();
         let active = self
             .demo_state
             .get_or_build(version, (), || async {
@@ -209,5 +213,53 @@ impl AppState {
             })
             .await?;
         Ok(*active)
+    }
+}
+
+/// No data version is served yet.
+pub const NOT_SERVING: i64 = i64::MIN;
+
+tokio::task_local! {
+    /// The data version a warm-up task builds (it reads the new version while requests are
+    /// still served the previous one).
+    static WARMING: i64;
+}
+
+impl AppState {
+    /// The data version a request reads: the one being warmed inside a warm-up task; else the
+    /// latest warm one, so that answers of the previous version are served while a new one is
+    /// built; else (no warm-up has ended yet, or none runs) the store's own.
+    pub fn version(&self) -> i64 {
+        if let Ok(warming) = WARMING.try_with(|v| *v) {
+            return warming;
+        }
+        match self.serving.load(std::sync::atomic::Ordering::Acquire) {
+            NOT_SERVING => self.store.cached_data_version(),
+            served => served,
+        }
+    }
+
+    /// The data version served, if a warm-up has ended.
+    pub fn served_version(&self) -> Option<i64> {
+        match self.serving.load(std::sync::atomic::Ordering::Acquire) {
+            NOT_SERVING => None,
+            served => Some(served),
+        }
+    }
+
+    /// Runs `build` as the warm-up of data version `version`.
+    pub async fn warming<T>(&self, version: i64, build: impl Future<Output = T>) -> T {
+        WARMING.scope(version, build).await
+    }
+
+    /// Serves data version `version` from now on and drops the caches of older ones.
+    pub fn serve_version(&self, version: i64) {
+        self.serving
+            .store(version, std::sync::atomic::Ordering::Release);
+        self.views.retire_before(version);
+        self.bodies.retire_before(version);
+        self.periods_cache.retire_before(version);
+        self.demo_state.retire_before(version);
+        self.tiles.variants.retire_before(version);
     }
 }

@@ -1,46 +1,69 @@
-//! Warming the caches when the server starts: the composite of regions and districts and the
-//! latest quarters' sums are built in the background while the first requests come in, so the
-//! first map after a start does not wait for them (a request that needs one of them while it
-//! is being built waits for that build instead of starting another).
+//! Keeping the caches warm: at start, and after every new data version (an ingest here, or
+//! another process's commit seen by the store), the caches the first answers need — the quarter
+//! list, the sums of every level, the release, the composite of regions and districts, the
+//! public unit tables and the country's — are built for the new version in the background while
+//! requests are still served the previous one; only then does the server switch to it
+//! (`AppState::serve_version`) and drop the old caches. `/readyz` answers 200 once the first
+//! version is served.
 
-use riskmap_model::AdminLevel;
+use std::time::Duration;
+
+use riskmap_model::{AdminLevel, Audience};
 
 use crate::AppState;
+use crate::http::Error;
 
-/// Builds the caches the first map needs; failures are only logged (a request will retry and
-/// report them).
-pub async fn warm_up(state: AppState) {
-    let started = std::time::Instant::now();
-    let latest = match state.periods().await {
-        Ok((_, periods)) => periods.last().copied(),
-        Err(error) => {
-            tracing::warn!(%error, "warm-up: cannot list the quarters");
-            return;
+/// How often the store's data version is compared with the served one.
+const POLL: Duration = Duration::from_millis(100);
+
+/// Warms every new data version, forever.
+pub async fn keep_warm(state: AppState) {
+    loop {
+        let latest = state.store.cached_data_version();
+        if state.served_version() != Some(latest) {
+            let started = std::time::Instant::now();
+            match state.warming(latest, warm(&state)).await {
+                Ok(()) => {
+                    state.serve_version(latest);
+                    tracing::info!(
+                        data_version = latest,
+                        elapsed_ms = started.elapsed().as_millis(),
+                        "caches warm: serving the data version"
+                    );
+                }
+                Err(error) => {
+                    tracing::warn!(?error, data_version = latest, "warm-up failed; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
         }
-    };
-    let Some(latest) = latest else {
-        return;
-    };
-    if let Err(error) = crate::view::release(&state).await {
-        tracing::warn!(?error, "warm-up: release");
+        tokio::time::sleep(POLL).await;
     }
+}
+
+/// Builds the caches the first answers need, for the version being warmed.
+pub async fn warm(state: &AppState) -> Result<(), Error> {
+    let (_, periods) = state.periods().await?;
+    let latest = periods.last().copied();
+    for level in [
+        AdminLevel::Country,
+        AdminLevel::Region,
+        AdminLevel::District,
+    ] {
+        crate::view::level_sums(state, level).await?;
+    }
+    crate::view::release(state).await?;
     for level in [AdminLevel::Region, AdminLevel::District] {
-        if let Err(error) = crate::view::level_scores(&state, level).await {
-            tracing::warn!(?error, "warm-up: composite");
-        }
-        if let Err(error) = crate::view::table(
-            &state,
-            &riskmap_model::Audience::Public,
-            level,
-            Some(latest),
-        )
-        .await
-        {
-            tracing::warn!(?error, "warm-up: public tables");
-        }
+        crate::view::level_scores(state, level).await?;
     }
-    tracing::info!(
-        elapsed_ms = started.elapsed().as_millis(),
-        "caches warmed (sums, release, composite of regions and districts)"
-    );
+    for level in [
+        AdminLevel::Country,
+        AdminLevel::Region,
+        AdminLevel::District,
+    ] {
+        crate::view::table(state, &Audience::Public, level, latest).await?;
+        crate::view::table(state, &Audience::Ministry, level, latest).await?;
+    }
+    state.demo_active().await?;
+    Ok(())
 }

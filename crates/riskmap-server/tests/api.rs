@@ -218,6 +218,19 @@ async fn the_web_page_is_served() {
 async fn readiness_and_prometheus_metrics() {
     let app = test_app(Audience::Ministry).await;
     let (status, json) = get(&app, "/readyz").await;
+    assert_eq!(
+        status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not ready before the caches are warm"
+    );
+    assert_eq!(json["status"], "warming");
+    let version = app.state.store.cached_data_version();
+    app.state
+        .warming(version, riskmap_server::warm::warm(&app.state))
+        .await
+        .unwrap();
+    app.state.serve_version(version);
+    let (status, json) = get(&app, "/readyz").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["status"], "ready");
     get(&app, "/api/v1/regions?indicators=viol_rate").await;

@@ -86,3 +86,36 @@ async fn an_ingest_by_another_process_is_visible_within_the_refresh_bound() {
     assert_ne!(etag(&app).await, tile_before);
     other.close().await;
 }
+
+/// While a new data version is warmed, answers are the previous version's — never a mix —
+/// and once it is served, the new one's.
+#[tokio::test]
+async fn answers_during_a_rebuild_are_the_previous_versions() {
+    let app = test_app_with(Some(Audience::Ministry)).await;
+    let warm = |state: riskmap_server::AppState| async move {
+        let version = state.store.cached_data_version();
+        state
+            .warming(version, riskmap_server::warm::warm(&state))
+            .await
+            .unwrap();
+        state.serve_version(version);
+    };
+    warm(app.state.clone()).await;
+    let (_, before) = get(&app, "/api/v1/regions?geometry=false").await;
+    let (_, meta_before) = get(&app, "/api/v1/meta").await;
+    let quarter = ingest_next_quarter(&app.state.store, "rebuild").await;
+    // Ingested, not yet warm: the previous version is served, whole.
+    let (_, during) = get(&app, "/api/v1/regions?geometry=false").await;
+    let (_, meta_during) = get(&app, "/api/v1/meta").await;
+    assert_eq!(before, during, "the collection is the previous version's");
+    assert_eq!(meta_before["latest_period"], meta_during["latest_period"]);
+    warm(app.state.clone()).await;
+    let (_, after) = get(&app, "/api/v1/regions?geometry=false").await;
+    assert_eq!(
+        after["period"],
+        quarter.as_str(),
+        "the new version once it is warm"
+    );
+    let (status, _) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+}

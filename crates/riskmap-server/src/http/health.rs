@@ -16,11 +16,18 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<serde_
     ))
 }
 
-// GET /readyz: ready when the store answers.
+// GET /readyz: ready when the caches of a data version are warm and the store answers.
 #[utoipa::path(get, path = "/readyz", tag = "service",
-    responses((status = 200, description = "Ready: the store answers", body = Object), (status = 503, description = "The store does not answer", body = Object)))]
+    responses((status = 200, description = "Ready: a data version is warm and the store answers", body = Object), (status = 503, description = "Warming up, or the store does not answer", body = Object)))]
 pub(crate) async fn readyz(State(state): State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse;
+    if state.served_version().is_none() {
+        return (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "warming" })),
+        )
+            .into_response();
+    }
     match state.store.data_version().await {
         Ok(version) => {
             Json(serde_json::json!({ "status": "ready", "data_version": version })).into_response()

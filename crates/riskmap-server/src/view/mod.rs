@@ -67,14 +67,27 @@ pub struct Views {
 impl Default for Views {
     fn default() -> Self {
         Self {
-            sums: VersionedCache::new(4),
-            scores: VersionedCache::new(2),
-            release: VersionedCache::new(1),
-            tables: VersionedCache::new(256),
+            sums: VersionedCache::new(8),
+            scores: VersionedCache::new(4),
+            release: VersionedCache::new(2),
+            tables: VersionedCache::new(512),
             schools: VersionedCache::new(64),
-            school_list: VersionedCache::new(1),
+            school_list: VersionedCache::new(2),
             priority: VersionedCache::new(64),
         }
+    }
+}
+
+impl Views {
+    /// Drops every cached value of data versions older than `version` (once it is served).
+    pub fn retire_before(&self, version: i64) {
+        self.sums.retire_before(version);
+        self.scores.retire_before(version);
+        self.release.retire_before(version);
+        self.tables.retire_before(version);
+        self.schools.retire_before(version);
+        self.school_list.retire_before(version);
+        self.priority.retire_before(version);
     }
 }
 

@@ -87,7 +87,8 @@ pub async fn priority(
     parent: Kato,
     period: Period,
 ) -> Result<Arc<PriorityView>, Error> {
-    let (version, _) = state.periods().await?;
+    // Built from school records read now: keyed by the store's own data version.
+    let version = state.store.cached_data_version();
     state
         .views
         .priority

@@ -55,7 +55,8 @@ pub async fn school_rows(
     region: Kato,
     period: Option<Period>,
 ) -> Result<Arc<SchoolRows>, Error> {
-    let (version, _) = state.periods().await?;
+    // Built from school records read now: keyed by the store's own data version.
+    let version = state.store.cached_data_version();
     let key = (audience.clone(), region, period);
     state
         .views
@@ -96,7 +97,8 @@ pub async fn school_rows(
 
 /// Every school in the store, per data version.
 pub async fn schools(state: &AppState) -> Result<Arc<Vec<School>>, Error> {
-    let (version, _) = state.periods().await?;
+    // Built from school records read now: keyed by the store's own data version.
+    let version = state.store.cached_data_version();
     state
         .views
         .school_list
