@@ -117,11 +117,14 @@ struct Reader {
     audience: Audience,
 }
 
+/// What is known of one (place, window): `lo ..= hi`.
+type Interval = (f64, Option<f64>);
+
 /// Everything the reader learned, by measure: one interval per (place, window), the
 /// intersection of every fact about it.
 #[derive(Default)]
 struct Knowledge {
-    facts: HashMap<Measure, HashMap<(Place, Vec<Period>), (f64, Option<f64>)>>,
+    facts: HashMap<Measure, HashMap<(Place, Vec<Period>), Interval>>,
 }
 
 impl Knowledge {
@@ -672,7 +675,8 @@ fn targets(truth: &Truth, knowledge: &[Fact], measure: Measure, reader: &Reader)
                 continue;
             }
             let n = truth.count(measure, place, &window);
-            let rounded = measure.sensitivity() == Sensitivity::S2 && n >= 10 && n % 5 != 0;
+            let rounded =
+                measure.sensitivity() == Sensitivity::S2 && n >= 10 && !n.is_multiple_of(5);
             if ((1..=9).contains(&n) || rounded) && !exact_known(place, &window) {
                 out.push(Target {
                     place,

@@ -28,7 +28,7 @@ fn tile_values(gzipped: &[u8]) -> HashMap<String, HashMap<String, String>> {
             let mut id = None;
             for (key, value) in feature.properties_vec().unwrap() {
                 let text = match value {
-                    MvtValueRef::String(s) => s.to_string(),
+                    MvtValueRef::String(s) => (*s).to_owned(),
                     MvtValueRef::Double(d) => format!("{d}"),
                     MvtValueRef::Float(f) => format!("{f}"),
                     MvtValueRef::Int(i) => format!("{i}"),
