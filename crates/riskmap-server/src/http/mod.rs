@@ -2,6 +2,7 @@
 
 mod auth;
 mod cached;
+mod collection;
 mod error;
 mod headers;
 mod health;

@@ -406,7 +406,7 @@ fn unit_properties(state: &AppState, table: &UnitTable, codes: &[Kato]) -> Vec<P
     codes
         .iter()
         .map(|kato| {
-            let mut properties = super::units::unit_info(state, kato)
+            let mut properties = super::collection::unit_info(state, kato)
                 .map_or_else(Properties::new, |info| base_properties(*kato, info.names));
             if let Some(row) = table.unit(kato) {
                 for (indicator, shown) in state.catalogue.indicators.iter().zip(&row.indicators) {

@@ -140,7 +140,8 @@ pub(crate) async fn list_units(
                 .filter(|r| params.bbox.is_none_or(|b| b.intersects(&r.geometry)))
                 .map(|r| r.kato)
                 .collect();
-            super::units::respond(&state, &caller, &headers, level, units, &params, &route).await
+            super::collection::respond(&state, &caller, &headers, level, units, &params, &route)
+                .await
         }
         AdminLevel::District => {
             let parent = params.parent.map(|p| known_region(&state, p)).transpose()?;
@@ -152,7 +153,8 @@ pub(crate) async fn list_units(
                 .filter(|d| params.bbox.is_none_or(|b| b.intersects(&d.geometry)))
                 .map(|d| d.kato)
                 .collect();
-            super::units::respond(&state, &caller, &headers, level, units, &params, &route).await
+            super::collection::respond(&state, &caller, &headers, level, units, &params, &route)
+                .await
         }
         AdminLevel::School => schools(&state, &caller, &headers, &params, route).await,
         AdminLevel::Country => Err(Error::BadRequest {
@@ -169,7 +171,7 @@ pub(crate) async fn list_units(
 #[allow(dead_code, reason = "documents the two shapes of one route")]
 pub(crate) enum UnitsAnswer {
     /// Regions or districts.
-    Units(super::units::UnitCollection),
+    Units(super::collection::UnitCollection),
     /// Schools.
     Schools(SchoolCollection),
 }
