@@ -5,39 +5,60 @@
 # (cold) and warm. Writes target/tile-bench/results/<date>-<sha>.csv. Not part of CI.
 #
 # Installs what it needs: Debian postgresql-15-postgis-3, gdal-bin, wrk; Martin with cargo into
-# /tmp/martin (about 15 minutes the first time; never committed).
+# target/tile-bench/martin (8–30 minutes the first time; announced before it starts; never
+# committed). Safe on a shared machine: it takes free ports, a database of its own unique name
+# (created and dropped; no other database is touched) and a private temporary folder, and
+# removes all three on exit, Ctrl-C or error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GEO=${RISKMAP_GEOGRAPHY:-../shared/data/kz}
-MARTIN=${MARTIN:-/tmp/martin/bin/martin}
+MARTIN=${MARTIN:-$PWD/target/tile-bench/martin/bin/martin}
 OUT=${OUT:-target/tile-bench/results/$(date +%Y-%m-%d)-$(git rev-parse --short HEAD).csv}
 PATHS_DIR="$PWD/target/tile-bench/paths"
 export OUT PATHS_DIR
 mkdir -p "$(dirname "$OUT")"
+WORK=$(mktemp -d -t riskmap-tile-bench.XXXXXX)
+BENCH_DB="riskmap_tile_bench_$$_$(date +%s)"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+MARTIN_PORT=$(free_port)
+RISKMAP_PORT=$(free_port)
 
 need=()
 for pkg in postgresql-15-postgis-3 gdal-bin wrk; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 [ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
-[ -x "$MARTIN" ] || cargo install martin --version 1.14.0 --locked --no-default-features \
-  --features postgres,mbtiles,pmtiles,geojson,metrics --root /tmp/martin
+if [ ! -x "$MARTIN" ]; then
+  echo "bench-tiles: building Martin 1.14.0 with cargo into $(dirname "$(dirname "$MARTIN")")"
+  echo "bench-tiles: this takes 8–30 minutes the first time (set MARTIN=/path/to/martin to skip)"
+  cargo install martin --version 1.14.0 --locked --no-default-features \
+    --features postgres,mbtiles,pmtiles,geojson,metrics --root "$(dirname "$(dirname "$MARTIN")")"
+fi
 
 # PostGIS with the real districts.
 pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect 15 main start
-psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists kzbench with (force)" -c "create database kzbench"
-psql -h 127.0.0.1 -U postgres -d kzbench -qc "create extension postgis"
-ogr2ogr -f PostgreSQL PG:"host=127.0.0.1 dbname=kzbench user=postgres" "$GEO/kz-adm2.geojson" \
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists $BENCH_DB" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+echo "bench-tiles: database $BENCH_DB, ports martin $MARTIN_PORT and riskmap $RISKMAP_PORT, scratch $WORK"
+psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $BENCH_DB"
+psql -h 127.0.0.1 -U postgres -d "$BENCH_DB" -qc "create extension postgis"
+ogr2ogr -f PostgreSQL PG:"host=127.0.0.1 dbname=$BENCH_DB user=postgres" "$GEO/kz-adm2.geojson" \
   -nln adm2 -nlt PROMOTE_TO_MULTI -lco GEOMETRY_NAME=geom -lco FID=gid -t_srs EPSG:3857
-psql -h 127.0.0.1 -U postgres -d kzbench -qc "alter table adm2 add column kato_id bigint" \
+psql -h 127.0.0.1 -U postgres -d "$BENCH_DB" -qc "alter table adm2 add column kato_id bigint" \
   -c "update adm2 set kato_id = kato::bigint" -c "create index on adm2 using gist (geom)" -c "vacuum analyze adm2"
 
 martin_config() {
   cat <<YAML
-listen_addresses: '127.0.0.1:3000'
+listen_addresses: '127.0.0.1:$MARTIN_PORT'
 worker_processes: 2
 cache:
   size_mb: $1
 postgres:
-  connection_string: 'postgres://postgres@127.0.0.1/kzbench'
+  connection_string: 'postgres://postgres@127.0.0.1/$BENCH_DB'
   pool_size: 8
   auto_publish: false
   tables:
@@ -54,24 +75,22 @@ postgres:
 YAML
 }
 
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 wait_for() { for _ in $(seq 1 1200); do curl -sf -o /dev/null "$1" && return 0; sleep 0.05; done; echo "timeout waiting for $1" >&2; return 1; }
 prime() { for z in 3 4 5 6 10; do while read -r p; do curl -s -o /dev/null -H 'Accept-Encoding: gzip' "$1$p$2"; done < "$PATHS_DIR/paths_z$z.txt"; done; }
 
 cargo build --release -p riskmap-cli
 RISKMAP_BENCH_PATHS="$PATHS_DIR" RISKMAP_BENCH_PASSES=1 cargo bench -p riskmap-tiles --bench tiles -- --test >/dev/null
-DB=$(mktemp -d)/bench.sqlite3
+DB=$WORK/bench.sqlite3
 
 SYSTEMS=${SYSTEMS:-martin riskmap}
 for config in cold warm; do
   size=0; mb=0; [ "$config" = warm ] && size=512 && mb=512
   if [[ " $SYSTEMS " == *" martin "* ]]; then
-  martin_config "$size" > /tmp/martin-bench.yaml
-  "$MARTIN" --config /tmp/martin-bench.yaml > /tmp/martin-bench.log 2>&1 & pid=$!; pids+=("$pid")
-  wait_for http://127.0.0.1:3000/health
-  [ "$config" = warm ] && prime http://127.0.0.1:3000/adm2/ ""
-  CONFIG=$config crates/riskmap-tiles/bench/http_compare.sh martin-pg=http://127.0.0.1:3000/adm2/
+  martin_config "$size" > "$WORK/martin.yaml"
+  "$MARTIN" --config "$WORK/martin.yaml" > "$WORK/martin.log" 2>&1 & pid=$!; pids+=("$pid")
+  wait_for http://127.0.0.1:$MARTIN_PORT/health
+  [ "$config" = warm ] && prime http://127.0.0.1:$MARTIN_PORT/adm2/ ""
+  CONFIG=$config crates/riskmap-tiles/bench/http_compare.sh martin-pg=http://127.0.0.1:$MARTIN_PORT/adm2/
   kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
   fi
   [[ " $SYSTEMS " == *" riskmap "* ]] || continue
@@ -81,11 +100,11 @@ for config in cold warm; do
   what="first start, demo data generated and stored"
   [ "$config" = warm ] && what="restart on the stored database"
   started=$(date +%s.%N)
-  target/release/riskmap serve --demo --addr 127.0.0.1:8088 --database "sqlite://$DB" --geography "$GEO" --tile-cache-mb $mb > /tmp/riskmap-bench.log 2>&1 & pid=$!; pids+=("$pid")
-  wait_for http://127.0.0.1:8088/tiles/districts/3/5/2.mvt
+  target/release/riskmap serve --demo --addr 127.0.0.1:$RISKMAP_PORT --database "sqlite://$DB" --geography "$GEO" --tile-cache-mb $mb > "$WORK/riskmap.log" 2>&1 & pid=$!; pids+=("$pid")
+  wait_for http://127.0.0.1:$RISKMAP_PORT/tiles/districts/3/5/2.mvt
   echo "riskmap startup to first tile ($what): $(echo "$(date +%s.%N) - $started" | bc) s" | tee -a "$OUT.notes"
-  [ "$config" = warm ] && prime http://127.0.0.1:8088/tiles/districts/ .mvt
-  CONFIG=$config SUFFIX=.mvt crates/riskmap-tiles/bench/http_compare.sh riskmap=http://127.0.0.1:8088/tiles/districts/
+  [ "$config" = warm ] && prime http://127.0.0.1:$RISKMAP_PORT/tiles/districts/ .mvt
+  CONFIG=$config SUFFIX=.mvt crates/riskmap-tiles/bench/http_compare.sh riskmap=http://127.0.0.1:$RISKMAP_PORT/tiles/districts/
   echo "riskmap RSS after $config run: $(ps -o rss= -p $pid) KB" | tee -a "$OUT.notes"
   kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
 done

@@ -8,7 +8,8 @@
 //!
 //! For each: global EB on synthetic counts; global Moran (moments + 9,999 permutations);
 //! LISA (row-standardised, moments + 9,999 conditional permutations); Gi* (binary + self,
-//! moments + 9,999 conditional permutations). Weights are built once, outside the timed
+//! moments + 9,999 conditional permutations), and Gi* analytic alone (moments and normal
+//! p-values, no permutations: what the server's hotspot overlay runs). Weights are built once, outside the timed
 //! code, on both sides; building the kNN-8 weights is timed on its own.
 //!
 //! Run: `cargo bench -p riskmap-score --bench permutation` (rayon uses every core; set
@@ -174,6 +175,9 @@ fn workload<M: Measurement>(
                     .expect("sizes");
             lisa.permutation_test(&w_row, &matrix).expect("sizes")
         });
+    });
+    group.bench_function("gistar analytic", |b| {
+        b.iter(|| getis_ord_local(y, &w_bin, Variant::Star).expect("valid input"));
     });
     group.bench_function("gistar", |b| {
         b.iter(|| {
