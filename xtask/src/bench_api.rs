@@ -17,7 +17,7 @@ pub(crate) mod measure;
 mod report;
 pub(crate) mod routes;
 pub(crate) mod server;
-pub(crate) mod setup;
+use crate::bench_setup as setup;
 mod system;
 
 use std::ffi::OsString;

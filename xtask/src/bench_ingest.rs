@@ -1,27 +1,30 @@
 //! `cargo xtask bench-ingest`: the ingest benchmark in one run (not part of CI).
 //!
-//! 1. A 1,000,000-row `school_quarter` CSV from the ingest crate's seeded generator (the
-//!    `ingest_1m` bench's `generate`; kept in the temp folder and reused).
-//! 2. riskmap's parse + validate + aggregate of that file (`ingest_1m` bench's `run`, whose
-//!    aggregate borrows the rows through `ingest_borrowed`) and DuckDB's parse + aggregate of
-//!    the same file (`bench/duckdb_peer.py`; DuckDB is installed into a venv under /tmp when
-//!    missing), best of `--runs` each, in the same run; for reference also the bench's
-//!    `run-owned`, where the sink owns every row (`ingest`). As `riskmap-load` does, the bench
-//!    takes the file's SHA-256 first and hands it to the ingest; that time is reported beside.
-//! 3. The full `riskmap ingest` (check + store) of 100,000 rows into a new SQLite file, with
-//!    the release binary (from `CARGO_TARGET_DIR` when set), after its schools' reference file.
+//! Headline (`store_path.rs`): what the steward waits for — `riskmap ingest` of the demo's
+//! `school_reference.csv` + `school_quarter.csv` into a fresh SQLite file and a fresh
+//! PostgreSQL database, with every check, against DuckDB loading the same two files into a
+//! persistent table and summing them by district × quarter; at 100k, 1M and 3M rows
+//! (`--sizes`), wall time and peak RSS of each process.
 //!
-//! Prints the ratios and appends them to `bench-results/ingest.csv`.
+//! Components below it (`--no-components` skips them): the library's parse + validate +
+//! aggregate of a 1,000,000-row file from the ingest crate's generator (`ingest_1m` bench,
+//! with `run-owned` for reference and the SHA-256 of the file timed apart) against DuckDB's
+//! parse + aggregate of that file (`bench/duckdb_peer.py`), best of `--runs`. DuckDB is
+//! installed into a venv under /tmp when missing.
+//!
+//! Prints the table with the load average and appends the rows to `bench-results/ingest.csv`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 use anyhow::{Context, bail};
 
+mod store_path;
+
 const ROWS: usize = 1_000_000;
-const STORE_ROWS: usize = 100_000;
+/// The PostgreSQL server the file → store figures use (a fresh database of its own name).
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const VENV: &str = "/tmp/riskmap-duckdb-venv";
 
 /// One measurement.
@@ -31,17 +34,102 @@ struct Timing {
 }
 
 pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
-    let runs: usize = match args.iter().position(|a| a == "--runs") {
-        Some(idx) => args
-            .get(idx + 1)
-            .context("--runs needs a number")?
-            .parse()
-            .context("--runs needs a number")?,
-        None => 3,
+    let options = Options::parse(args)?;
+    cargo(root, &["build", "--release", "-q", "-p", "riskmap-cli"])?;
+    let riskmap = target_dir(root).join("release/riskmap");
+    let python = duckdb_python()?;
+    let geography = root.join("../shared/data/kz");
+    let peer = root.join("crates/riskmap-ingest/bench/duckdb_store_peer.py");
+    let store_path = store_path::StorePath {
+        riskmap: &riskmap,
+        geography: &geography,
+        python: &python,
+        peer: &peer,
+        postgres: options.postgres.as_deref(),
     };
-    let tmp = std::env::temp_dir();
-    let csv = tmp.join("riskmap_bench_school_quarter_1m.csv");
+    let load_before = load_average();
+    let mut headline = Vec::new();
+    for &rows in &options.sizes {
+        progress(&format!(
+            "file → store, about {rows} rows: generating and loading"
+        ));
+        headline.push(store_path.measure(rows)?);
+    }
+    let components = if options.components {
+        Some(components(root, &python, options.runs)?)
+    } else {
+        None
+    };
+    let report = report(
+        &headline,
+        components.as_ref(),
+        &load_before,
+        &load_average(),
+    )?;
+    #[allow(clippy::print_stdout, reason = "the benchmark's report")]
+    {
+        print!("{report}");
+    }
+    append_results(root, &headline, components.as_ref())
+}
+
+/// The command line of `cargo xtask bench-ingest`.
+struct Options {
+    runs: usize,
+    sizes: Vec<usize>,
+    postgres: Option<String>,
+    components: bool,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> anyhow::Result<Self> {
+        let mut options = Self {
+            runs: 3,
+            sizes: vec![100_000, 1_000_000, 3_000_000],
+            postgres: Some(DEFAULT_POSTGRES.to_owned()),
+            components: true,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
+            match arg.as_str() {
+                "--runs" => options.runs = value()?.parse().context("--runs needs a number")?,
+                "--sizes" => {
+                    options.sizes = value()?
+                        .split(',')
+                        .map(store_path::parse_rows)
+                        .collect::<anyhow::Result<_>>()?;
+                }
+                "--database" => {
+                    let url = value()?;
+                    options.postgres = (url != "none").then(|| url.clone());
+                }
+                "--no-components" => options.components = false,
+                other => bail!(
+                    "unknown option {other:?}; usage: cargo xtask bench-ingest [--sizes 100k,1M,3M] \
+                     [--database postgres://USER@HOST:PORT/DB | none] [--runs N] [--no-components]"
+                ),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The component figures: parse + validate + aggregate in the library against DuckDB's parse
+/// + aggregate of the same 1M-row file, without the store.
+struct Components {
+    runs: usize,
+    rust: Timing,
+    owned: Timing,
+    hash: Timing,
+    duck: Timing,
+}
+
+fn components(root: &Path, python: &Path, runs: usize) -> anyhow::Result<Components> {
+    let csv = std::env::temp_dir().join("riskmap_bench_school_quarter_1m.csv");
     if !csv.exists() {
+        let path = csv.display().to_string();
+        let rows = ROWS.to_string();
         cargo(
             root,
             &[
@@ -52,8 +140,8 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
                 "ingest_1m",
                 "--",
                 "generate",
-                &csv.display().to_string(),
-                &ROWS.to_string(),
+                &path,
+                &rows,
             ],
         )?;
     }
@@ -68,11 +156,13 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
             "--no-run",
         ],
     )?;
-    let python = duckdb_python()?;
     let peer = root.join("crates/riskmap-ingest/bench/duckdb_peer.py");
-    let (mut rust, mut owned, mut duck) = (Vec::new(), Vec::new(), Vec::new());
-    let mut hashes = Vec::new();
+    let (mut rust, mut owned, mut duck, mut hashes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
+        progress(
+            "components: library parse + validate + aggregate against DuckDB parse + aggregate",
+        );
         let out = capture(&mut ingest_bench(root, "run", &csv))?;
         rust.push(
             parse_timing(&out, "riskmap-ingest:")
@@ -87,67 +177,123 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
             parse_timing(&out, "riskmap-ingest (owned rows):")
                 .context("no timing in the ingest bench's run-owned output")?,
         );
-        let out = capture(Command::new(&python).arg(&peer).arg(&csv))?;
+        let out = capture(Command::new(python).arg(&peer).arg(&csv))?;
         duck.push(parse_timing(&out, "duckdb").context("no timing in the DuckDB output")?);
     }
-    let rust = best(rust);
-    let hash = best(hashes);
-    let owned = best(owned);
-    let duck = best(duck);
-    let store = full_ingest(root, &tmp)?;
-    let ratio = rust.seconds / duck.seconds;
-    let mut report = String::new();
-    let rss = |t: &Timing| {
-        t.peak_rss_kb.map_or_else(
-            || "?".to_owned(),
-            |k| format!("{:.0} MB", k as f64 / 1024.0),
-        )
-    };
+    Ok(Components {
+        runs,
+        rust: best(rust),
+        owned: best(owned),
+        hash: best(hashes),
+        duck: best(duck),
+    })
+}
+
+fn megabytes(kb: Option<u64>) -> String {
+    kb.map_or_else(
+        || "?".to_owned(),
+        |k| format!("{:.0} MB", k as f64 / 1024.0),
+    )
+}
+
+fn report(
+    headline: &[store_path::SizeResult],
+    components: Option<&Components>,
+    load_before: &str,
+    load_after: &str,
+) -> anyhow::Result<String> {
+    let mut out = String::new();
     writeln!(
-        report,
-        "parse+validate+aggregate, {ROWS} rows (best of {runs}):"
+        out,
+        "file → store, as the steward runs it (riskmap ingest of school_reference + school_quarter,"
     )?;
     writeln!(
-        report,
-        "  riskmap-ingest {:>7.3} s  peak RSS {}",
-        rust.seconds,
-        rss(&rust)
+        out,
+        "every check, the file hash and the commit) against DuckDB loading the same two CSVs into"
     )?;
     writeln!(
-        report,
-        "  (owned rows    {:>7.3} s  peak RSS {})",
-        owned.seconds,
-        rss(&owned)
+        out,
+        "tables of a persistent file and summing six measures by district × quarter into a table:"
     )?;
     writeln!(
-        report,
-        "  duckdb         {:>7.3} s  peak RSS {}",
-        duck.seconds,
-        rss(&duck)
+        out,
+        "{:>9}  {:>18}  {:>18}  {:>18}  {:>8}  {:>8}",
+        "rows", "riskmap → SQLite", "riskmap → Postgres", "DuckDB", "SQLite/D", "PG/D"
     )?;
-    writeln!(report, "  ratio riskmap/duckdb = {ratio:.2} (goal <= 1.0)")?;
-    writeln!(
-        report,
-        "  the file's SHA-256, taken before the ingest for the re-ingest check: {:.3} s \
-         (ratio with it {:.2})",
-        hash.seconds,
-        (rust.seconds + hash.seconds) / duck.seconds
-    )?;
-    writeln!(
-        report,
-        "full riskmap ingest into SQLite, {STORE_ROWS} rows: {:.3} s = {:.0} rows/s, peak RSS {}",
-        store.seconds,
-        STORE_ROWS as f64 / store.seconds,
-        rss(&store)
-    )?;
-    #[allow(clippy::print_stdout, reason = "the benchmark's report")]
-    {
-        print!("{report}");
+    for size in headline {
+        let cell = |run: &store_path::Run| {
+            format!("{:.2} s {:>7}", run.seconds, megabytes(run.peak_rss_kb))
+        };
+        let pg = size
+            .postgres
+            .as_ref()
+            .map_or_else(|| "(skipped)".to_owned(), cell);
+        let pg_ratio = size.postgres.as_ref().map_or_else(String::new, |run| {
+            format!("{:.2}", run.seconds / size.duckdb.seconds)
+        });
+        writeln!(
+            out,
+            "{:>9}  {:>18}  {:>18}  {:>18}  {:>8.2}  {:>8}",
+            size.rows,
+            cell(&size.sqlite),
+            pg,
+            cell(&size.duckdb),
+            size.sqlite.seconds / size.duckdb.seconds,
+            pg_ratio
+        )?;
     }
+    writeln!(
+        out,
+        "goals: SQLite/DuckDB ≤ 1.0, PostgreSQL/DuckDB ≤ 1.5, riskmap peak RSS ≤ 150 MB at every size"
+    )?;
+    writeln!(
+        out,
+        "load average: {load_before} at start, {load_after} at end"
+    )?;
+    if let Some(c) = components {
+        writeln!(
+            out,
+            "\ncomponents (library only, no store), {ROWS} rows, best of {}:",
+            c.runs
+        )?;
+        writeln!(
+            out,
+            "  parse+validate+aggregate {:>7.3} s  peak RSS {}",
+            c.rust.seconds,
+            megabytes(c.rust.peak_rss_kb)
+        )?;
+        writeln!(
+            out,
+            "  (owned rows)             {:>7.3} s  peak RSS {}",
+            c.owned.seconds,
+            megabytes(c.owned.peak_rss_kb)
+        )?;
+        writeln!(out, "  the file's SHA-256       {:>7.3} s", c.hash.seconds)?;
+        writeln!(
+            out,
+            "  DuckDB parse+aggregate   {:>7.3} s  peak RSS {}",
+            c.duck.seconds,
+            megabytes(c.duck.peak_rss_kb)
+        )?;
+        writeln!(
+            out,
+            "  ratio library/DuckDB {:.2} (with the hash {:.2}); a component, not the user's number",
+            c.rust.seconds / c.duck.seconds,
+            (c.rust.seconds + c.hash.seconds) / c.duck.seconds
+        )?;
+    }
+    Ok(out)
+}
+
+fn append_results(
+    root: &Path,
+    headline: &[store_path::SizeResult],
+    components: Option<&Components>,
+) -> anyhow::Result<()> {
     let results = root.join("bench-results");
     std::fs::create_dir_all(&results)?;
     let path = results.join("ingest.csv");
-    let mut csv_text = if path.exists() {
+    let mut text = if path.exists() {
         std::fs::read_to_string(&path)?
     } else {
         "unix_time,measure,rows,seconds,peak_rss_kb,ratio_to_duckdb\n".to_owned()
@@ -155,115 +301,57 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_secs();
-    let kb = |t: &Timing| t.peak_rss_kb.map(|k| k.to_string()).unwrap_or_default();
-    writeln!(
-        csv_text,
-        "{now},riskmap_parse_validate_aggregate,{ROWS},{:.3},{},{ratio:.3}",
-        rust.seconds,
-        kb(&rust)
-    )?;
-    writeln!(
-        csv_text,
-        "{now},riskmap_content_sha256,{ROWS},{:.3},,{:.3}",
-        hash.seconds,
-        hash.seconds / duck.seconds
-    )?;
-    writeln!(
-        csv_text,
-        "{now},riskmap_parse_validate_aggregate_owned_rows,{ROWS},{:.3},{},{:.3}",
-        owned.seconds,
-        kb(&owned),
-        owned.seconds / duck.seconds
-    )?;
-    writeln!(
-        csv_text,
-        "{now},duckdb_parse_aggregate,{ROWS},{:.3},{},1.000",
-        duck.seconds,
-        kb(&duck)
-    )?;
-    writeln!(
-        csv_text,
-        "{now},riskmap_ingest_sqlite,{STORE_ROWS},{:.3},{},",
-        store.seconds,
-        kb(&store)
-    )?;
-    std::fs::write(&path, csv_text)?;
+    let kb = |k: Option<u64>| k.map(|k| k.to_string()).unwrap_or_default();
+    for size in headline {
+        let duck = size.duckdb.seconds;
+        let mut line = |name: &str, run: &store_path::Run| {
+            writeln!(
+                text,
+                "{now},{name},{},{:.3},{},{:.3}",
+                size.rows,
+                run.seconds,
+                kb(run.peak_rss_kb),
+                run.seconds / duck
+            )
+        };
+        line("file_to_store_riskmap_sqlite", &size.sqlite)?;
+        if let Some(pg) = &size.postgres {
+            line("file_to_store_riskmap_postgres", pg)?;
+        }
+        line("file_to_store_duckdb", &size.duckdb)?;
+    }
+    if let Some(c) = components {
+        let duck = c.duck.seconds;
+        for (name, t) in [
+            ("component_parse_validate_aggregate", &c.rust),
+            ("component_parse_validate_aggregate_owned_rows", &c.owned),
+            ("component_content_sha256", &c.hash),
+            ("component_duckdb_parse_aggregate", &c.duck),
+        ] {
+            writeln!(
+                text,
+                "{now},{name},{ROWS},{:.3},{},{:.3}",
+                t.seconds,
+                kb(t.peak_rss_kb),
+                t.seconds / duck
+            )?;
+        }
+    }
+    std::fs::write(&path, text)?;
     Ok(())
 }
 
-/// Generates demo files with the release binary, keeps the first 100,000 quarter rows, stores
-/// the reference file, then times the ingest of the quarter rows.
-fn full_ingest(root: &Path, tmp: &Path) -> anyhow::Result<Timing> {
-    cargo(root, &["build", "--release", "-q", "-p", "riskmap-cli"])?;
-    let riskmap = target_dir(root).join("release/riskmap");
-    let dir = tmp.join("riskmap_bench_ingest");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    let geography = root.join("../shared/data/kz");
-    let status = Command::new(&riskmap)
-        .args([
-            "demo",
-            "generate",
-            "--schools",
-            "13000",
-            "--quarters",
-            "8",
-            "--seed",
-            "1",
-            "--out",
-        ])
-        .arg(&dir)
-        .arg("--geography")
-        .arg(&geography)
-        .status()?;
-    if !status.success() {
-        bail!("riskmap demo generate failed");
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+fn progress(line: &str) {
+    #[allow(clippy::print_stderr, reason = "progress of a long benchmark")]
+    {
+        eprintln!("bench-ingest: {line}");
     }
-    let quarter = dir.join("school_quarter.csv");
-    let text = std::fs::read_to_string(&quarter)?;
-    let kept: String = text.split_inclusive('\n').take(STORE_ROWS + 1).collect();
-    if kept.lines().count() != STORE_ROWS + 1 {
-        bail!("the demo produced fewer than {STORE_ROWS} rows");
-    }
-    let sample = dir.join("school_quarter_100k.csv");
-    std::fs::write(&sample, kept)?;
-    let database = format!("sqlite://{}", dir.join("bench.sqlite3").display());
-    let ingest = |file: &Path| -> anyhow::Result<Timing> {
-        let mut command = Command::new("/usr/bin/time");
-        command
-            .args(["-f", "%M"])
-            .arg(&riskmap)
-            .args(["ingest", "--database", &database, "--geography"])
-            .arg(&geography)
-            .arg(file);
-        if !Path::new("/usr/bin/time").exists() {
-            command = Command::new(&riskmap);
-            command
-                .args(["ingest", "--database", &database, "--geography"])
-                .arg(&geography)
-                .arg(file);
-        }
-        let started = Instant::now();
-        let output = command.output()?;
-        let seconds = started.elapsed().as_secs_f64();
-        if !output.status.success() {
-            bail!(
-                "riskmap ingest {} failed: {}",
-                file.display(),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        let peak_rss_kb = String::from_utf8_lossy(&output.stderr)
-            .lines()
-            .last()
-            .and_then(|l| l.trim().parse().ok());
-        Ok(Timing {
-            seconds,
-            peak_rss_kb,
-        })
-    };
-    ingest(&dir.join("school_reference.csv"))?;
-    ingest(&sample)
 }
 
 /// Cargo's target directory: `CARGO_TARGET_DIR` when set (relative to the workspace root, as

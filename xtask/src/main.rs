@@ -8,6 +8,7 @@
 
 mod bench_api;
 mod bench_ingest;
+mod bench_setup;
 mod tidy;
 
 fn main() -> anyhow::Result<()> {

@@ -1,4 +1,4 @@
-//! Everything a benchmark run creates and must remove: a temporary folder, a fresh database (a
+//! What the benchmarks create and must remove (shared by `bench-api` and `bench-ingest`): a temporary folder, a fresh database (a
 //! SQLite file in that folder, or a PostgreSQL database of its own name, created and dropped
 //! here), the data files, and the bearer tokens issued with `riskmap token create`. A watchdog
 //! shell outlives the harness: when the harness is gone (finished, Ctrl-C, killed), it stops
@@ -51,7 +51,7 @@ impl Workspace {
     /// fresh database named after this process.
     pub(crate) fn create(database: &str) -> anyhow::Result<Self> {
         let unique = format!(
-            "riskmap_bench_api_{}_{}",
+            "riskmap_bench_{}_{}",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?
