@@ -9,11 +9,11 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use riskmap_demo::{DemoConfig, DemoData};
+use riskmap_demo::{DemoConfig, DemoData, DemoStream};
 use riskmap_geo::Geography;
 use riskmap_ingest::defects::{DefectClass, DefectPlan, make_defects};
 use riskmap_ingest::{KatoRegistry, Row, TableName, write_csv, write_xlsx};
-use riskmap_model::{Kato, Period};
+use riskmap_model::{Kato, Period, School, SchoolQuarterRecord};
 
 use riskmap_load::contract_rows::{first_of, record_row, reference_row};
 
@@ -67,13 +67,19 @@ pub(crate) fn run(command: &DemoCommand) -> anyhow::Result<()> {
         )
     })?;
     let registry = riskmap_load::load_registry(&args.geography)?;
-    let data = generate(&geography, args);
-    let localities = localities(&data, &registry);
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let stream = DemoStream::new(&geography, &config(&geography, args));
+    let localities = localities(stream.schools(), &registry);
     let written = match classes {
-        Some(classes) => write_defects(&geography, &registry, &data, &localities, &classes, args)?,
-        None => write_data(&data, &localities, args)?,
+        Some(classes) => {
+            let data = DemoData {
+                schools: stream.schools().to_vec(),
+                records: stream.into_records().collect(),
+            };
+            write_defects(&geography, &registry, &data, &localities, &classes, args)?
+        }
+        None => write_data(stream, &localities, args)?,
     };
     #[allow(
         clippy::print_stdout,
@@ -85,22 +91,19 @@ pub(crate) fn run(command: &DemoCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The demo data set scaled to about `args.schools` schools over `args.quarters` quarters.
-fn generate(geography: &Geography, args: &GenerateArgs) -> DemoData {
+/// The demo configuration scaled to about `args.schools` schools over `args.quarters` quarters.
+fn config(geography: &Geography, args: &GenerateArgs) -> DemoConfig {
     let real: u32 = geography.regions().iter().map(|r| r.schools).sum();
-    riskmap_demo::generate(
-        geography,
-        &DemoConfig::scaled(args.schools, real, args.quarters, args.seed),
-    )
+    DemoConfig::scaled(args.schools, real, args.quarters, args.seed)
 }
 
 /// Each school's locality code in the 2022 classifier: its district's code, or for a
 /// district created after October 2022 (absent from the registry) a code with the same first
 /// four digits, else its region's code. The map placement comes from lat/lon either way.
-fn localities(data: &DemoData, registry: &KatoRegistry) -> HashMap<String, Kato> {
+fn localities(schools: &[School], registry: &KatoRegistry) -> HashMap<String, Kato> {
     let codes = registry.codes();
     let mut by_district: HashMap<Kato, Kato> = HashMap::new();
-    data.schools
+    schools
         .iter()
         .map(|s| {
             let code = *by_district.entry(s.district).or_insert_with(|| {
@@ -118,50 +121,56 @@ fn localities(data: &DemoData, registry: &KatoRegistry) -> HashMap<String, Kato>
         .collect()
 }
 
-fn reference_rows(data: &DemoData, localities: &HashMap<String, Kato>, quarters: u32) -> Vec<Row> {
+fn reference_rows(
+    schools: &[School],
+    localities: &HashMap<String, Kato>,
+    quarters: u32,
+) -> Vec<Row> {
     let valid_from = first_of(
         Period::new(2024, 4).expect("valid literal period"),
         quarters,
     )
     .start_date();
-    data.schools
+    schools
         .iter()
         .map(|s| reference_row(s, localities[s.id.as_str()], valid_from))
         .collect()
 }
 
 /// The records as rows, each with its school's locality code as its KATO.
-fn quarter_rows<'a>(
-    data: &'a DemoData,
+fn quarter_rows<'a, 'r>(
+    records: impl IntoIterator<Item = &'r SchoolQuarterRecord> + 'a,
     localities: &'a HashMap<String, Kato>,
 ) -> impl Iterator<Item = Row> + 'a {
-    data.records
-        .iter()
+    records
+        .into_iter()
         .map(move |r| record_row(r, localities[r.school.as_str()]))
 }
 
+/// Writes the reference file, then the quarter rows as they are drawn (CSV: nothing but the
+/// schools is held in memory; XLSX: the workbook is built in memory).
 fn write_data(
-    data: &DemoData,
+    stream: DemoStream,
     localities: &HashMap<String, Kato>,
     args: &GenerateArgs,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let references = reference_rows(data, localities, args.quarters);
+    let references = reference_rows(stream.schools(), localities, args.quarters);
     match args.format {
         Format::Csv => {
             let reference = args.out.join("school_reference.csv");
             write_csv(TableName::SchoolReference, &references, create(&reference)?)
                 .with_context(|| format!("cannot write {}", reference.display()))?;
             let quarter = args.out.join("school_quarter.csv");
-            write_csv(
-                TableName::SchoolQuarter,
-                quarter_rows(data, localities),
-                create(&quarter)?,
-            )
-            .with_context(|| format!("cannot write {}", quarter.display()))?;
+            let rows = stream
+                .into_records()
+                .map(|r| record_row(&r, localities[r.school.as_str()]));
+            write_csv(TableName::SchoolQuarter, rows, create(&quarter)?)
+                .with_context(|| format!("cannot write {}", quarter.display()))?;
             Ok(vec![reference, quarter])
         }
         Format::Xlsx => {
-            let records: Vec<Row> = quarter_rows(data, localities).collect();
+            let drawn: Vec<SchoolQuarterRecord> = stream.into_records().collect();
+            let records: Vec<Row> = quarter_rows(&drawn, localities).collect();
             let bytes = write_xlsx(&[
                 (TableName::SchoolReference, &references),
                 (TableName::SchoolQuarter, &records),
@@ -212,14 +221,14 @@ fn write_defects(
     let reference = args.out.join("school_reference.csv");
     write_csv(
         TableName::SchoolReference,
-        reference_rows(&subset, localities, args.quarters),
+        reference_rows(&subset.schools, localities, args.quarters),
         create(&reference)?,
     )
     .with_context(|| format!("cannot write {}", reference.display()))?;
     let mut valid = Vec::new();
     write_csv(
         TableName::SchoolQuarter,
-        quarter_rows(&subset, localities),
+        quarter_rows(&subset.records, localities),
         &mut valid,
     )
     .context("cannot write the valid quarter file")?;

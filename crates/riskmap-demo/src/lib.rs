@@ -84,13 +84,44 @@ pub struct DemoData {
     pub records: Vec<SchoolQuarterRecord>,
 }
 
-/// Generates the data set.
+pub use records::Records;
+
+/// The data set as a stream: the placed schools in memory, the records drawn one at a time
+/// (memory does not grow with the number of quarters or rows written).
+pub struct DemoStream {
+    schools: Vec<School>,
+    records: Records,
+}
+
+impl DemoStream {
+    /// Places the schools; no record is drawn yet.
+    pub fn new(geography: &Geography, config: &DemoConfig) -> Self {
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        let placed = placement::place_schools(geography, config, &mut rng);
+        let schools = placed.iter().map(|p| p.school.clone()).collect();
+        Self {
+            schools,
+            records: Records::new(placed, config, rng),
+        }
+    }
+
+    /// The schools.
+    pub fn schools(&self) -> &[School] {
+        &self.schools
+    }
+
+    /// The quarterly records, quarter by quarter, schools in order within a quarter.
+    pub fn into_records(self) -> Records {
+        self.records
+    }
+}
+
+/// Generates the data set at once (the schools and every record in memory).
 pub fn generate(geography: &Geography, config: &DemoConfig) -> DemoData {
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    let placed = placement::place_schools(geography, config, &mut rng);
-    let records = records::draw_records(&placed, config, &mut rng);
+    let stream = DemoStream::new(geography, config);
+    let schools = stream.schools().to_vec();
     DemoData {
-        schools: placed.into_iter().map(|p| p.school).collect(),
-        records,
+        schools,
+        records: stream.into_records().collect(),
     }
 }

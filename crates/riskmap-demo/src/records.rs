@@ -22,68 +22,115 @@ struct Carry {
     vacancy_quarters: u64,
 }
 
-pub(crate) fn draw_records(
-    schools: &[PlacedSchool],
-    config: &DemoConfig,
-    rng: &mut ChaCha8Rng,
-) -> Vec<SchoolQuarterRecord> {
-    let total_pupils: f64 = schools.iter().map(|s| s.pupils).sum();
-    let risk_weighted: f64 = schools.iter().map(|s| s.pupils * s.risk).sum::<f64>() / total_pupils;
-    let jitter = Normal::new(0.0, 0.01).expect("valid normal");
-    let almaty = UtcOffset::from_hms(5, 0, 0).expect("valid offset");
-    let first_year = config.periods.first().map_or(2023, |p| p.year());
-    let mut carry = vec![Carry::default(); schools.len()];
-    let mut records = Vec::with_capacity(schools.len() * config.periods.len());
-    for period in &config.periods {
-        let years = f64::from(period.year() - first_year) + f64::from(period.quarter() - 1) / 4.0;
-        let trend = (1.0 + YEARLY_TREND).powf(years);
-        for (idx, school) in schools.iter().enumerate() {
-            let silent = rng.random_bool(school.silence);
-            let mut draw = Draw {
-                rng,
-                values: MeasureValues::empty(),
-            };
-            let pupils = (school.pupils * (1.0 + jitter.sample(draw.rng)))
-                .round()
-                .max(1.0) as u64;
-            draw.pupils(pupils, school);
-            draw.staffing(pupils, school, &mut carry[idx]);
-            let share = pupils as f64 / total_pupils * school.risk / risk_weighted * trend / 4.0;
-            for (measure, yearly) in YEARLY_EVENTS {
-                let count = draw.poisson(yearly * share);
-                draw.set(*measure, count);
-            }
-            draw.violence();
-            draw.register(school, &mut carry[idx]);
-            draw.process(pupils);
-            let values = draw.values;
-            if silent {
-                continue;
-            }
-            let events = [
-                Measure::ViolTotal,
-                Measure::SuicideDeaths,
-                Measure::SuicideAttempts,
-                Measure::SelfharmEpisodes,
-                Measure::IsuOpened,
-                Measure::BullyingCases,
-            ];
-            let nil_return = events.iter().all(|m| values.get(*m) == Some(0.0));
-            let submitted_at = submission_time(*period, school.lateness, almaty, rng);
-            records.push(SchoolQuarterRecord {
-                school: school.school.id.clone(),
-                period: *period,
-                revision: 1,
-                submitted_at,
-                values,
-                nil_return: Some(nil_return),
-                antibullying_programme: Some(school.backlog < 1.2),
-                schema_version: Some("1.0".to_owned()),
-                notes: None,
-            });
+/// The quarterly records, drawn one at a time in the order quarter → school (the same random
+/// stream, and so the same records, as drawing them all at once): memory holds the schools,
+/// never the records.
+pub struct Records {
+    schools: Vec<PlacedSchool>,
+    periods: Vec<Period>,
+    rng: ChaCha8Rng,
+    carry: Vec<Carry>,
+    total_pupils: f64,
+    risk_weighted: f64,
+    jitter: Normal<f64>,
+    almaty: UtcOffset,
+    first_year: u16,
+    period_idx: usize,
+    school_idx: usize,
+}
+
+impl Records {
+    pub(crate) fn new(schools: Vec<PlacedSchool>, config: &DemoConfig, rng: ChaCha8Rng) -> Self {
+        let total_pupils: f64 = schools.iter().map(|s| s.pupils).sum();
+        let risk_weighted: f64 =
+            schools.iter().map(|s| s.pupils * s.risk).sum::<f64>() / total_pupils;
+        Self {
+            carry: vec![Carry::default(); schools.len()],
+            schools,
+            periods: config.periods.clone(),
+            rng,
+            total_pupils,
+            risk_weighted,
+            jitter: Normal::new(0.0, 0.01).expect("valid normal"),
+            almaty: UtcOffset::from_hms(5, 0, 0).expect("valid offset"),
+            first_year: config.periods.first().map_or(2023, |p| p.year()),
+            period_idx: 0,
+            school_idx: 0,
         }
     }
-    records
+
+    /// The record of school `idx` in `period`, or `None` when the school stayed silent (its
+    /// values are drawn either way, so the stream does not depend on silence).
+    fn draw(&mut self, period: Period, idx: usize) -> Option<SchoolQuarterRecord> {
+        let years =
+            f64::from(period.year() - self.first_year) + f64::from(period.quarter() - 1) / 4.0;
+        let trend = (1.0 + YEARLY_TREND).powf(years);
+        let school = &self.schools[idx];
+        let silent = self.rng.random_bool(school.silence);
+        let mut draw = Draw {
+            rng: &mut self.rng,
+            values: MeasureValues::empty(),
+        };
+        let pupils = (school.pupils * (1.0 + self.jitter.sample(draw.rng)))
+            .round()
+            .max(1.0) as u64;
+        draw.pupils(pupils, school);
+        draw.staffing(pupils, school, &mut self.carry[idx]);
+        let share =
+            pupils as f64 / self.total_pupils * school.risk / self.risk_weighted * trend / 4.0;
+        for (measure, yearly) in YEARLY_EVENTS {
+            let count = draw.poisson(yearly * share);
+            draw.set(*measure, count);
+        }
+        draw.violence();
+        draw.register(school, &mut self.carry[idx]);
+        draw.process(pupils);
+        let values = draw.values;
+        if silent {
+            return None;
+        }
+        let events = [
+            Measure::ViolTotal,
+            Measure::SuicideDeaths,
+            Measure::SuicideAttempts,
+            Measure::SelfharmEpisodes,
+            Measure::IsuOpened,
+            Measure::BullyingCases,
+        ];
+        let nil_return = events.iter().all(|m| values.get(*m) == Some(0.0));
+        let submitted_at = submission_time(period, school.lateness, self.almaty, &mut self.rng);
+        Some(SchoolQuarterRecord {
+            school: school.school.id.clone(),
+            period,
+            revision: 1,
+            submitted_at,
+            values,
+            nil_return: Some(nil_return),
+            antibullying_programme: Some(school.backlog < 1.2),
+            schema_version: Some("1.0".to_owned()),
+            notes: None,
+        })
+    }
+}
+
+impl Iterator for Records {
+    type Item = SchoolQuarterRecord;
+
+    fn next(&mut self) -> Option<SchoolQuarterRecord> {
+        loop {
+            let period = *self.periods.get(self.period_idx)?;
+            if self.school_idx >= self.schools.len() {
+                self.period_idx += 1;
+                self.school_idx = 0;
+                continue;
+            }
+            let idx = self.school_idx;
+            self.school_idx += 1;
+            if let Some(record) = self.draw(period, idx) {
+                return Some(record);
+            }
+        }
+    }
 }
 
 #[allow(
