@@ -32,6 +32,8 @@ const MAX_PARAMETERS: usize = 30_000;
 const RECORD_FIXED_COLUMNS: usize = 10;
 const SCHOOL_COLUMNS: usize = 25;
 const RECORDS_PER_INSERT: usize = MAX_PARAMETERS / (RECORD_FIXED_COLUMNS + Measure::ALL.len());
+/// Records per `COPY` on PostgreSQL (a few MB of text; each chunk costs a few round trips).
+const RECORDS_PER_COPY: usize = 8_192;
 
 /// An open batch: a transaction with its `ingest_batch` row, and rows waiting for the next
 /// multi-row insert.
@@ -90,6 +92,8 @@ macro_rules! with_tx {
     };
 }
 
+/// `COPY` text rows of `school_quarter` records (PostgreSQL).
+mod copy_text;
 /// `school_quarter` rows, encoded while the previous chunk executes.
 mod records;
 /// Inserts into the side tables of a batch: contacts, legal statistics, quarantine.
@@ -214,7 +218,7 @@ impl BatchWriter {
             }
             BatchItem::Record { row, record } => {
                 self.records.push((row, *record));
-                if self.records.len() >= RECORDS_PER_INSERT {
+                if self.records.len() >= self.records_per_chunk() {
                     // Parents first: the records' schools, then the records (pipelined).
                     self.flush_schools().await?;
                     return self.flush_records(false).await;

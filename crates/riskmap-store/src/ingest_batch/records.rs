@@ -1,19 +1,25 @@
-//! `school_quarter` rows of a streamed batch, inserted in multi-row statements that overlap
-//! with the checks: while one chunk executes on the database (SQLite's worker thread, or the
-//! PostgreSQL server), the next chunk's arguments are encoded on this task. The statement text
-//! for a chunk size is built once and reused (the driver's statement cache keys on it).
+//! `school_quarter` rows of a streamed batch, written in chunks that overlap with the checks:
+//! while one chunk executes on the database (SQLite's worker thread, or the PostgreSQL server),
+//! the next chunk is encoded on this task.
 //!
-//! A record whose (school, period, revision) is already stored is not inserted (`on conflict do
-//! nothing`); when a chunk inserts fewer rows than it holds, the first such row is looked up and
-//! becomes the batch's [`RevisionConflict`].
+//! SQLite: multi-row inserts whose statement text for a chunk size is built once and reused
+//! (the driver's statement cache keys on it); a record whose (school, period, revision) is
+//! already stored is not inserted (`on conflict do nothing`), and when a chunk inserts fewer
+//! rows than it holds, the first such row is looked up.
+//!
+//! PostgreSQL: `COPY … FROM STDIN` in the text format, each chunk inside a savepoint; a unique
+//! violation rolls the chunk back to its savepoint and the first stored key of the chunk is
+//! looked up the same way. Either way the conflict becomes the batch's [`RevisionConflict`]
+//! and the batch rolls back; both paths store the same values (`copy_text.rs` writes each
+//! column exactly as the bound parameter would be stored).
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use riskmap_model::{Measure, MeasureKind, Period, SchoolId, SchoolQuarterRecord};
-use sqlx::{Arguments, AssertSqlSafe, Database, Postgres, Sqlite};
+use sqlx::{Arguments, AssertSqlSafe, Database, PgConnection, Sqlite};
 
-use super::{BatchWriter, RECORD_FIXED_COLUMNS, RECORDS_PER_INSERT, Tx};
+use super::{BatchWriter, RECORD_FIXED_COLUMNS, RECORDS_PER_COPY, RECORDS_PER_INSERT, Tx};
 use crate::Result;
 use crate::error::QueryContext;
 use crate::ingest_items::RevisionConflict;
@@ -27,32 +33,37 @@ pub(super) struct PendingRecords {
 
 enum ChunkArguments {
     Sqlite(<Sqlite as Database>::Arguments),
-    Postgres(<Postgres as Database>::Arguments),
+    /// The chunk as `COPY` text rows.
+    PostgresCopy(Vec<u8>),
 }
 
-/// Statement texts by (PostgreSQL?, rows): full chunks all share one.
-#[derive(Default)]
+/// SQLite statement texts by rows (full chunks all share one), and PostgreSQL's `COPY`.
 pub(super) struct RecordStatements {
-    texts: Vec<(bool, usize, Arc<str>)>,
+    texts: Vec<(usize, Arc<str>)>,
+    copy: String,
+}
+
+impl Default for RecordStatements {
+    fn default() -> Self {
+        Self {
+            texts: Vec::new(),
+            copy: copy_sql(),
+        }
+    }
 }
 
 impl RecordStatements {
-    fn get(&mut self, postgres: bool, rows: usize) -> Arc<str> {
-        if let Some((_, _, text)) = self
-            .texts
-            .iter()
-            .find(|(pg, n, _)| *pg == postgres && *n == rows)
-        {
+    fn get(&mut self, rows: usize) -> Arc<str> {
+        if let Some((_, text)) = self.texts.iter().find(|(n, _)| *n == rows) {
             return text.clone();
         }
-        let text: Arc<str> = insert_sql(postgres, rows).into();
-        self.texts.push((postgres, rows, text.clone()));
+        let text: Arc<str> = insert_sql(rows).into();
+        self.texts.push((rows, text.clone()));
         text
     }
 }
 
-fn insert_sql(postgres: bool, rows: usize) -> String {
-    use std::fmt::Write as _;
+fn insert_sql(rows: usize) -> String {
     let columns = RECORD_FIXED_COLUMNS + Measure::ALL.len();
     let mut sql = String::from(
         "insert into school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id, nil_return, \
@@ -63,23 +74,31 @@ fn insert_sql(postgres: bool, rows: usize) -> String {
         sql.push_str(measure.column());
     }
     sql.push_str(") values ");
-    let mut parameter = 0usize;
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
         for column in 0..columns {
             if column > 0 {
                 sql.push_str(", ");
             }
-            parameter += 1;
-            if postgres {
-                let _ = write!(sql, "${parameter}");
-            } else {
-                sql.push('?');
-            }
+            sql.push('?');
         }
         sql.push(')');
     }
     sql.push_str(" on conflict (school_id, period, revision) do nothing");
+    sql
+}
+
+/// `copy school_quarter (…) from stdin`: the columns in [`insert_sql`]'s order.
+fn copy_sql() -> String {
+    let mut sql = String::from(
+        "copy school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id, nil_return, \
+         antibullying_programme, schema_version, notes",
+    );
+    for measure in Measure::ALL {
+        sql.push_str(", ");
+        sql.push_str(measure.column());
+    }
+    sql.push_str(") from stdin");
     sql
 }
 
@@ -121,7 +140,6 @@ impl PendingRecords {
         batch_id: i64,
         synthetic: bool,
     ) -> std::result::Result<Self, sqlx::error::BoxDynError> {
-        let parameters = records.len() * (RECORD_FIXED_COLUMNS + Measure::ALL.len());
         let mut keys = Vec::with_capacity(records.len());
         let mut period_text: Option<(Period, String)> = None;
         let mut period_of = |period: Period| -> String {
@@ -137,6 +155,7 @@ impl PendingRecords {
         macro_rules! encode_rows {
             ($db:ty, $variant:ident) => {{
                 let mut args = <$db as Database>::Arguments::default();
+                let parameters = records.len() * (RECORD_FIXED_COLUMNS + Measure::ALL.len());
                 args.reserve(parameters, parameters * 8);
                 for (row, record) in records {
                     let (period, revision) = (record.period, record.revision);
@@ -148,7 +167,18 @@ impl PendingRecords {
             }};
         }
         let arguments = if postgres {
-            encode_rows!(Postgres, Postgres)
+            let mut text = Vec::with_capacity(records.len() * 512);
+            for (row, record) in records {
+                super::copy_text::record_line(
+                    &mut text,
+                    &record,
+                    &period_of(record.period),
+                    batch_id,
+                    synthetic,
+                );
+                keys.push((row, record.school, record.period, record.revision));
+            }
+            ChunkArguments::PostgresCopy(text)
         } else {
             encode_rows!(Sqlite, Sqlite)
         };
@@ -163,7 +193,7 @@ impl BatchWriter {
         let postgres = matches!(self.tx, Tx::Postgres(_));
         let (batch_id, synthetic) = (self.batch_id, self.synthetic);
         while !self.records.is_empty() && self.conflict.is_none() {
-            let take = self.records.len().min(RECORDS_PER_INSERT);
+            let take = self.records.len().min(self.records_per_chunk());
             let chunk: Vec<_> = if take == self.records.len() {
                 std::mem::take(&mut self.records)
             } else {
@@ -202,6 +232,14 @@ impl BatchWriter {
         Ok(())
     }
 
+    /// Rows per chunk: a multi-row insert's worth on SQLite, a `COPY`'s on PostgreSQL.
+    pub(super) fn records_per_chunk(&self) -> usize {
+        match self.tx {
+            Tx::Sqlite(_) => RECORDS_PER_INSERT,
+            Tx::Postgres(_) => RECORDS_PER_COPY,
+        }
+    }
+
     fn account(&mut self, done: ChunkDone) {
         match done {
             ChunkDone::Inserted(rows) => self.written += rows,
@@ -223,28 +261,60 @@ async fn execute_chunk(
     pending: PendingRecords,
 ) -> Result<ChunkDone> {
     let rows = pending.keys.len();
-    let inserted = match (&mut *tx, pending.arguments) {
+    let stored = match (&mut *tx, pending.arguments) {
         (Tx::Sqlite(tx), ChunkArguments::Sqlite(args)) => {
-            sqlx::query_with(AssertSqlSafe(statements.get(false, rows)), args)
+            sqlx::query_with(AssertSqlSafe(statements.get(rows)), args)
                 .execute(&mut **tx)
                 .await
                 .map(|done| done.rows_affected())
+                .context("insert school-quarter records")?
         }
-        (Tx::Postgres(tx), ChunkArguments::Postgres(args)) => {
-            sqlx::query_with(AssertSqlSafe(statements.get(true, rows)), args)
-                .execute(&mut **tx)
-                .await
-                .map(|done| done.rows_affected())
+        (Tx::Postgres(tx), ChunkArguments::PostgresCopy(text)) => {
+            copy_chunk(tx, &statements.copy, &text).await?
         }
-        _ => Err(sqlx::Error::Protocol(
-            "school-quarter arguments encoded for the other database".to_owned(),
-        )),
-    }
-    .context("insert school-quarter records")?;
-    if inserted as usize == rows {
-        return Ok(ChunkDone::Inserted(inserted));
+        _ => {
+            return Err(sqlx::Error::Protocol(
+                "school-quarter rows encoded for the other database".to_owned(),
+            ))
+            .context("insert school-quarter records");
+        }
+    };
+    if stored as usize == rows {
+        return Ok(ChunkDone::Inserted(stored));
     }
     first_conflict(tx, batch_id, &pending.keys).await
+}
+
+/// One `COPY` inside a savepoint: the rows copied, or 0 after a unique violation (the chunk is
+/// rolled back to its savepoint so the transaction stays usable for the lookup).
+async fn copy_chunk(conn: &mut PgConnection, copy: &str, text: &[u8]) -> Result<u64> {
+    sqlx::query("savepoint school_quarter_chunk")
+        .execute(&mut *conn)
+        .await
+        .context("open a savepoint for a COPY chunk")?;
+    let copied = async {
+        let mut sink = conn.copy_in_raw(copy).await?;
+        sink.send(text).await?;
+        sink.finish().await
+    }
+    .await;
+    match copied {
+        Ok(rows) => {
+            sqlx::query("release savepoint school_quarter_chunk")
+                .execute(&mut *conn)
+                .await
+                .context("release a COPY chunk's savepoint")?;
+            Ok(rows)
+        }
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            sqlx::query("rollback to savepoint school_quarter_chunk")
+                .execute(&mut *conn)
+                .await
+                .context("roll a COPY chunk back to its savepoint")?;
+            Ok(0)
+        }
+        Err(error) => Err(error).context("copy school-quarter records"),
+    }
 }
 
 /// The first row of a chunk that was not inserted: its key was stored by an earlier batch, or
