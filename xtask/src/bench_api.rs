@@ -198,18 +198,38 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "generating the demo files for {} schools",
         options.schools()
     ));
-    riskmap.generate(options.schools(), &data)?;
+    let mut preparation = Vec::new();
+    if options.is_demo() {
+        riskmap.generate(options.schools(), &data)?;
+    } else {
+        preparation.push(timed_step(
+            &riskmap,
+            "riskmap demo generate",
+            &generate_args(&riskmap, options.schools(), &data),
+        )?);
+    }
     let resubmitted = workspace.dir.join("resubmission.csv");
     let rows = setup::resubmission(&data.join("school_quarter.csv"), &resubmitted)?;
     if !options.is_demo() {
         progress("ingesting them (riskmap ingest --synthetic)");
-        riskmap.ingest(
+        let mut args: Vec<String> = [
+            "ingest",
+            "--synthetic",
+            "--database",
             &database,
-            &[
-                data.join("school_reference.csv"),
-                data.join("school_quarter.csv"),
-            ],
-        )?;
+            "--geography",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        args.push(riskmap.geography.display().to_string());
+        for file in ["school_reference.csv", "school_quarter.csv"] {
+            args.push(data.join(file).display().to_string());
+        }
+        preparation.push(timed_step(
+            &riskmap,
+            "riskmap ingest (file → store)",
+            &args,
+        )?);
     }
     let tokens = if options.demo_tokens {
         None
@@ -249,6 +269,13 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     #[allow(clippy::print_stdout, reason = "the benchmark's report")]
     {
         print!("{}", report::table(&info, &measurements));
+        for (step, seconds, peak) in &preparation {
+            let peak = peak.map_or_else(
+                || "?".to_owned(),
+                |kb| format!("{:.0} MB", kb as f64 / 1024.0),
+            );
+            println!("set-up: {step}: {seconds:.1} s, peak RSS {peak}");
+        }
     }
     let csv = target_dir(root)
         .join("bench-api")
@@ -272,6 +299,30 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The arguments of `riskmap demo generate` as `Riskmap::generate` gives them.
+fn generate_args(riskmap: &Riskmap, schools: u32, out: &Path) -> Vec<String> {
+    let mut args: Vec<String> = ["demo", "generate", "--schools"]
+        .map(str::to_owned)
+        .to_vec();
+    args.push(schools.to_string());
+    args.extend(["--quarters", "8", "--seed", "748", "--out"].map(str::to_owned));
+    args.push(out.display().to_string());
+    args.push("--geography".to_owned());
+    args.push(riskmap.geography.display().to_string());
+    args
+}
+
+/// Runs a set-up step with its wall time and peak RSS, for the report.
+fn timed_step(
+    riskmap: &Riskmap,
+    step: &str,
+    args: &[String],
+) -> anyhow::Result<(String, f64, Option<u64>)> {
+    progress(&format!("{step} (timed)"));
+    let (seconds, peak) = riskmap.run_timed(args)?;
+    Ok((step.to_owned(), seconds, peak))
 }
 
 /// `riskmap serve` for this run (the harness adds `--addr`).

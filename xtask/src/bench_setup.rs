@@ -208,6 +208,30 @@ impl Riskmap {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     }
 
+    /// `args` under `/usr/bin/time -f %M`: wall seconds and peak RSS in kB of the command.
+    pub(crate) fn run_timed(&self, args: &[String]) -> anyhow::Result<(f64, Option<u64>)> {
+        let started = std::time::Instant::now();
+        let output = Command::new("/usr/bin/time")
+            .args(["-f", "%M"])
+            .arg(&self.binary)
+            .args(args)
+            .output()
+            .context("cannot run /usr/bin/time (Debian package `time`)")?;
+        let seconds = started.elapsed().as_secs_f64();
+        if !output.status.success() {
+            bail!(
+                "riskmap {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let peak = String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .last()
+            .and_then(|line| line.trim().parse().ok());
+        Ok((seconds, peak))
+    }
+
     /// `riskmap demo generate --schools N` (8 quarters, the demo's seed) into `out`.
     pub(crate) fn generate(&self, schools: u32, out: &Path) -> anyhow::Result<()> {
         self.run(&[

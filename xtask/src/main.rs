@@ -23,8 +23,19 @@ fn main() -> anyhow::Result<()> {
             &workspace_root(),
             &std::env::args().skip(2).collect::<Vec<_>>(),
         ),
+        // The 10x-schools figures: bench-api on 76,870 generated and ingested schools (options
+        // given after it override the scale and the rest).
+        "bench-scale" => bench_api::run(
+            &workspace_root(),
+            &["--schools-scale".to_owned(), "10".to_owned()]
+                .into_iter()
+                .chain(std::env::args().skip(2))
+                .collect::<Vec<_>>(),
+        ),
         _ => {
-            anyhow::bail!("usage: cargo xtask tidy | bench-ingest [--runs N] | bench-api [--help]")
+            anyhow::bail!(
+                "usage: cargo xtask tidy | bench-ingest [--sizes 100k,1M,3M] | bench-api [--help] | bench-scale [bench-api options]"
+            )
         }
     }
 }

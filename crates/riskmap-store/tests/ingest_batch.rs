@@ -266,7 +266,11 @@ fn awkward_records(count: u32) -> Vec<SchoolQuarterRecord> {
             let mut values = MeasureValues::empty();
             for (idx, measure) in Measure::ALL.iter().enumerate() {
                 let value = match measure.kind() {
-                    riskmap_model::MeasureKind::Count if (idx + revision as usize).is_multiple_of(7) => None,
+                    riskmap_model::MeasureKind::Count
+                        if (idx + revision as usize).is_multiple_of(7) =>
+                    {
+                        None
+                    }
                     riskmap_model::MeasureKind::Count => Some(f64::from(revision % 97)),
                     riskmap_model::MeasureKind::Decimal => {
                         Some(f64::from(revision) / 3.0 + 1e-9 * idx as f64)
