@@ -6,8 +6,9 @@
 //! For the ministry that is every unit's exact rolling year. Public callers get 403: the
 //! plan's display rules allow no hotspot wording in public (domain §4.3).
 
-use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use riskmap_model::{AdminLevel, Audience, MeasureKind};
 use riskmap_score::hotspot_overlay::{
     FDR, GiClass, GlobalContext, PERMUTATIONS, SEED, hotspots, overlay_values,
@@ -15,6 +16,7 @@ use riskmap_score::hotspot_overlay::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::cached::{JsonKind, cached_json};
 #[allow(unused_imports, reason = "named in the OpenAPI annotations")]
 use super::openapi;
 use super::query::{RawQuery, parse_query, take};
@@ -87,6 +89,7 @@ pub(crate) struct WireHotspots {
         ("parent" = Option<String>, Query, description = "Only the districts of this region", example = "750000000"),
     ),
     responses((status = 200, description = "Gi* classes (BH-FDR 0.05) and significant LISA quadrants per unit", body = WireHotspots),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Malformed request", body = openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = openapi::ErrorBody),
         (status = 403, description = "Public and steward roles get no hotspot map", body = openapi::ErrorBody),
@@ -94,8 +97,9 @@ pub(crate) struct WireHotspots {
 pub(crate) async fn get_hotspots(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     query: RawQuery,
-) -> Result<Json<WireHotspots>> {
+) -> Result<Response> {
     caller.require_analytic()?;
     if caller.audience == Audience::Public {
         return Err(Error::Forbidden {
@@ -141,7 +145,32 @@ pub(crate) async fn get_hotspots(
     let period = super::periods::choose_period(&state, params.period)
         .await?
         .required()?;
-    let table = crate::view::table(&state, &caller.audience, level, Some(period)).await?;
+    let parent = params.parent.map_or_else(String::new, |p| p.to_string());
+    let request = format!(
+        "hotspots?level={}&indicator={}&period={period}&parent={parent}",
+        level.as_str(),
+        indicator.code
+    );
+    let audience = caller.audience.clone();
+    cached_json(&state, &audience, request, JsonKind::Json, &headers, || {
+        overlay(&state, &caller, level, k, period, params.parent, contiguity)
+    })
+    .await
+}
+
+/// The overlay of one level, indicator (`k` in the catalogue) and quarter, as `caller` sees
+/// the values; the permutation tests run on a blocking thread.
+async fn overlay(
+    state: &AppState,
+    caller: &Caller,
+    level: AdminLevel,
+    k: usize,
+    period: riskmap_model::Period,
+    parent: Option<riskmap_model::Kato>,
+    contiguity: riskmap_score::weights::Weights,
+) -> Result<WireHotspots> {
+    let indicator = &state.catalogue.indicators[k];
+    let table = crate::view::table(state, &caller.audience, level, Some(period)).await?;
     let shown: Vec<Option<(f64, f64)>> =
         table.units.iter().map(|u| u.indicators[k].shown).collect();
     let values = overlay_values(
@@ -156,7 +185,11 @@ pub(crate) async fn get_hotspots(
         &shown.iter().map(Option::is_some).collect::<Vec<_>>(),
         indicator.numerator.kind() == MeasureKind::Count,
     );
-    let (stats, global) = hotspots(&values, &contiguity);
+    let (stats, global) = tokio::task::spawn_blocking(move || hotspots(&values, &contiguity))
+        .await
+        .map_err(|e| Error::Internal {
+            message: format!("hotspot task failed: {e}"),
+        })?;
     let units = table
         .units
         .iter()
@@ -164,9 +197,7 @@ pub(crate) async fn get_hotspots(
         .zip(&shown)
         .filter(|((u, _), shown)| {
             shown.is_some()
-                && params
-                    .parent
-                    .is_none_or(|p| level == AdminLevel::District && u.kato.same_region(&p))
+                && parent.is_none_or(|p| level == AdminLevel::District && u.kato.same_region(&p))
         })
         .map(|((u, s), _)| WireHotspot {
             kato: u.kato.to_string(),
@@ -180,7 +211,7 @@ pub(crate) async fn get_hotspots(
             lisa_p: s.lisa_p,
         })
         .collect();
-    Ok(Json(WireHotspots {
+    Ok(WireHotspots {
         indicator: indicator.code.clone(),
         period: period.to_string(),
         level: level.as_str(),
@@ -195,5 +226,5 @@ pub(crate) async fn get_hotspots(
         fdr: FDR,
         global_moran: global.map(WireGlobal::from),
         units,
-    }))
+    })
 }

@@ -5,12 +5,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use riskmap_model::{AdminLevel, Kato, Period};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::cached::{JsonKind, cached_json};
 #[allow(unused_imports, reason = "named in the OpenAPI annotations")]
 use super::openapi;
 use super::query::{RawQuery, parse_query};
@@ -64,6 +66,7 @@ pub(crate) struct FlaggedSchool {
         ("parent" = Option<String>, Query, description = "A region: report its districts; default: report the regions", example = "750000000"),
     ),
     responses((status = 200, description = "On-time, late and silent schools per unit", body = Reporting),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "Malformed request", body = openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = openapi::ErrorBody),
         (status = 403, description = "The role has no analytic access", body = openapi::ErrorBody),
@@ -71,8 +74,9 @@ pub(crate) struct FlaggedSchool {
 pub(crate) async fn get_reporting(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     query: RawQuery,
-) -> Result<Json<Reporting>> {
+) -> Result<Response> {
     caller.require_analytic()?;
     let params = parse_query(query, &["period", "parent"])?;
     let period: Period = super::periods::choose_period(&state, params.period)
@@ -91,6 +95,22 @@ pub(crate) async fn get_reporting(
                 })
         })
         .transpose()?;
+    let parent = region.map_or_else(String::new, |r| r.to_string());
+    let request = format!("reporting?period={period}&parent={parent}");
+    let audience = caller.audience.clone();
+    cached_json(&state, &audience, request, JsonKind::Json, &headers, || {
+        reporting(&state, &caller, period, region)
+    })
+    .await
+}
+
+/// The monitor of `period` for the regions, or for the districts of `region`.
+async fn reporting(
+    state: &AppState,
+    caller: &Caller,
+    period: Period,
+    region: Option<Kato>,
+) -> Result<Reporting> {
     let level = if region.is_some() {
         AdminLevel::District
     } else {
@@ -160,7 +180,7 @@ pub(crate) async fn get_reporting(
             }
         })
         .collect();
-    let schools = crate::view::schools::schools(&state).await?;
+    let schools = crate::view::schools::schools(state).await?;
     let school_names: HashMap<&str, &riskmap_model::School> =
         schools.iter().map(|s| (s.id.as_str(), s)).collect();
     let flagged: Vec<FlaggedSchool> = flagged
@@ -180,12 +200,12 @@ pub(crate) async fn get_reporting(
             }
         })
         .collect();
-    Ok(Json(Reporting {
+    Ok(Reporting {
         period: period.to_string(),
         due_date: due.to_string(),
         level: level.as_str(),
         units,
         late_or_silent_schools: flagged,
         role: caller.role_name(),
-    }))
+    })
 }
