@@ -4,7 +4,8 @@
 //! public unit tables and the country's — are built for the new version in the background while
 //! requests are still served the previous one; only then does the server switch to it
 //! (`AppState::serve_version`) and drop the old caches. `/readyz` answers 200 once the first
-//! version is served.
+//! version is served. Then, in the background, the priority list of every region is scored
+//! (the ministry's, shared with each region's akimat).
 
 use std::time::Duration;
 
@@ -30,6 +31,7 @@ pub async fn keep_warm(state: AppState) {
                         elapsed_ms = started.elapsed().as_millis(),
                         "caches warm: serving the data version"
                     );
+                    tokio::spawn(warm_after_ready(state.clone()));
                 }
                 Err(error) => {
                     tracing::warn!(?error, data_version = latest, "warm-up failed; retrying");
@@ -38,6 +40,23 @@ pub async fn keep_warm(state: AppState) {
             }
         }
         tokio::time::sleep(POLL).await;
+    }
+}
+
+/// After the version is served: the regions' priority lists, which are heavier and not
+/// needed to be ready (a request meanwhile builds its own, or waits for the one being built).
+async fn warm_after_ready(state: AppState) {
+    let period = match state.periods().await {
+        Ok((_, periods)) => periods.last().copied(),
+        Err(error) => {
+            tracing::warn!(?error, "priority warm-up: no quarter list");
+            return;
+        }
+    };
+    if let Some(period) = period
+        && let Err(error) = crate::view::priority::warm_regions(&state, period).await
+    {
+        tracing::warn!(?error, "priority warm-up failed");
     }
 }
 

@@ -62,6 +62,8 @@ pub struct Views {
     pub(crate) schools: VersionedCache<schools::SchoolsKey, schools::SchoolRows>,
     pub(crate) school_list: VersionedCache<(), Vec<riskmap_model::School>>,
     pub(crate) priority: VersionedCache<priority::PriorityKey, priority::PriorityView>,
+    /// Priority lists before disclosure, shared by readers who see the same schools.
+    pub(crate) scored: VersionedCache<priority::ScoredKey, riskmap_score::priority::PriorityList>,
 }
 
 impl Default for Views {
@@ -74,6 +76,7 @@ impl Default for Views {
             schools: VersionedCache::new(64),
             school_list: VersionedCache::new(2),
             priority: VersionedCache::new(64),
+            scored: VersionedCache::new(64),
         }
     }
 }
@@ -88,6 +91,7 @@ impl Views {
         self.schools.retire_before(version);
         self.school_list.retire_before(version);
         self.priority.retire_before(version);
+        self.scored.retire_before(version);
     }
 }
 

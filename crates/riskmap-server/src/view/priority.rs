@@ -28,6 +28,10 @@ use crate::http::Error;
 /// Cache key: reader, region or district, quarter.
 pub type PriorityKey = (Audience, Kato, Period);
 
+/// Cache key of a list before disclosure: region or district, quarter, and a hash of the
+/// schools taken part (readers who see the same schools share one scoring).
+pub type ScoredKey = (Kato, Period, u64);
+
 /// The list as the reader may see it.
 #[derive(Debug)]
 pub struct PriorityView {
@@ -100,7 +104,12 @@ pub async fn priority(
                 .filter(|s| audience.may_see_schools_of(&s.district))
                 .cloned()
                 .collect();
-            let list = build_list(state, parent, &schools, period).await?;
+            let key = (parent, period, school_set_hash(&schools));
+            let list = state
+                .views
+                .scored
+                .get_or_build(version, key, || build_list(state, parent, &schools, period))
+                .await?;
             let located: HashMap<&str, &School> =
                 schools.iter().map(|s| (s.id.as_str(), s)).collect();
             let rows = list
@@ -113,11 +122,30 @@ pub async fn priority(
                 .collect();
             Ok(PriorityView {
                 period,
-                model_version: list.model_version,
+                model_version: list.model_version.clone(),
                 rows,
             })
         })
         .await
+}
+
+/// A hash of the ids of `schools` (their order is the store's, the same for every reader).
+fn school_set_hash(schools: &[School]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for school in schools {
+        school.id.as_str().hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Scores the list of every region at `period` for the ministry, so that the first request
+/// of a ministry analyst or of a region's akimat (who sees the same schools) finds it built.
+pub async fn warm_regions(state: &AppState, period: Period) -> Result<(), Error> {
+    for region in state.geography.regions() {
+        priority(state, &Audience::Ministry, region.kato, period).await?;
+    }
+    Ok(())
 }
 
 async fn build_list(
