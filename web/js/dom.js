@@ -22,7 +22,12 @@ export function rowKeys(event, row) {
   const rows = [...row.parentElement.children];
   const at = rows.indexOf(row);
   const target = { ArrowDown: rows[at + 1], ArrowUp: rows[at - 1], Home: rows[0], End: rows[rows.length - 1] }[event.key];
-  if (target) { event.preventDefault(); target.focus(); }
+  if (target) {
+    event.preventDefault();
+    for (const other of rows) other.tabIndex = -1;
+    target.tabIndex = 0;
+    target.focus();
+  }
 }
 
 /**

@@ -216,6 +216,20 @@ const en = {
   previous: "previous", of: "of", zoomIn: "Zoom in", zoomOut: "Zoom out",
 };
 
+// Added with the landing by role and the translated exports (issue #16).
+Object.assign(kk, {
+  validFor: "тағы", hoursShort: "сағ жарамды",
+  demoScope: { public: "ашық деректер, бүкіл ел", ministry: "бүкіл ел", steward: "деректерді басқару, талдаусыз" },
+});
+Object.assign(ru, {
+  validFor: "действует ещё", hoursShort: "ч",
+  demoScope: { public: "открытые данные, вся страна", ministry: "вся страна", steward: "управление данными, без аналитики" },
+});
+Object.assign(en, {
+  validFor: "valid for", hoursShort: "more hours",
+  demoScope: { public: "open data, whole country", ministry: "whole country", steward: "data management, no analytics" },
+});
+
 export const STRINGS = { kk, ru, en };
 export const LANGUAGES = ["kk", "ru", "en"];
 // Kazakh shares the Russian conventions (decimal comma, spaced thousands, dd.mm.yyyy), and

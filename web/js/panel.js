@@ -8,7 +8,7 @@ import { t, nameOf, num, percent, quarter, language, date } from "./i18n.js";
 import { state } from "./state.js";
 import { h, scroller } from "./dom.js";
 import { barChart, seriesChart } from "./charts.js";
-import { wire, entryOf } from "./units.js";
+import { wire, entryOf, valueWords } from "./units.js";
 import { translateDriver, translateTriggers } from "./priority.js";
 import { COMPOSITE } from "./composite.js";
 import { compositeSection } from "./panel-composite.js";
@@ -23,11 +23,7 @@ export function closePanel() {
   panel().replaceChildren();
 }
 
-function valueText(v) {
-  const { value, flag } = wire(v);
-  if (value === null) return flag === "c" ? t("suppressed") : t("noData");
-  return num(value) + (flag === "u" ? ` (${t("unstable")})` : "");
-}
+const valueText = (v) => valueWords(wire(v));
 
 function header(title, sub, extra = []) {
   return h("div", { class: "head" },

@@ -2,15 +2,12 @@
 // schools) with the composite index beside any single indicator, walked with the arrow keys;
 // Enter or a click does what a click on the map does.
 import { t, nameOf, num, language } from "./i18n.js";
-import { entryOf, wire } from "./units.js";
+import { entryOf, wire, valueWords } from "./units.js";
 import { COMPOSITE, DIMENSIONS } from "./composite.js";
 import { state } from "./state.js";
 import { h, rowKeys } from "./dom.js";
 
-function shown(entry, minimumDigits = 0) {
-  if (entry.value === null || entry.value === undefined) return entry.flag === "c" ? t("suppressed") : t("noData");
-  return num(entry.value, 1, minimumDigits) + (entry.flag === "u" ? ` (${t("unstable")})` : "");
-}
+const shown = (entry, minimumDigits = 0) => valueWords(entry, 1, minimumDigits);
 
 export function renderTwin({ view, collection, lvl, meta }) {
   const schools = lvl === "district" && collection === view.schools;
@@ -46,10 +43,13 @@ export function renderTwin({ view, collection, lvl, meta }) {
       else if (lvl === "country") view.toRegion(id);
       else view.toDistrict(id);
     };
-    const row = h("tr", { tabindex: 0, dataset: { id, kato: id }, class: state.selected === id ? "selected" : null, onclick: open, onfocus: () => { if (lvl === "country") view.prefetch(id); }, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } else rowKeys(event, row); } },
+    const row = h("tr", { tabindex: -1, dataset: { id, kato: id }, class: state.selected === id ? "selected" : null, onclick: open, onfocus: () => { if (lvl === "country") view.prefetch(id); }, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } else rowKeys(event, row); } },
       cells.map((text, i) => h(i ? "td" : "th", { scope: i ? null : "row", class: i ? "num" : null, text: String(text) })));
     return row;
   }));
+  // One Tab stop for the whole table (arrow keys move inside): the selected row, else the first.
+  const stop = body.querySelector(`tr[data-id="${CSS.escape((hadFocus ? focusedId : state.selected) ?? "")}"]`) ?? body.firstElementChild;
+  if (stop) stop.tabIndex = 0;
   // Keyboard users keep their place: the same row, or the first row of the new level.
-  if (hadFocus) (body.querySelector(`tr[data-id="${CSS.escape(focusedId ?? "")}"]`) ?? body.firstElementChild)?.focus();
+  if (hadFocus) stop?.focus();
 }
