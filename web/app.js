@@ -1,7 +1,7 @@
 // riskmap web: entry point. Loads the catalogue and the caller's role, builds the map view and
 // the other views (compare, priority list, reporting), wires every control (indicator, period
 // slider, values, colours, clusters, language, sign-in, basemap, PNG) and keeps the URL in step.
-import { setLanguage, t, quarter, language, nameOf } from "./js/i18n.js";
+import { setLanguage, t, quarter, language, nameOf, attribution } from "./js/i18n.js";
 import { state, remember, saveView } from "./js/state.js";
 import { getJson, clearCache, scopeOf } from "./js/api.js";
 import { MapView } from "./js/mapview.js";
@@ -199,7 +199,7 @@ async function exportPng() {
   return savePng({
     map: view.map, labels: view.labels.positions(), legend: view.legend(), indicatorCode: meta.code, period: state.period,
     title: `${t("title")}: ${meta.label[lang]}`, subtitle: `${area} — ${quarter(state.period)}, ${t("rollingYear")}`,
-    attribution: state.meta.attribution, synthetic: state.meta.synthetic,
+    attribution: attribution(state.meta.attribution), synthetic: state.meta.synthetic,
   });
 }
 

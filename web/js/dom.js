@@ -50,8 +50,9 @@ export function sortableTable({ caption, columns, rows, sort, onSort, rowAttrs }
   }
   const head = h("tr", {}, columns.map((c) => {
     const state = sort?.key === c.key ? (sort.descending ? "descending" : "ascending") : "none";
-    const button = h("button", { type: "button", class: "sort", onclick: () => onSort?.({ key: c.key, descending: sort?.key === c.key ? !sort.descending : false }) }, c.label, h("span", { class: "sort-mark", "aria-hidden": "true", text: state === "ascending" ? " ▲" : state === "descending" ? " ▼" : "" }));
-    return h("th", { scope: "col", "aria-sort": state, class: c.numeric ? "num" : null }, onSort ? button : c.label);
+    // Risk columns sort highest first on the first click.
+    const button = h("button", { type: "button", class: "sort", title: c.hint ?? null, onclick: () => onSort?.({ key: c.key, descending: sort?.key === c.key ? !sort.descending : Boolean(c.firstDescending) }) }, c.label, h("span", { class: "sort-mark", "aria-hidden": "true", text: state === "ascending" ? " ▲" : state === "descending" ? " ▼" : "" }));
+    return h("th", { scope: "col", "aria-sort": state, class: c.numeric ? "num" : null, title: onSort ? null : c.hint ?? null }, onSort ? button : c.label);
   }));
   const body = h("tbody", {}, sorted.map((row) => h("tr", rowAttrs?.(row) ?? {}, columns.map((c, i) => {
     const content = c.render ? c.render(row) : row[c.key];
