@@ -165,6 +165,14 @@ function wire() {
   byId("settings-form").addEventListener("submit", (e) => { e.preventDefault(); setBasemap(byId("basemap").value.trim()); byId("settings-box").open = false; });
   byId("basemap-clear").addEventListener("click", () => { byId("basemap").value = ""; setBasemap(""); });
   byId("save-png").addEventListener("click", () => exportPng().catch(showError));
+  // Phones: the toolbar folds away and the legend is an overlay shown on demand.
+  for (const [button, target] of [["toolbar-toggle", "toolbar"], ["legend-toggle", "legend"]]) {
+    byId(button).addEventListener("click", () => {
+      const open = byId(button).getAttribute("aria-expanded") !== "true";
+      byId(button).setAttribute("aria-expanded", String(open));
+      byId(target).classList.toggle("open", open);
+    });
+  }
   byId("panel").addEventListener("closed", () => { view.highlight(); saveView(); returnFocus(); });
   // The panel is busy until something other than the skeleton is in it.
   new MutationObserver(() => { if (!byId("panel").querySelector(".busy")) byId("panel").removeAttribute("aria-busy"); }).observe(byId("panel"), { childList: true });

@@ -33,6 +33,8 @@ export function renderStatic() {
   setText("label-palette", t("palette"));
   setText("label-hotspots", t("hotspots"));
   setText("save-png", t("savePng"));
+  setText("toolbar-toggle", t("filters"));
+  setText("legend-toggle", t("legend"));
   const options = (id, entries) => { for (const [value, key] of entries) byId(id).querySelector(`option[value="${value}"]`).textContent = t(key); };
   options("values", [["raw", "valuesRaw"], ["smoothed", "valuesSmoothed"]]);
   options("palette", [["sequential", "paletteSequential"], ["diverging", "paletteDiverging"]]);

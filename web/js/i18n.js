@@ -218,6 +218,8 @@ const en = {
 
 // Added with the landing by role and the translated exports (issue #16).
 Object.assign(kk, {
+  filters: "Сүзгілер", legend: "Шартты белгілер",
+  clusterCountry: "Кластерлер аудандар арасында ізделеді: олар картада аудан шекараларымен көрсетілген, өңірдің аудандарын ашыңыз", clusterInDistricts: "аудандар бойынша",
   attribution: "Әкімшілік шекаралар: geokz, авторы Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap) негізінде. Халық саны: ҚР СЖРА ҰСБ, 2023 жылғы 1 қаңтар.",
   allDistricts: "Барлық аудандар", allMyDistricts: "менің барлық аудандарым",
   pExceed: "Базадан асу ықтималдығы", smallMultiples: "Шағын графиктер",
@@ -233,6 +235,8 @@ Object.assign(kk, {
   demoScope: { public: "ашық деректер, бүкіл ел", ministry: "бүкіл ел", steward: "деректерді басқару, талдаусыз" },
 });
 Object.assign(ru, {
+  filters: "Фильтры", legend: "Легенда",
+  clusterCountry: "Кластеры ищутся среди районов: на карте это контуры районов, откройте регион, чтобы увидеть их по районам", clusterInDistricts: "по районам",
   attribution: "Административные границы: geokz, автор Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; на основе OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap). Население: БНС АСПиР РК, на 1 января 2023 г.",
   allDistricts: "Все районы", allMyDistricts: "все мои районы",
   pExceed: "Вероятность превышения базы", smallMultiples: "Мини-графики",
@@ -248,6 +252,8 @@ Object.assign(ru, {
   demoScope: { public: "открытые данные, вся страна", ministry: "вся страна", steward: "управление данными, без аналитики" },
 });
 Object.assign(en, {
+  filters: "Filters", legend: "Legend",
+  clusterCountry: "Clusters are found among districts: the map outlines them; open a region to see them district by district", clusterInDistricts: "by district",
   allDistricts: "All districts", allMyDistricts: "all my districts",
   pExceed: "Probability above baseline",
   hints: {

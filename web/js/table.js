@@ -13,7 +13,9 @@ export function renderTwin({ view, collection, lvl, meta }) {
   const schools = lvl === "district" && collection === view.schools;
   const hint = schools ? t("tableHintSchool") : lvl === "country" ? t("tableHintRegion") : t("tableHintDistrict");
   document.getElementById("twin-title").textContent = `${t("table")}: ${t(`level.${schools ? "school" : lvl === "country" ? "region" : "district"}`)}`;
-  document.getElementById("twin-hint").textContent = hint;
+  // Clusters are found among districts: at country level the column says so instead of "—".
+  const clusterWhy = state.hotspots !== "off" && !schools && lvl === "country" ? t("clusterCountry") : "";
+  document.getElementById("twin-hint").textContent = clusterWhy ? `${hint}. ${clusterWhy}` : hint;
   document.getElementById("twin-caption").textContent = `${meta.label[language()]}, ${meta.unit[language()]} — ${t("rollingYear")}`;
   const composite = meta.code === COMPOSITE && !schools;
   // The composite shows its three dimensions; a single indicator also gets the composite next to it.
@@ -37,7 +39,7 @@ export function renderTwin({ view, collection, lvl, meta }) {
       : composite
         ? [nameOf(props), shown(entry, 1), ...DIMENSIONS.map((d) => shown(wire(entry.dimensions?.[d]), 1)), entry.band ?? "—", entry.rank ?? "—"]
         : [nameOf(props), shown(entry), entry.smoothed !== null ? num(entry.smoothed) : "—", entry.band ?? "—", entry.rank ?? "—", shown(entryOf(props, COMPOSITE), 1)];
-    if (state.hotspots !== "off" && !schools) cells.push(view.hotspotLabel?.(id) ?? "—");
+    if (state.hotspots !== "off" && !schools) cells.push(lvl === "country" ? t("clusterInDistricts") : view.hotspotLabel?.(id) ?? "—");
     const open = () => {
       if (schools) view.selectSchool(id);
       else if (lvl === "country") view.toRegion(id);
