@@ -16,7 +16,14 @@ import { applyHotspots } from "./hotspots.js";
 /** The districts of a region: every district's KATO starts with its region's two digits. */
 const inRegion = (region) => ["==", ["slice", ["get", "kato"], 0, 2], (region ?? "").slice(0, 2)];
 
-const mapPadding = () => ({ top: 24, right: 48, bottom: 24, left: window.innerWidth > 760 ? 300 : 16 });
+const PHONE_SHEET = 0.45; // the bottom sheet's share of a phone's screen (style.css: 45vh)
+/** On a phone with the panel open, the camera keeps units above the bottom sheet. */
+function sheetPadding() {
+  if (window.innerWidth > 760 || document.getElementById("panel")?.hidden !== false) return 24;
+  const map = document.getElementById("map").getBoundingClientRect();
+  return Math.max(24, Math.round(map.bottom - window.innerHeight * (1 - PHONE_SHEET)) + 12);
+}
+const mapPadding = () => ({ top: 24, right: 48, bottom: sheetPadding(), left: window.innerWidth > 760 ? 300 : 16 });
 
 export class MapView {
   constructor({ onSelect, onChange }) {
