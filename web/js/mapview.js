@@ -328,7 +328,10 @@ export class MapView {
       map.on("mousemove", layer, (event) => this.tooltip(event, layer));
       map.on("mouseleave", layer, () => { this.popup.remove(); map.getCanvas().style.cursor = ""; });
     }
+    // A tapped tooltip (touch screens send no mouseleave) goes when the map is tapped or moved.
+    map.on("movestart", () => this.popup.remove());
     map.on("click", (event) => {
+      this.popup.remove();
       const hits = map.queryRenderedFeatures(event.point, { layers: ["schools-circle", "districts-fill", "regions-fill"].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none") });
       const hit = hits[0];
       if (!hit) return;
