@@ -363,10 +363,18 @@ export class MapView {
     const cluster = this.hotspotLabel?.(id);
     const div = document.createElement("div");
     const band = meta.code === COMPOSITE && entry.band ? `<br>${t("band")}: ${entry.band}` : "";
-    div.innerHTML = `<strong></strong><br><span></span>${smooth}${band}${entry.rank ? `<br>${t("rank")}: ${entry.rank}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}`;
+    div.innerHTML = `<strong></strong><br><span></span>${smooth}${band}${entry.rank ? `<br>${t("rank")}: ${entry.rank}${this.rankedOf(collection, meta.code)}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}`;
     div.querySelector("strong").textContent = nameOf(props);
     div.querySelector("span").textContent = `${meta.label[language()]}: ${value}`;
     this.popup.setLngLat(event.lngLat).setDOMContent(div).addTo(this.map);
+  }
+
+  /** " из N" after a rank: N units of the collection ranked (a composite below the country
+   * level is ranked nationally, so its N is on the unit's card, not here). */
+  rankedOf(collection, code) {
+    if (code === COMPOSITE && level() !== "country") return "";
+    const ranked = (collection?.features ?? []).filter((f) => entryOf(f.properties, code).rank).length;
+    return ranked ? ` ${t("of")} ${ranked}` : "";
   }
 
   /** Hovering a region loads its districts ahead of the click. */

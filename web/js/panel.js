@@ -106,7 +106,7 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
   const inCompare = state.compare.includes(kato);
   const compareButton = h("button", { type: "button", "aria-pressed": String(inCompare), onclick: () => compareToggle(kato) }, inCompare ? t("removeFromCompare") : t("addToCompare"));
   const parts = [header(unitName, `${t(`level.${profile.level}`)} · ${quarter(profile.period)}`, [compareButton])];
-  parts.push(compositeSection(profile.composite, { of: profile.level === "region" ? collection?.features.length : null }));
+  parts.push(compositeSection(profile.composite, { of: profile.composite?.rank_of ?? (profile.level === "region" ? collection?.features.length : null) }));
 
   parts.push(h("h3", { text: meta.label[lang] }));
   const rank = chosen.rank ? `${chosen.rank.rank} ${t("of")} ${chosen.rank.of}` : "—";
