@@ -15,6 +15,8 @@ const ALLOWED = new Set([
   // The product's name, the English option of the language menu (a language's own name) and
   // the Enter key's label.
   "riskmap", "English", "Enter",
+  // The prefix of the demo's school identifiers (NOBD organisation codes).
+  "DEMO",
 ]);
 
 function latinWords(text) {

@@ -372,6 +372,7 @@ impl ExportWords<'_> {
                     Cell::Text(self.list(&row.triggers, |code| self.lang.trigger(code).to_owned()))
                 }
                 "drivers" => Cell::Text(self.list(&row.drivers, |code| self.indicator(code))),
+                "data_quarter" => Cell::Text(self.lang.quarter(&row.data_quarter)),
                 key => match &value[key] {
                     serde_json::Value::Number(n) => Cell::Number(n.as_f64().unwrap_or_default()),
                     serde_json::Value::Null => Cell::Text(String::new()),

@@ -65,12 +65,25 @@ impl Lang {
         ]
     }
 
-    /// "Data period: 2024-Q4" in this language.
+    /// "Data period: 4 кв. 2024" in this language.
     pub(crate) fn period_line(self, period: &str) -> String {
         format!(
-            "{}: {period}",
-            self.pick(["Деректер кезеңі", "Период данных", "Data period"])
+            "{}: {}",
+            self.pick(["Деректер кезеңі", "Период данных", "Data period"]),
+            self.quarter(period)
         )
+    }
+
+    /// A quarter `2024-Q4` as the page writes it: "2024 ж. 4-тоқсан", "4 кв. 2024", "Q4 2024".
+    pub(crate) fn quarter(self, period: &str) -> String {
+        let Some((year, q)) = period.split_once("-Q") else {
+            return period.to_owned();
+        };
+        match self {
+            Self::Kk => format!("{year} ж. {q}-тоқсан"),
+            Self::Ru => format!("{q} кв. {year}"),
+            Self::En => format!("Q{q} {year}"),
+        }
     }
 
     /// A role name for the watermark.
