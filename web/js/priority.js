@@ -78,14 +78,14 @@ export async function renderPriority(root, { regions, districts, onArea }) {
     const columns = [
       { key: "rank", label: t("rank"), numeric: true, hint: t("hints.rank") },
       { key: "name", label: t("school"), value: (r) => (language() === "kk" ? r.name_kk : r.name_ru), render: (r) => (language() === "kk" ? r.name_kk : r.name_ru) },
-      { key: "district", label: t("district"), value: (r) => districtName(r.district_kato, r.district_name_ru), render: (r) => districtName(r.district_kato, r.district_name_ru) },
-      { key: "settlement", label: t("settlement"), render: (r) => t(`settlements.${r.settlement}`) },
-      { key: "pupils", label: t("pupils"), numeric: true, render: (r) => (typeof r.pupils === "number" ? num(r.pupils, 0) : r.pupils) },
+      { key: "district", label: t("district"), wide: true, value: (r) => districtName(r.district_kato, r.district_name_ru), render: (r) => districtName(r.district_kato, r.district_name_ru) },
+      { key: "settlement", label: t("settlement"), wide: true, render: (r) => t(`settlements.${r.settlement}`) },
+      { key: "pupils", label: t("pupils"), numeric: true, wide: true, render: (r) => (typeof r.pupils === "number" ? num(r.pupils, 0) : r.pupils) },
       { key: "composite", label: t("composite"), numeric: true, firstDescending: true, hint: t("hints.composite"), render: (r) => num(r.composite, 2) },
-      { key: "quintile_region", label: t("quintile"), numeric: true, firstDescending: true, hint: t("hints.quintile") },
-      { key: "p_exceed", label: t("pExceed"), numeric: true, firstDescending: true, hint: t("hints.pExceed"), render: (r) => num(r.p_exceed, 3) },
+      { key: "quintile_region", label: t("quintile"), numeric: true, wide: true, firstDescending: true, hint: t("hints.quintile") },
+      { key: "p_exceed", label: t("pExceed"), numeric: true, wide: true, firstDescending: true, hint: t("hints.pExceed"), render: (r) => num(r.p_exceed, 3) },
       { key: "triggers", label: t("triggers"), hint: t("hints.triggers"), render: (r) => translateTriggers(r.triggers) || "—" },
-      { key: "drivers", label: t("drivers"), hint: t("hints.drivers"), render: (r) => String(r.drivers ?? "").split(",").map((d) => translateDriver(d.trim())).filter(Boolean).join(", ") || "—" },
+      { key: "drivers", label: t("drivers"), wide: true, hint: t("hints.drivers"), render: (r) => String(r.drivers ?? "").split(",").map((d) => translateDriver(d.trim())).filter(Boolean).join(", ") || "—" },
     ];
     const rows = districtFilter ? list.rows.filter((r) => r.district_kato === districtFilter) : list.rows;
     const caption = `${t("priorityTitle")} — ${quarter(list.period)}; ${rows.length} ${t("rows")}. ${list.watermark ?? ""}`;

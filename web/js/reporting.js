@@ -28,9 +28,9 @@ export async function renderReporting(root, { regions }) {
     const columns = [
       { key: "name", label: t("name"), value: (r) => nameOf(r), render: (r) => nameOf(r) },
       { key: "schools", label: t("schools"), numeric: true, render: (r) => count(r.schools) },
-      { key: "on_time", label: t("onTime"), numeric: true, render: (r) => count(r.on_time) },
-      { key: "late", label: t("late"), numeric: true, render: (r) => count(r.late) },
-      { key: "silent", label: t("silent"), numeric: true, render: (r) => count(r.silent) },
+      { key: "on_time", label: t("onTime"), numeric: true, wide: true, render: (r) => count(r.on_time) },
+      { key: "late", label: t("late"), numeric: true, wide: true, render: (r) => count(r.late) },
+      { key: "silent", label: t("silent"), numeric: true, wide: true, render: (r) => count(r.silent) },
       { key: "on_time_percent", label: t("onTimePct"), numeric: true, render: (r) => h("span", { class: "pct" }, stackedBar({
         parts: ["on_time", "late", "silent"].map((k) => ({ value: typeof r[k] === "number" ? r[k] : null, colour: COLOURS[k] })), total: typeof r.schools === "number" ? r.schools : null,
         label: `${t("onTime")} ${count(r.on_time)}, ${t("late")} ${count(r.late)}, ${t("silent")} ${count(r.silent)}`, width: 90 }), ` ${percent(r.on_time_percent)}`) },

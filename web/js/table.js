@@ -24,8 +24,11 @@ export function renderTwin({ view, collection, lvl, meta }) {
     : [t("name"), t("value"), t("smoothed"), t("band"), t("rank"), ...(schools ? [] : [t("composite")])];
   if (state.hotspots !== "off" && !schools) heads.push(t("cluster"));
   if (schools) heads.splice(2, 3, t("pupils"), t("reportingStatus"));
+  // Columns a phone leaves out (dimensions, smoothed value, band): the table never scrolls sideways.
+  const wide = new Set(schools ? [] : composite ? [2, 3, 4, 5] : [2, 3]);
+  const cls = (i) => [i ? "num" : "", wide.has(i) ? "wide-only" : ""].filter(Boolean).join(" ") || null;
   const head = document.getElementById("twin-head");
-  head.replaceChildren(...heads.map((text, i) => h("th", { scope: "col", class: i ? "num" : null, text })));
+  head.replaceChildren(...heads.map((text, i) => h("th", { scope: "col", class: cls(i), text })));
   const rows = collection.features
     .map((f) => ({ props: f.properties, entry: entryOf(f.properties, meta.code) }))
     .sort((a, b) => (a.entry.rank ?? 1e9) - (b.entry.rank ?? 1e9) || nameOf(a.props).localeCompare(nameOf(b.props)));
@@ -46,7 +49,7 @@ export function renderTwin({ view, collection, lvl, meta }) {
       else view.toDistrict(id);
     };
     const row = h("tr", { tabindex: -1, dataset: { id, kato: id }, class: state.selected === id ? "selected" : null, onclick: open, onfocus: () => { if (lvl === "country") view.prefetch(id); }, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } else rowKeys(event, row); } },
-      cells.map((text, i) => h(i ? "td" : "th", { scope: i ? null : "row", class: i ? "num" : null, text: String(text) })));
+      cells.map((text, i) => h(i ? "td" : "th", { scope: i ? null : "row", class: cls(i), text: String(text) })));
     return row;
   }));
   // One Tab stop for the whole table (arrow keys move inside): the selected row, else the first.

@@ -24,6 +24,8 @@ for (const [name, size, options] of [["phone", PHONE, { deviceScaleFactor: 2, is
       const { page, errors } = await openPage({ context, path, ready: "restored" });
       await page.waitForSelector(ready, { timeout: 30_000 });
       assert.ok((await overflow(page)) <= 1, `${view}: no horizontal overflow (${await overflow(page)} px)`);
+      const cut = await page.$$eval(".table-scroll, .twin", (boxes) => boxes.filter((b) => b.offsetParent && b.scrollWidth > b.clientWidth + 1).map((b) => `${b.getAttribute("aria-label") ?? b.id}: ${b.scrollWidth} > ${b.clientWidth}`));
+      assert.deepEqual(cut, [], `${view}: no table scrolls sideways`);
       await shot(page, `${view}-${size.width}x${size.height}`);
       assert.deepEqual(errors, []);
       await page.close();
