@@ -159,11 +159,15 @@ pub(crate) async fn get_priority(
         .map(|row| wire_row(row, &view.model_version))
         .collect();
     let footnotes = lang.footnotes();
+    let scope = scope_codes(&caller.scope);
+    let who = [lang.role(caller.role_name()), scope.as_str()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
     let watermark = format!(
-        "{} — {} · {} · {}",
+        "{} — {who} · {}",
         footnotes[0],
-        lang.role(caller.role_name()),
-        scope_codes(&caller.scope),
         time::OffsetDateTime::now_utc().date()
     );
     let words = ExportWords {
