@@ -1,7 +1,7 @@
 // riskmap web: entry point. Loads the catalogue and the caller's role, builds the map view and
 // the other views (compare, priority list, reporting), wires every control (indicator, period
 // slider, values, colours, clusters, language, sign-in, basemap, PNG) and keeps the URL in step.
-import { setLanguage, t, quarter, language, nameOf } from "./js/i18n.js";
+import { setLanguage, t, quarter, language, nameOf, attribution } from "./js/i18n.js";
 import { state, remember, saveView } from "./js/state.js";
 import { getJson, clearCache, scopeOf } from "./js/api.js";
 import { MapView } from "./js/mapview.js";
@@ -27,7 +27,7 @@ function closePanel() {
 }
 import { resetHotspots } from "./js/hotspots.js";
 import { COMPOSITE } from "./js/composite.js";
-import { loadDistricts } from "./js/units.js";
+import { loadDistricts, loadRegions, loadSchoolIndex } from "./js/units.js";
 
 const byId = (id) => document.getElementById(id);
 const urlView = { region: state.region, district: state.district, unit: state.selected };
@@ -58,16 +58,28 @@ function crumbs() {
 }
 
 async function openPanel(what) {
+  rememberOpener();
   // Shown at once, so the map's size is final before the camera moves.
+  // The wait is shown in place at once: whatever the panel showed gives way to a busy skeleton.
   const panel = byId("panel");
-  if (panel.hidden) { panel.hidden = false; panel.replaceChildren(Object.assign(document.createElement("p"), { textContent: t("loading") })); }
+  panel.hidden = false;
+  showBusy(panel);
   if (what.kind === "school") {
-    const priority = state.scope.schoolsOf(state.district) ? getJson(`/api/v1/priority?parent=${state.district}${state.period ? `&period=${state.period}` : ""}`) : null;
+    const priority = state.scope.schoolsOf(state.district) ? loadSchoolIndex(state.district) : null;
     return (await panelModule()).showSchool(what.school, { priority });
   }
   const isRegion = view.regions?.features.some((f) => f.properties.kato === what.kato);
   const collection = isRegion ? view.regions : view.districts;
   return (await panelModule()).showUnit(what.kato, { collection, compareToggle, parentRegion: isRegion ? null : state.region, after: what.after });
+}
+
+/** A skeleton with a spinner and "Loading…" while the panel's data is on its way. */
+function showBusy(panel) {
+  panel.setAttribute("aria-busy", "true");
+  const bar = (width) => Object.assign(document.createElement("div"), { className: "skeleton-bar", style: `width: ${width}%` });
+  const status = Object.assign(document.createElement("p"), { className: "busy", textContent: t("loading") });
+  status.setAttribute("role", "status");
+  panel.replaceChildren(status, bar(70), bar(90), bar(55), bar(80));
 }
 
 function compareToggle(kato) {
@@ -153,8 +165,30 @@ function wire() {
   byId("settings-form").addEventListener("submit", (e) => { e.preventDefault(); setBasemap(byId("basemap").value.trim()); byId("settings-box").open = false; });
   byId("basemap-clear").addEventListener("click", () => { byId("basemap").value = ""; setBasemap(""); });
   byId("save-png").addEventListener("click", () => exportPng().catch(showError));
-  byId("panel").addEventListener("closed", () => { view.highlight(); saveView(); });
+  // Phones: the toolbar folds away and the legend is an overlay shown on demand.
+  for (const [button, target] of [["toolbar-toggle", "toolbar"], ["legend-toggle", "legend"]]) {
+    byId(button).addEventListener("click", () => {
+      const open = byId(button).getAttribute("aria-expanded") !== "true";
+      byId(button).setAttribute("aria-expanded", String(open));
+      byId(target).classList.toggle("open", open);
+    });
+  }
+  byId("panel").addEventListener("closed", () => { view.highlight(); saveView(); returnFocus(); });
+  // The panel is busy until something other than the skeleton is in it.
+  new MutationObserver(() => { if (!byId("panel").querySelector(".busy")) byId("panel").removeAttribute("aria-busy"); }).observe(byId("panel"), { childList: true });
   byId("panel").addEventListener("keydown", (e) => { if (e.key === "Escape") byId("panel").querySelector("button.close")?.click(); });
+}
+
+/** What had focus when the panel last opened: it gets focus back when the panel closes. */
+let opener = null;
+function rememberOpener() {
+  const active = document.activeElement;
+  if (active && active !== document.body && !byId("panel").contains(active)) opener = active;
+}
+function returnFocus() {
+  const target = opener?.isConnected ? opener : byId("twin-body").querySelector('tr[tabindex="0"]') ?? byId("map").querySelector("canvas");
+  opener = null;
+  target?.focus();
 }
 
 function setBasemap(url) {
@@ -173,7 +207,7 @@ async function exportPng() {
   return savePng({
     map: view.map, labels: view.labels.positions(), legend: view.legend(), indicatorCode: meta.code, period: state.period,
     title: `${t("title")}: ${meta.label[lang]}`, subtitle: `${area} — ${quarter(state.period)}, ${t("rollingYear")}`,
-    attribution: state.meta.attribution, synthetic: state.meta.synthetic,
+    attribution: attribution(state.meta.attribution), synthetic: state.meta.synthetic,
   });
 }
 
@@ -182,13 +216,39 @@ async function offerDemoTokens() {
   if (!demo?.ok) return;
   const { tokens } = await demo.json();
   const select = byId("demo-token");
-  const option = (k) => { const o = new Option(`${t(`roles.${k.role}`)} (${k.scope})`, k.token); o.dataset.role = k.role; return o; };
+  const names = await placeNames(tokens).catch(() => new Map());
+  const option = (k) => { const o = new Option(demoTokenLabel(k, names), k.token); o.dataset.role = k.role; return o; };
   const label = () => select.replaceChildren(new Option(`${t("demoToken")}…`, ""), ...tokens.map(option));
   label();
   byId("language").addEventListener("change", label);
   select.hidden = false;
   byId("label-demo").hidden = false;
   select.addEventListener("change", () => { byId("token").value = select.value; });
+}
+
+/** KATO → unit properties for the places the demo tokens name (regions, and the districts of
+ * their regions), so that options read as names in the page's language. */
+async function placeNames(tokens) {
+  const names = new Map();
+  const regions = await loadRegions();
+  for (const f of regions.features) names.set(f.properties.kato, f.properties);
+  const regionsOfDistricts = new Set(tokens.flatMap((k) => (k.districts ?? []).map((d) => `${d.slice(0, 2)}0000000`)));
+  for (const region of regionsOfDistricts) {
+    const districts = await loadDistricts(region).catch(() => null);
+    for (const f of districts?.features ?? []) names.set(f.properties.kato, f.properties);
+  }
+  return names;
+}
+
+/** "акимат — г. Алматы, действует ещё 12 ч" in the page's language. */
+function demoTokenLabel(token, names) {
+  const name = (kato) => nameOf(names.get(kato)) || kato;
+  const districts = token.districts ?? [];
+  let place = t(`demoScope.${token.role}`);
+  if (token.region) place = name(token.region);
+  if (districts.length) place = `${t("scopeDistricts")}: ${districts.map(name).join(", ")}`;
+  const hours = token.expires_at ? Math.max(0, Math.round((Date.parse(token.expires_at) - Date.now()) / 3_600_000)) : null;
+  return `${t(`roles.${token.role}`)} — ${place}${hours === null ? "" : `; ${t("validFor")} ${hours} ${t("hoursShort")}`}`;
 }
 
 async function signIn(token) {
@@ -212,7 +272,28 @@ async function signIn(token) {
   loadScopeNames();
   view.fit(KAZAKHSTAN);
   await whenIdle(view.map);
+  view.cacheRegionBounds();
+  await landOnOwnArea();
   document.body.dataset.signedIn = state.meta.role;
+}
+
+/** Each role lands on its own area: an akimat on its region (its district, if the grant names
+ * one), a crisis team on its districts, the ministry and the public on the country. */
+async function landOnOwnArea() {
+  const scope = state.scope;
+  const region = scope.kind === "akimat" ? scope.region : scope.kind === "crisis" && scope.districts[0] ? `${scope.districts[0].slice(0, 2)}0000000` : null;
+  if (!region || !view.regions?.features.some((f) => f.properties.kato === region)) return;
+  const shown = view.whenShown(region);
+  await view.toRegion(region, { select: false });
+  await shown;
+  if (scope.kind === "akimat" && scope.districts.length === 1) {
+    const district = scope.districts[0];
+    const drawn = view.whenShown(district);
+    await view.toDistrict(district, { select: false });
+    await drawn;
+  }
+  if (scope.kind === "crisis") view.fitUnits("districts", scope.districts);
+  crumbs();
 }
 
 function stewardOnly() {
@@ -255,6 +336,7 @@ async function start() {
   performance.mark("map-complete");
   document.body.dataset.ready = "true";
   if (urlView.region || urlView.unit) await view.restore(urlView);
+  else await landOnOwnArea();
   crumbs();
   if (state.view !== "map") await renderView();
   document.body.dataset.restored = "true";

@@ -81,17 +81,36 @@ export function barChart({ bars, label, width = 320, reference, max: fixedMax })
   return root;
 }
 
-/** One stacked bar of parts [{value, colour, label}] summing to 100 %. */
-export function stackedBar({ parts, label, width = 160 }) {
-  const height = 14;
+/**
+ * One stacked bar of parts [{value, colour}] out of `total` (else their sum). A part whose value
+ * is not a number (suppressed) is drawn as what it is: the rest of the total, grey and hatched
+ * (class "suppressed"), never as zero.
+ */
+let hatchCount = 0;
+export function stackedBar({ parts, label, width = 160, total: given, height = 12 }) {
   const root = frame(width, height, label);
-  const total = parts.reduce((s, p) => s + (finite(p.value) ? p.value : 0), 0) || 1;
+  root.setAttribute("width", width);
+  root.setAttribute("height", height);
+  const known = parts.reduce((s, p) => s + (finite(p.value) ? p.value : 0), 0);
+  const hidden = parts.some((p) => !finite(p.value));
+  const total = (finite(given) && given > 0 ? given : known) || 1;
   let at = 0;
   for (const part of parts) {
     if (!finite(part.value) || part.value <= 0) continue;
     const w = (part.value / total) * width;
     root.append(svg("rect", { x: at, y: 0, width: w, height, fill: part.colour, stroke: "#fff", "stroke-width": 0.5 }));
     at += w;
+  }
+  if (hidden) {
+    const id = `suppressed-hatch-${++hatchCount}`;
+    {
+      const pattern = svg("pattern", { id, width: 4, height: 4, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
+      pattern.append(svg("rect", { width: 4, height: 4, fill: "#d9d9d9" }), svg("line", { x1: 0, y1: 0, x2: 0, y2: 4, stroke: "#6b6b6b", "stroke-width": 1.5 }));
+      const defs = svg("defs");
+      defs.append(pattern);
+      root.prepend(defs);
+    }
+    root.append(svg("rect", { class: "suppressed", x: at, y: 0, width: Math.max(width - at, 0), height, fill: `url(#${id})`, stroke: "#6b6b6b", "stroke-width": 0.5 }));
   }
   return root;
 }

@@ -1,6 +1,6 @@
 // riskmap web: the page's chrome in the current language: static labels, the toolbar's options,
 // the period slider, the role and scope label, the tabs and the breadcrumbs.
-import { t, nameOf, quarter, language } from "./i18n.js";
+import { t, nameOf, quarter, language, attribution } from "./i18n.js";
 import { state, level } from "./state.js";
 import { h } from "./dom.js";
 import { COMPOSITE_META } from "./composite.js";
@@ -33,6 +33,8 @@ export function renderStatic() {
   setText("label-palette", t("palette"));
   setText("label-hotspots", t("hotspots"));
   setText("save-png", t("savePng"));
+  setText("toolbar-toggle", t("filters"));
+  setText("legend-toggle", t("legend"));
   const options = (id, entries) => { for (const [value, key] of entries) byId(id).querySelector(`option[value="${value}"]`).textContent = t(key); };
   options("values", [["raw", "valuesRaw"], ["smoothed", "valuesSmoothed"]]);
   options("palette", [["sequential", "paletteSequential"], ["diverging", "paletteDiverging"]]);
@@ -61,7 +63,7 @@ export function renderMetaControls() {
   slider.max = String(Math.max(0, meta.periods.length - 1));
   slider.value = String(Math.max(0, meta.periods.indexOf(state.period)));
   showPeriod(state.period);
-  byId("attribution").textContent = meta.attribution;
+  byId("attribution").textContent = attribution(meta.attribution);
   byId("hotspots-field").hidden = !state.scope?.seesHotspots;
 }
 

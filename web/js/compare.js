@@ -6,16 +6,12 @@ import { t, nameOf, num, quarter, language } from "./i18n.js";
 import { state, saveView } from "./state.js";
 import { h, scroller } from "./dom.js";
 import { barChart } from "./charts.js";
-import { wire } from "./units.js";
+import { wire, valueWords } from "./units.js";
 import { COMPOSITE, COMPOSITE_META, DIMENSIONS } from "./composite.js";
 
 const MAX = 6;
 
-function valueText(v) {
-  const { value, flag } = wire(v);
-  if (value === null) return flag === "c" ? t("suppressed") : t("noData");
-  return num(value) + (flag === "u" ? ` (${t("unstable")})` : "");
-}
+const valueText = (v) => valueWords(wire(v));
 
 function picker(title, features, onChange) {
   const full = state.compare.length >= MAX;

@@ -22,7 +22,12 @@ export function rowKeys(event, row) {
   const rows = [...row.parentElement.children];
   const at = rows.indexOf(row);
   const target = { ArrowDown: rows[at + 1], ArrowUp: rows[at - 1], Home: rows[0], End: rows[rows.length - 1] }[event.key];
-  if (target) { event.preventDefault(); target.focus(); }
+  if (target) {
+    event.preventDefault();
+    for (const other of rows) other.tabIndex = -1;
+    target.tabIndex = 0;
+    target.focus();
+  }
 }
 
 /**
@@ -45,15 +50,20 @@ export function sortableTable({ caption, columns, rows, sort, onSort, rowAttrs }
   }
   const head = h("tr", {}, columns.map((c) => {
     const state = sort?.key === c.key ? (sort.descending ? "descending" : "ascending") : "none";
-    const button = h("button", { type: "button", class: "sort", onclick: () => onSort?.({ key: c.key, descending: sort?.key === c.key ? !sort.descending : false }) }, c.label, h("span", { class: "sort-mark", "aria-hidden": "true", text: state === "ascending" ? " ▲" : state === "descending" ? " ▼" : "" }));
-    return h("th", { scope: "col", "aria-sort": state, class: c.numeric ? "num" : null }, onSort ? button : c.label);
+    // Risk columns sort highest first on the first click.
+    const button = h("button", { type: "button", class: "sort", title: c.hint ?? null, onclick: () => onSort?.({ key: c.key, descending: sort?.key === c.key ? !sort.descending : Boolean(c.firstDescending) }) }, c.label, h("span", { class: "sort-mark", "aria-hidden": "true", text: state === "ascending" ? " ▲" : state === "descending" ? " ▼" : "" }));
+    return h("th", { scope: "col", "aria-sort": state, class: cellClass(c), title: onSort ? null : c.hint ?? null }, onSort ? button : c.label);
   }));
   const body = h("tbody", {}, sorted.map((row) => h("tr", rowAttrs?.(row) ?? {}, columns.map((c, i) => {
     const content = c.render ? c.render(row) : row[c.key];
-    return h(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, class: c.numeric ? "num" : null }, content ?? "—");
+    return h(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, class: cellClass(c) }, content ?? "—");
   }))));
   return h("table", { class: "data" }, caption ? h("caption", { text: caption }) : null, h("thead", {}, head), body);
 }
+
+/** A column's cell classes: numeric alignment, and `wide-only` for columns a phone leaves out
+ * (their content is elsewhere in the row or in an export), so that tables never scroll sideways. */
+const cellClass = (c) => [c.numeric ? "num" : "", c.wide ? "wide-only" : ""].filter(Boolean).join(" ") || null;
 
 /** A horizontally scrollable wrapper that keyboard users can focus and scroll (WCAG 2.1.1). */
 export function scroller(label, ...children) {

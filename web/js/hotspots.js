@@ -28,7 +28,7 @@ export async function applyHotspots(view) {
   const map = view.map;
   const mode = state.scope?.seesHotspots ? state.hotspots : "off";
   if (mode === "off") {
-    setVisible(map, ["hotspots-line"], false);
+    setVisible(map, ["hotspots-line", "hotspots-halo"], false);
     clear(map);
     view.hotspotLabel = null;
     view.hotspotsState = "off";
@@ -36,7 +36,7 @@ export async function applyHotspots(view) {
   }
   if (state.indicator === COMPOSITE) {
     // Gi* and LISA are computed per indicator: the legend asks for one.
-    setVisible(map, ["hotspots-line"], false);
+    setVisible(map, ["hotspots-line", "hotspots-halo"], false);
     clear(map);
     view.hotspotLabel = null; view.hotspotsKey = null;
     if (view.hotspotsState !== "composite") { view.hotspotsState = "composite"; view.refreshLegend(); }
@@ -62,8 +62,9 @@ export async function applyHotspots(view) {
     map.setFeatureState({ source: "districts", sourceLayer: "districts", id: unit.kato }, { hs: HOTSPOT_COLOURS[cls] });
     painted.add(unit.kato);
   }
-  map.setFilter("hotspots-line", level() === "country" ? null : ["in", ["get", "kato"], ["literal", (view.districts?.features ?? []).map((f) => f.properties.kato)]]);
-  setVisible(map, ["hotspots-line"], true);
+  const only = level() === "country" ? null : ["in", ["get", "kato"], ["literal", (view.districts?.features ?? []).map((f) => f.properties.kato)]];
+  for (const id of ["hotspots-halo", "hotspots-line"]) map.setFilter(id, only);
+  setVisible(map, ["hotspots-line", "hotspots-halo"], true);
   view.hotspotLabel = (kato) => labels.get(kato) ?? null;
   view.hotspotsState = "shown";
   view.hotspotsCount = labels.size;

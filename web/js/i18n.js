@@ -216,7 +216,67 @@ const en = {
   previous: "previous", of: "of", zoomIn: "Zoom in", zoomOut: "Zoom out",
 };
 
+// Added with the landing by role and the translated exports (issue #16).
+Object.assign(kk, {
+  filters: "Сүзгілер", legend: "Шартты белгілер",
+  clusterCountry: "Кластерлер аудандар арасында ізделеді: олар картада аудан шекараларымен көрсетілген, өңірдің аудандарын ашыңыз", clusterInDistricts: "аудандар бойынша",
+  attribution: "Әкімшілік шекаралар: geokz, авторы Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap) негізінде. Халық саны: ҚР СЖРА ҰСБ, 2023 жылғы 1 қаңтар.",
+  allDistricts: "Барлық аудандар", allMyDistricts: "менің барлық аудандарым",
+  pExceed: "Базадан асу ықтималдығы", smallMultiples: "Шағын графиктер",
+  hints: {
+    rank: "Тізімдегі орны: тәуекел индексі бойынша (1 — ең жоғары)",
+    composite: "Мектептің тәуекел индексі, 0–10: зиян, осалдық және қорғаудың жетіспеуі",
+    quintile: "Өңір мектептері арасындағы квинтиль: 5 — ең жоғары тәуекелі бар бестен бір бөлігі",
+    pExceed: "Мектептің нақты деңгейі өз базасынан асу ықтималдығы (0–1)",
+    triggers: "Мектепті тізімге қосқан белгілер",
+    drivers: "Индекске ең көп үлес қосқан көрсеткіштер",
+  },
+  validFor: "тағы", hoursShort: "сағ жарамды",
+  demoScope: { public: "ашық деректер, бүкіл ел", ministry: "бүкіл ел", steward: "деректерді басқару, талдаусыз" },
+});
+Object.assign(ru, {
+  filters: "Фильтры", legend: "Легенда",
+  clusterCountry: "Кластеры ищутся среди районов: на карте это контуры районов, откройте регион, чтобы увидеть их по районам", clusterInDistricts: "по районам",
+  attribution: "Административные границы: geokz, автор Alexander Rodionov (github.com/arodionoff/geokz), CC BY 4.0; на основе OCHA/HDX COD-AB Kazakhstan (UNHCR, OpenStreetMap). Население: БНС АСПиР РК, на 1 января 2023 г.",
+  allDistricts: "Все районы", allMyDistricts: "все мои районы",
+  pExceed: "Вероятность превышения базы", smallMultiples: "Мини-графики",
+  hints: {
+    rank: "Место в списке по индексу риска (1 — наибольший)",
+    composite: "Индекс риска школы, 0–10: вред, уязвимость и недостаток защиты",
+    quintile: "Квинтиль среди школ региона: 5 — пятая часть с наибольшим риском",
+    pExceed: "Вероятность того, что истинный уровень школы выше её собственной базы (0–1)",
+    triggers: "Признаки, по которым школа попала в список",
+    drivers: "Показатели с наибольшим вкладом в индекс",
+  },
+  validFor: "действует ещё", hoursShort: "ч",
+  demoScope: { public: "открытые данные, вся страна", ministry: "вся страна", steward: "управление данными, без аналитики" },
+});
+Object.assign(en, {
+  filters: "Filters", legend: "Legend",
+  clusterCountry: "Clusters are found among districts: the map outlines them; open a region to see them district by district", clusterInDistricts: "by district",
+  allDistricts: "All districts", allMyDistricts: "all my districts",
+  pExceed: "Probability above baseline",
+  hints: {
+    rank: "Place in the list by risk index (1 = highest)",
+    composite: "The school's risk index, 0–10: harm, vulnerability and lack of coping",
+    quintile: "Quintile among the region's schools: 5 = the fifth with the highest risk",
+    pExceed: "Probability that the school's true rate is above its own baseline (0–1)",
+    triggers: "Why the school is on the list",
+    drivers: "Indicators contributing most to the index",
+  },
+  validFor: "valid for", hoursShort: "more hours",
+  demoScope: { public: "open data, whole country", ministry: "whole country", steward: "data management, no analytics" },
+});
+
 export const STRINGS = { kk, ru, en };
+
+/** The attribution in the page's language: the server's text (English) is translated when it
+ * is the one these translations were made from, and shown as it is otherwise. The licence's
+ * words (names, CC BY 4.0, addresses) stay as they are. */
+export function attribution(serverText) {
+  const translated = lang !== "en" && serverText?.startsWith("Administrative boundaries: geokz by Alexander Rodionov") ? STRINGS[lang].attribution : null;
+  return translated ?? serverText ?? "";
+}
 export const LANGUAGES = ["kk", "ru", "en"];
 // Kazakh shares the Russian conventions (decimal comma, spaced thousands, dd.mm.yyyy), and
 // browsers without Kazakh locale data (Debian's Chromium) would fall back to something else.

@@ -17,7 +17,6 @@ const HIDDEN = "rgba(0,0,0,0)";
 const tileUrl = (layer) => `${window.location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt`;
 const vector = (layer) => ({ type: "vector", tiles: [tileUrl(layer)], minzoom: 0, maxzoom: 12, promoteId: "kato", attribution: "" });
 const state_ = (key, fallback) => ["coalesce", ["feature-state", key], fallback];
-const hatched = ["case", ["==", ["feature-state", "flag"], "u"], 1, 0];
 
 // The tiles carry each unit's composite (latest quarter): until the JSON values arrive (first
 // map, drill-down) the fill falls back to the same fixed classes drawn from the tile itself.
@@ -40,7 +39,9 @@ function ownStyle(opacity) {
   // No fill antialiasing (the line layers draw the edges): one shader program fewer to compile
   // before the first frame, which software WebGL pays dearly for.
   const fill = (id, source, visible) => ({ id, type: "fill", source, "source-layer": source, paint: { "fill-color": fillColour(), "fill-opacity": opacity, "fill-antialias": false }, layout: { visibility: visible } });
-  const hatch = (id, source, visible) => ({ id, type: "fill", source, "source-layer": source, paint: { "fill-pattern": "hatch", "fill-opacity": hatched, "fill-antialias": false }, layout: { visibility: visible } });
+  // Hatching is filtered to the unstable units' codes (MapView.render), not driven by feature
+  // state: a pattern layer drew feature-state changes only after its tiles were laid out again.
+  const hatch = (id, source, visible) => ({ id, type: "fill", source, "source-layer": source, filter: ["in", ["get", "kato"], ["literal", []]], paint: { "fill-pattern": "hatch", "fill-antialias": false }, layout: { visibility: visible } });
   const line = (id, source, colour, width, visible) => ({ id, type: "line", source, "source-layer": source, paint: { "line-color": colour, "line-width": width }, layout: { visibility: visible } });
   return {
     sources: { regions: vector("regions"), districts: vector("districts") },
@@ -51,6 +52,8 @@ function ownStyle(opacity) {
       hatch("districts-hatch", "districts", "none"),
       line("districts-line", "districts", "#525252", 0.7, "none"),
       line("regions-line", "regions", "#303030", 1.2, "visible"),
+      // A hot or cold spot: a white halo under a coloured outline, visible on any fill.
+      { ...line("hotspots-halo", "districts", HIDDEN, 7, "none"), paint: { "line-color": ["case", ["to-boolean", ["feature-state", "hs"]], "#ffffff", HIDDEN], "line-width": 7, "line-offset": 1.5 } },
       { ...line("hotspots-line", "districts", state_("hs", HIDDEN), 3, "none"), paint: { "line-color": state_("hs", HIDDEN), "line-width": 3, "line-offset": 1.5 } },
       { ...line("regions-highlight", "regions", "#000000", 3.5, "visible"), filter: ["==", ["get", "kato"], ""] },
       // Hidden until a region is drilled into: a visible layer would make the districts' tiles load.

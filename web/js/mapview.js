@@ -6,7 +6,7 @@ import { classify, classifyFixed, SUPPRESSED, NO_DATA } from "./palette.js";
 import { COMPOSITE, COMPOSITE_META, COMPOSITE_BREAKS } from "./composite.js";
 import { state, level, saveView } from "./state.js";
 import { createMap, maplibregl, setStates, setVisible, tileBounds, nextIdle, Labels, showSchools, fillColour, prefetchTiles, KAZAKHSTAN } from "./map.js";
-import { entryOf, shownValue, loadRegions, loadDistricts, loadSchools, idOf } from "./units.js";
+import { entryOf, shownValue, loadRegions, loadDistricts, loadSchools, loadSchoolIndex, idOf, valueWords } from "./units.js";
 import { legendModel, renderLegend } from "./legend.js";
 import { renderTwin } from "./table.js";
 import { applyHotspots } from "./hotspots.js";
@@ -16,7 +16,14 @@ import { applyHotspots } from "./hotspots.js";
 /** The districts of a region: every district's KATO starts with its region's two digits. */
 const inRegion = (region) => ["==", ["slice", ["get", "kato"], 0, 2], (region ?? "").slice(0, 2)];
 
-const mapPadding = () => ({ top: 24, right: 48, bottom: 24, left: window.innerWidth > 760 ? 300 : 16 });
+const PHONE_SHEET = 0.45; // the bottom sheet's share of a phone's screen (style.css: 45vh)
+/** On a phone with the panel open, the camera keeps units above the bottom sheet. */
+function sheetPadding() {
+  if (window.innerWidth > 760 || document.getElementById("panel")?.hidden !== false) return 24;
+  const map = document.getElementById("map").getBoundingClientRect();
+  return Math.max(24, Math.round(map.bottom - window.innerHeight * (1 - PHONE_SHEET)) + 12);
+}
+const mapPadding = () => ({ top: 24, right: 48, bottom: sheetPadding(), left: window.innerWidth > 760 ? 300 : 16 });
 
 export class MapView {
   constructor({ onSelect, onChange }) {
@@ -29,6 +36,7 @@ export class MapView {
     this.bounds = new Map(); // kato → LngLatBounds, from the tiles
     this.hotspotsState = "off";
     this.waiters = new Map();
+    this.schoolIndex = new Map(); // school id → the priority list's index (tooltip and card)
   }
 
   /** Resolves once the style is there (sources and layers; tiles may still be loading): feature
@@ -82,10 +90,13 @@ export class MapView {
     // filter, visibility or data-driven paint change makes MapLibre parse that source's tiles
     // again: previewDistricts has already set the same ones, so these are no-ops.)
     setVisible(map, ["districts-fill", "districts-line"], lvl !== "country");
-    // Hatching only when some unit shown is unstable (no pattern shader to build otherwise).
-    const unstable = entries.some(([, e]) => e.flag === "u");
+    // Hatching only when some unit shown is unstable (no pattern shader to build otherwise),
+    // filtered to exactly those units whatever the order of changes (indicator, period, zoom).
+    const unstableIds = entries.filter(([, e]) => e.flag === "u").map(([id]) => id);
+    const unstable = unstableIds.length > 0;
+    if (source !== "schools") this.hatch(lvl === "country" ? "regions-hatch" : "districts-hatch", unstableIds);
     setVisible(map, ["districts-hatch"], unstable && (lvl === "region" || (lvl === "district" && source === "districts")));
-    if (lvl !== "country") for (const id of ["districts-fill", "districts-hatch", "districts-line"]) map.setFilter(id, inRegion(state.region));
+    if (lvl !== "country") for (const id of ["districts-fill", "districts-line"]) map.setFilter(id, inRegion(state.region));
     map.setPaintProperty("districts-fill", "fill-color", source === "schools" ? "#f0f0f0" : fillColour());
     map.setPaintProperty("regions-fill", "fill-color", fillColour());
     setVisible(map, ["regions-hatch"], unstable && lvl === "country");
@@ -97,6 +108,16 @@ export class MapView {
     renderTwin({ view: this, collection, lvl, meta });
     applyHotspots(this).catch((error) => console.warn(error));
     saveView();
+  }
+
+  /** Sets the hatch layer's filter to `ids` (only when they change: a filter change lays the
+   * source's tiles out again). */
+  hatch(layer, ids) {
+    const key = ids.slice().sort().join(",");
+    this.hatched ??= {};
+    if (this.hatched[layer] === key) return;
+    this.hatched[layer] = key;
+    this.map.setFilter(layer, ["in", ["get", "kato"], ["literal", ids]]);
   }
 
   refreshLegend() { if (this.classifier) renderLegend(document.getElementById("legend"), this.legend()); }
@@ -166,6 +187,16 @@ export class MapView {
 
   padding() { return mapPadding(); }
 
+  /** Fits the camera to the union of some units of `source` (from its loaded tiles). */
+  fitUnits(source, katos) {
+    let bounds = null;
+    for (const kato of katos) {
+      const b = this.unitBounds(source, kato);
+      if (b) bounds = bounds ? bounds.extend(b) : new maplibregl.LngLatBounds(b.getSouthWest(), b.getNorthEast());
+    }
+    this.fit(bounds);
+  }
+
   fit(bounds) {
     if (bounds) this.map.fitBounds(bounds, { padding: this.padding(), duration: 0, maxZoom: 11 });
   }
@@ -224,7 +255,7 @@ export class MapView {
    * region's two digits), so their tiles load while the values are on their way. */
   previewDistricts(kato) {
     const map = this.map;
-    for (const id of ["districts-fill", "districts-hatch", "districts-line"]) map.setFilter(id, inRegion(kato));
+    for (const id of ["districts-fill", "districts-line"]) map.setFilter(id, inRegion(kato));
     map.setPaintProperty("districts-fill", "fill-color", fillColour());
     this.greyRegions();
     setVisible(map, ["districts-fill", "districts-line", "districts-highlight"], true);
@@ -252,6 +283,8 @@ export class MapView {
     const bounds = this.unitBounds("districts", kato);
     state.district = kato;
     const data = loadSchools(kato);
+    // The school cards' data, asked for with the schools so that a click shows a card at once.
+    loadSchoolIndex(kato).then((list) => { for (const r of list.rows ?? []) this.schoolIndex.set(r.nobd_org_id, r.composite); }).catch(() => {});
     if (select) this.onSelect?.({ kind: "unit", kato, after: this.whenShown(kato) });
     this.map.resize();
     this.fit(bounds);
@@ -295,7 +328,10 @@ export class MapView {
       map.on("mousemove", layer, (event) => this.tooltip(event, layer));
       map.on("mouseleave", layer, () => { this.popup.remove(); map.getCanvas().style.cursor = ""; });
     }
+    // A tapped tooltip (touch screens send no mouseleave) goes when the map is tapped or moved.
+    map.on("movestart", () => this.popup.remove());
     map.on("click", (event) => {
+      this.popup.remove();
       const hits = map.queryRenderedFeatures(event.point, { layers: ["schools-circle", "districts-fill", "regions-fill"].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none") });
       const hit = hits[0];
       if (!hit) return;
@@ -318,16 +354,27 @@ export class MapView {
     const unit = collection?.features.find((f) => idOf(f) === id);
     const props = unit?.properties ?? feature.properties;
     const meta = this.indicatorMeta();
-    const entry = unit ? entryOf(props, meta.code) : { value: null, flag: ":" };
-    const value = entry.value === null ? (entry.flag === "c" ? t("suppressed") : t("noData")) : num(entry.value) + (entry.flag === "u" ? ` (${t("unstable")})` : "");
+    let entry = unit ? entryOf(props, meta.code) : { value: null, flag: ":" };
+    // A school has no composite on the map: its index is the priority list's, as on its card.
+    const schoolIndex = layer === "schools-circle" && meta.code === COMPOSITE ? this.schoolIndex.get(id) : undefined;
+    if (schoolIndex !== undefined) entry = { value: schoolIndex, flag: null };
+    const value = valueWords(entry, schoolIndex !== undefined ? 2 : 1);
     const smooth = entry.smoothed !== null && entry.smoothed !== undefined ? `<br>${t("smoothed")}: ${num(entry.smoothed)}` : "";
     const cluster = this.hotspotLabel?.(id);
     const div = document.createElement("div");
     const band = meta.code === COMPOSITE && entry.band ? `<br>${t("band")}: ${entry.band}` : "";
-    div.innerHTML = `<strong></strong><br><span></span>${smooth}${band}${entry.rank ? `<br>${t("rank")}: ${entry.rank}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}`;
+    div.innerHTML = `<strong></strong><br><span></span>${smooth}${band}${entry.rank ? `<br>${t("rank")}: ${entry.rank}${this.rankedOf(collection, meta.code)}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}`;
     div.querySelector("strong").textContent = nameOf(props);
     div.querySelector("span").textContent = `${meta.label[language()]}: ${value}`;
     this.popup.setLngLat(event.lngLat).setDOMContent(div).addTo(this.map);
+  }
+
+  /** " из N" after a rank: N units of the collection ranked (a composite below the country
+   * level is ranked nationally, so its N is on the unit's card, not here). */
+  rankedOf(collection, code) {
+    if (code === COMPOSITE && level() !== "country") return "";
+    const ranked = (collection?.features ?? []).filter((f) => entryOf(f.properties, code).rank).length;
+    return ranked ? ` ${t("of")} ${ranked}` : "";
   }
 
   /** Hovering a region loads its districts ahead of the click. */

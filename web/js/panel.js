@@ -8,7 +8,7 @@ import { t, nameOf, num, percent, quarter, language, date } from "./i18n.js";
 import { state } from "./state.js";
 import { h, scroller } from "./dom.js";
 import { barChart, seriesChart } from "./charts.js";
-import { wire, entryOf } from "./units.js";
+import { wire, entryOf, valueWords } from "./units.js";
 import { translateDriver, translateTriggers } from "./priority.js";
 import { COMPOSITE } from "./composite.js";
 import { compositeSection } from "./panel-composite.js";
@@ -23,11 +23,7 @@ export function closePanel() {
   panel().replaceChildren();
 }
 
-function valueText(v) {
-  const { value, flag } = wire(v);
-  if (value === null) return flag === "c" ? t("suppressed") : t("noData");
-  return num(value) + (flag === "u" ? ` (${t("unstable")})` : "");
-}
+const valueText = (v) => valueWords(wire(v));
 
 function header(title, sub, extra = []) {
   return h("div", { class: "head" },
@@ -110,7 +106,7 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
   const inCompare = state.compare.includes(kato);
   const compareButton = h("button", { type: "button", "aria-pressed": String(inCompare), onclick: () => compareToggle(kato) }, inCompare ? t("removeFromCompare") : t("addToCompare"));
   const parts = [header(unitName, `${t(`level.${profile.level}`)} · ${quarter(profile.period)}`, [compareButton])];
-  parts.push(compositeSection(profile.composite, { of: profile.level === "region" ? collection?.features.length : null }));
+  parts.push(compositeSection(profile.composite, { of: profile.composite?.rank_of ?? (profile.level === "region" ? collection?.features.length : null) }));
 
   parts.push(h("h3", { text: meta.label[lang] }));
   const rank = chosen.rank ? `${chosen.rank.rank} ${t("of")} ${chosen.rank.of}` : "—";

@@ -8,6 +8,7 @@ import { h, scroller, sortableTable } from "./dom.js";
 import { loadDistricts } from "./units.js";
 
 let sort = { key: "rank", descending: false };
+let districtFilter = "";
 
 export function translateTriggers(list) {
   return String(list ?? "").split(",").map((s) => s.trim()).filter(Boolean).map((code) => t(`triggerNames.${code}`)).join(", ");
@@ -27,14 +28,15 @@ export function priorityArea(regions) {
   if (state.region && scope.schoolsInRegion(state.region)) return state.region;
   if (state.priorityParent && (scope.schoolsOf(state.priorityParent) || scope.schoolsInRegion(state.priorityParent))) return state.priorityParent;
   if (scope.kind === "akimat") return scope.districts[0] ?? scope.region;
-  if (scope.kind === "crisis") return scope.districts[0] ?? null;
+  // A crisis team sees all its districts at once (the list filters by district on the page).
+  if (scope.kind === "crisis") return scope.districts.length > 1 && scope.districts.every((d) => d.slice(0, 2) === scope.districts[0].slice(0, 2)) ? `${scope.districts[0].slice(0, 2)}0000000` : scope.districts[0] ?? null;
   return regions?.features[0]?.properties.kato ?? null;
 }
 
 function areaChoices(regions, districts) {
   const scope = state.scope;
   const choices = [];
-  for (const f of regions?.features ?? []) if (scope.schoolsInRegion(f.properties.kato) && !(scope.kind === "crisis" || scope.districts.length)) choices.push({ kato: f.properties.kato, name: nameOf(f.properties) });
+  for (const f of regions?.features ?? []) if (scope.schoolsInRegion(f.properties.kato) && (!(scope.kind === "crisis" || scope.districts.length) || scope.districts.length > 1)) choices.push({ kato: f.properties.kato, name: scope.kind === "crisis" ? `${nameOf(f.properties)}: ${t("allMyDistricts")}` : nameOf(f.properties) });
   for (const f of districts?.features ?? []) if (scope.schoolsOf(f.properties.kato)) choices.push({ kato: f.properties.kato, name: `— ${nameOf(f.properties)}` });
   return choices;
 }
@@ -48,7 +50,8 @@ export async function renderPriority(root, { regions, districts, onArea }) {
   const choices = areaChoices(regions, districtsOfArea ?? districts);
   const select = h("select", { id: "priority-area", onchange: (e) => onArea(e.target.value) },
     choices.map((c) => h("option", { value: c.kato, selected: c.kato === area }, c.name)));
-  const base = `/api/v1/priority?parent=${area}${state.period ? `&period=${state.period}` : ""}`;
+  // Notes, watermark, export headers and cells come in the page's language.
+  const base = `/api/v1/priority?parent=${area}${state.period ? `&period=${state.period}` : ""}&lang=${language()}`;
   const status = h("p", { class: "hint", role: "status", id: "priority-status" });
   const exportButton = (format, label) => h("button", { type: "button", "data-format": format, onclick: async () => {
     status.textContent = t("loading");
@@ -63,21 +66,30 @@ export async function renderPriority(root, { regions, districts, onArea }) {
   root.append(holder);
   const list = await getJson(base);
   const districtName = (kato, fallback) => nameOf(districtsOfArea?.features.find((f) => f.properties.kato === kato)?.properties) || fallback;
+  // A district filter when the list covers several districts.
+  const listed = [...new Set(list.rows.map((r) => r.district_kato))];
+  if (!listed.includes(districtFilter)) districtFilter = "";
+  if (listed.length > 1) {
+    const filter = h("select", { id: "priority-district", onchange: (e) => { districtFilter = e.target.value; draw(); } },
+      h("option", { value: "" }, t("allDistricts")), listed.map((k) => h("option", { value: k, selected: k === districtFilter }, districtName(k, k))));
+    holder.before(h("div", { class: "field" }, h("label", { for: "priority-district", text: t("district") }), filter));
+  }
   const draw = () => {
     const columns = [
-      { key: "rank", label: t("rank"), numeric: true },
+      { key: "rank", label: t("rank"), numeric: true, hint: t("hints.rank") },
       { key: "name", label: t("school"), value: (r) => (language() === "kk" ? r.name_kk : r.name_ru), render: (r) => (language() === "kk" ? r.name_kk : r.name_ru) },
-      { key: "district", label: t("district"), value: (r) => districtName(r.district_kato, r.district_name_ru), render: (r) => districtName(r.district_kato, r.district_name_ru) },
-      { key: "settlement", label: t("settlement"), render: (r) => t(`settlements.${r.settlement}`) },
-      { key: "pupils", label: t("pupils"), numeric: true, render: (r) => (typeof r.pupils === "number" ? num(r.pupils, 0) : r.pupils) },
-      { key: "composite", label: t("composite"), numeric: true, render: (r) => num(r.composite, 2) },
-      { key: "quintile_region", label: t("quintile"), numeric: true },
-      { key: "p_exceed", label: t("pExceed"), numeric: true, render: (r) => num(r.p_exceed, 3) },
-      { key: "triggers", label: t("triggers"), render: (r) => translateTriggers(r.triggers) || "—" },
-      { key: "drivers", label: t("drivers"), render: (r) => String(r.drivers ?? "").split(",").map((d) => translateDriver(d.trim())).filter(Boolean).join(", ") || "—" },
+      { key: "district", label: t("district"), wide: true, value: (r) => districtName(r.district_kato, r.district_name_ru), render: (r) => districtName(r.district_kato, r.district_name_ru) },
+      { key: "settlement", label: t("settlement"), wide: true, render: (r) => t(`settlements.${r.settlement}`) },
+      { key: "pupils", label: t("pupils"), numeric: true, wide: true, render: (r) => (typeof r.pupils === "number" ? num(r.pupils, 0) : r.pupils) },
+      { key: "composite", label: t("composite"), numeric: true, firstDescending: true, hint: t("hints.composite"), render: (r) => num(r.composite, 2) },
+      { key: "quintile_region", label: t("quintile"), numeric: true, wide: true, firstDescending: true, hint: t("hints.quintile") },
+      { key: "p_exceed", label: t("pExceed"), numeric: true, wide: true, firstDescending: true, hint: t("hints.pExceed"), render: (r) => num(r.p_exceed, 3) },
+      { key: "triggers", label: t("triggers"), hint: t("hints.triggers"), render: (r) => translateTriggers(r.triggers) || "—" },
+      { key: "drivers", label: t("drivers"), wide: true, hint: t("hints.drivers"), render: (r) => String(r.drivers ?? "").split(",").map((d) => translateDriver(d.trim())).filter(Boolean).join(", ") || "—" },
     ];
-    const caption = `${t("priorityTitle")} — ${quarter(list.period)}; ${list.rows.length} ${t("rows")}. ${list.watermark ?? ""}`;
-    holder.replaceChildren(sortableTable({ caption, columns, rows: list.rows, sort, onSort: (next) => { sort = next; draw(); holder.querySelector(`th[aria-sort]:not([aria-sort="none"]) button`)?.focus(); } }));
+    const rows = districtFilter ? list.rows.filter((r) => r.district_kato === districtFilter) : list.rows;
+    const caption = `${t("priorityTitle")} — ${quarter(list.period)}; ${rows.length} ${t("rows")}. ${list.watermark ?? ""}`;
+    holder.replaceChildren(sortableTable({ caption, columns, rows, sort, onSort: (next) => { sort = next; draw(); holder.querySelector(`th[aria-sort]:not([aria-sort="none"]) button`)?.focus(); } }));
     holder.append(h("ul", { class: "hint" }, (list.footnotes ?? []).map((f) => h("li", { text: f }))));
   };
   draw();

@@ -9,6 +9,7 @@ import { stackedBar } from "./charts.js";
 import { loadDistricts } from "./units.js";
 
 let sort = { key: "on_time_percent", descending: false };
+// One line per unit: the monitor shows a whole region's districts on one screen.
 const COLOURS = { on_time: "#1a9850", late: "#fdae61", silent: "#a50026" };
 const count = (v) => (typeof v === "number" ? num(v, 0) : v ?? "—");
 
@@ -27,11 +28,11 @@ export async function renderReporting(root, { regions }) {
     const columns = [
       { key: "name", label: t("name"), value: (r) => nameOf(r), render: (r) => nameOf(r) },
       { key: "schools", label: t("schools"), numeric: true, render: (r) => count(r.schools) },
-      { key: "on_time", label: t("onTime"), numeric: true, render: (r) => count(r.on_time) },
-      { key: "late", label: t("late"), numeric: true, render: (r) => count(r.late) },
-      { key: "silent", label: t("silent"), numeric: true, render: (r) => count(r.silent) },
+      { key: "on_time", label: t("onTime"), numeric: true, wide: true, render: (r) => count(r.on_time) },
+      { key: "late", label: t("late"), numeric: true, wide: true, render: (r) => count(r.late) },
+      { key: "silent", label: t("silent"), numeric: true, wide: true, render: (r) => count(r.silent) },
       { key: "on_time_percent", label: t("onTimePct"), numeric: true, render: (r) => h("span", { class: "pct" }, stackedBar({
-        parts: ["on_time", "late", "silent"].map((k) => ({ value: typeof r[k] === "number" ? r[k] : 0, colour: COLOURS[k] })),
+        parts: ["on_time", "late", "silent"].map((k) => ({ value: typeof r[k] === "number" ? r[k] : null, colour: COLOURS[k] })), total: typeof r.schools === "number" ? r.schools : null,
         label: `${t("onTime")} ${count(r.on_time)}, ${t("late")} ${count(r.late)}, ${t("silent")} ${count(r.silent)}`, width: 90 }), ` ${percent(r.on_time_percent)}`) },
     ];
     const table = sortableTable({ caption: `${areaName} — ${quarter(answer.period)}; ${t("dueDate")}: ${date(answer.due_date)}`, columns, rows: answer.units, sort, onSort: (next) => { sort = next; draw(); root.querySelector(`th[aria-sort]:not([aria-sort="none"]) button`)?.focus(); } });
@@ -48,6 +49,8 @@ export async function renderReporting(root, { regions }) {
       }))]
       : [];
     const legend = h("p", { class: "hint" }, ["on_time", "late", "silent"].map((k) => h("span", {}, h("span", { class: "swatch", style: `background:${COLOURS[k]}` }), ` ${t(k === "on_time" ? "onTime" : k)}  `)));
+    legend.append(h("span", {}, h("span", { class: "swatch suppressed-swatch" }), ` ${t("suppressed")}`));
+    table.classList.add("compact");
     root.replaceChildren(h("h2", { text: `${t("reportingTitle")}: ${areaName}` }), legend, scroller(t("reportingTitle"), table), ...schools);
   };
   draw();

@@ -2,21 +2,20 @@
 // schools) with the composite index beside any single indicator, walked with the arrow keys;
 // Enter or a click does what a click on the map does.
 import { t, nameOf, num, language } from "./i18n.js";
-import { entryOf, wire } from "./units.js";
+import { entryOf, wire, valueWords } from "./units.js";
 import { COMPOSITE, DIMENSIONS } from "./composite.js";
 import { state } from "./state.js";
 import { h, rowKeys } from "./dom.js";
 
-function shown(entry, minimumDigits = 0) {
-  if (entry.value === null || entry.value === undefined) return entry.flag === "c" ? t("suppressed") : t("noData");
-  return num(entry.value, 1, minimumDigits) + (entry.flag === "u" ? ` (${t("unstable")})` : "");
-}
+const shown = (entry, minimumDigits = 0) => valueWords(entry, 1, minimumDigits);
 
 export function renderTwin({ view, collection, lvl, meta }) {
   const schools = lvl === "district" && collection === view.schools;
   const hint = schools ? t("tableHintSchool") : lvl === "country" ? t("tableHintRegion") : t("tableHintDistrict");
   document.getElementById("twin-title").textContent = `${t("table")}: ${t(`level.${schools ? "school" : lvl === "country" ? "region" : "district"}`)}`;
-  document.getElementById("twin-hint").textContent = hint;
+  // Clusters are found among districts: at country level the column says so instead of "—".
+  const clusterWhy = state.hotspots !== "off" && !schools && lvl === "country" ? t("clusterCountry") : "";
+  document.getElementById("twin-hint").textContent = clusterWhy ? `${hint}. ${clusterWhy}` : hint;
   document.getElementById("twin-caption").textContent = `${meta.label[language()]}, ${meta.unit[language()]} — ${t("rollingYear")}`;
   const composite = meta.code === COMPOSITE && !schools;
   // The composite shows its three dimensions; a single indicator also gets the composite next to it.
@@ -25,8 +24,11 @@ export function renderTwin({ view, collection, lvl, meta }) {
     : [t("name"), t("value"), t("smoothed"), t("band"), t("rank"), ...(schools ? [] : [t("composite")])];
   if (state.hotspots !== "off" && !schools) heads.push(t("cluster"));
   if (schools) heads.splice(2, 3, t("pupils"), t("reportingStatus"));
+  // Columns a phone leaves out (dimensions, smoothed value, band): the table never scrolls sideways.
+  const wide = new Set(schools ? [] : composite ? [2, 3, 4, 5] : [2, 3]);
+  const cls = (i) => [i ? "num" : "", wide.has(i) ? "wide-only" : ""].filter(Boolean).join(" ") || null;
   const head = document.getElementById("twin-head");
-  head.replaceChildren(...heads.map((text, i) => h("th", { scope: "col", class: i ? "num" : null, text })));
+  head.replaceChildren(...heads.map((text, i) => h("th", { scope: "col", class: cls(i), text })));
   const rows = collection.features
     .map((f) => ({ props: f.properties, entry: entryOf(f.properties, meta.code) }))
     .sort((a, b) => (a.entry.rank ?? 1e9) - (b.entry.rank ?? 1e9) || nameOf(a.props).localeCompare(nameOf(b.props)));
@@ -40,16 +42,19 @@ export function renderTwin({ view, collection, lvl, meta }) {
       : composite
         ? [nameOf(props), shown(entry, 1), ...DIMENSIONS.map((d) => shown(wire(entry.dimensions?.[d]), 1)), entry.band ?? "—", entry.rank ?? "—"]
         : [nameOf(props), shown(entry), entry.smoothed !== null ? num(entry.smoothed) : "—", entry.band ?? "—", entry.rank ?? "—", shown(entryOf(props, COMPOSITE), 1)];
-    if (state.hotspots !== "off" && !schools) cells.push(view.hotspotLabel?.(id) ?? "—");
+    if (state.hotspots !== "off" && !schools) cells.push(lvl === "country" ? t("clusterInDistricts") : view.hotspotLabel?.(id) ?? "—");
     const open = () => {
       if (schools) view.selectSchool(id);
       else if (lvl === "country") view.toRegion(id);
       else view.toDistrict(id);
     };
-    const row = h("tr", { tabindex: 0, dataset: { id, kato: id }, class: state.selected === id ? "selected" : null, onclick: open, onfocus: () => { if (lvl === "country") view.prefetch(id); }, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } else rowKeys(event, row); } },
-      cells.map((text, i) => h(i ? "td" : "th", { scope: i ? null : "row", class: i ? "num" : null, text: String(text) })));
+    const row = h("tr", { tabindex: -1, dataset: { id, kato: id }, class: state.selected === id ? "selected" : null, onclick: open, onfocus: () => { if (lvl === "country") view.prefetch(id); }, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); } else rowKeys(event, row); } },
+      cells.map((text, i) => h(i ? "td" : "th", { scope: i ? null : "row", class: cls(i), text: String(text) })));
     return row;
   }));
+  // One Tab stop for the whole table (arrow keys move inside): the selected row, else the first.
+  const stop = body.querySelector(`tr[data-id="${CSS.escape((hadFocus ? focusedId : state.selected) ?? "")}"]`) ?? body.firstElementChild;
+  if (stop) stop.tabIndex = 0;
   // Keyboard users keep their place: the same row, or the first row of the new level.
-  if (hadFocus) (body.querySelector(`tr[data-id="${CSS.escape(focusedId ?? "")}"]`) ?? body.firstElementChild)?.focus();
+  if (hadFocus) stop?.focus();
 }

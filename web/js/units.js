@@ -1,6 +1,7 @@
 // riskmap web: the units of each map level from the JSON API (regions, a region's districts, a
 // district's schools) for the chosen quarter, and one reading of their disclosed values.
 import { getJson } from "./api.js";
+import { t, num } from "./i18n.js";
 import { state } from "./state.js";
 import { COMPOSITE, compositeEntry } from "./composite.js";
 
@@ -39,5 +40,16 @@ export const loadRegions = () => getJson(`/api/v1/regions?geometry=false${period
 export const loadDistricts = (region) => getJson(`/api/v1/regions/${region}/districts?geometry=false${periodParam()}`);
 /** Schools of a district: only ever called when the scope may see them. */
 export const loadSchools = (district) => getJson(`/api/v1/units?level=school&parent=${district}&geometry=false${periodParam()}`);
+
+/** A disclosed value in words, the same in the tooltip, the table and the card:
+ * "4,9", "0,9 · неустойчиво (u)", "скрыто (c)" or "нет данных". */
+export function valueWords({ value, flag }, digits = 1, minimum = 0) {
+  if (value === null || value === undefined) return flag === "c" ? t("suppressed") : t("noData");
+  return num(value, digits, minimum) + (flag === "u" ? ` · ${t("unstable")}` : "");
+}
+
+/** The priority list's index of each school of a district (schools have no composite on the
+ * map; the tooltip and the card both read this one). */
+export const loadSchoolIndex = (district) => getJson(`/api/v1/priority?parent=${district}${state.period ? `&period=${state.period}` : ""}`);
 
 export const idOf = (feature) => feature.properties.kato ?? feature.properties.school_id;

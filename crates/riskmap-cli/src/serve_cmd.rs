@@ -27,9 +27,10 @@ pub(crate) struct ServeArgs {
     /// Folder with the reference geography (kz-adm1.geojson, kz-adm2.geojson, ...).
     #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR, value_parser = crate::geography_arg::parse)]
     geography: PathBuf,
-    /// Folder with the web page (index.html and its scripts).
-    #[arg(long, env = "RISKMAP_WEB_DIR", default_value = "web")]
-    web_dir: PathBuf,
+    /// Serve the web page from this folder (index.html, its scripts, MapLibre under
+    /// node_modules/) instead of the copy embedded in the binary: a development override.
+    #[arg(long, env = "RISKMAP_WEB_DIR")]
+    web_dir: Option<PathBuf>,
     /// Fill an empty store with synthetic demo data first, and show anonymous visitors the
     /// ministry view while the store holds synthetic data only.
     #[arg(long)]
@@ -83,12 +84,26 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         }
     }
     let anonymous_audience = args.public_access.then_some(Audience::Public);
-    let web_dir = locate_web_dir(&args.web_dir);
-    if !web_dir
-        .join("node_modules/maplibre-gl/dist/maplibre-gl.mjs")
-        .exists()
-    {
-        tracing::warn!(dir = %web_dir.display(), "MapLibre is not installed in the web folder: run `npm ci` in web/");
+    let web_dir = args.web_dir.clone();
+    match &web_dir {
+        Some(dir) if !dir.join("index.html").exists() => {
+            anyhow::bail!("--web-dir {}: no index.html there", dir.display())
+        }
+        Some(dir)
+            if !dir
+                .join("node_modules/maplibre-gl/dist/maplibre-gl.mjs")
+                .exists() =>
+        {
+            anyhow::bail!(
+                "--web-dir {}: MapLibre is not installed there (run `npm ci` in it), or leave --web-dir out to serve the page embedded in the binary",
+                dir.display()
+            )
+        }
+        Some(dir) => tracing::info!(dir = %dir.display(), "serving the web page from a folder"),
+        None => tracing::info!(
+            files = riskmap_server::web_assets::embedded_count(),
+            "serving the web page embedded in the binary"
+        ),
     }
     let issued = if demo_view {
         demo_tokens(&store).await?
@@ -100,6 +115,8 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .map(|(grant, token)| riskmap_server::DemoToken {
             role: grant.role.as_str().to_owned(),
             scope: describe(grant),
+            region: grant.region.map(|k| k.to_string()),
+            districts: grant.districts.iter().map(ToString::to_string).collect(),
             token: token.clone(),
             expires_at: grant.expires_at.and_then(|t| {
                 t.format(&time::format_description::well_known::Rfc3339)
@@ -154,19 +171,6 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .context("server failed")?;
     store.close().await;
     Ok(())
-}
-
-/// The web folder as given, or the repository's `web/` when run from elsewhere in a checkout.
-fn locate_web_dir(given: &std::path::Path) -> PathBuf {
-    if given.join("index.html").exists() {
-        return given.to_path_buf();
-    }
-    let repository_web = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web"));
-    if given == std::path::Path::new("web") && repository_web.join("index.html").exists() {
-        repository_web
-    } else {
-        given.to_path_buf()
-    }
 }
 
 /// Generates the standard demo data set and stores it, unless the store already has data.

@@ -23,6 +23,8 @@ pub mod tiles;
 pub mod view;
 /// Keeping the caches warm for every data version.
 pub mod warm;
+/// The web page and MapLibre embedded at build time.
+pub mod web_assets;
 
 pub use http::app;
 pub use state::{AppState, DEFAULT_UPLOAD_LIMIT_BYTES, DemoToken, ServerConfig};

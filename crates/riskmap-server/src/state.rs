@@ -10,8 +10,10 @@ use riskmap_store::Store;
 /// Settings of the service, validated by the caller.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// The folder with `index.html` and the page's scripts (`web/`).
-    pub web_dir: PathBuf,
+    /// A folder with `index.html` and the page's scripts (`web/`, MapLibre under its
+    /// `node_modules/maplibre-gl/dist`) served instead of the page embedded in the binary
+    /// (a development override); `None` serves the embedded page.
+    pub web_dir: Option<PathBuf>,
     /// The audience of requests that carry no token: `None` answers them 401 (the default
     /// until the ministry approves public access), `Some(Audience::Public)` serves tier P.
     pub anonymous_audience: Option<Audience>,
@@ -42,6 +44,10 @@ pub struct DemoToken {
     pub role: String,
     /// Scope in words.
     pub scope: String,
+    /// KATO code of the region of an akimat's grant (the page names it in its language).
+    pub region: Option<String>,
+    /// KATO codes of the districts of the grant.
+    pub districts: Vec<String>,
     /// The bearer token.
     pub token: String,
     /// When it stops working (RFC 3339).

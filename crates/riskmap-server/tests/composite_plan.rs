@@ -67,6 +67,12 @@ async fn the_composite_agrees_across_collections_profile_compare_and_tiles() {
     let (status, profile) = get(&app, &format!("/api/v1/units/{kato}/profile")).await;
     assert_eq!(status, 200, "{profile}");
     assert_eq!(profile["composite"]["value"].as_f64(), Some(*value));
+    // "rank of N": N is the number of units of the level with a rank the caller sees.
+    assert_eq!(
+        profile["composite"]["rank_of"].as_u64(),
+        Some(ranked.len() as u64),
+        "rank_of counts the ranked units of the level"
+    );
     let series = profile["composite"]["series"].as_array().unwrap();
     assert!(series.len() >= 8, "a value per quarter with data");
     assert_eq!(

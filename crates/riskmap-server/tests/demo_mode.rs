@@ -30,12 +30,16 @@ async fn demo_app() -> (TestApp, String, String) {
                 riskmap_server::DemoToken {
                     role: "steward".to_owned(),
                     scope: String::new(),
+                    region: None,
+                    districts: vec![],
                     token: s,
                     expires_at: None,
                 },
                 riskmap_server::DemoToken {
                     role: "ministry".to_owned(),
                     scope: String::new(),
+                    region: None,
+                    districts: vec![],
                     token: m,
                     expires_at: None,
                 },

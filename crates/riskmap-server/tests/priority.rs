@@ -113,18 +113,39 @@ async fn priority_list_by_role_with_exports() {
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers = reader.headers().unwrap().clone();
     assert!(
-        headers
-            .iter()
-            .any(|h| h.contains("Ранг") && h.contains("Орны")),
-        "ru/kk headers: {headers:?}"
+        headers.iter().any(|h| h == "Место"),
+        "Russian headers by default: {headers:?}"
     );
+    let (_, _, kk_csv) = download(
+        &app,
+        "/api/v1/priority?parent=750000000&format=csv&lang=kk",
+        &akimat,
+    )
+    .await;
+    let kk_text = String::from_utf8(kk_csv).unwrap();
+    assert!(
+        kk_text.contains("Орны") && kk_text.contains("Қызметтік"),
+        "Kazakh headers and notes"
+    );
+    assert_ne!(kk_text, text, "kk and ru downloads differ");
+    assert!(
+        !text.contains("urban") && !text.contains(".0,"),
+        "labels, not codes; integers without .0"
+    );
+    let (status, _, _) = download(
+        &app,
+        "/api/v1/priority?parent=750000000&format=csv&lang=de",
+        &akimat,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     let data_rows = reader
         .records()
         .filter(|r| !r.as_ref().unwrap()[0].starts_with('#'))
         .count();
     assert_eq!(data_rows, rows.len());
     assert!(
-        text.contains("akimat"),
+        text.contains("акимат") && text.contains("750000000"),
         "the watermark names the user and scope"
     );
 
@@ -144,9 +165,9 @@ async fn priority_list_by_role_with_exports() {
             .get_value((0, 0))
             .unwrap()
             .to_string()
-            .contains("akimat")
+            .contains("акимат")
     );
-    assert_eq!(range.get_value((3, 0)).unwrap().to_string(), "Ранг\nОрны");
+    assert_eq!(range.get_value((3, 0)).unwrap().to_string(), "Место");
 
     let (status, kind, geojson) = download(
         &app,

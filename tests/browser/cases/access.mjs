@@ -18,6 +18,10 @@ test("an akimat sees its own region's schools and never requests another region'
   assert.match(own, /^\d{9}$/);
   assert.match(await page.textContent("#role-label"), /акимат/);
   const other = await page.evaluate((mine) => window.riskmap.view.regions.features.map((f) => f.properties.kato).find((k) => k.slice(0, 2) !== mine.slice(0, 2) && k !== "750000000"), own);
+  // The akimat lands on its own region; back to the country to try another one.
+  await page.waitForSelector(`body[data-shown="${own}"]`, { timeout: 30_000 });
+  await page.click("#breadcrumbs button");
+  await page.waitForSelector(`body[data-shown="country"]`, { timeout: 30_000 });
   requests.length = 0;
 
   // Another region: districts, no schools at all, no school data, no priority list.

@@ -104,6 +104,10 @@ pub(crate) struct WireDemoToken {
     role: String,
     /// The scope in words (region or districts).
     scope: String,
+    /// KATO code of the region of the grant, if any (the page names it in its language).
+    region: Option<String>,
+    /// KATO codes of the districts of the grant.
+    districts: Vec<String>,
     token: String,
     /// When it stops working (RFC 3339).
     expires_at: Option<String>,
@@ -134,6 +138,8 @@ pub(crate) async fn demo_tokens(State(state): State<AppState>) -> Result<Json<De
         .map(|t| WireDemoToken {
             role: t.role.clone(),
             scope: t.scope.clone(),
+            region: t.region.clone(),
+            districts: t.districts.clone(),
             token: t.token.clone(),
             expires_at: t.expires_at.clone(),
         })

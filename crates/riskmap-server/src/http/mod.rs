@@ -12,6 +12,7 @@ mod openapi;
 mod periods;
 mod plan;
 mod priority;
+mod priority_words;
 mod profile;
 mod query;
 mod reporting;
@@ -39,8 +40,6 @@ use crate::AppState;
 /// the page's files are gzipped when the client accepts it; tiles are gzipped once when built
 /// and served as they are.
 pub fn app(state: AppState) -> Router {
-    let web_dir = state.config.web_dir.clone();
-    let maplibre_dist = web_dir.join("node_modules/maplibre-gl/dist");
     let upload_limit = usize::try_from(state.config.upload_limit_bytes).unwrap_or(usize::MAX);
     let api = Router::new()
         .route("/meta", get(meta::get_meta))
@@ -70,7 +69,7 @@ pub fn app(state: AppState) -> Router {
                 ),
             )),
         );
-    Router::new()
+    let router = Router::new()
         .merge(utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs").url(
             "/api/v1/openapi.json",
             <openapi::ApiDoc as utoipa::OpenApi>::openapi(),
@@ -87,21 +86,32 @@ pub fn app(state: AppState) -> Router {
                     state.clone(),
                     headers::caching_headers,
                 )),
-        )
-        .nest_service(
-            "/vendor/maplibre-gl",
-            CompressionLayer::new().layer(ServeDir::new(maplibre_dist)),
-        )
-        .fallback_service(
-            CompressionLayer::new().layer(
-                ServeDir::new(&web_dir)
-                    .append_index_html_on_directories(true)
-                    .not_found_service(ServeFile::new(web_dir.join("404.html"))),
-            ),
-        )
+        );
+    with_page(router, state.config.web_dir.as_deref())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             health::track,
         ))
         .with_state(state)
+}
+
+/// The page: from the web folder when one is given (development), else embedded in the binary.
+fn with_page(router: Router<AppState>, web_dir: Option<&std::path::Path>) -> Router<AppState> {
+    let Some(web_dir) = web_dir else {
+        let page: axum::routing::MethodRouter = get(crate::web_assets::serve_embedded);
+        return router.fallback_service(CompressionLayer::new().layer(page));
+    };
+    router
+        .nest_service(
+            "/vendor/maplibre-gl",
+            CompressionLayer::new()
+                .layer(ServeDir::new(web_dir.join("node_modules/maplibre-gl/dist"))),
+        )
+        .fallback_service(
+            CompressionLayer::new().layer(
+                ServeDir::new(web_dir)
+                    .append_index_html_on_directories(true)
+                    .not_found_service(ServeFile::new(web_dir.join("404.html"))),
+            ),
+        )
 }

@@ -14,47 +14,33 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::periods::choose_period;
+use super::priority_words::Lang;
 use super::query::{RawQuery, parse_query, take};
 use super::wire::WireCount;
 use super::{Caller, Error, Result};
 use crate::AppState;
 use crate::view::priority::ShownRow;
 
-/// The footnotes printed under every export.
-const FOOTNOTES: [&str; 3] = [
-    "Служебное, не пересылать / Қызметтік, жібермеңіз / Internal, do not forward.",
-    "c: suppressed; bands 0, 1-2, 3+ for S2 counts where the role may not see them exactly. Counts are rounded or suppressed per audience; totals may not add up.",
-    "Detected counts mix incidence with detection effort; data silence is itself a risk signal.",
-];
-
-/// Column headers: machine name, Russian, Kazakh.
-const COLUMNS: [(&str, &str, &str); 18] = [
-    ("rank", "Ранг", "Орны"),
-    ("nobd_org_id", "ID НОБД", "ҰБДҚ ID"),
-    ("name_ru", "Школа", "Мектеп (орыс.)"),
-    ("name_kk", "Школа (каз.)", "Мектеп"),
-    ("district_kato", "КАТО района", "Аудан ҚАТО"),
-    ("district_name_ru", "Район", "Аудан"),
-    ("settlement", "Город/село", "Қала/ауыл"),
-    ("pupils", "Учащихся", "Оқушылар"),
-    ("composite", "Индекс риска (0–10)", "Тәуекел индексі (0–10)"),
-    ("quintile_region", "Квинтиль в регионе", "Өңірдегі квинтиль"),
-    ("p_exceed", "P(превышение)", "P(асып кету)"),
-    ("triggers", "Сработавшие признаки", "Іске қосылған белгілер"),
-    ("drivers", "Основные факторы", "Негізгі факторлар"),
-    ("viol_total", "Случаи насилия", "Зорлық-зомбылық"),
-    ("bullying", "Буллинг", "Буллинг"),
-    (
-        "s2_events",
-        "Суицид/попытки/самоповр. (S2)",
-        "Суицид/әрекет (S2)",
-    ),
-    (
-        "psych_gap_fte",
-        "Дефицит психологов (ставки)",
-        "Психолог тапшылығы (штат)",
-    ),
-    ("data_quarter", "Квартал данных", "Деректер тоқсаны"),
+/// The exports' columns, in order (headers in the export's language: `Lang::column`).
+const COLUMNS: [&str; 18] = [
+    "rank",
+    "nobd_org_id",
+    "name_ru",
+    "name_kk",
+    "district_kato",
+    "district_name",
+    "settlement",
+    "pupils",
+    "composite",
+    "quintile_region",
+    "p_exceed",
+    "triggers",
+    "drivers",
+    "viol_total",
+    "bullying",
+    "s2_events",
+    "psych_gap_fte",
+    "data_quarter",
 ];
 
 /// One row of the list as it goes on the wire.
@@ -94,6 +80,7 @@ pub(crate) struct PriorityList {
     parent: String,
     rows: Vec<PriorityRow>,
     watermark: String,
+    /// The notes in the language asked for (`lang`).
     footnotes: [&'static str; 3],
     role: &'static str,
 }
@@ -105,6 +92,7 @@ pub(crate) struct PriorityList {
         ("parent" = String, Query, description = "A region or district KATO code within the caller's scope", example = "750000000"),
         ("period" = Option<String>, Query, description = "Quarter; default the latest", example = "2024-Q4"),
         ("format" = Option<String>, Query, description = "json (default), csv, xlsx or geojson", example = "json"),
+        ("lang" = Option<String>, Query, description = "Language of the notes, watermark, export headers and cell labels: kk, ru (default) or en", example = "kk"),
     ),
     responses((status = 200, description = "Priority list (JSON; CSV, XLSX or GeoJSON as attachments)", body = PriorityList),
         (status = 400, description = "Malformed request", body = super::openapi::ErrorBody),
@@ -117,7 +105,14 @@ pub(crate) async fn get_priority(
     query: RawQuery,
 ) -> Result<Response> {
     caller.require_analytic()?;
-    let (taken, rest) = take(query, &["format"])?;
+    let (taken, rest) = take(query, &["format", "lang"])?;
+    let lang = match taken.get("lang") {
+        None => Lang::Ru,
+        Some(text) => Lang::parse(text).ok_or_else(|| Error::BadRequest {
+            code: "bad_lang",
+            message: format!("lang must be kk, ru or en, got {text:?}"),
+        })?,
+    };
     let format = taken
         .get("format")
         .cloned()
@@ -163,13 +158,22 @@ pub(crate) async fn get_priority(
         .iter()
         .map(|row| wire_row(row, &view.model_version))
         .collect();
+    let footnotes = lang.footnotes();
+    let scope = scope_codes(&caller.scope);
+    let who = [lang.role(caller.role_name()), scope.as_str()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
     let watermark = format!(
-        "{} — {} · {} · {}",
-        FOOTNOTES[0],
-        caller.role_name(),
-        caller.scope,
+        "{} — {who} · {}",
+        footnotes[0],
         time::OffsetDateTime::now_utc().date()
     );
+    let words = ExportWords {
+        lang,
+        catalogue: &state.catalogue,
+    };
     let event = AuditEvent {
         at: time::OffsetDateTime::now_utc(),
         token_id: caller.token_id,
@@ -187,19 +191,19 @@ pub(crate) async fn get_priority(
     let file = format!("priority-{parent}-{period}");
     let mut response = match format.as_str() {
         "csv" => attachment(
-            to_csv(&rows, &watermark),
+            to_csv(&rows, &watermark, &words),
             "text/csv; charset=utf-8",
             &format!("{file}.csv"),
         ),
         "xlsx" => attachment(
-            to_xlsx(&rows, &watermark, period).map_err(|e| Error::Internal {
+            to_xlsx(&rows, &watermark, period, &words).map_err(|e| Error::Internal {
                 message: format!("xlsx: {e}"),
             })?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             &format!("{file}.xlsx"),
         ),
         "geojson" => attachment(
-            to_geojson(&rows, &watermark, period, &view.model_version)?,
+            to_geojson(&rows, &watermark, period, &view.model_version, lang)?,
             "application/geo+json",
             &format!("{file}.geojson"),
         ),
@@ -209,7 +213,7 @@ pub(crate) async fn get_priority(
             parent: parent.to_string(),
             rows,
             watermark,
-            footnotes: FOOTNOTES,
+            footnotes,
             role: caller.role_name(),
         })
         .into_response(),
@@ -286,6 +290,7 @@ fn to_geojson(
     watermark: &str,
     period: Period,
     model_version: &str,
+    lang: Lang,
 ) -> Result<Vec<u8>> {
     let body = PriorityGeoJson {
         kind: "FeatureCollection",
@@ -301,7 +306,7 @@ fn to_geojson(
             })
             .collect(),
         watermark,
-        footnotes: FOOTNOTES,
+        footnotes: lang.footnotes(),
         period: period.to_string(),
         model_version,
     };
@@ -321,22 +326,96 @@ fn snake(name: &str) -> String {
     out
 }
 
-fn cell_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// The KATO codes of a grant's scope label (`akimat region=750000000`), for a watermark
+/// that reads the same in every language.
+fn scope_codes(scope: &str) -> String {
+    scope
+        .split_whitespace()
+        .filter_map(|part| part.split_once('=').map(|(_, codes)| codes))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The language and catalogue an export's cells and headers are written with.
+struct ExportWords<'a> {
+    lang: Lang,
+    catalogue: &'a riskmap_model::Catalogue,
+}
+
+/// One export cell: a number (XLSX keeps it numeric) or text.
+enum Cell {
+    Number(f64),
+    Text(String),
+}
+
+impl Cell {
+    /// The cell as CSV text: integers without a trailing `.0`.
+    fn text(&self) -> String {
+        match self {
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
+            Cell::Number(n) => n.to_string(),
+            Cell::Text(t) => t.clone(),
+        }
     }
 }
 
-fn to_csv(rows: &[PriorityRow], watermark: &str) -> Vec<u8> {
+impl ExportWords<'_> {
+    /// The cells of one row, in [`COLUMNS`] order, with labels instead of codes.
+    fn cells(&self, row: &PriorityRow) -> Vec<Cell> {
+        let value = as_value(row);
+        COLUMNS
+            .iter()
+            .map(|key| match *key {
+                "district_name" => Cell::Text(if self.lang == Lang::Kk {
+                    row.district_name_kk.clone()
+                } else {
+                    row.district_name_ru.clone()
+                }),
+                "settlement" => Cell::Text(self.lang.settlement(row.settlement).to_owned()),
+                "triggers" => {
+                    Cell::Text(self.list(&row.triggers, |code| self.lang.trigger(code).to_owned()))
+                }
+                "drivers" => Cell::Text(self.list(&row.drivers, |code| self.indicator(code))),
+                "data_quarter" => Cell::Text(self.lang.quarter(&row.data_quarter)),
+                key => match &value[key] {
+                    serde_json::Value::Number(n) => Cell::Number(n.as_f64().unwrap_or_default()),
+                    serde_json::Value::Null => Cell::Text(String::new()),
+                    serde_json::Value::String(s) => Cell::Text(s.clone()),
+                    other => Cell::Text(other.to_string()),
+                },
+            })
+            .collect()
+    }
+
+    /// A comma-separated list of codes as words.
+    fn list(&self, codes: &str, word: impl Fn(&str) -> String) -> String {
+        codes
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(word)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// An indicator code as its catalogue label.
+    fn indicator(&self, code: &str) -> String {
+        self.catalogue
+            .indicators
+            .iter()
+            .find(|i| i.code == code)
+            .map_or_else(|| code.to_owned(), |i| self.lang.label(&i.label))
+    }
+}
+
+fn to_csv(rows: &[PriorityRow], watermark: &str, words: &ExportWords) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(COLUMNS.iter().map(|(_, ru, kk)| format!("{ru} / {kk}")));
-    for row in rows.iter().map(as_value) {
-        let _ = writer.write_record(COLUMNS.iter().map(|(key, _, _)| cell_text(&row[*key])));
+    let _ = writer.write_record(COLUMNS.iter().map(|key| words.lang.column(key)));
+    for row in rows {
+        let _ = writer.write_record(words.cells(row).iter().map(Cell::text));
     }
     let _ = writer.write_record([format!("# {watermark}")]);
-    for note in &FOOTNOTES[1..] {
+    for note in &words.lang.footnotes()[1..] {
         let _ = writer.write_record([format!("# {note}")]);
     }
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
@@ -353,6 +432,7 @@ fn to_xlsx(
     rows: &[PriorityRow],
     watermark: &str,
     period: Period,
+    words: &ExportWords,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
@@ -364,26 +444,24 @@ fn to_xlsx(
         .set_background_color("#F2DCDB");
     let mark = Format::new().set_italic().set_font_color("#7A1F00");
     sheet.write_string_with_format(0, 0, watermark, &mark)?;
-    sheet.write_string(1, 0, format!("Период данных / Деректер кезеңі: {period}"))?;
-    for (col, (_, ru, kk)) in COLUMNS.iter().enumerate() {
+    sheet.write_string(1, 0, words.lang.period_line(&period.to_string()))?;
+    for (col, key) in COLUMNS.iter().enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
-        sheet.write_string_with_format(3, col, format!("{ru}\n{kk}"), &bold)?;
+        sheet.write_string_with_format(3, col, words.lang.column(key), &bold)?;
         sheet.set_column_width(col, 16)?;
     }
-    for (idx, row) in rows.iter().map(as_value).enumerate() {
+    for (idx, row) in rows.iter().enumerate() {
         let line = u32::try_from(idx + 4).unwrap_or(u32::MAX);
-        for (col, (key, _, _)) in COLUMNS.iter().enumerate() {
+        for (col, cell) in words.cells(row).into_iter().enumerate() {
             let col = u16::try_from(col).unwrap_or(u16::MAX);
-            match &row[*key] {
-                serde_json::Value::Number(n) => {
-                    sheet.write_number(line, col, n.as_f64().unwrap_or_default())?
-                }
-                other => sheet.write_string(line, col, cell_text(other))?,
+            match cell {
+                Cell::Number(n) => sheet.write_number(line, col, n)?,
+                Cell::Text(text) => sheet.write_string(line, col, text)?,
             };
         }
     }
     let after = u32::try_from(rows.len() + 5).unwrap_or(u32::MAX);
-    for (i, note) in FOOTNOTES.iter().enumerate() {
+    for (i, note) in words.lang.footnotes().iter().enumerate() {
         sheet.write_string_with_format(after + u32::try_from(i).unwrap_or(0), 0, *note, &mark)?;
     }
     sheet.set_freeze_panes(4, 0)?;

@@ -96,6 +96,8 @@ impl From<ShownPosts> for Posts {
 pub(crate) struct ProfileComposite {
     #[serde(flatten)]
     now: WireComposite,
+    /// Units of the level whose composite rank the caller sees (the N of "rank of N").
+    rank_of: usize,
     series: Vec<SeriesPoint>,
     model_version: String,
 }
@@ -321,6 +323,11 @@ async fn profile(
     let scores = crate::view::level_scores(state, unit.level).await?;
     let composite = ProfileComposite {
         now: WireComposite::from(&row.composite),
+        rank_of: table
+            .units
+            .iter()
+            .filter(|u| u.composite.disclosed.rank.is_some())
+            .count(),
         series: series_tables
             .iter()
             .map(|(q, t)| SeriesPoint {

@@ -113,7 +113,7 @@ pub(crate) async fn test_app_configured(
         .unwrap();
     let web_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web"));
     let mut server_config = ServerConfig {
-        web_dir,
+        web_dir: Some(web_dir),
         anonymous_audience: audience,
         demo: false,
         policy: SuppressionPolicy::recommended(),
