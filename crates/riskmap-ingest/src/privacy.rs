@@ -183,7 +183,8 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// True when `text` holds what looks like a person's name: a capitalised Cyrillic word with
-/// a patronymic ending, a capitalised word next to two initials ("Иванов И.О.", "И. О.
+/// a patronymic ending next to another capitalised word (so that a place such as «Аққулы»
+/// alone is not a name), a capitalised word next to two initials ("Иванов И.О.", "И. О.
 /// Иванов"), or three capitalised Cyrillic words with a surname ending first or last.
 /// Texts that name something after a person ("имени", "атындағы") are left alone.
 pub(crate) fn has_person_name(text: &str) -> bool {
@@ -197,12 +198,20 @@ pub(crate) fn has_person_name(text: &str) -> bool {
     {
         return false;
     }
+    // «Г.А.» (городская администрация) in place names is not a pair of initials.
+    let text = text.replace("Г.А.", " ").replace("Г. А.", " ");
     let words: Vec<&str> = text
         .split(|c: char| !(c.is_alphabetic() || c == '-' || c == '.'))
         .filter(|w| !w.is_empty())
         .collect();
-    words.iter().any(|w| is_patronymic(w))
-        || words.windows(2).any(|p| has_initials(p[0], p[1]))
+    let capitalised_at = |i: usize| {
+        words
+            .get(i)
+            .is_some_and(|w| is_capitalised(w) && !w.ends_with('.'))
+    };
+    (0..words.len()).any(|i| {
+        is_patronymic(words[i]) && (capitalised_at(i + 1) || (i > 0 && capitalised_at(i - 1)))
+    }) || words.windows(2).any(|p| has_initials(p[0], p[1]))
         || words
             .windows(3)
             .any(|t| has_split_initials(t[0], t[1], t[2]))
@@ -452,6 +461,9 @@ mod tests {
             "Всего учеников",
             "Оқушылар саны",
             "Қаулы №5 орындалды",
+            "Общеобразовательная школа №1, Семей Г.А. (синтетическая)",
+            "район Аққулы",
+            "точка Жалаулы",
         ] {
             assert_eq!(scan_cell(text, CellKind::FreeText), None, "{text}");
         }

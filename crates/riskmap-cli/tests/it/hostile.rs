@@ -104,7 +104,7 @@ fn hostile_files_are_read_in_bounded_memory_with_their_decision() {
                     "{}: {codes:?}",
                     hostile.file_name
                 );
-                let line = format!("{}:", path.display());
+                let line = hostile.file_name.clone();
                 assert!(
                     output.lines().any(|l| l.trim_start().starts_with(&line)
                         && l.contains(expected.as_str())),
@@ -147,8 +147,8 @@ fn a_person_name_is_refused_naming_row_and_column_and_never_shown() {
         ],
     );
     assert_eq!(code, 1, "{output}");
-    let line = format!("{}:2:notes: E_PRIVACY", named.display());
-    assert!(output.contains(&line), "{output}");
+    let line = "school_quarter_named.csv:2:notes: E_PRIVACY";
+    assert!(output.contains(line), "{output}");
     let written = std::fs::read_to_string(&report).unwrap();
     for text in [&output, &written] {
         assert!(!text.contains("Нурсултанов") && !text.contains("Маратович"));
@@ -182,7 +182,7 @@ fn a_quarter_file_missing_a_column_is_reported_as_a_quarter_file() {
     let (code, output) = ingest(&db.url, &[&missing.display().to_string()]);
     assert_eq!(code, 1, "{output}");
     assert!(output.contains("school_quarter"), "{output}");
-    let line = format!("{}:1:pupils_total: E_MISSING_COLUMN", missing.display());
-    assert!(output.contains(&line), "{output}");
+    let line = "nobd_export.csv:1:pupils_total: E_MISSING_COLUMN";
+    assert!(output.contains(line), "{output}");
     assert!(!output.contains("legal_stats"), "{output}");
 }

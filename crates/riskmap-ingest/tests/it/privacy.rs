@@ -204,3 +204,50 @@ fn ordinary_notes_and_school_names_pass() {
         assert!(!collected.outcome.has(Code::Privacy), "{note}");
     }
 }
+
+/// The Russian names of the 16,000 places of the KATO 2022 registry (an outside list of real
+/// place names: villages, districts, cities) are not person names, so a school's address or
+/// name that mentions its place passes.
+#[test]
+fn kato_place_names_are_not_person_names() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/kz/kato-2022-10-17-full.csv");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("SKIPPED: {} not found", path.display());
+        return;
+    };
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let names: Vec<String> = reader.records().map(|r| r.unwrap()[3].to_owned()).collect();
+    assert!(names.len() > 10_000);
+    let flagged: Vec<&String> = names
+        .iter()
+        .filter(|name| {
+            let mut csv = Vec::new();
+            let mut writer = csv::Writer::from_writer(&mut csv);
+            writer.write_record([name.as_str()]).unwrap();
+            drop(writer);
+            let collected = read_table(
+                TableName::LegalStats,
+                "names.csv",
+                [b"district\n".as_slice(), &csv].concat().as_slice(),
+                &Options::new(Policy::AcceptPartial),
+                &NoContext,
+            )
+            .unwrap();
+            collected.outcome.has(Code::Privacy)
+        })
+        .collect();
+    // Peasant farms are named after their owners («кр.хоз. «Иванов А.Б.»»): those are names.
+    let (farms, places): (Vec<&String>, Vec<&String>) =
+        flagged.into_iter().partition(|n| n.contains("кр.хоз."));
+    assert!(
+        farms.len() >= 10,
+        "farms named after people are caught: {farms:?}"
+    );
+    assert!(
+        places.len() * 1000 <= names.len(),
+        "{} of {} place names look like person names: {places:?}",
+        places.len(),
+        names.len(),
+    );
+}
