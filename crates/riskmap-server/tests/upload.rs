@@ -277,7 +277,7 @@ async fn hostile_uploads_get_their_decision_a_short_answer_and_the_server_lives_
                     lines.iter().any(|l| l
                         .as_str()
                         .unwrap()
-                        .starts_with(&format!("{}:", hostile.file_name))
+                        .starts_with(hostile.file_name.as_str())
                         && l.as_str().unwrap().contains(code.as_str())),
                     "{}: {body}",
                     hostile.file_name
