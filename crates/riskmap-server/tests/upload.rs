@@ -239,7 +239,7 @@ async fn hostile_uploads_get_their_decision_a_short_answer_and_the_server_lives_
     use riskmap_ingest::hostile::{Expect, hostile_files};
     let shared = test_app(Audience::Ministry).await;
     let csv = revision_csv();
-    for hostile in hostile_files(&csv).unwrap() {
+    for (index, hostile) in hostile_files(&csv).unwrap().into_iter().enumerate() {
         let fresh;
         let app = match hostile.expect {
             Expect::Accepted => {
@@ -248,7 +248,7 @@ async fn hostile_uploads_get_their_decision_a_short_answer_and_the_server_lives_
             }
             Expect::Refused(_) => &shared,
         };
-        let token = issue_token(app, &grant(Role::Steward), "steward").await;
+        let token = issue_token(app, &grant(Role::Steward), &format!("steward{index}")).await;
         let before = app.state.store.data_version().await.unwrap();
         let (status, body) = upload(
             app,
