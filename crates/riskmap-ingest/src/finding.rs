@@ -173,14 +173,12 @@ pub const EXCERPT_CHARS: usize = 40;
 /// quote nothing at all.
 pub(crate) fn excerpt(text: &str) -> String {
     let mut short = String::new();
-    let mut kept = 0;
-    for c in text.chars().filter(|c| !c.is_control()) {
+    for (kept, c) in text.chars().filter(|c| !c.is_control()).enumerate() {
         if kept == EXCERPT_CHARS {
             short.push('…');
             break;
         }
         short.push(c);
-        kept += 1;
     }
     short
 }

@@ -224,12 +224,12 @@ fn zip_error(error: impl std::fmt::Display) -> Error {
     }
 }
 
+/// Writes one part of a workbook.
+type WritePart = dyn Fn(&mut dyn Write) -> std::io::Result<()>;
+
 /// A one-sheet workbook (`school_quarter`) with `sheet_xml`; `shared` writes the shared
 /// strings part from a writer callback (so that a bomb streams into the ZIP).
-fn workbook(
-    sheet_xml: &str,
-    shared: Option<&dyn Fn(&mut dyn Write) -> std::io::Result<()>>,
-) -> Result<Vec<u8>> {
+fn workbook(sheet_xml: &str, shared: Option<&WritePart>) -> Result<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)

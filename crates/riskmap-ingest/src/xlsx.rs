@@ -45,6 +45,9 @@ impl SheetRow {
     }
 }
 
+/// The XML reader of one guarded part of a workbook.
+type PartReader<'a, R> = Reader<BufReader<Guarded<zip::read::ZipFile<'a, R>>>>;
+
 /// A workbook opened for streaming.
 pub(crate) struct Workbook<R> {
     archive: ZipArchive<R>,
@@ -119,11 +122,7 @@ impl<R: Read + Seek> Workbook<R> {
     }
 
     /// A guarded reader of one part, `None` when the workbook has no such part.
-    fn part(
-        &mut self,
-        path: &str,
-    ) -> Result<Option<quick_xml::Reader<BufReader<Guarded<zip::read::ZipFile<'_, R>>>>>, Breach>
-    {
+    fn part(&mut self, path: &str) -> Result<Option<PartReader<'_, R>>, Breach> {
         let Some(index) = self.archive.index_for_name(path) else {
             return Ok(None);
         };
