@@ -218,7 +218,7 @@ async fn ingest_all(args: &IngestArgs) -> anyhow::Result<Vec<FileReport>> {
         reports.push(report?);
     }
     store.close().await;
-    print_summary(&reports);
+    print_summary(&reports, args.report.as_deref());
     if let Some(path) = &args.report {
         let json = serde_json::to_string_pretty(&serde_json::json!({ "files": reports }))
             .context("cannot serialise the report")?;
@@ -264,7 +264,7 @@ fn progress_bar(total: u64, name: &str) -> ProgressBar {
 
 /// One line per file and table: rows read, stored and refused, the decision and the findings
 /// by code; then what the run changed.
-fn print_summary(reports: &[FileReport]) {
+fn print_summary(reports: &[FileReport], report_path: Option<&std::path::Path>) {
     let mut lines = vec![format!(
         "{:<36} {:<16} {:>9} {:>9} {:>9}  {:<18} findings",
         "file", "table", "read", "stored", "refused", "decision"
@@ -306,6 +306,9 @@ fn print_summary(reports: &[FileReport]) {
         if let Some(message) = &report.message {
             lines.push(format!("  {}: {message}", report.file));
         }
+        if report.needs_attention() {
+            lines.extend(finding_lines(report, report_path));
+        }
     }
     let stored = reports
         .iter()
@@ -329,6 +332,24 @@ fn print_summary(reports: &[FileReport]) {
     for line in lines {
         println!("{line}");
     }
+}
+
+/// Findings shown per refused or partly accepted file.
+const FINDINGS_SHOWN: usize = 5;
+
+/// The first findings of a file as `file:row:column: CODE message`, then how many more the
+/// report holds.
+fn finding_lines(report: &FileReport, report_path: Option<&std::path::Path>) -> Vec<String> {
+    let (shown, more) = report.first_findings(FINDINGS_SHOWN);
+    let mut lines: Vec<String> = shown.into_iter().map(|line| format!("  {line}")).collect();
+    if more > 0 {
+        let target = report_path.map_or_else(
+            || "--report FILE".to_owned(),
+            |path| format!("--report {}", path.display()),
+        );
+        lines.push(format!("  … {more} more in {target}"));
+    }
+    lines
 }
 
 fn shorten(text: &str, width: usize) -> String {

@@ -45,6 +45,11 @@ pub(crate) struct ServeArgs {
     /// Largest upload accepted by `POST /api/v1/ingest`, in megabytes.
     #[arg(long, env = "RISKMAP_UPLOAD_LIMIT_MB", default_value_t = 1024)]
     upload_limit_mb: u64,
+    /// Private folder (0700) where uploads wait while they are checked; by default
+    /// `riskmap-spool` beside the SQLite file (the system's temporary folder for PostgreSQL).
+    /// Upload folders left in it by a crash are removed at start.
+    #[arg(long, env = "RISKMAP_SPOOL_DIR")]
+    spool_dir: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -136,6 +141,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
                 .context("cannot read the KATO registry the upload checks use")?,
         )),
         upload_limit_bytes: args.upload_limit_mb * 1024 * 1024,
+        spool_dir: spool_dir(args)?,
     };
     let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -171,6 +177,20 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         .context("server failed")?;
     store.close().await;
     Ok(())
+}
+
+/// The spool folder, created private and swept of what a previous run left.
+fn spool_dir(args: &ServeArgs) -> anyhow::Result<PathBuf> {
+    let dir = args
+        .spool_dir
+        .clone()
+        .unwrap_or_else(|| riskmap_server::spool::default_dir(&args.database));
+    let swept = riskmap_server::spool::prepare(&dir)
+        .with_context(|| format!("cannot prepare the spool folder {}", dir.display()))?;
+    if swept > 0 {
+        tracing::info!(swept, dir = %dir.display(), "upload folders left by an earlier run removed");
+    }
+    Ok(dir)
 }
 
 /// Generates the standard demo data set and stores it, unless the store already has data.

@@ -7,6 +7,7 @@
 use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::records::last_boundary;
 
@@ -29,6 +30,11 @@ pub(crate) struct Block {
 pub(crate) struct Blocks<R> {
     input: R,
     delimiter: u8,
+    /// Longest record read; a longer one ends the text early (see [`Blocks::overlong`]).
+    max_record: usize,
+    /// Set (non-zero) when a record longer than `max_record` stopped the reading: the bytes
+    /// it had. Shared, so that the reader's owner can look while a closure holds the reader.
+    pub(crate) overlong: Arc<AtomicUsize>,
     carry: Vec<u8>,
     eof: bool,
     /// Recent blocks, oldest first, reused when no chunk holds them any more.
@@ -36,10 +42,12 @@ pub(crate) struct Blocks<R> {
 }
 
 impl<R: Read> Blocks<R> {
-    pub(crate) fn new(input: R, delimiter: u8) -> Self {
+    pub(crate) fn new(input: R, delimiter: u8, max_record: usize) -> Self {
         Self {
             input,
             delimiter,
+            max_record,
+            overlong: Arc::new(AtomicUsize::new(0)),
             carry: Vec::new(),
             eof: false,
             recent: VecDeque::new(),
@@ -48,6 +56,9 @@ impl<R: Read> Blocks<R> {
 
     /// The next block; `None` at the end of the text.
     pub(crate) fn next(&mut self) -> io::Result<Option<Block>> {
+        if self.overlong.load(Ordering::Relaxed) > 0 {
+            return Ok(None);
+        }
         // A reused buffer keeps its length: only bytes it never held are zeroed before a
         // read (`read_to_end` would zero the whole spare capacity on every call).
         let mut buf = self.spare();
@@ -82,6 +93,12 @@ impl<R: Read> Blocks<R> {
             }
             let (chunks, carried) = cut(&buf, self.delimiter, self.eof);
             if chunks.is_empty() && !self.eof {
+                if buf.len() > self.max_record {
+                    // One record longer than the limit: stop before it takes more memory.
+                    self.overlong.store(buf.len(), Ordering::Relaxed);
+                    self.carry.clear();
+                    return Ok(None);
+                }
                 // Not one whole record yet: read on, twice as far each time.
                 want = buf.len() * 2;
                 continue;
@@ -163,7 +180,7 @@ mod tests {
             }
             text.extend_from_slice(format!("{i},row {i}\r\n").as_bytes());
         }
-        let mut blocks = Blocks::new(&text[..], b',');
+        let mut blocks = Blocks::new(&text[..], b',', 1 << 20);
         let mut read = Vec::new();
         let mut whole = Vec::new();
         while let Some(block) = blocks.next().unwrap() {
@@ -179,5 +196,23 @@ mod tests {
         }
         assert_eq!(read, text, "every byte is read once");
         assert_eq!(whole, text, "the chunks hold every record once, in order");
+    }
+
+    #[test]
+    fn a_record_longer_than_the_limit_stops_the_text_with_its_length() {
+        let mut text = b"a,b\n1,2\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 5 << 20));
+        text.extend_from_slice(b"\n3,4\n");
+        let mut blocks = Blocks::new(&text[..], b',', 1 << 20);
+        let mut records = 0;
+        while let Some(block) = blocks.next().unwrap() {
+            records += block.chunks.len();
+            assert!(
+                block.bytes.len() <= 3 << 20,
+                "no block grows past the limit"
+            );
+        }
+        assert!(records >= 1);
+        assert!(blocks.overlong.load(Ordering::Relaxed) > 1 << 20);
     }
 }

@@ -36,7 +36,7 @@ pub enum DefectClass {
     EmptyFile,
     /// The header row only.
     HeaderOnly,
-    /// A 10 MB `notes` cell.
+    /// A 512 KiB `notes` cell: past the 64 KiB cell limit, within the 1 MiB record limit.
     HugeCell,
 }
 
@@ -207,7 +207,7 @@ fn make(
             (Code::HeaderOnly, (None, None))
         }
         DefectClass::HugeCell => {
-            rows[0][col("notes")] = "a".repeat(10 * 1024 * 1024);
+            rows[0][col("notes")] = "a".repeat(512 * 1024);
             (Code::CellTooLarge, at(2, "notes"))
         }
     };

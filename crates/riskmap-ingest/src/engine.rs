@@ -137,7 +137,7 @@ impl<'a> Examiner<'a> {
             let label = match (contract, hidden[idx]) {
                 (Some(column), _) => column.name.clone(),
                 (None, true) => format!("#{}", idx + 1),
-                (None, false) => header.clone(),
+                (None, false) => crate::finding::excerpt(header),
             };
             let allowed = contract.is_some_and(|c| c.personal);
             if let Some(hit) = hits[idx].or_else(|| scan_header(header, allowed)) {

@@ -40,6 +40,15 @@ codes! {
     Encoding => "E_ENCODING", "The bytes are not valid in the detected or forced encoding (UTF-8, UTF-8 with BOM, Windows-1251); UTF-16 is refused.";
     XlsxCorrupt => "E_XLSX_CORRUPT", "The XLSX file cannot be opened (truncated, corrupt or not a workbook).";
     SheetMissing => "E_SHEET_MISSING", "The XLSX workbook has no sheet named after the table.";
+    FileTooLarge => "E_FILE_TOO_LARGE", "An XLSX file is larger than the limit for workbooks (128 MiB by default; a workbook is read in memory, a CSV file is streamed).";
+    XlsxTooManyParts => "E_XLSX_TOO_MANY_PARTS", "The workbook's ZIP directory lists more parts, or its workbook more sheets or relationships, than the limit (10,000).";
+    XlsxPartTooLarge => "E_XLSX_PART_TOO_LARGE", "A part of the workbook (a sheet, the shared strings, …) decompresses to more than the limit (1 GiB), or holds more than 1 MiB of text between two tags.";
+    XlsxRatio => "E_XLSX_RATIO", "A part of the workbook expands more than 200 times its compressed size (checked past 8 MiB): a ZIP bomb.";
+    XlsxSharedStrings => "E_XLSX_SHARED_STRINGS", "The workbook's shared strings exceed the limit (64 MiB in total or 2,000,000 strings).";
+    TooManyCells => "E_TOO_MANY_CELLS", "A sheet has more non-empty cells than the limit (100,000,000).";
+    TooManyColumns => "E_TOO_MANY_COLUMNS", "A non-empty XLSX cell lies beyond column 256 (IV), or a CSV header has more than 256 fields (the contract's widest table has fewer than 200).";
+    TooManyRows => "E_TOO_MANY_ROWS", "A sheet has a row numbered beyond 1,048,576, the XLSX format's own limit.";
+    RecordTooLong => "E_RECORD_TOO_LONG", "A CSV record (one row, quotes included) is longer than the limit (1 MiB); the file is refused and the record never echoed.";
     MissingColumn => "E_MISSING_COLUMN", "A required contract column has no header in the file.";
     DuplicateColumn => "E_DUPLICATE_COLUMN", "Two file headers map to the same contract column.";
     UnknownColumn => "W_UNKNOWN_COLUMN", "A file header matches no contract column, label, alias or mapping entry; the column is ignored.";
@@ -137,6 +146,41 @@ impl Finding {
         }
         format!("{place}: {} {}", self.code.as_str(), self.message)
     }
+
+    /// `file:row:column: CODE message`, the console form (`file[sheet]` for a workbook, `-`
+    /// for a row or column a file-level finding lacks). Messages never hold a value of a
+    /// privacy finding, and quote at most a short excerpt of any other.
+    pub fn to_console_line(&self) -> String {
+        let file = match &self.sheet {
+            Some(sheet) => format!("{}[{sheet}]", self.file),
+            None => self.file.clone(),
+        };
+        let row = self.row.map_or_else(|| "-".to_owned(), |r| r.to_string());
+        let column = self.column.as_deref().unwrap_or("-");
+        format!(
+            "{file}:{row}:{column}: {} {}",
+            self.code.as_str(),
+            self.message
+        )
+    }
+}
+
+/// The longest excerpt of a header, sheet name or cell a message may quote, in characters.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// A short, printable excerpt of a header, sheet name or cell for a message: at most
+/// [`EXCERPT_CHARS`] characters, control characters dropped, `…` when cut. Privacy findings
+/// quote nothing at all.
+pub(crate) fn excerpt(text: &str) -> String {
+    let mut short = String::new();
+    for (kept, c) in text.chars().filter(|c| !c.is_control()).enumerate() {
+        if kept == EXCERPT_CHARS {
+            short.push('…');
+            break;
+        }
+        short.push(c);
+    }
+    short
 }
 
 /// Where findings of one file are kept: every finding is counted, at most `cap` per code are
@@ -209,6 +253,15 @@ mod tests {
                 code.as_str()
             );
         }
+    }
+
+    #[test]
+    fn excerpts_are_short_and_printable() {
+        assert_eq!(excerpt("pupils\u{0}_total\n"), "pupils_total");
+        let long = "я".repeat(10_000);
+        let cut = excerpt(&long);
+        assert_eq!(cut.chars().count(), EXCERPT_CHARS + 1);
+        assert!(cut.ends_with('…'));
     }
 
     #[test]

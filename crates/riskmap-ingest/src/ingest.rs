@@ -3,7 +3,6 @@
 
 use std::io::{self, Cursor, Read};
 
-use calamine::{Data, Reader, Xlsx};
 use sha2::{Digest, Sha256};
 
 use crate::contract::{Contract, TableName};
@@ -12,18 +11,20 @@ use crate::decode::{
     with_hashing_tee,
 };
 use crate::engine::Examiner;
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, Finding, excerpt};
 use crate::outcome::{Decision, Format, Mapped, Options, Outcome, RefusedRow, RowEvent, RowRef};
 use crate::pipeline::{self, Hashing};
 use crate::records::{Fields, LONG};
 use crate::row::Row;
-use crate::tally::Delivery;
+use crate::tally::{Delivery, Tally};
+use crate::xlsx::{SheetRow, Stop, Workbook};
 use crate::{Context, Error, Result};
 
 /// Reads one file of `table`, streaming rows to `sink` as they pass their checks.
 ///
-/// XLSX is recognised by its ZIP signature (`PK\x03\x04`) and read whole (a workbook cannot be
-/// parsed as a stream); anything else is read as CSV row by row, so memory stays flat however
+/// XLSX is recognised by its ZIP signature (`PK\x03\x04`) and held in memory (a ZIP is read
+/// from its end) up to [`crate::Limits::max_xlsx_bytes`]; its sheet is then streamed row by
+/// row, every part within the limits; anything else is read as CSV row by row, so memory stays flat however
 /// long the file is. `name` is used only in messages. Rows given to the sink are provisional
 /// until the returned [`Outcome`] says the file is not refused (see [`RowEvent`]).
 pub fn ingest(
@@ -115,14 +116,55 @@ fn read_file<T: Send>(
     }
     let input = Cursor::new(head[..filled].to_vec()).chain(input);
     if head[..filled] == *b"PK\x03\x04" {
+        let limit = options.limits.max_xlsx_bytes;
         let mut bytes = Vec::new();
         let mut input = input;
         input
+            .by_ref()
+            .take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|source| read_error(name, source))?;
+        if bytes.len() as u64 > limit {
+            return too_large_workbook(table, name, bytes, input, options);
+        }
         return ingest_xlsx(table, name, &bytes, options, ctx, sink);
     }
     ingest_csv(table, name, input, options, ctx, sink)
+}
+
+/// Refuses a workbook larger than the limit, hashing the rest of it without keeping it.
+fn too_large_workbook(
+    table: TableName,
+    name: &str,
+    first: Vec<u8>,
+    rest: impl Read,
+    options: &Options,
+) -> Result<Outcome> {
+    let mut hasher = Sha256::new();
+    hasher.update(&first);
+    let mut counted = Counting {
+        inner: rest,
+        bytes: first.len() as u64,
+    };
+    drop(first);
+    io::copy(
+        &mut HashingReader::new(&mut counted, Some(&mut hasher)),
+        &mut io::sink(),
+    )
+    .map_err(|source| read_error(name, source))?;
+    let message = format!(
+        "the workbook has {} bytes; workbooks of at most {} bytes are read (save the sheet as CSV, which is streamed)",
+        counted.bytes, options.limits.max_xlsx_bytes
+    );
+    Ok(file_level(
+        table,
+        name,
+        Format::Xlsx,
+        Code::FileTooLarge,
+        message,
+        digest(options, hasher),
+        counted.bytes,
+    ))
 }
 
 /// The rows and the report of a file read whole (convenient for small files and tests).
@@ -358,146 +400,128 @@ fn ingest_xlsx<T>(
     }
     let sha256 = digest(options, hasher);
     let size = bytes.len() as u64;
-    let sheet = table.as_str();
-    let mut workbook = match Xlsx::new(Cursor::new(bytes)) {
-        Ok(workbook) => workbook,
-        Err(e) => {
-            let message = format!("the workbook cannot be opened (truncated or corrupt?): {e}");
-            return Ok(file_level(
-                table,
-                name,
-                Format::Xlsx,
-                Code::XlsxCorrupt,
-                message,
-                sha256,
-                size,
-            ));
-        }
+    let refuse = |code: Code, message: String| {
+        file_level(
+            table,
+            name,
+            Format::Xlsx,
+            code,
+            message,
+            sha256.clone(),
+            size,
+        )
     };
+    if size > options.limits.max_xlsx_bytes {
+        let message = format!(
+            "the workbook has {size} bytes; workbooks of at most {} bytes are read (save the sheet as CSV, which is streamed)",
+            options.limits.max_xlsx_bytes
+        );
+        return Ok(refuse(Code::FileTooLarge, message));
+    }
+    let mut workbook = match Workbook::open(Cursor::new(bytes), options.limits) {
+        Ok(workbook) => workbook,
+        Err(breach) => return Ok(refuse(breach.code, breach.message)),
+    };
+    let sheet = table.as_str();
     let names = workbook.sheet_names();
     let Some(found) = names
         .iter()
         .find(|n| n.trim().eq_ignore_ascii_case(sheet))
         .cloned()
     else {
+        let listed: Vec<String> = names.iter().take(20).map(|n| excerpt(n)).collect();
         let message = format!(
             "no sheet named {sheet}; the workbook has {}",
-            names.join(", ")
+            listed.join(", ")
         );
-        return Ok(file_level(
-            table,
-            name,
-            Format::Xlsx,
-            Code::SheetMissing,
-            message,
-            sha256,
-            size,
-        ));
+        return Ok(refuse(Code::SheetMissing, message));
     };
-    let range = match workbook.worksheet_range(&found) {
-        Ok(range) => range,
-        Err(e) => {
-            let message = format!("sheet {found} cannot be read (truncated or corrupt?): {e}");
-            return Ok(file_level(
-                table,
-                name,
-                Format::Xlsx,
-                Code::XlsxCorrupt,
-                message,
-                sha256,
-                size,
-            ));
-        }
-    };
-    let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let mut rows = range.rows();
-    let Some(header) = rows.next() else {
-        let mut outcome = file_level(
-            table,
-            name,
-            Format::Xlsx,
-            Code::EmptyFile,
-            format!("sheet {found} is empty"),
-            sha256,
-            size,
-        );
-        outcome.sheet = Some(found);
-        return Ok(outcome);
-    };
-    let headers: Vec<String> = header.iter().map(cell_text).collect();
     let contract = Contract::v1().table(table);
-    let (examiner, mut tally) = Examiner::new(contract, name, Some(&found), options, ctx, headers);
-    let mut text = String::new();
+    let mut reading: Option<(Examiner<'_>, Tally, usize)> = None;
     let mut ranges = Vec::new();
     let mut longs = Vec::new();
     let mut spare = Vec::new();
-    for (idx, cells) in rows.enumerate() {
-        text.clear();
-        ranges.clear();
-        longs.clear();
-        for cell in cells {
-            let start = text.len();
-            text.push_str(&cell_text(cell));
-            if text.len() - start >= LONG {
-                longs.push(ranges.len());
-            }
-            ranges.push((start, text.len()));
-        }
-        let fields = Fields::new(&text, &ranges, &longs);
-        let examined = examiner.examine(first_row + idx as u64 + 2, fields, spare);
+    let cap = options.max_cell_bytes;
+    let read = workbook.rows(&found, cap, |row: &SheetRow| -> Result<()> {
+        let Some((examiner, tally, width)) = reading.as_mut() else {
+            let headers = dense(row, row.width(), &mut ranges, &mut longs)
+                .iter()
+                .map(str::to_owned)
+                .collect();
+            let (examiner, tally) =
+                Examiner::new(contract, name, Some(&found), options, ctx, headers);
+            reading = Some((examiner, tally, row.width()));
+            return Ok(());
+        };
+        let fields = dense(row, row.width().max(*width), &mut ranges, &mut longs);
+        let examined = examiner.examine(row.number, fields, std::mem::take(&mut spare));
         let mut cells_of = || fields.iter().map(str::to_owned).collect();
         spare = tally
-            .accept(&examiner, examined, None, &mut cells_of, sink)?
+            .accept(examiner, examined, None, &mut cells_of, sink)?
             .unwrap_or_default();
-    }
-    Ok(tally.finish(&examiner, Format::Xlsx, sha256, size))
-}
-
-/// The text of a workbook cell as a CSV would hold it.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(v) => v.to_string(),
-        Data::Float(v) => float_text(*v),
-        Data::Bool(v) => v.to_string(),
-        Data::DateTime(dt) => excel_date_text(dt.as_f64()),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-fn float_text(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        let whole = v as i64;
-        // Excel drops the leading zero of an IIN born in the 2000s typed as a number; put it
-        // back so the privacy guard still sees 12 digits.
-        if (10_000_000_000..100_000_000_000).contains(&whole) {
-            return format!("0{whole}");
-        }
-        return whole.to_string();
-    }
-    // Nine decimals are more than any contract decimal needs (FTE, coordinates, percentages),
-    // and a computed coordinate's binary tail (76.92345678901234) must not look like an IIN.
-    let text = format!("{v:.9}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-fn excel_date_text(serial: f64) -> String {
-    let epoch =
-        time::Date::from_calendar_date(1899, time::Month::December, 30).expect("valid date");
-    let days = serial.floor() as i64;
-    let Some(date) = epoch.checked_add(time::Duration::days(days)) else {
-        return serial.to_string();
+        Ok(())
+    });
+    let breach = match read {
+        Ok(()) => None,
+        Err(Stop::Visitor(error)) => return Err(error),
+        Err(Stop::Breach(breach)) => Some(breach),
     };
-    let date_text = crate::value::format_date(date);
-    let seconds = ((serial - serial.floor()) * 86_400.0).round() as i64;
-    if seconds == 0 {
-        return date_text;
+    let Some((examiner, tally, _)) = reading else {
+        let (code, message) = breach.map_or_else(
+            || (Code::EmptyFile, format!("sheet {found} is empty")),
+            |b| (b.code, b.message),
+        );
+        let mut outcome = refuse(code, message);
+        outcome.sheet = Some(found);
+        return Ok(outcome);
+    };
+    let mut outcome = tally.finish(&examiner, Format::Xlsx, sha256.clone(), size);
+    if let Some(breach) = breach {
+        refuse_whole(&mut outcome, breach.code, Some(&found), breach.message);
     }
-    format!(
-        "{date_text}T{:02}:{:02}:{:02}",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
+    Ok(outcome)
+}
+
+/// The cells of `row` as `width` fields (missing cells empty), lent from `ranges`.
+fn dense<'r>(
+    row: &'r SheetRow,
+    width: usize,
+    ranges: &'r mut Vec<(usize, usize)>,
+    longs: &'r mut Vec<usize>,
+) -> Fields<'r> {
+    ranges.clear();
+    longs.clear();
+    let mut cells = row.cells.iter().peekable();
+    for column in 0..width {
+        let range = match cells.next_if(|c| c.0 == column) {
+            Some(&(_, start, end)) => (start, end),
+            None => (0, 0),
+        };
+        if range.1 - range.0 >= LONG {
+            longs.push(ranges.len());
+        }
+        ranges.push(range);
+    }
+    Fields::new(&row.text, ranges, longs)
+}
+
+/// Refuses a file whose reading stopped at a limit after its header: the finding is added and
+/// nothing of the file may be kept.
+pub(crate) fn refuse_whole(
+    outcome: &mut Outcome,
+    code: Code,
+    sheet: Option<&str>,
+    message: String,
+) {
+    outcome.findings.push(Finding {
+        code,
+        severity: code.severity(),
+        file: outcome.file.clone(),
+        sheet: sheet.map(str::to_owned),
+        row: None,
+        column: None,
+        message,
+    });
+    *outcome.counts.entry(code).or_insert(0) += 1;
+    outcome.decision = Decision::Refused;
 }

@@ -35,8 +35,12 @@ mod engine;
 pub mod error;
 /// Findings and their stable codes.
 pub mod finding;
+/// The reader of one workbook part that stops at the limits.
+mod guarded;
 /// Small non-cryptographic hashers.
 mod hash;
+/// Hostile files for the regression tests of the readers' limits.
+pub mod hostile;
 /// BIN/IIN check digit.
 pub mod identifiers;
 /// Entry points for contract tables.
@@ -45,6 +49,8 @@ pub mod ingest;
 mod keys;
 /// The legal-statistics reader.
 pub mod legal;
+/// Bounds on the work and memory of reading one file.
+pub mod limits;
 /// Header mapping (labels, aliases, mapping files).
 pub mod mapping;
 /// Fast paths for plain numbers.
@@ -73,6 +79,8 @@ mod tally;
 pub mod value;
 /// CSV and XLSX writers.
 pub mod write;
+/// The streaming XLSX reader.
+mod xlsx;
 
 pub use context::{Context, KatoRegistry, Lookup, NoContext};
 pub use contract::{Contract, TableName};
@@ -84,6 +92,7 @@ pub use ingest::{
     read_table,
 };
 pub use legal::{LegalRow, LegalStats, read_legal_stats};
+pub use limits::Limits;
 pub use mapping::HeaderMapping;
 pub use outcome::{
     Decision, Format, Mapped, Options, Outcome, Policy, RateSpec, RefusedRow, RowEvent, RowRef,

@@ -132,7 +132,7 @@ pub(crate) fn resolve(
         let shown = if hidden.get(file_idx).copied().unwrap_or(false) {
             format!("#{}", file_idx + 1)
         } else {
-            header.clone()
+            crate::finding::excerpt(header)
         };
         match target {
             None if key.is_empty() => {}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::contract::TableName;
 use crate::decode::{Detected, EncodingChoice};
 use crate::finding::{Code, Finding, Severity};
+use crate::limits::Limits;
 use crate::mapping::HeaderMapping;
 use crate::row::Row;
 use crate::{Error, Result};
@@ -85,6 +86,8 @@ pub struct Options {
     /// ingest reports it as [`Outcome::sha256`] instead of hashing the bytes a second time.
     /// `None` (the default): the ingest hashes the bytes as it reads them.
     pub content_sha256: Option<String>,
+    /// Bounds on the work and memory of reading the file (sizes, counts, lengths).
+    pub limits: Limits,
 }
 
 impl Options {
@@ -107,6 +110,7 @@ impl Options {
             outlier_min_events: 3.0,
             outlier_min_denominator: 100.0,
             content_sha256: None,
+            limits: Limits::default(),
         }
     }
 }

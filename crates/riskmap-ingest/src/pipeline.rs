@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use sha2::{Digest, Sha256};
@@ -19,7 +20,7 @@ use crate::blocks::{Block, Blocks};
 use crate::contract::{Contract, TableName};
 use crate::engine::{Examined, Examiner};
 use crate::finding::Code;
-use crate::ingest::file_level;
+use crate::ingest::{file_level, refuse_whole};
 use crate::outcome::{Format, Options, Outcome};
 use crate::records::Splitter;
 use crate::row::Row;
@@ -64,7 +65,8 @@ pub(crate) fn run<T: Send>(
             });
             HashFeed { to_hasher, skip }
         });
-        let mut blocks = Blocks::new(text, delimiter);
+        let mut blocks = Blocks::new(text, delimiter, options.limits.max_record_bytes);
+        let overlong = blocks.overlong.clone();
         let mut next_block = || -> Result<Option<Block>> {
             let block = blocks.next().map_err(read_error)?;
             if let (Some(feed), Some(block)) = (hashed.as_mut(), block.as_ref()) {
@@ -76,12 +78,15 @@ pub(crate) fn run<T: Send>(
         // The header is the first record; the rest of its block is the first data.
         let (first, from, headers) = loop {
             let Some(block) = next_block()? else {
-                let message = "the file has no header row".to_owned();
+                let (code, message) = match blocks_overlong(&overlong, options) {
+                    Some(too_long) => too_long,
+                    None => (Code::EmptyFile, "the file has no header row".to_owned()),
+                };
                 return Ok(file_level(
                     table,
                     name,
                     Format::Csv,
-                    Code::EmptyFile,
+                    code,
                     message,
                     String::new(),
                     0,
@@ -97,7 +102,23 @@ pub(crate) fn run<T: Send>(
                 break (block, pos, headers);
             }
         };
-        examine_all(
+        let max_columns = options.limits.max_columns;
+        if headers.len() > max_columns {
+            let message = format!(
+                "the header row has {} fields; at most {max_columns} columns are read",
+                headers.len()
+            );
+            return Ok(file_level(
+                table,
+                name,
+                Format::Csv,
+                Code::TooManyColumns,
+                message,
+                String::new(),
+                0,
+            ));
+        }
+        let mut outcome = examine_all(
             table,
             name,
             delimiter,
@@ -107,6 +128,24 @@ pub(crate) fn run<T: Send>(
             headers,
             (first, from),
             &mut next_block,
+        )?;
+        if let Some((code, message)) = blocks_overlong(&overlong, options) {
+            refuse_whole(&mut outcome, code, None, message);
+        }
+        Ok(outcome)
+    })
+}
+
+/// The refusal for a record longer than the limit, when one stopped the reading.
+fn blocks_overlong(overlong: &AtomicUsize, options: &Options) -> Option<(Code, String)> {
+    let bytes = overlong.load(Ordering::Relaxed);
+    (bytes > 0).then(|| {
+        (
+            Code::RecordTooLong,
+            format!(
+                "a record runs past {bytes} bytes without ending; records of at most {} bytes are read",
+                options.limits.max_record_bytes
+            ),
         )
     })
 }

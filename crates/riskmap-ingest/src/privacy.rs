@@ -19,6 +19,9 @@ pub(crate) enum Hit {
     Email,
     /// A header naming a person-level field.
     PersonHeader,
+    /// A person's name: a patronymic, "Фамилия И.О." initials, or three capitalised words
+    /// in name order.
+    PersonName,
 }
 
 impl Hit {
@@ -28,6 +31,7 @@ impl Hit {
             Hit::Phone => "a phone number",
             Hit::Email => "an e-mail address",
             Hit::PersonHeader => "a person-level field (child name or IIN)",
+            Hit::PersonName => "what looks like a person's name",
         }
     }
 }
@@ -49,6 +53,9 @@ pub(crate) enum CellKind {
 pub(crate) fn scan_cell(text: &str, kind: CellKind) -> Option<Hit> {
     if kind == CellKind::Bin || text.len() < 6 {
         return None;
+    }
+    if kind == CellKind::FreeText && has_person_name(text) {
+        return Some(Hit::PersonName);
     }
     // Every hit needs ten digits or an '@': most identifiers and notes have neither.
     let digits = text.bytes().filter(u8::is_ascii_digit).count();
@@ -123,6 +130,156 @@ pub(crate) fn scan_header(header: &str, allowed: bool) -> Option<Hit> {
         || key.split(' ').any(|t| TOKENS.contains(&t))
         || key.contains("ф и о");
     person.then_some(Hit::PersonHeader)
+}
+
+/// Kazakh and Russian patronymic endings, on a capitalised word of at least six letters.
+const PATRONYMIC: &[&str] = &[
+    "ович", "евич", "овна", "евна", "ична", "ұлы", "улы", "қызы", "кызы",
+];
+
+/// Russian and Kazakh surname endings, for three capitalised words in name order.
+const SURNAME: &[&str] = &[
+    "ов", "ев", "ёв", "ин", "ын", "ова", "ева", "ёва", "ина", "ына", "ский", "ская", "цкий",
+    "цкая", "енко",
+];
+
+/// Words after which a name is the name of a school, street or award, not of a person
+/// ("имени Абая", "Абай атындағы").
+const NAMED_AFTER: &[&str] = &[
+    "имени",
+    "им",
+    "атындағы",
+    "атындагы",
+    "улица",
+    "көшесі",
+    "проспект",
+];
+
+/// Capitalised words that are never a person's name in the files (places, institutions).
+const NOT_NAMES: &[&str] = &[
+    "республика",
+    "казахстан",
+    "қазақстан",
+    "область",
+    "облысы",
+    "район",
+    "ауданы",
+    "город",
+    "школа",
+    "мектеп",
+    "гимназия",
+    "лицей",
+    "средняя",
+    "северо",
+    "южно",
+    "западно",
+    "восточно",
+    "министерство",
+    "управление",
+    "отдел",
+    "департамент",
+    "акимат",
+    "центр",
+];
+
+/// True when `text` holds what looks like a person's name: a capitalised Cyrillic word with
+/// a patronymic ending next to another capitalised word (so that a place such as «Аққулы»
+/// alone is not a name), a capitalised word next to two initials ("Иванов И.О.", "И. О.
+/// Иванов"), or three capitalised Cyrillic words with a surname ending first or last.
+/// Texts that name something after a person ("имени", "атындағы") are left alone.
+pub(crate) fn has_person_name(text: &str) -> bool {
+    if !text.chars().any(is_cyrillic_upper) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    if lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| NAMED_AFTER.contains(&w))
+    {
+        return false;
+    }
+    // «Г.А.» (городская администрация) in place names is not a pair of initials.
+    let text = text.replace("Г.А.", " ").replace("Г. А.", " ");
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphabetic() || c == '-' || c == '.'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capitalised_at = |i: usize| {
+        words
+            .get(i)
+            .is_some_and(|w| is_capitalised(w) && !w.ends_with('.'))
+    };
+    (0..words.len()).any(|i| {
+        is_patronymic(words[i]) && (capitalised_at(i + 1) || (i > 0 && capitalised_at(i - 1)))
+    }) || words.windows(2).any(|p| has_initials(p[0], p[1]))
+        || words
+            .windows(3)
+            .any(|t| has_split_initials(t[0], t[1], t[2]))
+        || words.windows(3).any(|t| in_name_order(t[0], t[1], t[2]))
+}
+
+fn is_cyrillic_upper(c: char) -> bool {
+    c.is_uppercase() && matches!(c, '\u{0400}'..='\u{04FF}')
+}
+
+/// A word like `Иванов`: a capital Cyrillic letter, then at least one lower-case letter,
+/// nothing else (a hyphen joins two such words).
+fn is_capitalised(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    !word.is_empty()
+        && word.split('-').all(|part| {
+            let mut chars = part.chars();
+            chars.next().is_some_and(is_cyrillic_upper)
+                && part.chars().count() >= 2
+                && chars.all(|c| c.is_lowercase() && matches!(c, '\u{0400}'..='\u{04FF}'))
+        })
+}
+
+fn is_patronymic(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    if !is_capitalised(word) || word.chars().count() < 6 {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    PATRONYMIC.iter().any(|end| lower.ends_with(end))
+}
+
+/// `Иванов И.О.` / `Иванов И. О.` (the initials as one or two words) or `И.О. Иванов`.
+fn has_initials(first: &str, second: &str) -> bool {
+    let initials = |w: &str| {
+        let letters: Vec<char> = w.chars().filter(|c| *c != '.').collect();
+        w.ends_with('.')
+            && (1..=2).contains(&letters.len())
+            && letters.iter().all(|c| is_cyrillic_upper(*c))
+            && w.chars().filter(|c| *c == '.').count() == letters.len()
+    };
+    let two = |w: &str| initials(w) && w.chars().filter(|c| *c == '.').count() == 2;
+    let surname = |w: &str| is_capitalised(w) && !w.ends_with('.') && w.chars().count() >= 3;
+    (surname(first) && two(second)) || (two(first) && surname(second))
+}
+
+/// `Иванов И. О.` or `И. О. Иванов`: the initials as two words of one letter and a dot.
+fn has_split_initials(a: &str, b: &str, c: &str) -> bool {
+    let one = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(is_cyrillic_upper) && chars.as_str() == "."
+    };
+    let surname = |w: &str| is_capitalised(w) && !w.ends_with('.') && w.chars().count() >= 3;
+    (surname(a) && one(b) && one(c)) || (one(a) && one(b) && surname(c))
+}
+
+fn in_name_order(a: &str, b: &str, c: &str) -> bool {
+    let plain = |w: &str| {
+        is_capitalised(w)
+            && !w.ends_with('.')
+            && !NOT_NAMES.contains(&w.to_lowercase().as_str())
+            && !w.contains('-')
+    };
+    let surname = |w: &str| {
+        let lower = w.to_lowercase();
+        w.chars().count() >= 4 && SURNAME.iter().any(|end| lower.ends_with(end))
+    };
+    plain(a) && plain(b) && plain(c) && (surname(a) || surname(c))
 }
 
 /// True when `bytes` holds a run of at least 12 ASCII digits: false rules out an IIN-like
@@ -257,6 +414,59 @@ mod tests {
             None
         );
         assert_eq!(scan_cell("@ school", CellKind::FreeText), None);
+    }
+
+    #[test]
+    fn finds_kazakh_and_russian_person_names_in_free_text() {
+        for text in [
+            "Нурсултанов Ерлан Маратович",
+            "ученица Ахметова Айгерим Нурлановна переведена",
+            "Серік Маратұлы",
+            "Айгерім Бекқызы",
+            "Жумабаев Асхат Ерланулы",
+            "ответственный Иванов И.О.",
+            "Иванов И. О.",
+            "И.О. Петрова",
+            "Смагулов Ерлан Сапарович",
+            "Петров Иван Сергеевич",
+            "Ким Анна Ивановна",
+            "Сидоров Павел Игоревич",
+            "Абдрахманова Сауле Кенес",
+        ] {
+            assert_eq!(
+                scan_cell(text, CellKind::FreeText),
+                Some(Hit::PersonName),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            scan_cell("Нурсултанов Ерлан Маратович", CellKind::Personal),
+            None,
+            "a staff contact column may hold names"
+        );
+    }
+
+    #[test]
+    fn school_and_place_names_are_not_person_names() {
+        for text in [
+            "Без замечаний; ескерту жоқ",
+            "Общеобразовательная школа №12, Медеуский район (синтетическая)",
+            "Ахмет Байтұрсынұлы атындағы №5 мектеп",
+            "Средняя школа имени Абая Кунанбаева",
+            "Северо-Казахстанская область",
+            "Республика Казахстан Алматы",
+            "Ұлы Отан соғысы",
+            "Программа «Дружба» проведена",
+            "ИИН",
+            "Всего учеников",
+            "Оқушылар саны",
+            "Қаулы №5 орындалды",
+            "Общеобразовательная школа №1, Семей Г.А. (синтетическая)",
+            "район Аққулы",
+            "точка Жалаулы",
+        ] {
+            assert_eq!(scan_cell(text, CellKind::FreeText), None, "{text}");
+        }
     }
 
     #[test]

@@ -258,12 +258,7 @@ pub(crate) fn parse_cell(column: &Column, text: &str) -> Result<Value, CellError
 
 /// Quotes a value for a message, cut to 40 characters.
 fn quote(text: &str) -> String {
-    let cut: String = text.chars().take(40).collect();
-    if cut.len() < text.len() {
-        format!("{cut:?}…")
-    } else {
-        format!("{cut:?}")
-    }
+    format!("{:?}", crate::finding::excerpt(text))
 }
 
 fn check_range(column: &Column, v: f64) -> Result<(), CellError> {

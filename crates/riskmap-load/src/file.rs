@@ -43,6 +43,37 @@ pub struct FileReport {
     pub outcomes: Vec<Outcome>,
 }
 
+impl FileReport {
+    /// The first `max` findings of the file, errors first and then in file order, as
+    /// `file:row:column: CODE message` lines (see [`riskmap_ingest::Finding::to_console_line`]),
+    /// and how many findings (stored or only counted) are not among them. What `riskmap ingest`
+    /// prints and `POST /api/v1/ingest` answers for a refused or partly accepted file.
+    pub fn first_findings(&self, max: usize) -> (Vec<String>, u64) {
+        let mut findings: Vec<&riskmap_ingest::Finding> =
+            self.outcomes.iter().flat_map(|o| &o.findings).collect();
+        // Stable: errors first, then warnings, then information, each in file order.
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let lines: Vec<String> = findings
+            .iter()
+            .take(max)
+            .map(|f| f.to_console_line())
+            .collect();
+        let total: u64 = self.outcomes.iter().flat_map(|o| o.counts.values()).sum();
+        let shown = lines.len() as u64;
+        (lines, total.saturating_sub(shown))
+    }
+
+    /// Whether the file was refused or stored with refused rows: the files whose findings
+    /// the steward must read.
+    pub fn needs_attention(&self) -> bool {
+        self.status == FileStatus::Refused
+            || self
+                .outcomes
+                .iter()
+                .any(|o| o.decision == Decision::AcceptedPartially)
+    }
+}
+
 /// What happened to a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -43,8 +43,12 @@ pub fn plan_tables(
         .map_err(unreadable)?;
     let from_name = sniff::table_from_name(name);
     if sniff::is_xlsx(&head) {
-        let bytes = std::fs::read(file).map_err(unreadable)?;
-        match (sniff::xlsx_tables(&bytes), from_name) {
+        // Only the ZIP directory and the sheet list are read, never the whole file.
+        let workbook = std::fs::File::open(file).map_err(unreadable)?;
+        match (
+            sniff::xlsx_tables(std::io::BufReader::new(workbook)),
+            from_name,
+        ) {
             (Some(tables), _) if !tables.is_empty() => return Ok(tables),
             (_, Some(table)) => return Ok(vec![table]),
             _ => {}

@@ -15,6 +15,8 @@
 pub mod http;
 /// Prometheus metrics.
 pub mod metrics;
+/// The private spool folder of uploads.
+pub mod spool;
 /// Shared state of the handlers.
 pub mod state;
 /// Prepared tile layers and the tile cache.

@@ -32,6 +32,9 @@ pub struct ServerConfig {
     pub kato_registry: Option<Arc<riskmap_ingest::KatoRegistry>>,
     /// The largest upload accepted, in bytes.
     pub upload_limit_bytes: u64,
+    /// The private folder uploads are spooled in (see [`crate::spool`]); prepared (created,
+    /// made private, swept) by the caller at start.
+    pub spool_dir: PathBuf,
 }
 
 /// The default upload limit: 1 GiB (a national quarter file is about 100 MB).

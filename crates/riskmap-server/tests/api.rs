@@ -203,6 +203,20 @@ async fn health_and_meta() {
 }
 
 #[tokio::test]
+async fn healthz_answers_while_the_database_is_gone_and_readyz_does_not() {
+    let app = test_app(Audience::Ministry).await;
+    let version = app.state.store.cached_data_version();
+    app.state.serve_version(version);
+    app.state.store.close().await;
+    let (status, json) = get(&app, "/healthz").await;
+    assert_eq!(status, StatusCode::OK, "liveness never asks the database");
+    assert_eq!(json["status"], "ok");
+    let (status, json) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(json["status"], "unavailable");
+}
+
+#[tokio::test]
 async fn the_web_page_is_served() {
     let app = test_app(Audience::Ministry).await;
     let response = riskmap_server::app(app.state.clone())
@@ -235,8 +249,33 @@ async fn readiness_and_prometheus_metrics() {
     assert_eq!(json["status"], "ready");
     get(&app, "/api/v1/regions?indicators=viol_rate").await;
     get(&app, "/api/v1/regions/12345/districts").await;
+    let (status, _) = get(&app, "/metrics").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "no metrics without a steward or ministry token"
+    );
+    let akimat = support::issue_token(
+        &app,
+        &support::grant(riskmap_model::Role::Akimat, Some("750000000"), &[]),
+        "akimat",
+    )
+    .await;
+    let (status, _) = support::get_with_token(&app, "/metrics", &akimat).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let steward = support::issue_token(
+        &app,
+        &support::grant(riskmap_model::Role::Steward, None, &[]),
+        "steward",
+    )
+    .await;
     let response = riskmap_server::app(app.state.clone())
-        .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/metrics")
+                .header("authorization", format!("Bearer {steward}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);

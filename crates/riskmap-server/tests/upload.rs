@@ -224,3 +224,121 @@ async fn only_the_steward_uploads_and_bad_requests_are_refused() {
         upload_to(small, &token, multipart(&[("file", Some("q.csv"), &csv)])).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
 }
+
+/// GET `/healthz` answers 200 (the server survived the upload).
+async fn still_alive(state: riskmap_server::AppState) {
+    let response = riskmap_server::app(state)
+        .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn hostile_uploads_get_their_decision_a_short_answer_and_the_server_lives_on() {
+    use riskmap_ingest::hostile::{Expect, hostile_files};
+    let shared = test_app(Audience::Ministry).await;
+    let csv = revision_csv();
+    for (index, hostile) in hostile_files(&csv).unwrap().into_iter().enumerate() {
+        let fresh;
+        let app = match hostile.expect {
+            Expect::Accepted => {
+                fresh = test_app(Audience::Ministry).await;
+                &fresh
+            }
+            Expect::Refused(_) => &shared,
+        };
+        let token = issue_token(app, &grant(Role::Steward), &format!("steward{index}")).await;
+        let before = app.state.store.data_version().await.unwrap();
+        let (status, body) = upload(
+            app,
+            &token,
+            multipart(&[("file", Some(&hostile.file_name), &hostile.bytes)]),
+        )
+        .await;
+        assert!(
+            body.len() < 64 * 1024,
+            "{}: an answer of {} bytes",
+            hostile.file_name,
+            body.len()
+        );
+        match hostile.expect {
+            Expect::Accepted => assert_eq!(status, StatusCode::OK, "{}: {body}", hostile.file_name),
+            Expect::Refused(code) => {
+                assert_eq!(
+                    status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{}: {body}",
+                    hostile.file_name
+                );
+                let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+                let lines = report["findings"][0]["lines"].as_array().unwrap();
+                assert!(
+                    lines.iter().any(|l| l
+                        .as_str()
+                        .unwrap()
+                        .starts_with(hostile.file_name.as_str())
+                        && l.as_str().unwrap().contains(code.as_str())),
+                    "{}: {body}",
+                    hostile.file_name
+                );
+                assert_eq!(app.state.store.data_version().await.unwrap(), before);
+            }
+        }
+        still_alive(app.state.clone()).await;
+    }
+}
+
+#[tokio::test]
+async fn a_person_name_is_refused_naming_row_and_column_only() {
+    let app = test_app(Audience::Ministry).await;
+    let token = issue_token(&app, &grant(Role::Steward), "steward").await;
+    let csv = String::from_utf8(revision_csv()).unwrap();
+    let mut lines: Vec<String> = csv.lines().map(str::to_owned).collect();
+    let notes = lines[0].split(',').position(|h| h == "notes").unwrap();
+    let mut cells: Vec<String> = lines[3].split(',').map(str::to_owned).collect();
+    cells[notes] = "Нурсултанов Ерлан Маратович".to_owned();
+    lines[3] = cells.join(",");
+    let named = lines.join("\n") + "\n";
+    let (status, body) = upload(
+        &app,
+        &token,
+        multipart(&[("file", Some("school_quarter_named.csv"), named.as_bytes())]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body.contains("school_quarter_named.csv:4:notes: E_PRIVACY"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("Нурсултанов") && !body.contains("Маратович"),
+        "{body}"
+    );
+    still_alive(app.state.clone()).await;
+}
+
+#[tokio::test]
+async fn uploads_leave_nothing_in_the_spool() {
+    let app = test_app(Audience::Ministry).await;
+    let token = issue_token(&app, &grant(Role::Steward), "steward").await;
+    let (status, body) = upload(
+        &app,
+        &token,
+        multipart(&[("file", Some("school_quarter.csv"), &revision_csv())]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = upload(
+        &app,
+        &token,
+        multipart(&[("file", Some("notes.txt"), b"hello")]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let spool = &app.state.config.spool_dir;
+    let left: Vec<_> = std::fs::read_dir(spool)
+        .map(|entries| entries.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "left in the spool: {left:?}");
+}

@@ -7,9 +7,12 @@
 //!   unchanged; accept-partial fills the quarantine; usage errors exit with 2.
 //! - `revisions`: ingesting twice equals ingesting once; a higher revision replaces the sums
 //!   and keeps history; a stored revision is refused; legal statistics are stored.
+//! - `hostile`: hostile files in bounded memory (peak RSS measured), names refused, console
+//!   findings and table detection.
 //! - `kill`: SIGKILL at random moments leaves the store as before or as after.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
+mod hostile;
 mod kill;
 mod refusals;
 mod revisions;

@@ -132,3 +132,122 @@ fn contacts_may_hold_work_phones_but_not_iins() {
         "800101300123",
     );
 }
+
+/// The quarter CSV of `rows(3, seed)` with `notes` of the first data row set to `note`.
+fn with_note(note: &str, seed: u64) -> Vec<u8> {
+    let text = csv_of(&rows(3, seed));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&text[..]);
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let notes = records[0].iter().position(|h| h == "notes").unwrap();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    for (i, record) in records.iter().enumerate() {
+        let mut fields: Vec<String> = record.iter().map(str::to_owned).collect();
+        if i == 1 {
+            fields[notes] = note.to_owned();
+        }
+        out.write_record(&fields).unwrap();
+    }
+    out.into_inner().unwrap()
+}
+
+#[test]
+fn a_person_name_in_notes_refuses_the_file_without_echoing_it() {
+    for (name, seed) in [
+        ("Нурсултанов Ерлан Маратович", 21),
+        ("ученица Ахметова А.Б. переведена", 22),
+        ("Серік Маратұлы", 23),
+    ] {
+        let outcome = refused_without_echo(TableName::SchoolQuarter, &with_note(name, seed), name);
+        let finding = outcome.findings_of(Code::Privacy).next().unwrap();
+        assert_eq!(
+            (finding.row, finding.column.as_deref()),
+            (Some(2), Some("notes")),
+            "{name}"
+        );
+        for part in name.split_whitespace().filter(|p| p.chars().count() > 3) {
+            assert!(!outcome.to_json().contains(part), "{part} echoed");
+        }
+    }
+}
+
+#[test]
+fn a_header_that_is_a_person_name_refuses_the_file_and_is_never_echoed() {
+    let name = "Нурсултанов Ерлан Маратович";
+    let text = String::from_utf8(csv_of(&rows(2, 24))).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines[0].push_str(&format!(",{name}"));
+    for line in &mut lines[1..] {
+        line.push(',');
+    }
+    let text = lines.join("\n") + "\n";
+    let outcome = refused_without_echo(TableName::SchoolQuarter, text.as_bytes(), "Нурсултанов");
+    assert!(!outcome.has(Code::UnknownColumn) || !outcome.to_json().contains("Маратович"));
+}
+
+#[test]
+fn ordinary_notes_and_school_names_pass() {
+    for note in [
+        "Без замечаний; ескерту жоқ",
+        "Ахмет Байтұрсынұлы атындағы мектепте семинар өтті",
+        "Проведён семинар для родителей",
+    ] {
+        let collected = read_table(
+            TableName::SchoolQuarter,
+            "quarter.csv",
+            &with_note(note, 25)[..],
+            &Options::new(Policy::RefuseFile),
+            &NoContext,
+        )
+        .unwrap();
+        assert!(!collected.outcome.has(Code::Privacy), "{note}");
+    }
+}
+
+/// The Russian names of the 16,000 places of the KATO 2022 registry (an outside list of real
+/// place names: villages, districts, cities) are not person names, so a school's address or
+/// name that mentions its place passes.
+#[test]
+fn kato_place_names_are_not_person_names() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/kz/kato-2022-10-17-full.csv");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("SKIPPED: {} not found", path.display());
+        return;
+    };
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let names: Vec<String> = reader.records().map(|r| r.unwrap()[3].to_owned()).collect();
+    assert!(names.len() > 10_000);
+    let flagged: Vec<&String> = names
+        .iter()
+        .filter(|name| {
+            let mut csv = Vec::new();
+            let mut writer = csv::Writer::from_writer(&mut csv);
+            writer.write_record([name.as_str()]).unwrap();
+            drop(writer);
+            let collected = read_table(
+                TableName::LegalStats,
+                "names.csv",
+                [b"district\n".as_slice(), &csv].concat().as_slice(),
+                &Options::new(Policy::AcceptPartial),
+                &NoContext,
+            )
+            .unwrap();
+            collected.outcome.has(Code::Privacy)
+        })
+        .collect();
+    // Peasant farms are named after their owners («кр.хоз. «Иванов А.Б.»»): those are names.
+    let (farms, places): (Vec<&String>, Vec<&String>) =
+        flagged.into_iter().partition(|n| n.contains("кр.хоз."));
+    assert!(
+        farms.len() >= 10,
+        "farms named after people are caught: {farms:?}"
+    );
+    assert!(
+        places.len() * 1000 <= names.len(),
+        "{} of {} place names look like person names: {places:?}",
+        places.len(),
+        names.len(),
+    );
+}

@@ -1,4 +1,5 @@
-//! `GET /healthz`: liveness with the storage backend and data version.
+//! `GET /healthz` (liveness), `GET /readyz` (readiness), `GET /metrics` and the middleware
+//! that counts requests.
 
 use axum::Json;
 use axum::extract::State;
@@ -6,45 +7,84 @@ use axum::extract::State;
 use super::Result;
 use crate::AppState;
 
+/// `GET /healthz`: the process answers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct Health {
+    /// Always `ok`.
+    status: &'static str,
+}
+
+/// `GET /readyz`: whether requests can be served.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct Readiness {
+    /// `ready`, `warming` (the first data version's caches are being filled) or
+    /// `unavailable` (the store does not answer).
+    status: &'static str,
+    /// The store's data version, when ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_version: Option<i64>,
+}
+
 #[utoipa::path(get, path = "/healthz", tag = "service",
-    responses((status = 200, description = "Alive: storage backend and data version", body = Object)))]
-// GET /healthz
-pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
-    let data_version = state.store.data_version().await?;
-    Ok(Json(
-        serde_json::json!({ "status": "ok", "backend": state.store.backend().as_str(), "data_version": data_version }),
-    ))
+    responses((status = 200, description = "The process is alive (the store is not asked: see /readyz)", body = Health)))]
+// GET /healthz: liveness only, so that a probe never restarts a process the store keeps waiting.
+pub(crate) async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 // GET /readyz: ready when the caches of a data version are warm and the store answers.
 #[utoipa::path(get, path = "/readyz", tag = "service",
-    responses((status = 200, description = "Ready: a data version is warm and the store answers", body = Object), (status = 503, description = "Warming up, or the store does not answer", body = Object)))]
+    responses((status = 200, description = "Ready: a data version is warm and the store answers", body = Readiness), (status = 503, description = "Warming up, or the store does not answer", body = Readiness)))]
 pub(crate) async fn readyz(State(state): State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse;
-    if state.served_version().is_none() {
-        return (
+    let unavailable = |status| {
+        (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({ "status": "warming" })),
+            Json(Readiness {
+                status,
+                data_version: None,
+            }),
         )
-            .into_response();
+            .into_response()
+    };
+    if state.served_version().is_none() {
+        return unavailable("warming");
     }
     match state.store.data_version().await {
-        Ok(version) => {
-            Json(serde_json::json!({ "status": "ready", "data_version": version })).into_response()
-        }
+        Ok(version) => Json(Readiness {
+            status: "ready",
+            data_version: Some(version),
+        })
+        .into_response(),
         Err(error) => {
             tracing::warn!(%error, "not ready");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable" })),
-            )
-                .into_response()
+            unavailable("unavailable")
         }
     }
 }
 
-// GET /metrics: Prometheus text format.
-pub(crate) async fn metrics(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+// GET /metrics: Prometheus text format. On the main listener it needs a steward or ministry
+// token (401 without a token, 403 with another role); `serve --metrics-addr` serves it
+// without one on a separate, internal address instead.
+pub(crate) async fn metrics(
+    State(state): State<AppState>,
+    caller: super::Caller,
+) -> Result<([(axum::http::HeaderName, &'static str); 1], String)> {
+    let allowed = matches!(
+        caller.role,
+        Some(riskmap_model::Role::Steward | riskmap_model::Role::Ministry)
+    );
+    if !allowed {
+        return Err(super::Error::Forbidden {
+            code: "metrics_forbidden",
+            message: "metrics need a steward or ministry token, or the metrics address".to_owned(),
+        });
+    }
+    Ok(metrics_text(&state))
+}
+
+/// The metrics in the Prometheus text format.
+fn metrics_text(state: &AppState) -> ([(axum::http::HeaderName, &'static str); 1], String) {
     (
         [(
             axum::http::header::CONTENT_TYPE,
@@ -52,6 +92,16 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> impl axum::respons
         )],
         state.metrics.render(),
     )
+}
+
+/// The router of the separate metrics address: `/metrics` without a token.
+pub fn metrics_app(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(|State(state): State<AppState>| async move { metrics_text(&state) }),
+        )
+        .with_state(state)
 }
 
 /// Middleware: counts every request and its latency under its matched route pattern.

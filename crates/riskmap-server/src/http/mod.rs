@@ -33,6 +33,7 @@ use tower_http::services::{ServeDir, ServeFile};
 pub use auth::Caller;
 pub(crate) use cached::{BodyKey, CachedBody};
 pub use error::{Error, Result};
+pub use health::metrics_app;
 
 use crate::AppState;
 

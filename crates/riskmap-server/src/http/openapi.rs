@@ -45,7 +45,7 @@ pub(crate) struct ErrorDetail {
         super::tiles::get_tile,
         super::tiles::get_tilejson,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, super::health::Health, super::health::Readiness, super::upload::IngestReport, super::upload::FileFindings)),
     modifiers(&BearerAuth),
     tags(
         (name = "units", description = "Regions, districts and schools as GeoJSON with disclosed indicators"),

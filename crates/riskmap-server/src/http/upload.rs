@@ -43,18 +43,18 @@ struct Form {
 #[utoipa::path(post, path = "/api/v1/ingest", tag = "ingest",
     security(("bearer" = [])),
     request_body(content_type = "multipart/form-data", description = "Fields: file (one or more), table, accept_partial, region, encoding, mapping"),
-    responses((status = 200, description = "Every file stored (or stored before): the load report", body = Object),
+    responses((status = 200, description = "Every file stored (or stored before): the load report", body = IngestReport),
         (status = 400, description = "Malformed upload (no file, unknown field or table, bad mapping)", body = openapi::ErrorBody),
         (status = 409, description = "The server runs the synthetic demo: real data cannot be uploaded", body = openapi::ErrorBody),
         (status = 401, description = "A bearer token is required", body = openapi::ErrorBody),
         (status = 403, description = "Only the steward uploads", body = openapi::ErrorBody),
         (status = 413, description = "The upload exceeds the size limit", body = openapi::ErrorBody),
-        (status = 422, description = "A file was refused by its checks; nothing of it was stored: the load report", body = Object)))]
+        (status = 422, description = "A file was refused by its checks; nothing of it was stored: the load report", body = IngestReport)))]
 pub(crate) async fn post_ingest(
     State(state): State<AppState>,
     caller: Caller,
     multipart: std::result::Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<(StatusCode, Json<serde_json::Value>)> {
+) -> Result<(StatusCode, Json<IngestReport>)> {
     if caller.audience != Audience::Steward {
         return Err(Error::Forbidden {
             code: "steward_only",
@@ -78,7 +78,8 @@ pub(crate) async fn post_ingest(
         code: "bad_upload",
         message: e.body_text(),
     })?;
-    let spool = tempfile::tempdir().map_err(|e| Error::Internal {
+    // The upload's private folder goes when this handler returns, whatever the outcome.
+    let spool = crate::spool::upload_dir(&state.config.spool_dir).map_err(|e| Error::Internal {
         message: format!("spool folder: {e}"),
     })?;
     let (files, form) = receive(&mut multipart, spool.path()).await?;
@@ -146,7 +147,55 @@ pub(crate) async fn post_ingest(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(serde_json::json!({ "files": reports }))))
+    let findings = reports
+        .iter()
+        .filter(|r| r.needs_attention())
+        .map(FileFindings::of)
+        .collect();
+    Ok((
+        status,
+        Json(IngestReport {
+            files: reports,
+            findings,
+        }),
+    ))
+}
+
+/// Findings shown per refused or partly accepted file, as `riskmap ingest` prints them.
+const FINDINGS_SHOWN: usize = 5;
+
+/// The answer of `POST /api/v1/ingest`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct IngestReport {
+    /// One load report per file, in the order sent: status, batch, rows stored, and per table
+    /// its counts and findings (the JSON report of `riskmap ingest --report`).
+    #[schema(value_type = Vec<Object>)]
+    files: Vec<FileReport>,
+    /// For each refused or partly accepted file, its first findings as the console shows them.
+    findings: Vec<FileFindings>,
+}
+
+/// The first findings of one file, as `riskmap ingest` prints them.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct FileFindings {
+    /// The file's name.
+    file: String,
+    /// `file:row:column: CODE message` lines, errors first (values are never shown for
+    /// privacy findings, and at most a short excerpt for others).
+    lines: Vec<String>,
+    /// Findings not among `lines` (all are counted in `files[].outcomes[].counts`).
+    more: u64,
+}
+
+impl FileFindings {
+    fn of(report: &FileReport) -> Self {
+        let (lines, more) = report.first_findings(FINDINGS_SHOWN);
+        Self {
+            file: report.file.clone(),
+            lines,
+            more,
+        }
+    }
 }
 
 /// Reads the form: files are streamed to the spool folder chunk by chunk.
@@ -166,12 +215,11 @@ async fn receive(
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| format!("upload-{}", files.len() + 1));
                 let path = spool.join(format!("{}-{}", files.len(), sanitise(&name)));
-                let mut out =
-                    tokio::fs::File::create(&path)
-                        .await
-                        .map_err(|e| Error::Internal {
-                            message: format!("spool file: {e}"),
-                        })?;
+                let mut out = crate::spool::create_private_file(&path)
+                    .await
+                    .map_err(|e| Error::Internal {
+                        message: format!("spool file: {e}"),
+                    })?;
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     out.write_all(&chunk).await.map_err(|e| Error::Internal {
                         message: format!("spool file: {e}"),
@@ -244,9 +292,10 @@ fn set(form: &mut Form, field: &str, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// A file name safe to join to the spool folder.
+/// A file name safe to join to the spool folder (at most 100 characters).
 fn sanitise(name: &str) -> String {
     name.chars()
+        .take(100)
         .map(|c| {
             if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
                 c

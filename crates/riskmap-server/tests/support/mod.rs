@@ -123,6 +123,7 @@ pub(crate) async fn test_app_configured(
             riskmap_load::load_registry(&geography_dir()).unwrap(),
         )),
         upload_limit_bytes: riskmap_server::DEFAULT_UPLOAD_LIMIT_BYTES,
+        spool_dir: dir.path().join("spool"),
     };
     configure(&mut server_config);
     TestApp {
