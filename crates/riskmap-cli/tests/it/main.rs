@@ -7,9 +7,11 @@
 //!   unchanged; accept-partial fills the quarantine; usage errors exit with 2.
 //! - `revisions`: ingesting twice equals ingesting once; a higher revision replaces the sums
 //!   and keeps history; a stored revision is refused; legal statistics are stored.
+//! - `forecast`: `riskmap forecast` against R's hhh4 oracle; bad files refused.
 //! - `kill`: SIGKILL at random moments leaves the store as before or as after.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
+mod forecast;
 mod kill;
 mod refusals;
 mod revisions;
