@@ -181,17 +181,12 @@ fn check_time(time: &[f64]) -> Result<(), ForecastError> {
 }
 
 fn neighbour_lists(adjacent: &[Vec<bool>], n: usize) -> Result<Vec<Vec<usize>>, ForecastError> {
-    let mut lists = Vec::with_capacity(n);
     for row in adjacent {
         check_shape("neighbour columns", n, row.len())?;
     }
-    for i in 0..n {
-        lists.push(
-            (0..n)
-                .filter(|&j| j != i && adjacent[j][i])
-                .collect::<Vec<_>>(),
-        );
-    }
+    let lists: Vec<Vec<usize>> = (0..n)
+        .map(|i| (0..n).filter(|&j| j != i && adjacent[j][i]).collect())
+        .collect();
     if lists.iter().all(Vec::is_empty) {
         return Err(ForecastError::NoNeighbours);
     }
