@@ -205,6 +205,15 @@ fn too_short_and_bad_counts_are_refused() {
         ring(4, 5).with_counts(counts),
         Err(ForecastError::BadCount { time: 2, .. })
     ));
+    let too_many_harmonics = ModelSpec {
+        seasons: 2,
+        ..spec()
+    };
+    let error = fit(&ring(4, 8), &too_many_harmonics, 8, None).unwrap_err();
+    assert!(
+        error.to_string().contains("end.sin(4 * pi * t/4)"),
+        "{error}"
+    );
     let bad_frequency = ModelSpec {
         frequency: 0.0,
         ..spec()

@@ -127,6 +127,7 @@ pub fn fit(
     };
     let design = Design::new(panel, spec);
     let rows = 1..end;
+    check_harmonics(&design, spec, panel, rows.clone())?;
     let problem = Problem {
         panel,
         design: &design,
@@ -211,6 +212,29 @@ fn check_window(panel: &Panel, end: usize) -> Result<(), ForecastError> {
     let neighbours_zero = (0..end - 1).all(|t| (0..n).all(|i| panel.neighbour_sum(t, i) == 0.0));
     if neighbours_zero {
         return Err(ForecastError::NoNeighbourSignal);
+    }
+    Ok(())
+}
+
+/// A seasonal term that vanishes at every fitted time point (e.g. S ≥ F/2 with integer times,
+/// where sin(2π·s·t/F) = sin(π·t) = 0) leaves its coefficient unidentifiable.
+fn check_harmonics(
+    design: &Design,
+    spec: &ModelSpec,
+    panel: &Panel,
+    rows: Range<usize>,
+) -> Result<(), ForecastError> {
+    let names = spec.coefficient_names(panel.units());
+    for k in 1..spec.n_endemic() {
+        if rows.clone().all(|t| design.covariates(t)[k].abs() < 1e-9) {
+            return Err(ForecastError::BadWindow(format!(
+                "the seasonal term {} is 0 at every fitted time point: too many harmonics \
+                 (--seasons {}) for frequency {}",
+                names[2 + k],
+                spec.seasons,
+                spec.frequency
+            )));
+        }
     }
     Ok(())
 }
