@@ -1,6 +1,8 @@
 //! The `riskmap` command line: glue between clap, the geography, the store and the server.
 
 mod demo_cmd;
+mod forecast_cmd;
+mod forecast_files;
 mod geography_arg;
 mod ingest_cmd;
 mod score_cmd;
@@ -24,6 +26,8 @@ enum Command {
     Token(token_cmd::TokenCommand),
     /// Check NOBD contract-v1 files and store each as one batch (exit 0 stored, 1 refused, 2 usage).
     Ingest(ingest_cmd::IngestArgs),
+    /// Fit the endemic–epidemic (hhh4) early-warning model; predict; back-test.
+    Forecast(forecast_cmd::ForecastArgs),
     /// Synthetic data as contract-v1 files.
     #[command(subcommand)]
     Demo(demo_cmd::DemoCommand),
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         Command::Token(command) => token_cmd::run(&command),
         Command::Ingest(args) => return ingest_cmd::run(&args),
         Command::Demo(command) => demo_cmd::run(&command),
+        Command::Forecast(args) => forecast_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

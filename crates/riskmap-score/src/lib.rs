@@ -33,6 +33,8 @@ mod conditional_randomisation;
 pub mod distributions;
 /// The crate's error type.
 pub mod error;
+/// Early warning: the endemic–epidemic (hhh4) forecaster, its scores, baselines and back-test.
+pub mod forecast;
 /// Local Getis–Ord G_i and G_i* with the Ord–Getis z.
 pub mod getis_ord;
 /// The map's hotspot overlay: Gi* classes with BH-FDR, LISA quadrants, global Moran's I.

@@ -9,9 +9,11 @@
 //!   and keeps history; a stored revision is refused; legal statistics are stored.
 //! - `hostile`: hostile files in bounded memory (peak RSS measured), names refused, console
 //!   findings and table detection.
+//! - `forecast`: `riskmap forecast` against R's hhh4 oracle; bad files refused.
 //! - `kill`: SIGKILL at random moments leaves the store as before or as after.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
+mod forecast;
 mod hostile;
 mod kill;
 mod refusals;
