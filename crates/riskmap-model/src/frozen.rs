@@ -92,10 +92,10 @@ impl<T: Copy> Frozen<T> {
     /// The symbols that carry no value, as a `Disclosed`.
     fn valueless(&self) -> Option<Disclosed<T>> {
         match &self.shown {
-            FrozenShown::Suppressed | FrozenShown::Band(_) => Some(Disclosed::suppressed()),
+            FrozenShown::Suppressed => Some(Disclosed::suppressed()),
             FrozenShown::NotAvailable => Some(Disclosed::not_available()),
             FrozenShown::NotApplicable => Some(Disclosed::not_applicable()),
-            FrozenShown::Value(_) | FrozenShown::Unstable(_) => None,
+            FrozenShown::Value(_) | FrozenShown::Unstable(_) | FrozenShown::Band(_) => None,
         }
     }
 
@@ -150,6 +150,7 @@ impl SuppressionPolicy {
                 FrozenShown::Value(n) | FrozenShown::Unstable(n) => {
                     Disclosed::from_policy(Shown::Band(band(n)))
                 }
+                FrozenShown::Band(_) => frozen.as_frozen(),
                 _ => Disclosed::suppressed(),
             },
             (Access::PublicRules, FrozenAccess::Exact | FrozenAccess::Banded) => {
@@ -177,6 +178,9 @@ impl SuppressionPolicy {
     pub fn redisclose_rate(&self, frozen: &Frozen<f64>, cell: &Cell<'_>) -> Disclosed<f64> {
         if let Some(valueless) = frozen.valueless() {
             return valueless;
+        }
+        if matches!(frozen.shown, FrozenShown::Band(_)) {
+            return Disclosed::suppressed();
         }
         match (cell.access(), frozen.access) {
             (Access::Hidden, _) | (_, FrozenAccess::Hidden) => Disclosed::suppressed(),
