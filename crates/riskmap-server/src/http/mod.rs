@@ -10,8 +10,12 @@ mod meta;
 mod openapi;
 mod periods;
 mod plan;
+mod preconditions;
 mod priority;
 mod profile;
+mod programme_history;
+mod programme_wire;
+mod programmes;
 mod query;
 mod reporting;
 mod tiles;
@@ -22,7 +26,7 @@ mod wire;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use tower::Layer as _;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate as _};
@@ -53,6 +57,28 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/ingest",
             post(upload::post_ingest).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/programmes",
+            get(programmes::list_programmes).post(programmes::create_programme),
+        )
+        .route("/programmes/draft", post(programmes::draft_programme))
+        .route("/programmes/{id}", get(programmes::get_programme))
+        .route("/programmes/{id}/problems", post(programmes::add_problem))
+        .route("/programmes/{id}/actions", post(programmes::add_action))
+        .route(
+            "/programmes/{id}/actions/{action_id}",
+            patch(programmes::patch_action),
+        )
+        .route(
+            "/programmes/{id}/actions/{action_id}/progress",
+            post(programmes::report_progress),
+        )
+        .route("/programmes/{id}/transitions", post(programmes::transition))
+        .route("/programmes/{id}/amendments", post(programmes::amend))
+        .route(
+            "/programmes/{id}/history",
+            get(programme_history::get_history),
         )
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))
