@@ -68,7 +68,7 @@ pub(crate) struct History {
 // GET /api/v1/programmes/{id}/history
 #[utoipa::path(get, path = "/api/v1/programmes/{id}/history", tag = "programmes",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Programme id")),
+    params(("id" = i64, Path, description = "Programme id", example = 1)),
     responses((status = 200, description = "Events and, for an amendment, the differences", body = History),
         (status = 403, description = "Outside the caller's scope", body = super::openapi::ErrorBody),
         (status = 404, description = "No such programme", body = super::openapi::ErrorBody)))]
