@@ -46,10 +46,10 @@ pub fn apply_to_fields(fields: &ActionFields, patch: &Value) -> Result<ActionFie
     };
     let mut document =
         serde_json::to_value(fields).map_err(|e| Error::invalid("patch", e.to_string()))?;
-    if let Some(Value::Object(known)) = Some(&document) {
-        if let Some(unknown) = members.keys().find(|k| !known.contains_key(*k)) {
-            return Err(Error::invalid(unknown, "is not a field of an action"));
-        }
+    if let Value::Object(known) = &document
+        && let Some(unknown) = members.keys().find(|k| !known.contains_key(*k))
+    {
+        return Err(Error::invalid(unknown, "is not a field of an action"));
     }
     if let Some((name, _)) = members.iter().find(|(_, v)| v.is_null()) {
         return Err(Error::invalid(name, "is required and cannot be removed"));

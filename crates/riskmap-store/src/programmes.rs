@@ -363,10 +363,10 @@ impl Store {
         key: Option<&IdempotencyKey>,
         meta: &EventMeta,
     ) -> Result<Created> {
-        if let Some(key) = key {
-            if let Some(found) = self.find_idempotent(key).await? {
-                return Ok(found);
-            }
+        if let Some(key) = key
+            && let Some(found) = self.find_idempotent(key).await?
+        {
+            return Ok(found);
         }
         match self.insert_programme(new, key, meta).await {
             Err(error) if key.is_some() && is_unique_violation(&error) => {

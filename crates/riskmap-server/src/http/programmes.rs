@@ -156,10 +156,10 @@ pub(crate) async fn answer(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    if status == StatusCode::CREATED {
-        if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/programmes/{id}")) {
-            headers.insert(header::LOCATION, location);
-        }
+    if status == StatusCode::CREATED
+        && let Ok(location) = HeaderValue::from_str(&format!("/api/v1/programmes/{id}"))
+    {
+        headers.insert(header::LOCATION, location);
     }
     Ok(response)
 }
