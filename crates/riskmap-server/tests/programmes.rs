@@ -746,3 +746,72 @@ async fn snapshots_do_not_change_after_a_new_ingest_and_obey_the_readers_rules()
     }
     assert!(checked > 10, "{outside}");
 }
+
+#[tokio::test]
+async fn a_draft_from_the_priority_list_lists_fired_triggers_in_rank_order_and_suggests_actions() {
+    let app = test_app_with(None).await;
+    let t = tokens(&app).await;
+    let draft = send(
+        &app,
+        "POST",
+        &format!("/api/v1/programmes/draft?region={REGION}&period=2025&limit=20"),
+        &t.akimat,
+        &[("idempotency-key", "draft-1")],
+        None,
+    )
+    .await;
+    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
+    let problems = draft.body["problems"].as_array().unwrap();
+    assert!(
+        !problems.is_empty() && problems.len() <= 20,
+        "{}",
+        problems.len()
+    );
+    let ranks: Vec<i64> = problems
+        .iter()
+        .map(|p| p["snapshot"]["rank"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ranks.windows(2).all(|w| w[0] < w[1]),
+        "rank order: {ranks:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .all(|p| !p["snapshot"]["triggers"].as_array().unwrap().is_empty())
+    );
+    let catalogue = riskmap_programme::Catalogue::builtin().unwrap();
+    for action in draft.body["actions"].as_array().unwrap() {
+        let problem = problems
+            .iter()
+            .find(|p| p["id"] == action["problems"][0])
+            .unwrap();
+        let kind = catalogue
+            .get(action["action_type"].as_str().unwrap())
+            .unwrap();
+        let triggers: Vec<String> =
+            serde_json::from_value(problem["snapshot"]["triggers"].clone()).unwrap();
+        assert!(
+            kind.answers.iter().any(|a| triggers.contains(a)),
+            "{} answers {triggers:?}",
+            kind.code
+        );
+        assert_eq!(
+            action["organisation"], "",
+            "the akimat fills in who does it"
+        );
+    }
+    let tag = draft.etag.unwrap();
+    let id = draft.body["id"].as_i64().unwrap();
+    let approve = send(
+        &app,
+        "POST",
+        &format!("/api/v1/programmes/{id}/transitions"),
+        &t.akimat,
+        &[("if-match", &tag)],
+        Some(json!({"to": "approved"})),
+    )
+    .await;
+    assert_eq!(approve.status, StatusCode::CONFLICT, "{}", approve.body);
+    assert_eq!(approve.body["error"]["code"], "incomplete");
+}
