@@ -815,3 +815,51 @@ async fn a_draft_from_the_priority_list_lists_fired_triggers_in_rank_order_and_s
     assert_eq!(approve.status, StatusCode::CONFLICT, "{}", approve.body);
     assert_eq!(approve.body["error"]["code"], "incomplete");
 }
+
+#[tokio::test]
+async fn the_demo_fills_programmes_in_different_states_labelled_synthetic() {
+    let app = test_app_with(None).await;
+    let t = tokens(&app).await;
+    assert_eq!(
+        riskmap_server::demo_programmes::fill(&app.state)
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        riskmap_server::demo_programmes::fill(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    let listed = send(&app, "GET", "/api/v1/programmes", &t.ministry, &[], None)
+        .await
+        .body;
+    let lines = listed["programmes"].as_array().unwrap();
+    let statuses: Vec<&str> = lines
+        .iter()
+        .map(|l| l["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["approved", "draft", "acknowledged", "returned"]);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["synthetic"] == true && l["problems"].as_u64().unwrap() > 0)
+    );
+    let approved = send(
+        &app,
+        "GET",
+        &format!("/api/v1/programmes/{}", lines[0]["id"]),
+        &t.akimat,
+        &[],
+        None,
+    )
+    .await
+    .body;
+    assert_eq!(
+        approved["label"],
+        "Синтетикалық деректер / Синтетические данные / Synthetic data"
+    );
+    assert!(!approved["progress"].as_array().unwrap().is_empty());
+}

@@ -15,7 +15,7 @@ mod priority;
 mod profile;
 mod programme_history;
 mod programme_wire;
-mod programmes;
+pub(crate) mod programmes;
 mod query;
 mod reporting;
 mod tiles;

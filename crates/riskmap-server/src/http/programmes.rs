@@ -268,7 +268,7 @@ async fn create(
     Ok(response)
 }
 
-async fn new_programme(
+pub(crate) async fn new_programme(
     state: &AppState,
     region: Kato,
     period: ProgrammePeriod,
@@ -877,7 +877,7 @@ pub(crate) async fn draft_programme(
     create(&state, &caller, &headers, &path, &[], new).await
 }
 
-fn next_in(new: &NewProgramme) -> i64 {
+pub(crate) fn next_in(new: &NewProgramme) -> i64 {
     let problems = new.problems.iter().map(|p| p.id);
     problems
         .chain(new.actions.iter().map(|a| a.id))
@@ -887,7 +887,7 @@ fn next_in(new: &NewProgramme) -> i64 {
 }
 
 /// At most two action types answering the triggers, in trigger order then catalogue order.
-fn suggested<'a>(
+pub(crate) fn suggested<'a>(
     catalogue: &'a Catalogue,
     triggers: &[String],
 ) -> Vec<&'a riskmap_programme::ActionType> {
@@ -908,7 +908,7 @@ fn suggested<'a>(
 
 /// A suggested action: the type's indicator and the plan's −5 %, over the programme's period;
 /// the akimat fills in the organisation, person, contact, budget and funding.
-fn suggestion(
+pub(crate) fn suggestion(
     kind: &riskmap_programme::ActionType,
     problem: i64,
     period: ProgrammePeriod,
