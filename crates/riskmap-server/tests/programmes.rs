@@ -863,3 +863,85 @@ async fn the_demo_fills_programmes_in_different_states_labelled_synthetic() {
     );
     assert!(!approved["progress"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_half_year_summary_counts_every_region_and_audits_downloads() {
+    let app = test_app_with(None).await;
+    let t = tokens(&app).await;
+    riskmap_server::demo_programmes::fill(&app.state)
+        .await
+        .unwrap();
+    let all = send(
+        &app,
+        "GET",
+        "/api/v1/programmes/summary?half=2025-H1",
+        &t.ministry,
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    let regions = all.body["regions"].as_array().unwrap();
+    assert_eq!(regions.len(), 20);
+    let almaty = regions.iter().find(|r| r["region"] == REGION).unwrap();
+    assert_eq!(
+        almaty["approved"], 1,
+        "the 2025 programme overlaps 2025-H1; the 2026-H1 draft does not"
+    );
+    assert_eq!(almaty["draft"], 0);
+    let own = send(
+        &app,
+        "GET",
+        "/api/v1/programmes/summary?half=2025-H1",
+        &t.akimat,
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        own.body["regions"].as_array().unwrap().len(),
+        1,
+        "an akimat sees its own region"
+    );
+    for bad in ["half=2025", "half=2025-H1&format=csv", "half=2025-H1&x=1"] {
+        assert_eq!(
+            send(
+                &app,
+                "GET",
+                &format!("/api/v1/programmes/summary?{bad}"),
+                &t.ministry,
+                &[],
+                None
+            )
+            .await
+            .status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        send(
+            &app,
+            "GET",
+            "/api/v1/programmes/summary?half=2025-H1",
+            &t.public,
+            &[],
+            None
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let xlsx = send(
+        &app,
+        "GET",
+        "/api/v1/programmes/summary?half=2025-H1&format=xlsx",
+        &t.ministry,
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let audit = app.state.store.audit_events(10).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "programme_summary_xlsx"));
+}

@@ -14,6 +14,7 @@ mod preconditions;
 mod priority;
 mod profile;
 mod programme_history;
+mod programme_summary;
 mod programme_wire;
 pub(crate) mod programmes;
 mod query;
@@ -63,6 +64,7 @@ pub fn app(state: AppState) -> Router {
             get(programmes::list_programmes).post(programmes::create_programme),
         )
         .route("/programmes/draft", post(programmes::draft_programme))
+        .route("/programmes/summary", get(programme_summary::get_summary))
         .route("/programmes/{id}", get(programmes::get_programme))
         .route("/programmes/{id}/problems", post(programmes::add_problem))
         .route("/programmes/{id}/actions", post(programmes::add_action))

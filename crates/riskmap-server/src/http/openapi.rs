@@ -59,6 +59,7 @@ pub(crate) struct ErrorDetail {
         super::programmes::amend,
         super::programmes::draft_programme,
         super::programme_history::get_history,
+        super::programme_summary::get_summary,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
