@@ -144,6 +144,15 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         spool_dir: spool_dir(args)?,
     };
     let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
+    if demo_view {
+        let demo_state = state.clone();
+        tokio::spawn(async move {
+            match riskmap_server::demo_programmes::fill(&demo_state).await {
+                Ok(count) => tracing::info!(count, "demo programmes stored (synthetic)"),
+                Err(error) => tracing::warn!(%error, "demo programmes not stored"),
+            }
+        });
+    }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;

@@ -14,6 +14,8 @@
 pub mod admin_level;
 /// The one error type of this crate.
 pub mod error;
+/// Frozen disclosed values (programme snapshots) and their re-disclosure.
+pub mod frozen;
 /// The indicator catalogue: codes, labels, units, directions, sensitivity classes.
 pub mod indicator;
 /// KATO codes: 9-digit classifier of administrative-territorial objects.
@@ -37,6 +39,7 @@ pub mod suppression;
 
 pub use admin_level::AdminLevel;
 pub use error::{Error, Result};
+pub use frozen::{Frozen, FrozenAccess, FrozenShown};
 pub use indicator::{Catalogue, Indicator};
 pub use kato::Kato;
 pub use measure::{Measure, MeasureKind, MeasureValues};

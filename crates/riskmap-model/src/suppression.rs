@@ -46,6 +46,11 @@ impl<T: Copy> Disclosed<T> {
         Disclosed(Shown::Suppressed)
     }
 
+    /// Any cell, for this crate's policy code (re-disclosure of frozen values).
+    pub(crate) fn from_policy(shown: Shown<T>) -> Self {
+        Disclosed(shown)
+    }
+
     /// Any cell, for this crate's own tests.
     #[cfg(test)]
     pub(crate) fn from_shown_for_tests(shown: Shown<T>) -> Self {
@@ -92,7 +97,7 @@ pub struct Cell<'a> {
 }
 
 impl Cell<'_> {
-    fn access(&self) -> Access {
+    pub(crate) fn access(&self) -> Access {
         self.audience
             .access(self.sensitivity, self.level, self.unit)
     }
@@ -255,7 +260,7 @@ impl SuppressionPolicy {
 }
 
 /// The band of an S2 count shown to akimats at school level.
-fn band(count: u64) -> &'static str {
+pub(crate) fn band(count: u64) -> &'static str {
     match count {
         0 => "0",
         1 | 2 => "1-2",

@@ -11,6 +11,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The demo's synthetic programmes (`serve --demo`).
+pub mod demo_programmes;
 /// HTTP routes, handlers, wire types and errors.
 pub mod http;
 /// Prometheus metrics.

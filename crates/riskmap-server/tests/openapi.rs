@@ -27,6 +27,34 @@ async fn the_document_is_openapi_3_1_and_every_route_answers() {
         "bearer"
     );
     let paths = doc["paths"].as_object().unwrap();
+    // The documented example programme (id 1) exists.
+    let programme = riskmap_store::NewProgramme {
+        region: riskmap_model::Kato::parse("750000000").unwrap(),
+        period: riskmap_programme::ProgrammePeriod::Year(2025),
+        title: "example".to_owned(),
+        status: riskmap_programme::Status::Draft,
+        data_version: 0,
+        methodology_version: "test".to_owned(),
+        amends: None,
+        synthetic: true,
+        problems: Vec::new(),
+        actions: Vec::new(),
+        progress: Vec::new(),
+    };
+    let meta = riskmap_store::EventMeta {
+        at: time::OffsetDateTime::now_utc(),
+        token_id: None,
+        role: "test".to_owned(),
+        comment: String::new(),
+    };
+    let id = app
+        .state
+        .store
+        .create_programme(&programme, None, &meta)
+        .await
+        .unwrap()
+        .id();
+    assert_eq!(id, 1);
     for expected in [
         "/healthz",
         "/api/v1/meta",
@@ -57,9 +85,13 @@ async fn the_document_is_openapi_3_1_and_every_route_answers() {
             .unwrap_or_default()
         {
             let name = param["name"].as_str().unwrap();
-            let example = param["example"]
-                .as_str()
-                .or_else(|| param["schema"]["example"].as_str());
+            let text = |v: &serde_json::Value| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .or_else(|| v.as_i64().map(|n| n.to_string()))
+            };
+            let example = text(&param["example"]).or_else(|| text(&param["schema"]["example"]));
+            let example = example.as_deref();
             let required = param["required"].as_bool().unwrap_or(false);
             match (param["in"].as_str().unwrap(), example) {
                 ("path", Some(example)) => uri = uri.replace(&format!("{{{name}}}"), example),

@@ -42,6 +42,27 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A programme changed since the caller read it (optimistic concurrency).
+    #[error("the programme changed: it is at version {current}")]
+    Stale {
+        /// The stored version.
+        current: i64,
+    },
+    /// No programme with this id.
+    #[error("no programme {id}")]
+    NotFound {
+        /// The id asked for.
+        id: i64,
+    },
+    /// A change conflicts with the stored state.
+    #[error("conflict: {message}")]
+    Conflict {
+        /// What conflicts.
+        message: String,
+    },
+    /// An idempotency key reused with a different request.
+    #[error("the Idempotency-Key was used with a different request")]
+    IdempotencyMismatch,
 }
 
 /// Result with this crate's error.

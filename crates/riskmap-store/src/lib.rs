@@ -25,6 +25,8 @@ mod ingest_batch;
 mod ingest_items;
 /// Reads for the ingest context and for reports.
 mod ingest_reads;
+/// Crisis-management programmes: rows, versions, events, idempotency keys.
+pub mod programmes;
 /// Submission status per school and quarter.
 mod reporting;
 /// Connection, backend dispatch and migrations.
@@ -43,6 +45,10 @@ pub use ingest_items::{
     SchoolReference,
 };
 pub use ingest_reads::{CurrentRevision, RowCounts};
+pub use programmes::{
+    Change, Created, EventMeta, IdempotencyKey, NewProgramme, ProgrammeEvent, ProgrammeFilter,
+    StoredProgramme,
+};
 pub use reporting::Submission;
 pub use store::{Backend, Store};
 pub use tokens::{AuditEvent, TokenRecord, token_hash};

@@ -45,6 +45,34 @@ pub enum Error {
         /// Human message.
         message: String,
     },
+    /// A workflow transition that is not allowed now (409), with the ones that are.
+    #[error("{message}")]
+    Transition {
+        /// Human message.
+        message: String,
+        /// The statuses the caller may move the programme to now.
+        allowed: Vec<String>,
+    },
+    /// `If-Match` names a version that is no longer current (412).
+    #[error("{message}")]
+    PreconditionFailed {
+        /// Human message.
+        message: String,
+    },
+    /// A write without `If-Match` (428).
+    #[error("{message}")]
+    PreconditionRequired {
+        /// Human message.
+        message: String,
+    },
+    /// Well-formed but not acceptable (422): an idempotency key reused with another request.
+    #[error("{message}")]
+    Unprocessable {
+        /// Stable machine code.
+        code: &'static str,
+        /// Human message.
+        message: String,
+    },
     /// The request body is larger than the service accepts (413).
     #[error("{message}")]
     TooLarge {
@@ -72,7 +100,10 @@ impl Error {
             Error::NotFound { .. } => StatusCode::NOT_FOUND,
             Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             Error::Forbidden { .. } => StatusCode::FORBIDDEN,
-            Error::Conflict { .. } => StatusCode::CONFLICT,
+            Error::Conflict { .. } | Error::Transition { .. } => StatusCode::CONFLICT,
+            Error::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
+            Error::PreconditionRequired { .. } => StatusCode::PRECONDITION_REQUIRED,
+            Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Store(_) | Error::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -82,11 +113,19 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
+        let allowed = match &self {
+            Error::Transition { allowed, .. } => Some(allowed.clone()),
+            _ => None,
+        };
         let (code, message) = match &self {
             Error::BadRequest { code, message }
             | Error::NotFound { code, message }
             | Error::Forbidden { code, message }
+            | Error::Unprocessable { code, message }
             | Error::Conflict { code, message } => (*code, message.clone()),
+            Error::Transition { message, .. } => ("illegal_transition", message.clone()),
+            Error::PreconditionFailed { message } => ("stale_version", message.clone()),
+            Error::PreconditionRequired { message } => ("if_match_required", message.clone()),
             Error::Unauthenticated { message } => ("unauthenticated", message.clone()),
             Error::TooLarge { message } => ("too_large", message.clone()),
             Error::Internal { message } => {
@@ -105,6 +144,7 @@ impl IntoResponse for Error {
                     code: code.to_owned(),
                     message,
                 },
+                allowed,
             }),
         )
             .into_response();

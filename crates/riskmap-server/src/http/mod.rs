@@ -11,9 +11,14 @@ mod meta;
 mod openapi;
 mod periods;
 mod plan;
+mod preconditions;
 mod priority;
 mod priority_words;
 mod profile;
+mod programme_history;
+mod programme_summary;
+mod programme_wire;
+pub(crate) mod programmes;
 mod query;
 mod reporting;
 mod tiles;
@@ -24,7 +29,7 @@ mod wire;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use tower::Layer as _;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate as _};
@@ -54,6 +59,29 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/ingest",
             post(upload::post_ingest).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/programmes",
+            get(programmes::list_programmes).post(programmes::create_programme),
+        )
+        .route("/programmes/draft", post(programmes::draft_programme))
+        .route("/programmes/summary", get(programme_summary::get_summary))
+        .route("/programmes/{id}", get(programmes::get_programme))
+        .route("/programmes/{id}/problems", post(programmes::add_problem))
+        .route("/programmes/{id}/actions", post(programmes::add_action))
+        .route(
+            "/programmes/{id}/actions/{action_id}",
+            patch(programmes::patch_action),
+        )
+        .route(
+            "/programmes/{id}/actions/{action_id}/progress",
+            post(programmes::report_progress),
+        )
+        .route("/programmes/{id}/transitions", post(programmes::transition))
+        .route("/programmes/{id}/amendments", post(programmes::amend))
+        .route(
+            "/programmes/{id}/history",
+            get(programme_history::get_history),
         )
         .route("/regions", get(units::list_regions))
         .route("/regions/{kato}/districts", get(units::list_districts))

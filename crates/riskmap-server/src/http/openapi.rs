@@ -9,6 +9,10 @@ use utoipa::{Modify, OpenApi, ToSchema};
 pub(crate) struct ErrorBody {
     /// `{"code": "bad_kato", "message": "..."}`
     pub(crate) error: ErrorDetail,
+    /// For a refused workflow transition (409): the statuses the caller may move the
+    /// programme to now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) allowed: Option<Vec<String>>,
 }
 
 /// Code and message of an error.
@@ -44,6 +48,18 @@ pub(crate) struct ErrorDetail {
         super::upload::post_ingest,
         super::tiles::get_tile,
         super::tiles::get_tilejson,
+        super::programmes::create_programme,
+        super::programmes::list_programmes,
+        super::programmes::get_programme,
+        super::programmes::add_problem,
+        super::programmes::add_action,
+        super::programmes::patch_action,
+        super::programmes::report_progress,
+        super::programmes::transition,
+        super::programmes::amend,
+        super::programmes::draft_programme,
+        super::programme_history::get_history,
+        super::programme_summary::get_summary,
     ),
     components(schemas(ErrorBody, ErrorDetail, super::health::Health, super::health::Readiness, super::upload::IngestReport, super::upload::FileFindings)),
     modifiers(&BearerAuth),
@@ -55,6 +71,7 @@ pub(crate) struct ErrorDetail {
         (name = "tiles", description = "Mapbox Vector Tiles and TileJSON 3.0 with the caller's disclosed values"),
         (name = "ingest", description = "The steward's upload of NOBD and legal-statistics files"),
         (name = "service", description = "Health"),
+        (name = "programmes", description = "Crisis-management programmes (measure 2): drafts, problems with frozen snapshots, actions, progress, workflow, documents"),
     )
 )]
 pub(crate) struct ApiDoc;

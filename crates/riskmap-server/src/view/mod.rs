@@ -25,6 +25,8 @@ pub mod indicator;
 pub mod plan_counts;
 /// The crisis teams' priority list as a reader may see it.
 pub mod priority;
+/// Programme snapshots: freezing what a reader's map shows, showing it to later readers.
+pub mod programme;
 /// The published release of sensitive indicators.
 pub mod release;
 /// The reporting monitor's counts.
