@@ -41,6 +41,9 @@ pub(crate) struct CreateArgs {
         default_value = "sqlite://riskmap.sqlite3"
     )]
     database: String,
+    /// Folder with the reference geography: the scope's codes are checked against it.
+    #[arg(long, env = "RISKMAP_GEOGRAPHY", default_value = riskmap_geo::DEFAULT_DIR, value_parser = crate::geography_arg::parse)]
+    geography: std::path::PathBuf,
 }
 
 /// Options of `riskmap token revoke`.
@@ -93,6 +96,15 @@ async fn create(args: &CreateArgs) -> anyhow::Result<()> {
         districts,
         expires_at,
     };
+    if grant.region.is_some() || !grant.districts.is_empty() {
+        let geography = riskmap_geo::load_dir(&args.geography).with_context(|| {
+            format!(
+                "cannot load the geography from {} (needed to check the scope; use --geography)",
+                args.geography.display()
+            )
+        })?;
+        check_scope(&grant, &geography)?;
+    }
     grant.validate()?;
     let store = Store::connect(&args.database)
         .await
@@ -115,6 +127,30 @@ async fn create(args: &CreateArgs) -> anyhow::Result<()> {
             grant.role
         );
     }
+    Ok(())
+}
+
+/// The scope's codes exist in the geography, its districts lie in its region, and a scope of
+/// districts covers its region or leaves at least two of them outside (docs/disclosure.md §7).
+fn check_scope(grant: &Grant, geography: &riskmap_geo::Geography) -> anyhow::Result<()> {
+    if let Some(region) = &grant.region
+        && geography.region(region).is_none()
+    {
+        anyhow::bail!("--region {region} is not a region of the geography (20 regions, AB0000000)");
+    }
+    for district in &grant.districts {
+        let Some(found) = geography.district(district) else {
+            anyhow::bail!("--districts: {district} is not a district of the geography");
+        };
+        if let Some(region) = &grant.region
+            && found.region != *region
+        {
+            anyhow::bail!("--districts: {district} is not in region {region}");
+        }
+    }
+    grant
+        .validate_coverage(|region| geography.districts_of(region).map(|d| d.kato).collect())
+        .context("--districts")?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 //! - `hostile`: hostile files in bounded memory (peak RSS measured), names refused, console
 //!   findings and table detection.
 //! - `forecast`: `riskmap forecast` against R's hhh4 oracle; bad files refused.
+//! - `tokens`: token scopes checked against the geography.
 //! - `kill`: SIGKILL at random moments leaves the store as before or as after.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
@@ -20,3 +21,4 @@ mod refusals;
 mod revisions;
 mod round_trip;
 mod support;
+mod tokens;
