@@ -50,6 +50,17 @@ pub(crate) struct ServeArgs {
     /// Upload folders left in it by a crash are removed at start.
     #[arg(long, env = "RISKMAP_SPOOL_DIR")]
     spool_dir: Option<PathBuf>,
+    /// Seconds a client may take to send a request's line and headers; a connection that
+    /// stalls longer is closed.
+    #[arg(long, env = "RISKMAP_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    header_timeout_secs: u64,
+    /// Seconds a client may take to send a request's body (the request fails after it).
+    #[arg(long, env = "RISKMAP_BODY_TIMEOUT_SECS", default_value_t = 120)]
+    body_timeout_secs: u64,
+    /// Also serve `/metrics` without a token on this address (e.g. 127.0.0.1:9100, for a
+    /// Prometheus scraper on a private network); on the main address it needs a token.
+    #[arg(long, env = "RISKMAP_METRICS_ADDR")]
+    metrics_addr: Option<std::net::SocketAddr>,
 }
 
 pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -181,11 +192,43 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
             );
         }
     }
-    riskmap_server::serve(listener, state, shutdown_signal())
+    let timeouts = riskmap_server::listen::Timeouts {
+        header_read: std::time::Duration::from_secs(args.header_timeout_secs.max(1)),
+        request_body: std::time::Duration::from_secs(args.body_timeout_secs.max(1)),
+    };
+    let metrics = match args.metrics_addr {
+        Some(addr) => Some(serve_metrics(addr, state.clone(), timeouts).await?),
+        None => None,
+    };
+    riskmap_server::serve(listener, state, timeouts, shutdown_signal())
         .await
         .context("server failed")?;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     store.close().await;
     Ok(())
+}
+
+/// `/metrics` without a token on its own address, until the process ends.
+async fn serve_metrics(
+    addr: std::net::SocketAddr,
+    state: AppState,
+    timeouts: riskmap_server::listen::Timeouts,
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on --metrics-addr {addr}"))?;
+    tracing::info!(%addr, "serving /metrics without a token on the metrics address");
+    let router = riskmap_server::http::metrics_app(state);
+    Ok(tokio::spawn(async move {
+        let never = std::future::pending::<()>();
+        if let Err(error) =
+            riskmap_server::listen::serve_router(listener, router, timeouts, never).await
+        {
+            tracing::warn!(%error, "the metrics address stopped");
+        }
+    }))
 }
 
 /// The spool folder, created private and swept of what a previous run left.

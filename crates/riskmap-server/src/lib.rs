@@ -15,6 +15,8 @@
 pub mod demo_programmes;
 /// HTTP routes, handlers, wire types and errors.
 pub mod http;
+/// Serving on a socket with header-read and request-body timeouts.
+pub mod listen;
 /// Prometheus metrics.
 pub mod metrics;
 /// The private spool folder of uploads.
@@ -39,12 +41,11 @@ pub use state::{AppState, DEFAULT_UPLOAD_LIMIT_BYTES, DemoToken, ServerConfig};
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    timeouts: listen::Timeouts,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let warmer = tokio::spawn(warm::keep_warm(state.clone()));
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = listen::serve_router(listener, app(state), timeouts, shutdown).await;
     warmer.abort();
     served
 }

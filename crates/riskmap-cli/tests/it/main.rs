@@ -10,6 +10,7 @@
 //! - `hostile`: hostile files in bounded memory (peak RSS measured), names refused, console
 //!   findings and table detection.
 //! - `forecast`: `riskmap forecast` against R's hhh4 oracle; bad files refused.
+//! - `serve_metrics`: `/metrics` on `--metrics-addr` without a token.
 //! - `tokens`: token scopes checked against the geography.
 //! - `kill`: SIGKILL at random moments leaves the store as before or as after.
 #![allow(clippy::unwrap_used, reason = "tests")]
@@ -20,5 +21,6 @@ mod kill;
 mod refusals;
 mod revisions;
 mod round_trip;
+mod serve_metrics;
 mod support;
 mod tokens;
