@@ -42,14 +42,20 @@ for role in public akimat crisis ministry steward; do
   token="$(awk -v role="$role" '$1 == "demo" && $2 == "token" && $3 == role { print $4 }' "$work/serve.log")"
   [ -n "$token" ] || { echo "schemathesis: no demo token for $role"; exit 1; }
   echo "== schemathesis as $role"
+  # One worker: CPython 3.11's ast.parse is not thread-safe ("AST constructor recursion depth
+  # mismatch" in hypothesis's lambda descriptions with two workers).
   if ! "$venv/bin/schemathesis" run "$url/api/v1/openapi.json" \
       --header "Authorization: Bearer $token" \
       --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
-      --max-examples "${SCHEMATHESIS_EXAMPLES:-8}" --workers 2 \
+      --max-examples "${SCHEMATHESIS_EXAMPLES:-8}" --workers 1 \
       --phases examples,coverage,fuzzing --seed 748 \
       --warnings off >"$work/$role.log" 2>&1; then
     status=1
-    sed -n '/FAILURES/,$p' "$work/$role.log" | head -200
+    if grep -q FAILURES "$work/$role.log"; then
+      sed -n '/FAILURES/,$p' "$work/$role.log" | head -200
+    else
+      tail -40 "$work/$role.log"
+    fi
   else
     grep -E "passed|generated" "$work/$role.log" | tail -2
   fi

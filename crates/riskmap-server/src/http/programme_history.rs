@@ -70,13 +70,15 @@ pub(crate) struct History {
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Programme id", example = 1)),
     responses((status = 200, description = "Events and, for an amendment, the differences", body = History),
+        (status = 400, description = "Malformed request", body = super::openapi::ErrorBody),
         (status = 403, description = "Outside the caller's scope", body = super::openapi::ErrorBody),
         (status = 404, description = "No such programme", body = super::openapi::ErrorBody)))]
 pub(crate) async fn get_history(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response> {
+    let id = super::programme_wire::path_id(&id)?;
     let actor = actor_of(&caller.audience);
     let stored = readable(&state, &actor, id).await?;
     let events = state

@@ -386,3 +386,18 @@ pub(crate) fn actor_of(audience: &Audience) -> Actor {
         districts,
     }
 }
+
+/// A programme or action id from a path: anything but a positive 64-bit integer names nothing,
+/// so it answers 404 in JSON like an unknown id (never the framework's text rejection).
+pub(crate) fn path_id(text: &str) -> super::Result<i64> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| super::Error::NotFound {
+            code: "unknown_id",
+            message: format!(
+                "no programme or action with id {:?}",
+                text.chars().take(24).collect::<String>()
+            ),
+        })
+}

@@ -380,13 +380,15 @@ pub(crate) fn refuse_non_readers(actor: &Actor) -> Result<()> {
     params(("id" = i64, Path, description = "Programme id", example = 1)),
     responses((status = 200, description = "The programme (ETag: its version)", body = ProgrammeBody),
         (status = 401, description = "A bearer token is required", body = super::openapi::ErrorBody),
+        (status = 400, description = "Malformed request", body = super::openapi::ErrorBody),
         (status = 403, description = "Outside the caller's scope", body = super::openapi::ErrorBody),
         (status = 404, description = "No such programme", body = super::openapi::ErrorBody)))]
 pub(crate) async fn get_programme(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response> {
+    let id = super::programme_wire::path_id(&id)?;
     answer(&state, &caller, id, StatusCode::OK).await
 }
 
@@ -417,10 +419,11 @@ pub(crate) struct NewProblemBody {
 pub(crate) async fn add_problem(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
+    let id = super::programme_wire::path_id(&id)?;
     let (mut stored, actor, expected) = writable(&state, &caller, &headers, id).await?;
     let request: NewProblemBody = parse_json(&body)?;
     let requested = request
@@ -517,6 +520,7 @@ async fn school_snapshot(
     params(("id" = i64, Path, description = "Programme id", example = 1), ("If-Match" = String, Header, description = "The programme's ETag")),
     responses((status = 201, description = "The programme with the new action", body = ProgrammeBody),
         (status = 400, description = "A field is invalid (named in the message)", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such programme or action (or an id that is not a positive integer)", body = super::openapi::ErrorBody),
         (status = 403, description = "Outside the caller's scope", body = super::openapi::ErrorBody),
         (status = 409, description = "The programme is locked", body = super::openapi::ErrorBody),
         (status = 412, description = "Stale If-Match", body = super::openapi::ErrorBody),
@@ -524,10 +528,11 @@ async fn school_snapshot(
 pub(crate) async fn add_action(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
+    let id = super::programme_wire::path_id(&id)?;
     let (mut stored, actor, expected) = writable(&state, &caller, &headers, id).await?;
     let fields: ActionFields = parse_json(&body)?;
     let action = Action {
@@ -569,10 +574,14 @@ pub(crate) async fn add_action(
 pub(crate) async fn patch_action(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, action_id)): Path<(i64, i64)>,
+    Path((id, action_id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
+    let (id, action_id) = (
+        super::programme_wire::path_id(&id)?,
+        super::programme_wire::path_id(&action_id)?,
+    );
     let (mut stored, actor, expected) = writable(&state, &caller, &headers, id).await?;
     let patch: serde_json::Value = parse_json(&body)?;
     let before = stored
@@ -639,10 +648,14 @@ pub(crate) struct ProgressInput {
 pub(crate) async fn report_progress(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, action_id)): Path<(i64, i64)>,
+    Path((id, action_id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
+    let (id, action_id) = (
+        super::programme_wire::path_id(&id)?,
+        super::programme_wire::path_id(&action_id)?,
+    );
     let (mut stored, actor, expected) = writable(&state, &caller, &headers, id).await?;
     let input: ProgressInput = parse_json(&body)?;
     let report = ProgressReport {
@@ -698,6 +711,7 @@ pub(crate) struct TransitionBody {
     params(("id" = i64, Path, description = "Programme id", example = 1), ("If-Match" = String, Header, description = "The programme's ETag")),
     responses((status = 200, description = "The programme in its new status", body = ProgrammeBody),
         (status = 400, description = "Unknown status or missing comment", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such programme or action (or an id that is not a positive integer)", body = super::openapi::ErrorBody),
         (status = 403, description = "Outside the caller's scope", body = super::openapi::ErrorBody),
         (status = 409, description = "Not allowed now; `allowed` lists what is", body = super::openapi::ErrorBody),
         (status = 412, description = "Stale If-Match", body = super::openapi::ErrorBody),
@@ -705,10 +719,11 @@ pub(crate) struct TransitionBody {
 pub(crate) async fn transition(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
+    let id = super::programme_wire::path_id(&id)?;
     let (mut stored, actor, expected) = writable(&state, &caller, &headers, id).await?;
     let request: TransitionBody = parse_json(&body)?;
     let to = Status::parse(&request.to).map_err(rule_error)?;
@@ -733,6 +748,8 @@ pub(crate) async fn transition(
     params(("id" = i64, Path, description = "The approved programme", example = 1), ("If-Match" = String, Header, description = "The approved programme's ETag"),
         ("Idempotency-Key" = Option<String>, Header, description = "Repeating with the same key returns the same amendment")),
     responses((status = 201, description = "The amendment: a draft copy beside the approved programme, which it supersedes when approved", body = ProgrammeBody),
+        (status = 404, description = "No such programme or action (or an id that is not a positive integer)", body = super::openapi::ErrorBody),
+        (status = 400, description = "Malformed request", body = super::openapi::ErrorBody),
         (status = 403, description = "Only the region's akimat amends", body = super::openapi::ErrorBody),
         (status = 409, description = "Not approved, or an amendment is already in draft", body = super::openapi::ErrorBody),
         (status = 412, description = "Stale If-Match", body = super::openapi::ErrorBody),
@@ -740,9 +757,10 @@ pub(crate) async fn transition(
 pub(crate) async fn amend(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
+    let id = super::programme_wire::path_id(&id)?;
     let (stored, actor, _) = writable(&state, &caller, &headers, id).await?;
     let draft = workflow::amend(&stored.programme, &actor, 0).map_err(rule_error)?;
     let new = NewProgramme {
