@@ -4,7 +4,7 @@
 //! `tower::ServiceExt::oneshot`, the CLI serves it on a socket.
 //!
 //! Invariants: every number that reaches a response comes from the view layer (`view`), has
-//! passed through `riskmap_model::SuppressionPolicy` (the wire types accept only `Disclosed`
+//! passed through `riskmap_model::SuppressionPolicy` in the view layer (handlers never hold the policy) (the wire types accept only `Disclosed`
 //! values), and outside the reader's scope is the published release;
 //! geometry is WGS84 (RFC 7946); 4xx errors have the body `{"error": {"code", "message"}}`
 //! and 5xx errors never carry internal detail.

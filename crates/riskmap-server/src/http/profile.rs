@@ -23,7 +23,6 @@ use super::query::{RawQuery, parse_query, select_indicators, take};
 use super::wire::{WireComposite, WireCount, WireValue};
 use super::{Caller, Error, Result};
 use crate::AppState;
-use crate::view::plan_counts::{PlanSource, plan_counts};
 use crate::view::staffing::ShownPosts;
 use crate::view::table::UnitTable;
 
@@ -341,19 +340,14 @@ async fn profile(
         model_version: scores.model_version.clone(),
     };
     let plan = plan(state, caller, unit, period, available).await?;
-    let staffing = crate::view::staffing::staffing(
-        &state.config.policy,
-        audience,
-        unit.level,
-        &unit.kato,
-        &sums,
-        period,
-    )
-    .map(|s| Staffing {
-        period: s.period.to_string(),
-        psychologists: s.psychologists.map(Posts::from),
-        social_pedagogues: s.social_pedagogues.map(Posts::from),
-    });
+    let staffing =
+        crate::view::staffing::unit_staffing(state, audience, unit.level, &unit.kato, period)
+            .await?
+            .map(|s| Staffing {
+                period: s.period.to_string(),
+                psychologists: s.psychologists.map(Posts::from),
+                social_pedagogues: s.social_pedagogues.map(Posts::from),
+            });
     Ok(Profile {
         kato: unit.kato.to_string(),
         level: unit.level.as_str(),
@@ -385,38 +379,18 @@ async fn plan(
     period: Period,
     available: &[Period],
 ) -> Result<PlanBlock> {
-    let release = crate::view::release(state).await?;
-    let own_sums = crate::view::level_sums(state, unit.level).await?;
-    let national_sums = crate::view::level_sums(state, AdminLevel::Country).await?;
-    let source = |sums| PlanSource {
-        policy: &state.config.policy,
-        audience: &caller.audience,
-        sums,
-        release: &release,
+    let counts: Vec<SeriesCounts> = crate::view::plan_counts::unit_and_national(
+        state,
+        &caller.audience,
+        unit.level,
+        &unit.kato,
+        period,
         available,
-    };
-    let country = crate::view::country();
-    let counts: Vec<SeriesCounts> = riskmap_score::methodology::Methodology::builtin()
-        .plan
-        .series
-        .iter()
-        .map(|series| SeriesCounts {
-            unit: plan_counts(
-                source(&own_sums),
-                unit.level,
-                &unit.kato,
-                series.measure,
-                period,
-            ),
-            national: plan_counts(
-                source(&national_sums),
-                AdminLevel::Country,
-                &country,
-                series.measure,
-                period,
-            ),
-        })
-        .collect();
+    )
+    .await?
+    .into_iter()
+    .map(|(unit, national)| SeriesCounts { unit, national })
+    .collect();
     Ok(plan_block(period.year(), false, &counts))
 }
 

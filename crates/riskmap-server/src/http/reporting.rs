@@ -162,11 +162,10 @@ async fn reporting(
                 .map(|d| (d.kato, &d.names)),
         )
         .collect();
-    let policy = &state.config.policy;
     let units: Vec<ReportingUnit> = tallies
         .iter()
         .map(|(kato, tally)| {
-            let shown = disclose_tally(policy, &caller.audience, level, kato, *tally);
+            let shown = disclose_tally(state, &caller.audience, level, kato, *tally);
             ReportingUnit {
                 kato: kato.to_string(),
                 name_kk: names.get(kato).map(|n| n.kk.clone()),

@@ -36,6 +36,46 @@ pub struct PlanSource<'a> {
     pub available: &'a [Period],
 }
 
+/// The counts of every plan series (`methodology.toml` order) for `unit` at `level` and for
+/// the country, in the year of `period`, as `audience` may see them.
+pub async fn unit_and_national(
+    state: &crate::AppState,
+    audience: &Audience,
+    level: AdminLevel,
+    unit: &Kato,
+    period: Period,
+    available: &[Period],
+) -> Result<Vec<(PlanCounts, PlanCounts)>, crate::http::Error> {
+    let release = super::release(state).await?;
+    let own_sums = super::level_sums(state, level).await?;
+    let national_sums = super::level_sums(state, AdminLevel::Country).await?;
+    let source = |sums| PlanSource {
+        policy: &state.config.policy,
+        audience,
+        sums,
+        release: &release,
+        available,
+    };
+    let country = super::country();
+    Ok(riskmap_score::methodology::Methodology::builtin()
+        .plan
+        .series
+        .iter()
+        .map(|series| {
+            (
+                plan_counts(source(&own_sums), level, unit, series.measure, period),
+                plan_counts(
+                    source(&national_sums),
+                    AdminLevel::Country,
+                    &country,
+                    series.measure,
+                    period,
+                ),
+            )
+        })
+        .collect())
+}
+
 /// The counts of `measure` for `unit` at `level` in the year of `period`.
 pub fn plan_counts(
     source: PlanSource<'_>,

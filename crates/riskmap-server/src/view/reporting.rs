@@ -5,7 +5,7 @@
 //! differenced into smaller ones.
 
 use riskmap_model::suppression::Cell;
-use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Sensitivity, SuppressionPolicy};
+use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Sensitivity};
 
 /// How the schools of one unit reported one quarter.
 #[derive(Debug, Clone, Copy, Default)]
@@ -35,9 +35,9 @@ pub struct ShownTally {
     pub on_time_percent: Disclosed<f64>,
 }
 
-/// Discloses `tally` of `unit` at `level` for `audience`.
+/// Discloses `tally` of `unit` at `level` for `audience`, with the server's policy.
 pub fn disclose_tally(
-    policy: &SuppressionPolicy,
+    state: &crate::AppState,
     audience: &Audience,
     level: AdminLevel,
     unit: &Kato,
@@ -55,6 +55,7 @@ pub fn disclose_tally(
     } else {
         0.0
     };
+    let policy = &state.config.policy;
     ShownTally {
         schools: policy.count(tally.schools, &cell),
         on_time: policy.count(tally.on_time, &cell),

@@ -30,6 +30,26 @@ pub struct ShownStaffing {
     pub social_pedagogues: Option<ShownPosts>,
 }
 
+/// The staffing of `unit` at `level` in `period`, as `audience` may see it, from the level's
+/// sums of the current data version.
+pub async fn unit_staffing(
+    state: &crate::AppState,
+    audience: &Audience,
+    level: AdminLevel,
+    unit: &Kato,
+    period: Period,
+) -> Result<Option<ShownStaffing>, crate::http::Error> {
+    let sums = super::level_sums(state, level).await?;
+    Ok(staffing(
+        &state.config.policy,
+        audience,
+        level,
+        unit,
+        &sums,
+        period,
+    ))
+}
+
 /// The staffing of `unit` in `period`, as `audience` may see it.
 pub fn staffing(
     policy: &SuppressionPolicy,
