@@ -164,6 +164,24 @@ pub(crate) async fn answer(
     Ok(response)
 }
 
+/// Stores `change` against the version the caller read (`412` when stale) and answers the
+/// programme as it now is.
+async fn commit(
+    state: &AppState,
+    caller: &Caller,
+    (id, expected): (i64, i64),
+    change: &Change<'_>,
+    comment: &str,
+    status: StatusCode,
+) -> Result<Response> {
+    state
+        .store
+        .change_programme(id, expected, change, &meta(caller, comment))
+        .await
+        .map_err(store_error)?;
+    answer(state, caller, id, status).await
+}
+
 fn meta(caller: &Caller, comment: &str) -> EventMeta {
     EventMeta {
         at: OffsetDateTime::now_utc(),
@@ -461,17 +479,15 @@ pub(crate) async fn add_problem(
         snapshot,
     };
     workflow::add_problem(&mut stored.programme, &actor, problem.clone()).map_err(rule_error)?;
-    state
-        .store
-        .change_programme(
-            id,
-            expected,
-            &Change::AddProblem(&problem),
-            &meta(&caller, ""),
-        )
-        .await
-        .map_err(store_error)?;
-    answer(&state, &caller, id, StatusCode::CREATED).await
+    commit(
+        &state,
+        &caller,
+        (id, expected),
+        &Change::AddProblem(&problem),
+        "",
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 /// The snapshot of a school from the priority view of its district for the caller.
@@ -546,17 +562,15 @@ pub(crate) async fn add_action(
         action.clone(),
     )
     .map_err(rule_error)?;
-    state
-        .store
-        .change_programme(
-            id,
-            expected,
-            &Change::AddAction(&action),
-            &meta(&caller, ""),
-        )
-        .await
-        .map_err(store_error)?;
-    answer(&state, &caller, id, StatusCode::CREATED).await
+    commit(
+        &state,
+        &caller,
+        (id, expected),
+        &Change::AddAction(&action),
+        "",
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 // PATCH /api/v1/programmes/{id}/actions/{action_id}
@@ -602,20 +616,18 @@ pub(crate) async fn patch_action(
         .action(action_id)
         .map_err(rule_error)?
         .clone();
-    state
-        .store
-        .change_programme(
-            id,
-            expected,
-            &Change::UpdateAction {
-                before: &before,
-                after: &after,
-            },
-            &meta(&caller, ""),
-        )
-        .await
-        .map_err(store_error)?;
-    answer(&state, &caller, id, StatusCode::OK).await
+    commit(
+        &state,
+        &caller,
+        (id, expected),
+        &Change::UpdateAction {
+            before: &before,
+            after: &after,
+        },
+        "",
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// Body of a progress report.
@@ -677,20 +689,18 @@ pub(crate) async fn report_progress(
         .find(|r| r.action_id == action_id && r.quarter == report.quarter)
         .cloned();
     workflow::report_progress(&mut stored.programme, &actor, report.clone()).map_err(rule_error)?;
-    state
-        .store
-        .change_programme(
-            id,
-            expected,
-            &Change::Progress {
-                before: before.as_ref(),
-                after: &report,
-            },
-            &meta(&caller, ""),
-        )
-        .await
-        .map_err(store_error)?;
-    answer(&state, &caller, id, StatusCode::CREATED).await
+    commit(
+        &state,
+        &caller,
+        (id, expected),
+        &Change::Progress {
+            before: before.as_ref(),
+            after: &report,
+        },
+        "",
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 /// Body of a transition.
@@ -734,12 +744,15 @@ pub(crate) async fn transition(
         to: done.to,
         supersedes: done.supersedes,
     };
-    state
-        .store
-        .change_programme(id, expected, &change, &meta(&caller, &request.comment))
-        .await
-        .map_err(store_error)?;
-    answer(&state, &caller, id, StatusCode::OK).await
+    commit(
+        &state,
+        &caller,
+        (id, expected),
+        &change,
+        &request.comment,
+        StatusCode::OK,
+    )
+    .await
 }
 
 // POST /api/v1/programmes/{id}/amendments
