@@ -124,16 +124,12 @@ pub(crate) async fn get_hotspots(
             code: "unknown_indicator",
             message: format!("unknown indicator {code:?}"),
         })?;
-    let contiguity = match level {
-        AdminLevel::Region => state.contiguity.regions(&state.geography)?,
-        AdminLevel::District => state.contiguity.districts(&state.geography)?,
-        AdminLevel::Country | AdminLevel::School => {
-            return Err(Error::BadRequest {
-                code: "bad_level",
-                message: "hotspots are computed for regions and districts".to_owned(),
-            });
-        }
-    };
+    if !matches!(level, AdminLevel::Region | AdminLevel::District) {
+        return Err(Error::BadRequest {
+            code: "bad_level",
+            message: "hotspots are computed for regions and districts".to_owned(),
+        });
+    }
     if let Some(parent) = params.parent
         && state.geography.region(&parent).is_none()
     {
@@ -153,13 +149,13 @@ pub(crate) async fn get_hotspots(
     );
     let audience = caller.audience.clone();
     cached_json(&state, &audience, request, JsonKind::Json, &headers, || {
-        overlay(&state, &caller, level, k, period, params.parent, contiguity)
+        overlay(&state, &caller, level, k, period, params.parent)
     })
     .await
 }
 
-/// The overlay of one level, indicator (`k` in the catalogue) and quarter, as `caller` sees
-/// the values; the permutation tests run on a blocking thread.
+/// The overlay of one level (regions or districts), indicator (`k` in the catalogue) and
+/// quarter, as `caller` sees the values; the permutation tests run on a blocking thread.
 async fn overlay(
     state: &AppState,
     caller: &Caller,
@@ -167,8 +163,13 @@ async fn overlay(
     k: usize,
     period: riskmap_model::Period,
     parent: Option<riskmap_model::Kato>,
-    contiguity: riskmap_score::weights::Weights,
 ) -> Result<WireHotspots> {
+    // Built here, only when the answer is not cached yet (the contiguity cache hands out copies).
+    let contiguity = if level == AdminLevel::Region {
+        state.contiguity.regions(&state.geography)?
+    } else {
+        state.contiguity.districts(&state.geography)?
+    };
     let indicator = &state.catalogue.indicators[k];
     let table = crate::view::table(state, &caller.audience, level, Some(period)).await?;
     let shown: Vec<Option<(f64, f64)>> =
