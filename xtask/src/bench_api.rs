@@ -184,7 +184,6 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let riskmap = Riskmap {
         binary: target_dir(root).join("release/riskmap"),
         geography: root.join("../shared/data/kz"),
-        web_dir: root.join("web"),
     };
     let mut workspace = Workspace::create(&options.database)?;
     progress(&format!(
@@ -337,8 +336,6 @@ fn server_command(
         workspace.database.url().into(),
         "--geography".into(),
         riskmap.geography.clone().into(),
-        "--web-dir".into(),
-        riskmap.web_dir.clone().into(),
         "--public-access".into(),
     ];
     if options.is_demo() {

@@ -188,7 +188,6 @@ fn with_database_name(url: &str, name: &str) -> anyhow::Result<String> {
 pub(crate) struct Riskmap {
     pub(crate) binary: PathBuf,
     pub(crate) geography: PathBuf,
-    pub(crate) web_dir: PathBuf,
 }
 
 impl Riskmap {
