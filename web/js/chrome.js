@@ -89,12 +89,17 @@ export function renderRole(regions, districts) {
 }
 
 export function renderTabs() {
+  // A role without analytic access (the data steward) has only the map with its notice: the
+  // other views would wait for answers it may not get.
+  const analytic = state.scope?.analytic !== false;
+  if (!analytic) state.view = "map";
   document.body.dataset.view = state.view;
   for (const button of byId("views").querySelectorAll("button")) {
     const current = button.dataset.view === state.view;
     if (current) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
-    button.hidden = button.dataset.view === "priority" && !state.scope?.seesSchools;
+    const view = button.dataset.view;
+    button.hidden = (view === "priority" && !state.scope?.seesSchools) || (!analytic && view !== "map");
   }
   for (const view of ["map", "compare", "priority", "reporting"]) byId(`view-${view}`).hidden = view !== state.view;
 }

@@ -34,6 +34,11 @@ export function tilesShowComposite() {
 /** A fill colour from the feature state, else (composite view) from the tile. */
 export const fillColour = () => ["coalesce", ["feature-state", "fill"], tilesShowComposite() ? TILE_COMPOSITE : NO_DATA];
 
+/** The pale backdrop under schools. Still a feature-state expression (no feature carries
+ * `backdrop`), never a constant: a tile laid out while the fill was data-driven and finished after
+ * a switch to a constant makes MapLibre evaluate the constant as an expression and throw. */
+export const BACKDROP_FILL = ["coalesce", ["feature-state", "backdrop"], "#f0f0f0"];
+
 /** Our sources and layers, bottom to top; kept on top of any basemap. */
 function ownStyle(opacity) {
   // No fill antialiasing (the line layers draw the edges): one shader program fewer to compile

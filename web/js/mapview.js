@@ -5,7 +5,7 @@ import { t, nameOf, num, language } from "./i18n.js";
 import { classify, classifyFixed, SUPPRESSED, NO_DATA } from "./palette.js";
 import { COMPOSITE, COMPOSITE_META, COMPOSITE_BREAKS } from "./composite.js";
 import { state, level, saveView } from "./state.js";
-import { createMap, maplibregl, setStates, setVisible, tileBounds, nextIdle, Labels, showSchools, fillColour, prefetchTiles, KAZAKHSTAN } from "./map.js";
+import { createMap, maplibregl, setStates, setVisible, tileBounds, nextIdle, Labels, showSchools, fillColour, BACKDROP_FILL, prefetchTiles, KAZAKHSTAN } from "./map.js";
 import { entryOf, shownValue, loadRegions, loadDistricts, loadSchools, loadSchoolIndex, idOf, valueWords } from "./units.js";
 import { legendModel, renderLegend } from "./legend.js";
 import { renderTwin } from "./table.js";
@@ -97,7 +97,7 @@ export class MapView {
     if (source !== "schools") this.hatch(lvl === "country" ? "regions-hatch" : "districts-hatch", unstableIds);
     setVisible(map, ["districts-hatch"], unstable && (lvl === "region" || (lvl === "district" && source === "districts")));
     if (lvl !== "country") for (const id of ["districts-fill", "districts-line"]) map.setFilter(id, inRegion(state.region));
-    map.setPaintProperty("districts-fill", "fill-color", source === "schools" ? "#f0f0f0" : fillColour());
+    map.setPaintProperty("districts-fill", "fill-color", source === "schools" ? BACKDROP_FILL : fillColour());
     map.setPaintProperty("regions-fill", "fill-color", fillColour());
     setVisible(map, ["regions-hatch"], unstable && lvl === "country");
     setVisible(map, ["districts-highlight"], lvl !== "country");

@@ -71,6 +71,9 @@ test("the data steward sees a notice and no analytic data is requested", async (
   requests.length = 0;
   await signInAs(page, "steward");
   assert.ok(await page.isVisible("#notice"));
+  for (const view of ["compare", "priority", "reporting"]) {
+    assert.equal(await page.isVisible(`#tab-${view}`), false, `no ${view} tab for the steward (it would wait for data it may not get)`);
+  }
   assert.deepEqual(requests.filter((u) => /\/api\/v1\/(regions|units|priority|compare|reporting)|\/tiles\//.test(u)), []);
   assert.deepEqual(errors, []);
   await page.close();

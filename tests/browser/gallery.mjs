@@ -1,0 +1,77 @@
+// Screenshots of every view (map, compare, priority, reporting) for every demo role, in kk and
+// ru, at 390×844 and 1366×768, into tests/artifacts/gallery/ — for people to look at before a
+// page change is called done (not part of the test suite; it asserts nothing but that each
+// view opens without page errors).
+//
+//   cargo build -p riskmap-cli && node tests/browser/gallery.mjs [role,...]
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { startServer, CHROMIUM_ARGS, REPO } from "./server.mjs";
+
+const OUT = join(REPO, "tests/artifacts/gallery");
+const ROLES = (process.argv[2] ?? "public,akimat,crisis,ministry,steward").split(",");
+const LANGS = ["kk", "ru"];
+const SIZES = [{ width: 390, height: 844 }, { width: 1366, height: 768 }];
+const VIEWS = ["map", "compare", "priority", "reporting"];
+
+async function settle(page, view) {
+  // A view that says it is loading is given time to finish (the answer may be built cold).
+  await page.waitForFunction((id) => {
+    const text = document.getElementById(`view-${id}`)?.textContent ?? "";
+    return !["Жүктелуде…", "Загрузка…", "Loading…"].some((word) => text.includes(word));
+  }, view, { timeout: 60_000 }).catch(() => {});
+  await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"), null, { timeout: 30_000 }).catch(() => {});
+  await page.waitForFunction(() => {
+    const map = window.riskmap?.map;
+    return !map || (map.loaded() && map.areTilesLoaded() && !map.isMoving());
+  }, null, { timeout: 30_000 }).catch(() => {});
+  await page.waitForTimeout(400);
+}
+
+async function signIn(page, role) {
+  await page.click("#signin-summary");
+  await page.waitForFunction(() => document.querySelectorAll("#demo-token option").length > 3, null, { timeout: 30_000 });
+  const options = await page.$$eval("#demo-token option", (items) => items.map((o) => ({ value: o.value, role: o.dataset.role })));
+  const choice = options.find((o) => o.role === role);
+  if (!choice) throw new Error(`no demo token for ${role}`);
+  await page.selectOption("#demo-token", choice.value);
+  await page.click("#sign-in");
+  await page.waitForSelector(`body[data-signed-in="${role}"]`, { timeout: 30_000 });
+}
+
+mkdirSync(OUT, { recursive: true });
+const server = await startServer({ webDir: null });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+const problems = [];
+try {
+  for (const lang of LANGS) {
+    for (const role of ROLES) {
+      for (const size of SIZES) {
+        const page = await browser.newPage({ viewport: size });
+        const errors = [];
+        page.on("pageerror", (error) => errors.push(String(error)));
+        await page.goto(new URL(`/?lang=${lang}`, server.url).href);
+        await page.waitForSelector("body[data-ready=true]", { timeout: 90_000 });
+        await signIn(page, role);
+        for (const view of VIEWS) {
+          const tab = await page.$(`#tab-${view}`);
+          if (tab && (await tab.isVisible())) await tab.click();
+          await settle(page, view);
+          const file = join(OUT, `${lang}-${role}-${view}-${size.width}x${size.height}.png`);
+          await page.screenshot({ path: file, fullPage: false });
+        }
+        if (errors.length) problems.push(`${lang} ${role} ${size.width}: ${errors.join("; ")}`);
+        await page.close();
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
+console.log(`screenshots in ${OUT}`);
+if (problems.length) {
+  console.log(problems.join("\n"));
+  process.exitCode = 1;
+}
