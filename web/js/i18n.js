@@ -268,6 +268,40 @@ Object.assign(en, {
   demoScope: { public: "open data, whole country", ministry: "whole country", steward: "data management, no analytics" },
 });
 
+Object.assign(kk, {
+  contacts: "Байланыстар",
+  contactRoles: { director: "директор", deputy_upbringing: "тәрбие ісі жөніндегі орынбасар", psychologist: "психолог", social_pedagogue: "әлеуметтік педагог", district_focal_point: "аудандық үйлестіруші" },
+});
+Object.assign(kk.hints, {
+  school: "Мектептің ҰБДҚ-дағы атауы",
+  schoolContacts: "Мектептің ҰБДҚ-дағы атауы; астында қызметкерлердің жұмыс байланыстары",
+  district: "Мектеп орналасқан аудан",
+  settlement: "Қала немесе ауыл мектебі",
+  pupils: "Тоқсандағы оқушылар саны (рөлге қарай дөңгелектенеді немесе жасырылады)",
+});
+Object.assign(ru, {
+  contacts: "Контакты",
+  contactRoles: { director: "директор", deputy_upbringing: "заместитель по воспитательной работе", psychologist: "психолог", social_pedagogue: "социальный педагог", district_focal_point: "районный координатор" },
+});
+Object.assign(ru.hints, {
+  school: "Название школы в НОБД",
+  schoolContacts: "Название школы в НОБД; под ним рабочие контакты сотрудников",
+  district: "Район школы",
+  settlement: "Городская или сельская школа",
+  pupils: "Число учащихся в квартале (округлено или скрыто по правилам для роли)",
+});
+Object.assign(en, {
+  contacts: "Contacts",
+  contactRoles: { director: "director", deputy_upbringing: "deputy head for upbringing", psychologist: "psychologist", social_pedagogue: "social pedagogue", district_focal_point: "district focal point" },
+});
+Object.assign(en.hints, {
+  school: "The school's name in NOBD",
+  schoolContacts: "The school's name in NOBD; its staff's work contacts below it",
+  district: "The school's district",
+  settlement: "Urban or rural school",
+  pupils: "Pupils in the quarter (rounded or suppressed per role)",
+});
+
 export const STRINGS = { kk, ru, en };
 
 /** The attribution in the page's language: the server's text (English) is translated when it

@@ -77,10 +77,10 @@ export async function renderPriority(root, { regions, districts, onArea }) {
   const draw = () => {
     const columns = [
       { key: "rank", label: t("rank"), numeric: true, hint: t("hints.rank") },
-      { key: "name", label: t("school"), value: (r) => (language() === "kk" ? r.name_kk : r.name_ru), render: (r) => (language() === "kk" ? r.name_kk : r.name_ru) },
-      { key: "district", label: t("district"), wide: true, value: (r) => districtName(r.district_kato, r.district_name_ru), render: (r) => districtName(r.district_kato, r.district_name_ru) },
-      { key: "settlement", label: t("settlement"), wide: true, render: (r) => t(`settlements.${r.settlement}`) },
-      { key: "pupils", label: t("pupils"), numeric: true, wide: true, render: (r) => (typeof r.pupils === "number" ? num(r.pupils, 0) : r.pupils) },
+      { key: "name", label: t("school"), hint: t(list.rows.some((r) => r.contacts?.length) ? "hints.schoolContacts" : "hints.school"), value: (r) => (language() === "kk" ? r.name_kk : r.name_ru), render: schoolCell },
+      { key: "district", label: t("district"), wide: true, hint: t("hints.district"), value: (r) => districtName(r.district_kato, r.district_name_ru), render: (r) => districtName(r.district_kato, r.district_name_ru) },
+      { key: "settlement", label: t("settlement"), wide: true, hint: t("hints.settlement"), render: (r) => t(`settlements.${r.settlement}`) },
+      { key: "pupils", label: t("pupils"), numeric: true, wide: true, hint: t("hints.pupils"), render: (r) => (typeof r.pupils === "number" ? num(r.pupils, 0) : r.pupils) },
       { key: "composite", label: t("composite"), numeric: true, firstDescending: true, hint: t("hints.composite"), render: (r) => num(r.composite, 2) },
       { key: "quintile_region", label: t("quintile"), numeric: true, wide: true, firstDescending: true, hint: t("hints.quintile") },
       { key: "p_exceed", label: t("pExceed"), numeric: true, wide: true, firstDescending: true, hint: t("hints.pExceed"), render: (r) => num(r.p_exceed, 3) },
@@ -93,4 +93,16 @@ export async function renderPriority(root, { regions, districts, onArea }) {
     holder.append(h("ul", { class: "hint" }, (list.footnotes ?? []).map((f) => h("li", { text: f }))));
   };
   draw();
+}
+
+/** A school's name, and for readers who may see them its staff's work contacts folded under it
+ * (a phone number is a link that dials), so the table stays narrow on a phone. */
+function schoolCell(row) {
+  const name = language() === "kk" ? row.name_kk : row.name_ru;
+  if (!row.contacts?.length) return name;
+  const contact = (c) => h("li", {}, `${t(`contactRoles.${c.role}`)}: ${c.full_name}`,
+    c.work_phone ? [" · ", h("a", { href: `tel:${c.work_phone.replace(/[^+\d]/g, "")}`, text: c.work_phone })] : null,
+    c.work_email ? [" · ", h("a", { href: `mailto:${c.work_email}`, text: c.work_email })] : null);
+  return h("div", {}, name, h("details", { class: "contacts" },
+    h("summary", { text: `${t("contacts")} (${row.contacts.length})` }), h("ul", {}, row.contacts.map(contact))));
 }

@@ -1,6 +1,6 @@
 //! `riskmap demo generate`: write the synthetic demo data set as contract-v1 files
-//! (`school_reference.csv` + `school_quarter.csv`, or one `nobd_export.xlsx` with both
-//! sheets), so that `riskmap ingest` of those files stores exactly the generated data; or, with
+//! (`school_reference.csv` + `school_quarter.csv` + `school_contacts.csv`, or one
+//! `nobd_export.xlsx` with the three sheets), so that `riskmap ingest` of those files stores exactly the generated data; or, with
 //! `--defects`, one defective `school_quarter` file per defect class for tests.
 
 use std::collections::HashMap;
@@ -15,7 +15,7 @@ use riskmap_ingest::defects::{DefectClass, DefectPlan, make_defects};
 use riskmap_ingest::{KatoRegistry, Row, TableName, write_csv, write_xlsx};
 use riskmap_model::{Kato, Period, School, SchoolQuarterRecord};
 
-use riskmap_load::contract_rows::{first_of, record_row, reference_row};
+use riskmap_load::contract_rows::{contact_row, first_of, record_row, reference_row};
 
 /// `riskmap demo …`.
 #[derive(Debug, clap::Subcommand)]
@@ -121,16 +121,29 @@ fn localities(schools: &[School], registry: &KatoRegistry) -> HashMap<String, Ka
         .collect()
 }
 
+/// The first day of the demo's first quarter: reference rows and contacts are valid from it.
+fn valid_from(quarters: u32) -> time::Date {
+    first_of(
+        Period::new(2024, 4).expect("valid literal period"),
+        quarters,
+    )
+    .start_date()
+}
+
+/// The schools' synthetic work contacts as `school_contacts` rows.
+fn contact_rows(schools: &[School], args: &GenerateArgs) -> Vec<Row> {
+    crate::demo_contacts::demo_contacts(schools, args.seed, valid_from(args.quarters))
+        .iter()
+        .map(contact_row)
+        .collect()
+}
+
 fn reference_rows(
     schools: &[School],
     localities: &HashMap<String, Kato>,
     quarters: u32,
 ) -> Vec<Row> {
-    let valid_from = first_of(
-        Period::new(2024, 4).expect("valid literal period"),
-        quarters,
-    )
-    .start_date();
+    let valid_from = valid_from(quarters);
     schools
         .iter()
         .map(|s| reference_row(s, localities[s.id.as_str()], valid_from))
@@ -155,18 +168,22 @@ fn write_data(
     args: &GenerateArgs,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let references = reference_rows(stream.schools(), localities, args.quarters);
+    let contacts = contact_rows(stream.schools(), args);
     match args.format {
         Format::Csv => {
             let reference = args.out.join("school_reference.csv");
             write_csv(TableName::SchoolReference, &references, create(&reference)?)
                 .with_context(|| format!("cannot write {}", reference.display()))?;
+            let contact = args.out.join("school_contacts.csv");
+            write_csv(TableName::SchoolContacts, &contacts, create(&contact)?)
+                .with_context(|| format!("cannot write {}", contact.display()))?;
             let quarter = args.out.join("school_quarter.csv");
             let rows = stream
                 .into_records()
                 .map(|r| record_row(&r, localities[r.school.as_str()]));
             write_csv(TableName::SchoolQuarter, rows, create(&quarter)?)
                 .with_context(|| format!("cannot write {}", quarter.display()))?;
-            Ok(vec![reference, quarter])
+            Ok(vec![reference, quarter, contact])
         }
         Format::Xlsx => {
             let drawn: Vec<SchoolQuarterRecord> = stream.into_records().collect();
@@ -174,6 +191,7 @@ fn write_data(
             let bytes = write_xlsx(&[
                 (TableName::SchoolReference, &references),
                 (TableName::SchoolQuarter, &records),
+                (TableName::SchoolContacts, &contacts),
             ])
             .context("cannot build the workbook")?;
             let path = args.out.join("nobd_export.xlsx");

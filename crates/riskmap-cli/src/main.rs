@@ -1,6 +1,7 @@
 //! The `riskmap` command line: glue between clap, the geography, the store and the server.
 
 mod demo_cmd;
+mod demo_contacts;
 mod forecast_cmd;
 mod forecast_files;
 mod geography_arg;

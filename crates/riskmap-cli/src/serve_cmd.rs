@@ -291,6 +291,45 @@ async fn load_demo(store: &Store, geography: &riskmap_geo::Geography) -> anyhow:
             "demo data stored (synthetic)"
         );
     }
+    store_demo_contacts(store, &data.schools, &config).await
+}
+
+/// Stores the demo schools' synthetic work contacts as a synthetic batch of their own.
+async fn store_demo_contacts(
+    store: &Store,
+    schools: &[riskmap_model::School],
+    config: &riskmap_demo::DemoConfig,
+) -> anyhow::Result<()> {
+    let valid_from = config
+        .periods
+        .first()
+        .map(|p| p.start_date())
+        .context("the demo has no quarters")?;
+    let contacts = crate::demo_contacts::demo_contacts(schools, config.seed, valid_from);
+    let source = format!("riskmap-demo contacts seed={} v1", config.seed);
+    let batch = NewBatch {
+        content_sha256: Sha256::digest(source.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+        source,
+        kind: "demo".to_owned(),
+        synthetic: true,
+    };
+    let riskmap_store::BatchStart::Open(mut writer) = store.begin_batch(&batch).await? else {
+        return Ok(());
+    };
+    let count = contacts.len();
+    for contact in contacts {
+        writer
+            .push(riskmap_store::BatchItem::Contact(Box::new(contact)))
+            .await?;
+    }
+    writer
+        .commit("{}")
+        .await
+        .context("cannot store the demo contacts")?;
+    tracing::info!(contacts = count, "demo contacts stored (synthetic)");
     Ok(())
 }
 

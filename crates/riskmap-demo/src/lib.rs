@@ -16,6 +16,8 @@
 
 /// National yearly event totals the generator aims at.
 pub mod baseline;
+/// Synthetic work contacts of the schools.
+mod contacts;
 /// Placing schools in districts and inside polygons.
 mod placement;
 /// Drawing the quarterly records.
@@ -84,6 +86,7 @@ pub struct DemoData {
     pub records: Vec<SchoolQuarterRecord>,
 }
 
+pub use contacts::{DemoContact, demo_contacts};
 pub use records::Records;
 
 /// The data set as a stream: the placed schools in memory, the records drawn one at a time

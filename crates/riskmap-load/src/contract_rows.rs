@@ -1,5 +1,5 @@
-//! The one place where model and store types meet contract-v1 rows: `School` and
-//! `SchoolQuarterRecord` → [`Row`] (for `riskmap demo generate`), and checked rows → store
+//! The one place where model and store types meet contract-v1 rows: `School`,
+//! `SchoolQuarterRecord` and `SchoolContact` → [`Row`] (for `riskmap demo generate`), and checked rows → store
 //! items (for `riskmap ingest`). A record written by the first and read by the second comes
 //! back equal, which the round-trip tests check.
 
@@ -114,6 +114,31 @@ pub fn reference_row(school: &School, kato: Kato, valid_from: Date) -> Row {
         ("valid_from", Value::Date(valid_from)),
         ("valid_to", Value::Date(date!(9999 - 12 - 31))),
         ("status", text("active")),
+    ];
+    for (column, value) in values {
+        let known = row.set(column, value);
+        debug_assert!(known, "{column} is a contract column");
+    }
+    row
+}
+
+/// A `school_contacts` row for `contact` (the demo's synthetic contacts are written with it).
+pub fn contact_row(contact: &SchoolContact) -> Row {
+    let mut row = Row::empty(TableName::SchoolContacts);
+    let text = |t: &str| Value::Text(t.into());
+    let optional = |t: &Option<String>| t.as_deref().map_or(Value::Null, text);
+    let values = [
+        ("nobd_org_id", text(contact.school.as_str())),
+        ("role", text(&contact.role)),
+        ("full_name", text(&contact.full_name)),
+        ("work_phone", optional(&contact.work_phone)),
+        ("work_email", optional(&contact.work_email)),
+        ("fte", contact.fte.map_or(Value::Null, Value::Decimal)),
+        ("valid_from", Value::Date(contact.valid_from)),
+        (
+            "valid_to",
+            contact.valid_to.map_or(Value::Null, Value::Date),
+        ),
     ];
     for (column, value) in values {
         let known = row.set(column, value);

@@ -193,3 +193,138 @@ async fn priority_list_by_role_with_exports() {
         );
     }
 }
+
+/// Stores work contacts for `school`: one in effect, one ended, one not yet begun.
+async fn store_contacts(app: &TestApp, school: &riskmap_model::SchoolId) {
+    use riskmap_store::{BatchItem, BatchStart, NewBatch, SchoolContact};
+    let today = time::OffsetDateTime::now_utc().date();
+    let contact = |role: &str, name: &str, from: time::Date, to: Option<time::Date>| {
+        BatchItem::Contact(Box::new(SchoolContact {
+            school: school.clone(),
+            role: role.to_owned(),
+            full_name: name.to_owned(),
+            work_phone: Some("+7 727 111 22 33".to_owned()),
+            work_email: Some(format!("{role}@school.example.invalid")),
+            fte: None,
+            valid_from: from,
+            valid_to: to,
+        }))
+    };
+    let batch = NewBatch {
+        source: "school_contacts.csv".to_owned(),
+        kind: "school_contacts".to_owned(),
+        content_sha256: "contacts-test".to_owned(),
+        synthetic: true,
+    };
+    let BatchStart::Open(mut writer) = app.state.store.begin_batch(&batch).await.unwrap() else {
+        panic!("a new batch")
+    };
+    let day = time::Duration::days(1);
+    for item in [
+        contact("psychologist", "Сапарова Динара", today - day * 400, None),
+        contact(
+            "director",
+            "Ушедшая Директор",
+            today - day * 900,
+            Some(today - day),
+        ),
+        contact(
+            "social_pedagogue",
+            "Будущая Педагог",
+            today + day * 30,
+            None,
+        ),
+    ] {
+        writer.push(item).await.unwrap();
+    }
+    writer.commit("{}").await.unwrap();
+}
+
+#[tokio::test]
+async fn contacts_reach_crisis_teams_and_the_ministry_only() {
+    let app = test_app_with(None).await;
+    let district = "751110000";
+    let school = app
+        .data
+        .schools
+        .iter()
+        .find(|s| s.district.as_str() == district)
+        .unwrap()
+        .id
+        .clone();
+    store_contacts(&app, &school).await;
+    let akimat = issue_token(&app, &grant(Role::Akimat, Some("750000000"), &[]), "akimat").await;
+    let crisis = issue_token(&app, &grant(Role::Crisis, None, &[district]), "crisis").await;
+    let ministry = issue_token(&app, &grant(Role::Ministry, None, &[]), "ministry").await;
+    let uri = format!("/api/v1/priority?parent={district}");
+
+    for token in [&crisis, &ministry] {
+        let (status, list) = get_with_token(&app, &uri, token).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let rows = list["rows"].as_array().unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r["nobd_org_id"] == school.as_str())
+            .expect("the school is listed");
+        assert_eq!(row["contacts_visible"], true);
+        let contacts = row["contacts"].as_array().unwrap();
+        assert_eq!(
+            contacts.len(),
+            1,
+            "only the contact in effect today: {contacts:?}"
+        );
+        assert_eq!(contacts[0]["full_name"], "Сапарова Динара");
+        assert_eq!(contacts[0]["role"], "psychologist");
+        assert_eq!(contacts[0]["work_phone"], "+7 727 111 22 33");
+        let (_, _, csv) = download(&app, &format!("{uri}&format=csv"), token).await;
+        let text = String::from_utf8(csv).unwrap();
+        assert!(text.contains("Контакты"), "a contacts column");
+        assert!(
+            text.contains(
+                "психолог: Сапарова Динара, +7 727 111 22 33, psychologist@school.example.invalid"
+            ),
+            "the contact in words"
+        );
+        assert!(!text.contains("Ушедшая") && !text.contains("Будущая"));
+        assert!(
+            text.contains("# Контакты: Рабочие контакты сотрудников школы"),
+            "every column is explained in the notes"
+        );
+    }
+
+    let (status, list) = get_with_token(&app, "/api/v1/priority?parent=750000000", &akimat).await;
+    assert_eq!(status, StatusCode::OK);
+    for row in list["rows"].as_array().unwrap() {
+        assert_eq!(row["contacts_visible"], false);
+        assert_eq!(
+            row["contacts"],
+            serde_json::json!([]),
+            "akimats see no contacts"
+        );
+    }
+    let (_, _, csv) = download(
+        &app,
+        "/api/v1/priority?parent=750000000&format=csv",
+        &akimat,
+    )
+    .await;
+    let text = String::from_utf8(csv).unwrap();
+    assert!(!text.contains("Контакты") && !text.contains("Сапарова"));
+    let (_, _, xlsx) = download(
+        &app,
+        "/api/v1/priority?parent=750000000&format=xlsx&lang=kk",
+        &akimat,
+    )
+    .await;
+    use calamine::Reader;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    assert_eq!(workbook.sheet_names(), ["priority", "Түсініктеме"]);
+    let notes = workbook.worksheet_range("Түсініктеме").unwrap();
+    assert_eq!(notes.get_value((0, 0)).unwrap().to_string(), "Орны");
+    assert!(
+        notes.rows().all(|r| !r[1].to_string().is_empty()),
+        "every column has its note"
+    );
+    assert!(!notes.rows().any(|r| r[0] == "Байланыстар"));
+}

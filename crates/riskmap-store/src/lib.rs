@@ -15,6 +15,8 @@
 mod aggregates;
 /// Writing batches of schools and records.
 mod batches;
+/// Reads of the restricted contacts table.
+mod contacts;
 /// The data version kept in memory and its refresh.
 pub mod data_version;
 /// The one error type of this crate.

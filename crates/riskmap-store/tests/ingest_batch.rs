@@ -362,3 +362,103 @@ async fn sqlite_stores_the_same_records_as_postgres() {
     assert_eq!(stored, records);
     db.finish(store).await;
 }
+
+fn contact(
+    id: &str,
+    role: &str,
+    name: &str,
+    from: time::Date,
+    to: Option<time::Date>,
+) -> BatchItem {
+    BatchItem::Contact(Box::new(riskmap_store::SchoolContact {
+        school: SchoolId::parse(id).unwrap(),
+        role: role.to_owned(),
+        full_name: name.to_owned(),
+        work_phone: Some("+7 727 000 00 00".to_owned()),
+        work_email: Some(format!("{role}@example.invalid")),
+        fte: (role == "psychologist").then_some(1.0),
+        valid_from: from,
+        valid_to: to,
+    }))
+}
+
+/// Contacts are read by region and only while in effect: from `valid_from` through
+/// `valid_to` (open when empty), never another region's.
+async fn contacts_in_effect(store: &Store) {
+    units(store).await;
+    let items = vec![
+        school("S-1", "first", date!(2020 - 01 - 01)),
+        contact(
+            "S-1",
+            "director",
+            "Ахметова Айгерим",
+            date!(2024 - 01 - 01),
+            None,
+        ),
+        contact(
+            "S-1",
+            "psychologist",
+            "Бекова Сауле",
+            date!(2020 - 01 - 01),
+            Some(date!(2024 - 12 - 31)),
+        ),
+        contact(
+            "S-1",
+            "social_pedagogue",
+            "Касымова Жанар",
+            date!(2025 - 03 - 01),
+            None,
+        ),
+    ];
+    assert!(matches!(
+        stream(store, "c1", items, commit()).await,
+        BatchEnd::Committed { .. }
+    ));
+    let names = |contacts: Vec<riskmap_store::SchoolContact>| {
+        contacts
+            .into_iter()
+            .map(|c| c.full_name)
+            .collect::<Vec<_>>()
+    };
+    let almaty = kato("750000000");
+    let on = |day| async move { names(store.contacts_in_region(almaty, day).await.unwrap()) };
+    assert_eq!(on(date!(2023 - 06 - 01)).await, ["Бекова Сауле"]);
+    assert_eq!(
+        on(date!(2024 - 12 - 31)).await,
+        ["Ахметова Айгерим", "Бекова Сауле"]
+    );
+    assert_eq!(on(date!(2025 - 01 - 01)).await, ["Ахметова Айгерим"]);
+    assert_eq!(
+        on(date!(2025 - 03 - 01)).await,
+        ["Ахметова Айгерим", "Касымова Жанар"]
+    );
+    let read = store
+        .contacts_in_region(almaty, date!(2025 - 01 - 01))
+        .await
+        .unwrap();
+    assert_eq!(read[0].work_phone.as_deref(), Some("+7 727 000 00 00"));
+    assert_eq!(read[0].valid_from, date!(2024 - 01 - 01));
+    assert!(
+        store
+            .contacts_in_region(kato("710000000"), date!(2025 - 01 - 01))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn sqlite_contacts_are_read_while_in_effect() {
+    let (store, db) = support::sqlite_store().await;
+    contacts_in_effect(&store).await;
+    db.finish(store).await;
+}
+
+#[tokio::test]
+async fn postgres_contacts_are_read_while_in_effect() {
+    let Some((store, db)) = support::postgres_store().await else {
+        return;
+    };
+    contacts_in_effect(&store).await;
+    db.finish(store).await;
+}

@@ -19,7 +19,9 @@ const ALLOWED = new Set([
   "DEMO",
 ]);
 
+/** Latin words outside the allow-list; e-mail addresses are contact data, not words. */
 function latinWords(text) {
+  text = text.replace(/[^\s,;:<>"]+@[^\s,;:<>"]+/g, " ");
   return [...new Set((text.match(/[A-Za-z][A-Za-z0-9]+/g) ?? []).filter((w) => !ALLOWED.has(w) && !/^\d/.test(w)))];
 }
 

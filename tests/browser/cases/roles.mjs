@@ -43,6 +43,21 @@ test("a crisis team lands on its districts, both in view", async () => {
   await page.close();
 });
 
+test("a crisis team's priority list shows whom to call: work contacts folded under each school", async () => {
+  const { page, errors } = await openPage({ path: "/?lang=ru" });
+  await signInAs(page, "crisis");
+  await page.click("#tab-priority");
+  await page.waitForSelector("#view-priority table.data tbody tr details.contacts", { timeout: 30_000 });
+  const first = page.locator("#view-priority table.data tbody tr details.contacts").first();
+  assert.match(await first.locator("summary").innerText(), /^Контакты \(4\)$/);
+  await first.locator("summary").click();
+  const items = await first.locator("li").allInnerTexts();
+  assert.ok(items.some((text) => /^психолог: .+ · \+7 /.test(text)), items.join("\n"));
+  assert.match(await first.locator("a[href^='tel:']").first().getAttribute("href"), /^tel:\+7\d{10}$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("the ministry lands on the country; a reload keeps an akimat's landing in the URL", async () => {
   const { page, errors } = await openPage();
   await signInAs(page, "ministry");

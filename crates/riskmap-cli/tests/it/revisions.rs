@@ -17,13 +17,16 @@ async fn ingesting_twice_equals_ingesting_once() {
     let once = snapshot(&db.url).await;
     let (code, output) = ingest(&db.url, &args);
     assert_eq!(code, 0, "{output}");
+    // Reference, quarters and contacts: three files, three batches.
+    assert_eq!(files.len(), 3, "{files:?}");
     assert_eq!(
         output.matches("already stored as batch").count(),
-        2,
+        3,
         "{output}"
     );
     assert_eq!(snapshot(&db.url).await, once);
-    assert_eq!(once.counts.batches, 2);
+    assert_eq!(once.counts.batches, 3);
+    assert_eq!(once.counts.contacts, 4 * once.counts.schools);
     db.finish().await;
 }
 

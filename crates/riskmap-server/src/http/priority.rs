@@ -66,10 +66,23 @@ pub(crate) struct PriorityRow {
     s2_exact: bool,
     psych_gap_fte: Option<f64>,
     contacts_visible: bool,
+    /// The school's work contacts in effect today; empty unless `contacts_visible`.
+    contacts: Vec<PriorityContact>,
     data_quarter: String,
     model_version: String,
     #[serde(skip)]
     location: Option<(f64, f64)>,
+}
+
+/// One work contact of a school (crisis teams and the ministry only).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PriorityContact {
+    /// `director`, `deputy_upbringing`, `psychologist`, `social_pedagogue` or
+    /// `district_focal_point`.
+    role: String,
+    full_name: String,
+    work_phone: Option<String>,
+    work_email: Option<String>,
 }
 
 /// The list (JSON).
@@ -173,6 +186,7 @@ pub(crate) async fn get_priority(
     let words = ExportWords {
         lang,
         catalogue: &state.catalogue,
+        columns: export_columns(crate::view::priority::contacts_visible(&caller.audience)),
     };
     let event = AuditEvent {
         at: time::OffsetDateTime::now_utc(),
@@ -252,6 +266,16 @@ fn wire_row(row: &ShownRow, model_version: &str) -> PriorityRow {
         s2_exact: row.s2_exact,
         psych_gap_fte: row.psych_gap_fte.value(),
         contacts_visible: row.contacts_visible,
+        contacts: row
+            .contacts
+            .iter()
+            .map(|c| PriorityContact {
+                role: c.role.clone(),
+                full_name: c.full_name.clone(),
+                work_phone: c.work_phone.clone(),
+                work_email: c.work_email.clone(),
+            })
+            .collect(),
         data_quarter: row.data_quarter.to_string(),
         model_version: model_version.to_owned(),
         location: row.school.location,
@@ -336,10 +360,21 @@ fn scope_codes(scope: &str) -> String {
         .join(" ")
 }
 
-/// The language and catalogue an export's cells and headers are written with.
+/// The language and catalogue an export's cells and headers are written with, and its columns.
 struct ExportWords<'a> {
     lang: Lang,
     catalogue: &'a riskmap_model::Catalogue,
+    /// [`COLUMNS`], and `contacts` for readers who may see them.
+    columns: Vec<&'static str>,
+}
+
+/// The export columns of a reader: [`COLUMNS`], then `contacts` when the reader may see them.
+fn export_columns(contacts_visible: bool) -> Vec<&'static str> {
+    let mut columns = COLUMNS.to_vec();
+    if contacts_visible {
+        columns.push("contacts");
+    }
+    columns
 }
 
 /// One export cell: a number (XLSX keeps it numeric) or text.
@@ -360,10 +395,10 @@ impl Cell {
 }
 
 impl ExportWords<'_> {
-    /// The cells of one row, in [`COLUMNS`] order, with labels instead of codes.
+    /// The cells of one row, in column order, with labels instead of codes.
     fn cells(&self, row: &PriorityRow) -> Vec<Cell> {
         let value = as_value(row);
-        COLUMNS
+        self.columns
             .iter()
             .map(|key| match *key {
                 "district_name" => Cell::Text(if self.lang == Lang::Kk {
@@ -377,6 +412,7 @@ impl ExportWords<'_> {
                 }
                 "drivers" => Cell::Text(self.list(&row.drivers, |code| self.indicator(code))),
                 "data_quarter" => Cell::Text(self.lang.quarter(&row.data_quarter)),
+                "contacts" => Cell::Text(self.contacts(&row.contacts)),
                 key => match &value[key] {
                     serde_json::Value::Number(n) => Cell::Number(n.as_f64().unwrap_or_default()),
                     serde_json::Value::Null => Cell::Text(String::new()),
@@ -385,6 +421,27 @@ impl ExportWords<'_> {
                 },
             })
             .collect()
+    }
+
+    /// Contacts as one cell: `психолог: Name, +7…, mail; директор: …`.
+    fn contacts(&self, contacts: &[PriorityContact]) -> String {
+        contacts
+            .iter()
+            .map(|c| {
+                let reach = [
+                    Some(&c.full_name),
+                    c.work_phone.as_ref(),
+                    c.work_email.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+                format!("{}: {reach}", self.lang.contact_role(&c.role))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     /// A comma-separated list of codes as words.
@@ -410,13 +467,21 @@ impl ExportWords<'_> {
 
 fn to_csv(rows: &[PriorityRow], watermark: &str, words: &ExportWords) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(COLUMNS.iter().map(|key| words.lang.column(key)));
+    let _ = writer.write_record(words.columns.iter().map(|key| words.lang.column(key)));
     for row in rows {
         let _ = writer.write_record(words.cells(row).iter().map(Cell::text));
     }
     let _ = writer.write_record([format!("# {watermark}")]);
     for note in &words.lang.footnotes()[1..] {
         let _ = writer.write_record([format!("# {note}")]);
+    }
+    for key in &words.columns {
+        let line = format!(
+            "# {}: {}",
+            words.lang.column(key),
+            words.lang.column_note(key)
+        );
+        let _ = writer.write_record([line]);
     }
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(writer.into_inner().unwrap_or_default());
@@ -445,7 +510,7 @@ fn to_xlsx(
     let mark = Format::new().set_italic().set_font_color("#7A1F00");
     sheet.write_string_with_format(0, 0, watermark, &mark)?;
     sheet.write_string(1, 0, words.lang.period_line(&period.to_string()))?;
-    for (col, key) in COLUMNS.iter().enumerate() {
+    for (col, key) in words.columns.iter().enumerate() {
         let col = u16::try_from(col).unwrap_or(u16::MAX);
         sheet.write_string_with_format(3, col, words.lang.column(key), &bold)?;
         sheet.set_column_width(col, 16)?;
@@ -465,7 +530,25 @@ fn to_xlsx(
         sheet.write_string_with_format(after + u32::try_from(i).unwrap_or(0), 0, *note, &mark)?;
     }
     sheet.set_freeze_panes(4, 0)?;
+    write_column_notes(workbook.add_worksheet(), words)?;
     workbook.save_to_buffer()
+}
+
+/// The second sheet: every column's header and what it means.
+fn write_column_notes(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    words: &ExportWords,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    sheet.set_name(words.lang.notes_sheet())?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    sheet.set_column_width(0, 36)?;
+    sheet.set_column_width(1, 100)?;
+    for (index, key) in words.columns.iter().enumerate() {
+        let line = u32::try_from(index).unwrap_or(u32::MAX);
+        sheet.write_string_with_format(line, 0, words.lang.column(key), &bold)?;
+        sheet.write_string(line, 1, words.lang.column_note(key))?;
+    }
+    Ok(())
 }
 
 fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {

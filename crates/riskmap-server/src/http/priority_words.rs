@@ -171,8 +171,134 @@ impl Lang {
                 "Дефицит психологов (ставки)",
                 "Psychologist gap (FTE)",
             ],
+            "contacts" => ["Байланыстар", "Контакты", "Contacts"],
             _ => ["Деректер тоқсаны", "Квартал данных", "Data quarter"],
         };
         self.pick(words)
+    }
+
+    /// What column `key` means, for the exports' notes.
+    pub(crate) fn column_note(self, key: &str) -> &'static str {
+        let words = match key {
+            "rank" => [
+                "Тізімдегі орны: тәуекел индексі бойынша (1 — ең жоғары).",
+                "Место в списке по индексу риска (1 — наибольший).",
+                "Place in the list by risk index (1 = highest).",
+            ],
+            "nobd_org_id" => [
+                "Мектептің ҰБДҚ-дағы идентификаторы.",
+                "Идентификатор школы в НОБД.",
+                "The school's NOBD identifier.",
+            ],
+            "name_ru" | "name_kk" => [
+                "Мектептің ҰБДҚ-дағы атауы.",
+                "Название школы в НОБД.",
+                "The school's name in NOBD.",
+            ],
+            "district_kato" => [
+                "Ауданның ҚАТО коды (9 сан).",
+                "Код КАТО района (9 цифр).",
+                "The district's KATO code (9 digits).",
+            ],
+            "district_name" => [
+                "Мектеп орналасқан аудан.",
+                "Район школы.",
+                "The school's district.",
+            ],
+            "settlement" => [
+                "Қала немесе ауыл мектебі.",
+                "Городская или сельская школа.",
+                "Urban or rural school.",
+            ],
+            "pupils" => [
+                "Тоқсандағы оқушылар саны (рөлге қарай дөңгелектенеді немесе жасырылады).",
+                "Число учащихся в квартале (округлено или скрыто по правилам для роли).",
+                "Pupils in the quarter (rounded or suppressed per role).",
+            ],
+            "composite" => [
+                "Мектептің тәуекел индексі, 0–10: зиян, осалдық және қорғаудың жетіспеуі.",
+                "Индекс риска школы, 0–10: вред, уязвимость и недостаток защиты.",
+                "The school's risk index, 0–10: harm, vulnerability and lack of coping.",
+            ],
+            "quintile_region" => [
+                "Өңір мектептері арасындағы квинтиль: 5 — ең жоғары тәуекелі бар бестен бір бөлігі.",
+                "Квинтиль среди школ региона: 5 — пятая часть с наибольшим риском.",
+                "Quintile among the region's schools: 5 = the fifth with the highest risk.",
+            ],
+            "p_exceed" => [
+                "Мектептің нақты деңгейі өз базасынан асу ықтималдығы (0–1); тізім реті индекс бойынша.",
+                "Вероятность того, что истинный уровень школы выше её базы (0–1); порядок списка — по индексу.",
+                "Probability that the school's true rate is above its baseline (0–1); the list is ordered by the index.",
+            ],
+            "triggers" => [
+                "Мектепті тізімге қосқан белгілер.",
+                "Признаки, по которым школа попала в список.",
+                "Why the school is on the list.",
+            ],
+            "drivers" => [
+                "Индекске ең көп үлес қосқан көрсеткіштер.",
+                "Показатели с наибольшим вкладом в индекс.",
+                "The indicators that add most to the index.",
+            ],
+            "viol_total" => [
+                "Тоқсандағы анықталған зорлық-зомбылық жағдайлары.",
+                "Выявленные случаи насилия за квартал.",
+                "Detected violence cases in the quarter.",
+            ],
+            "bullying" => [
+                "Тоқсандағы анықталған буллинг жағдайлары.",
+                "Выявленные случаи буллинга за квартал.",
+                "Detected bullying cases in the quarter.",
+            ],
+            "s2_events" => [
+                "Суицид, суицид әрекеті және өзіне зиян келтіру; нақты көрінбейтін жерде 0, 1–2, 3+ топтары.",
+                "Суициды, попытки и самоповреждения; группами 0, 1–2, 3+, где роль не видит их точно.",
+                "Suicides, attempts and self-harm; bands 0, 1–2, 3+ where the role may not see them exactly.",
+            ],
+            "psych_gap_fte" => [
+                "Норматив бойынша жетіспейтін психолог штат бірліктері.",
+                "Недостающие по нормативу ставки психологов.",
+                "Psychologist posts missing against the standard (FTE).",
+            ],
+            "contacts" => [
+                "Мектеп қызметкерлерінің жұмыс байланыстары (тек дағдарыс топтары мен министрлікке).",
+                "Рабочие контакты сотрудников школы (только кризисным группам и министерству).",
+                "Work contacts of the school's staff (crisis teams and the ministry only).",
+            ],
+            _ => [
+                "Мектептің соңғы деректері жататын тоқсан.",
+                "Квартал, к которому относятся последние данные школы.",
+                "The quarter of the school's latest data.",
+            ],
+        };
+        self.pick(words)
+    }
+
+    /// The name of the exports' notes sheet.
+    pub(crate) fn notes_sheet(self) -> &'static str {
+        self.pick(["Түсініктеме", "Пояснения", "Notes"])
+    }
+
+    /// A contact's contract role (`psychologist`, …) in words.
+    pub(crate) fn contact_role(self, code: &str) -> &'static str {
+        match code {
+            "director" => self.pick(["директор", "директор", "director"]),
+            "deputy_upbringing" => self.pick([
+                "тәрбие ісі жөніндегі орынбасар",
+                "заместитель по воспитательной работе",
+                "deputy head for upbringing",
+            ]),
+            "psychologist" => self.pick(["психолог", "психолог", "psychologist"]),
+            "social_pedagogue" => self.pick([
+                "әлеуметтік педагог",
+                "социальный педагог",
+                "social pedagogue",
+            ]),
+            _ => self.pick([
+                "аудандық үйлестіруші",
+                "районный координатор",
+                "district focal point",
+            ]),
+        }
     }
 }

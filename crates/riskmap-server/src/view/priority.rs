@@ -32,6 +32,19 @@ pub type PriorityKey = (Audience, Kato, Period);
 /// schools taken part (readers who see the same schools share one scoring).
 pub type ScoredKey = (Kato, Period, u64);
 
+/// One work contact of a school (restricted: crisis teams and the ministry only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownContact {
+    /// Contract role code (`director`, `psychologist`, …).
+    pub role: String,
+    /// Full name.
+    pub full_name: String,
+    /// Work phone.
+    pub work_phone: Option<String>,
+    /// Work e-mail.
+    pub work_email: Option<String>,
+}
+
 /// The list as the reader may see it.
 #[derive(Debug)]
 pub struct PriorityView {
@@ -80,6 +93,8 @@ pub struct ShownRow {
     pub psych_gap_fte: Disclosed<f64>,
     /// Whether the reader may see contacts.
     pub contacts_visible: bool,
+    /// The school's work contacts in effect today (empty unless `contacts_visible`).
+    pub contacts: Vec<ShownContact>,
     /// The quarter of the data.
     pub data_quarter: Period,
 }
@@ -112,12 +127,19 @@ pub async fn priority(
                 .await?;
             let located: HashMap<&str, &School> =
                 schools.iter().map(|s| (s.id.as_str(), s)).collect();
+            let mut contacts = if contacts_visible(audience) {
+                contacts_by_school(state, parent).await?
+            } else {
+                HashMap::new()
+            };
             let rows = list
                 .rows
                 .iter()
                 .filter_map(|row| {
                     let school = located.get(row.identity.nobd_org_id.as_str())?;
-                    Some(shown_row(state, audience, row, school))
+                    let mut shown = shown_row(state, audience, row, school);
+                    shown.contacts = contacts.remove(school.id.as_str()).unwrap_or_default();
+                    Some(shown)
                 })
                 .collect();
             Ok(PriorityView {
@@ -127,6 +149,36 @@ pub async fn priority(
             })
         })
         .await
+}
+
+/// Whether `audience` may see schools' work contacts: crisis teams and the ministry.
+pub fn contacts_visible(audience: &Audience) -> bool {
+    matches!(audience, Audience::Crisis { .. } | Audience::Ministry)
+}
+
+/// The work contacts in effect today of the schools of `parent`'s region, by school id.
+async fn contacts_by_school(
+    state: &AppState,
+    parent: Kato,
+) -> Result<HashMap<String, Vec<ShownContact>>, Error> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut by_school: HashMap<String, Vec<ShownContact>> = HashMap::new();
+    for contact in state
+        .store
+        .contacts_in_region(parent.region(), today)
+        .await?
+    {
+        by_school
+            .entry(contact.school.as_str().to_owned())
+            .or_default()
+            .push(ShownContact {
+                role: contact.role,
+                full_name: contact.full_name,
+                work_phone: contact.work_phone,
+                work_email: contact.work_email,
+            });
+    }
+    Ok(by_school)
 }
 
 /// A hash of the ids of `schools` (their order is the store's, the same for every reader).
@@ -287,7 +339,8 @@ fn shown_row(state: &AppState, audience: &Audience, row: &HotspotRow, school: &S
         s2_events: count(Some(s2_total), Sensitivity::S2),
         s2_exact: audience.access(Sensitivity::S2, AdminLevel::School, &district) == Access::Exact,
         psych_gap_fte: psych_gap,
-        contacts_visible: matches!(audience, Audience::Crisis { .. } | Audience::Ministry),
+        contacts_visible: contacts_visible(audience),
+        contacts: Vec::new(),
         data_quarter: row.metadata.data_quarter,
     }
 }

@@ -1,0 +1,23 @@
+//! The demo's synthetic work contacts as store contacts, valid from the demo's first quarter:
+//! written as `school_contacts` by `riskmap demo generate` and stored by `serve --demo`.
+
+use riskmap_model::School;
+use riskmap_store::SchoolContact;
+use time::Date;
+
+/// The contacts of `schools` (drawn from `seed`), valid from `valid_from` with no end.
+pub(crate) fn demo_contacts(schools: &[School], seed: u64, valid_from: Date) -> Vec<SchoolContact> {
+    riskmap_demo::demo_contacts(schools, seed)
+        .into_iter()
+        .map(|c| SchoolContact {
+            school: c.school,
+            role: c.role.to_owned(),
+            full_name: c.full_name,
+            work_phone: Some(c.work_phone),
+            work_email: Some(c.work_email),
+            fte: c.fte,
+            valid_from,
+            valid_to: None,
+        })
+        .collect()
+}
