@@ -74,6 +74,7 @@ export async function downloadOf(page, selector) {
 /** Signs in with the demo token whose label starts with `role`. */
 export async function signInAs(page, role) {
   await page.click("#signin-summary");
+  await page.waitForFunction(() => document.querySelectorAll("#demo-token option").length > 1, null, { timeout: 30_000 });
   const options = await page.$$eval("#demo-token option", (items) => items.map((o) => ({ value: o.value, text: o.textContent, role: o.dataset.role })));
   const choice = options.find((o) => o.role === role);
   if (!choice) throw new Error(`no demo token for ${role}: ${options.map((o) => o.text).join(", ")}`);
