@@ -436,6 +436,14 @@ export function quarter(code) {
   return { kk: `${year} ж. ${q}-тоқсан`, ru: `${q} кв. ${year}`, en: `Q${q} ${year}` }[lang];
 }
 
+/** A programme period "2025" or "2025-H1" in words: "2025", "1-е полугодие 2025", "2025 ж. 1-жартыжылдық", "H1 2025". */
+export function halfYear(code) {
+  const match = /^(\d{4})-H([12])$/.exec(code ?? "");
+  if (!match) return code ?? "—";
+  const [, year, h] = match;
+  return { kk: `${year} ж. ${h}-жартыжылдық`, ru: `${h}-е полугодие ${year}`, en: `H${h} ${year}` }[lang];
+}
+
 /** A unit's name in the current language from an object with name_kk/name_ru/name_en. */
 export function nameOf(props) {
   if (!props) return "";

@@ -2,7 +2,7 @@
 // priority-list row (a school): choose one of the region's programmes open to changes (draft
 // or returned) and add the unit as a problem, with the snapshot of what the reader's map shows.
 import { request } from "./api.js";
-import { t } from "./i18n.js";
+import { t, halfYear } from "./i18n.js";
 import { state } from "./state.js";
 import { h } from "./dom.js";
 import { resetCoverage } from "./coverage.js";
@@ -25,7 +25,7 @@ export async function offerAdd(holder, { region, problem, label }) {
   const list = await request(`/api/v1/programmes?region=${region}`);
   const open = (list.body?.programmes ?? []).filter((p) => p.status === "draft" || p.status === "returned");
   if (!open.length) { holder.replaceChildren(h("p", { class: "hint", role: "status", text: t("prog.noDraft") })); return; }
-  const select = h("select", { id: "add-to-programme-choice" }, open.map((p) => h("option", { value: p.id }, `№ ${p.id} · ${p.period} · ${t(`prog.statuses.${p.status}`)} · ${p.title}`)));
+  const select = h("select", { id: "add-to-programme-choice" }, open.map((p) => h("option", { value: p.id }, `№ ${p.id} · ${halfYear(p.period)} · ${t(`prog.statuses.${p.status}`)} · ${p.title}`)));
   const status = h("p", { class: "hint", role: "status", id: "add-to-programme-status" });
   const submit = async (e) => {
     e.preventDefault();

@@ -4,7 +4,7 @@
 // and programme-review.js (review chart, version history). Every write sends the ETag read
 // last; a 412 reloads the programme and says so, a 409 lists the moves allowed now.
 import { request, getJson, download } from "./api.js";
-import { t, nameOf, num, date, quarter, language } from "./i18n.js";
+import { t, nameOf, num, date, quarter, language, halfYear } from "./i18n.js";
 import { state } from "./state.js";
 import { h, scroller } from "./dom.js";
 import { valueWords } from "./units.js";
@@ -69,7 +69,7 @@ function head(ctx) {
     h("dl", { class: "facts prog-facts" },
       h("dt", { text: t("prog.status") }), h("dd", {}, statusBadge(p.status)),
       h("dt", { text: t("prog.region") }), h("dd", { text: region }),
-      h("dt", { text: t("prog.period") }), h("dd", { text: p.period }),
+      h("dt", { text: t("prog.period") }), h("dd", { text: halfYear(p.period) }),
       h("dt", { text: t("prog.version") }), h("dd", { id: "prog-version", text: String(p.version) }),
       p.amends ? h("dt", { text: t("prog.amends") }) : null, p.amends ? h("dd", {}, h("button", { type: "button", class: "link", onclick: () => ctx.open(p.amends) }, `№ ${p.amends}`)) : null,
       h("dt", { text: t("prog.budgetTotal") }), h("dd", { id: "prog-budget", text: tenge(p.budget_tenge) }),
@@ -143,7 +143,7 @@ function documents(ctx) {
         button("prog-pdf", t("prog.pdf"), `/api/v1/programmes/${p.id}/document?format=pdf&lang=${lang}`, `programme-${p.id}.pdf`),
         button("prog-xlsx", t("prog.xlsx"), `/api/v1/programmes/${p.id}/document?format=xlsx&lang=${lang}`, `programme-${p.id}.xlsx`));
     }
-    holder.append(button("prog-summary-xlsx", `${t("prog.summaryXlsx")} ${half}`, `/api/v1/programmes/summary?half=${half}&format=xlsx`, `summary-${half}.xlsx`));
+    holder.append(button("prog-summary-xlsx", `${t("prog.summaryXlsx")}: ${halfYear(half)}`, `/api/v1/programmes/summary?half=${half}&format=xlsx`, `summary-${half}.xlsx`));
   });
   return h("section", { class: "prog-section", "aria-labelledby": "prog-documents-title" }, h("h3", { id: "prog-documents-title", text: t("prog.documents") }), holder, note);
 }

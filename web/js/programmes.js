@@ -2,7 +2,7 @@
 // programmes the caller may read, by region and status; an akimat creates one or drafts one from
 // the priority list; opening one hands over to the editor (programme-editor.js).
 import { request } from "./api.js";
-import { t, nameOf, num } from "./i18n.js";
+import { t, nameOf, num, halfYear } from "./i18n.js";
 import { state, saveView } from "./state.js";
 import { h, scroller, sortableTable } from "./dom.js";
 import { renderEditor } from "./programme-editor.js";
@@ -52,7 +52,7 @@ export async function renderProgrammes(root, { regions }) {
   const columns = [
     { key: "title", label: t("prog.titleField"), render: (p) => h("button", { type: "button", class: "link", "data-programme": p.id, onclick: () => open(p.id) }, p.title) },
     { key: "region", label: t("prog.region"), value: (p) => regionName(p.region), render: (p) => regionName(p.region) },
-    { key: "period", label: t("prog.period") },
+    { key: "period", label: t("prog.period"), render: (p) => halfYear(p.period) },
     { key: "status", label: t("prog.status"), render: (p) => statusBadge(p.status) },
     { key: "version", label: t("prog.version"), numeric: true, wide: true },
     { key: "problems", label: t("prog.problems"), numeric: true, wide: true },
@@ -73,7 +73,7 @@ export async function renderProgrammes(root, { regions }) {
 function createForm(region, open, status) {
   const year = new Date().getFullYear();
   const periods = [String(year), `${year}-H1`, `${year}-H2`, String(year + 1), `${year + 1}-H1`];
-  const period = h("select", { id: "prog-new-period" }, periods.map((p) => h("option", { value: p }, p)));
+  const period = h("select", { id: "prog-new-period" }, periods.map((p) => h("option", { value: p }, halfYear(p))));
   const title = h("input", { id: "prog-new-title", type: "text", maxlength: 500, required: true });
   const result = async (pending) => {
     status.textContent = t("loading");
