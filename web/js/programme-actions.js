@@ -135,7 +135,8 @@ function progressRow(ctx, a, q) {
   const p = ctx.programme;
   const report = p.progress.find((r) => r.action_id === a.id && r.quarter === q);
   const missing = a.missing_reports.includes(q);
-  const overdue = a.standing === "overdue" || missing;
+  const finished = a.standing === "done" || a.standing === "cancelled";
+  const overdue = a.standing === "overdue" || (missing && !finished);
   const filed = report
     ? h("p", { class: "hint" }, `${t(`prog.standings.${report.status}`)}, ${report.percent}% · ${t("prog.submitted")} ${date(report.submitted_on)} (${t("prog.dueOn")} ${date(report.due_on)})${report.late ? ` · ${t("prog.lateReport")}` : ""}${report.comment ? ` · ${report.comment}` : ""}`)
     : h("p", { class: missing ? "hint missing" : "hint" }, missing ? t("prog.reportMissing") : t("prog.noReport"));

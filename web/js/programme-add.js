@@ -6,6 +6,7 @@ import { t, halfYear } from "./i18n.js";
 import { state } from "./state.js";
 import { h } from "./dom.js";
 import { resetCoverage } from "./coverage.js";
+import { errorWords } from "./programme-editor.js";
 
 /** Whether the caller may add problems at all (the server checks the unit's scope). */
 export const addsProblems = () => ["akimat", "crisis"].includes(state.scope?.kind);
@@ -33,7 +34,7 @@ export async function offerAdd(holder, { region, problem, label }) {
     status.textContent = t("loading");
     const current = await request(`/api/v1/programmes/${id}`);
     const answer = current.ok ? await request(`/api/v1/programmes/${id}/problems`, { method: "POST", body: problem, etag: current.etag }) : current;
-    if (!answer.ok) { status.textContent = `${t("error")}: ${answer.body?.error?.message ?? answer.status}`; return; }
+    if (!answer.ok) { status.textContent = errorWords(answer); return; }
     resetCoverage();
     status.replaceChildren(`${t("prog.added")}: № ${id}. `, h("button", { type: "button", class: "link", id: "add-to-programme-open", onclick: () => openProgramme(id) }, `${t("prog.openProgramme")} № ${id}`));
   };

@@ -27,7 +27,7 @@ export async function renderEditor(root, { id, regions, back, open }) {
   root.replaceChildren(h("h2", { text: t("prog.title") }), h("p", { text: t("loading"), role: "status" }));
   const first = await request(`/api/v1/programmes/${id}`);
   if (!first.ok) {
-    root.replaceChildren(h("h2", { text: t("prog.title") }), h("p", { role: "alert", text: `${t("error")}: ${first.body?.error?.message ?? first.status}` }), h("button", { type: "button", onclick: back }, t("prog.back")));
+    root.replaceChildren(h("h2", { text: t("prog.title") }), h("p", { role: "alert", text: errorWords(first) }), h("button", { type: "button", onclick: back }, t("prog.back")));
     return;
   }
   const [catalogue, districts] = await Promise.all([
@@ -76,6 +76,21 @@ function head(ctx) {
       h("dt", { text: t("prog.updated") }), h("dd", { text: date(p.updated_at) })));
 }
 
+/** A refused request in the page's language (the server's message is English: it goes to the
+ * console, and the reader gets the meaning of its code, with the fields named). */
+export function errorWords(answer) {
+  const { code = "", message = "" } = answer.body?.error ?? {};
+  if (message) console.warn(`HTTP ${answer.status} ${code}: ${message}`);
+  const field = (name) => (name === "comment" ? t("prog.comment") : name === "title" ? t("prog.titleField") : t(`prog.fields.${name}`).startsWith("prog.") ? name : t(`prog.fields.${name}`));
+  if (code === "invalid_field") return `${t("prog.errors.invalid_field")}: ${field(message.split(":")[0].trim())}`;
+  if (code === "incomplete") {
+    const gaps = [...message.matchAll(/action (\d+) lacks ([a-z_, ]+)/g)].map(([, id, fields]) => `№ ${id}: ${fields.split(",").map((f) => field(f.trim())).join(", ")}`);
+    return `${t("prog.errors.incomplete")}${gaps.length ? ` — ${gaps.join("; ")}` : ""}`;
+  }
+  const known = { locked: "locked", out_of_scope: "out_of_scope", no_programme_access: "out_of_scope", unknown_programme: "not_found", unknown_id: "not_found", not_in_programme: "not_found", unknown_school: "not_found", conflict: "conflict" }[code];
+  return `${t("error")}: ${t(`prog.errors.${known ?? "other"}`)} (HTTP ${answer.status})`;
+}
+
 /** Sends a write with the programme's ETag. 412: reload and tell; 409: the allowed moves. */
 async function write(ctx, url, { method = "POST", body, contentType } = {}) {
   ctx.say(t("loading"));
@@ -99,7 +114,7 @@ async function write(ctx, url, { method = "POST", body, contentType } = {}) {
     ctx.say(`${t("prog.refused")} ${allowed}`, "error");
     return answer;
   }
-  ctx.say(`${t("error")}: ${answer.body?.error?.message ?? `HTTP ${answer.status}`}`, "error");
+  ctx.say(errorWords(answer), "error");
   return answer;
 }
 
@@ -114,7 +129,7 @@ function workflow(ctx) {
     buttons.push(h("button", { type: "button", id: "prog-amend", onclick: async () => {
       const answer = await request(`/api/v1/programmes/${p.id}/amendments`, { method: "POST", etag: ctx.etag });
       if (answer.ok) ctx.open(answer.body.id);
-      else ctx.say(`${t("error")}: ${answer.body?.error?.message ?? answer.status}`, "error");
+      else ctx.say(errorWords(answer), "error");
     } }, t("prog.amend")));
   }
   return h("section", { class: "prog-section", "aria-labelledby": "prog-workflow-title" },
@@ -168,11 +183,11 @@ function problemsSection(ctx) {
     const values = h("ul", { class: "prog-values" }, s.values.map((v) => h("li", {}, `${valueLabel(v.code)}: `, h("strong", { text: snapshotText(v) }))));
     return h("tr", { "data-problem": problem.id },
       h("th", { scope: "row" }, problemName(problem), h("div", { class: "hint", text: ctx.districtName(problem.district) })),
-      h("td", { class: "num" }, s.rank ?? "—"),
-      h("td", {}, translateTriggers(s.triggers.join(",")) || "—", s.drivers.length ? h("div", { class: "hint", text: `${t("drivers")}: ${s.drivers.map(translateDriver).join(", ")}` }) : null),
-      h("td", {}, values, h("div", { class: "hint", text: `${quarter(s.data_quarter)} · ${date(s.taken_at)}` })));
+      h("td", { class: "num", "data-label": t("rank") }, s.rank ?? "—"),
+      h("td", { "data-label": t("triggers") }, translateTriggers(s.triggers.join(",")) || "—", s.drivers.length ? h("div", { class: "hint", text: `${t("drivers")}: ${s.drivers.map(translateDriver).join(", ")}` }) : null),
+      h("td", { "data-label": t("prog.snapshot") }, values, h("div", { class: "hint", text: `${quarter(s.data_quarter)} · ${date(s.taken_at)}` })));
   });
-  const table = h("table", { class: "data prog-problems" },
+  const table = h("table", { class: "data prog-problems stack" },
     h("caption", { text: `${t("prog.problems")}: ${p.problems.length}. ${t("prog.snapshotNote")}` }),
     h("thead", {}, h("tr", {}, [t("name"), t("rank"), t("triggers"), t("prog.snapshot")].map((label) => h("th", { scope: "col", text: label })))),
     h("tbody", {}, rows));

@@ -5,7 +5,7 @@ import { request } from "./api.js";
 import { t, nameOf, num, halfYear } from "./i18n.js";
 import { state, saveView } from "./state.js";
 import { h, scroller, sortableTable } from "./dom.js";
-import { renderEditor } from "./programme-editor.js";
+import { renderEditor, errorWords } from "./programme-editor.js";
 
 export const STATUSES = ["draft", "approved", "acknowledged", "returned", "closed", "superseded"];
 let filter = { region: "", status: "" };
@@ -39,7 +39,7 @@ export async function renderProgrammes(root, { regions }) {
   if (filter.region) query.set("region", filter.region);
   if (filter.status) query.set("status", filter.status);
   const answer = await request(`/api/v1/programmes${query.size ? `?${query}` : ""}`);
-  if (!answer.ok) throw new Error(answer.body?.error?.message ?? `HTTP ${answer.status}`);
+  if (!answer.ok) { root.replaceChildren(h("h2", { text: t("prog.title") }), h("p", { role: "alert", text: errorWords(answer) })); return; }
   const regionName = (kato) => nameOf(regions?.features.find((f) => f.properties.kato === kato)?.properties) || kato;
   const rerender = () => renderProgrammes(root, { regions }).catch((e) => say(root, e));
   const filters = h("div", { class: "exports" },
@@ -78,7 +78,7 @@ function createForm(region, open, status) {
   const result = async (pending) => {
     status.textContent = t("loading");
     const answer = await pending;
-    if (!answer.ok) { status.textContent = `${t("error")}: ${answer.body?.error?.message ?? answer.status}`; return; }
+    if (!answer.ok) { status.textContent = errorWords(answer); return; }
     open(answer.body.id);
   };
   const key = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`);
