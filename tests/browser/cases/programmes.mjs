@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { unzipSync, strFromU8 } from "fflate";
-import { openPage, signInAs, downloadOf, shot } from "../harness.mjs";
+import { openPage, signInAs, downloadOf, shot, waitIdle } from "../harness.mjs";
 
 const version = (page) => page.textContent("#prog-version").then(Number);
 /** Waits until the open programme's version is `n` (each write bumps it by one). */
@@ -152,6 +152,41 @@ test("a school goes from the priority list into a programme that is approved, ac
   // The only failed responses are the early approval's 409 and the stale edit's 412.
   const expected = (e) => /HTTP 412 .*\/actions\//.test(e) || /HTTP 409 .*\/transitions/.test(e) || /status of 41[2] \(Precondition Failed\)|status of 409 \(Conflict\)/.test(e);
   assert.deepEqual(errors.filter((e) => !expected(e)), []);
+  await page.close();
+});
+
+test("a district from the map (a hotspot where there is one) goes into a draft programme from its panel", async () => {
+  const { page, errors } = await openPage();
+  await signInAs(page, "akimat");
+  const region = await page.evaluate(() => window.riskmap.state.scope.region);
+  await page.waitForSelector(`body[data-shown="${region}"]`, { timeout: 30_000 });
+  const indicator = await page.evaluate(() => window.riskmap.state.meta.indicators[0].code);
+  await page.selectOption("#indicator", indicator);
+  await page.selectOption("#hotspots", "gistar");
+  await page.waitForFunction(() => ["shown", "unavailable"].includes(window.riskmap.view.hotspotsState), null, { timeout: 30_000 });
+  await waitIdle(page);
+  const district = await page.evaluate(() => {
+    const view = window.riskmap.view;
+    const features = view.districts.features;
+    return (features.find((f) => view.hotspotLabel?.(f.properties.kato)) ?? features[0]).properties.kato;
+  });
+  // Schools are drawn over a city's districts: the district is opened from its row of the table
+  // twin (the map's keyboard path), which opens its panel as a click on it does.
+  await page.focus(`#twin-body tr[data-kato="${district}"]`);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#panel:not([hidden]) #panel-add-to-programme", { timeout: 30_000 });
+  await page.click("#panel-add-to-programme");
+  await page.waitForSelector("#add-to-programme-choice");
+  const draft = await page.$eval("#add-to-programme-choice option", (o) => o.value);
+  await page.click("#add-to-programme-confirm");
+  await page.waitForSelector("#add-to-programme-open");
+  const problems = await page.evaluate(async (id) => (await (await fetch(`/api/v1/programmes/${id}`, { headers: { Authorization: `Bearer ${window.riskmap.state.token}` } })).json()).problems, draft);
+  const added = problems.find((p) => p.district === district && !p.school);
+  assert.ok(added, `district ${district} is a problem of programme ${draft}`);
+  assert.ok(added.snapshot.values.length > 0, "with its snapshot");
+  await page.click("#add-to-programme-open");
+  await page.waitForSelector(`#view-programmes[data-programme="${draft}"] tr[data-problem="${added.id}"]`, { timeout: 30_000 });
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
