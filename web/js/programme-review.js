@@ -95,12 +95,12 @@ export function historySection(ctx) {
       h("caption", { text: `${t("prog.history")}: ${events.length}` }),
       h("thead", {}, h("tr", {}, [t("prog.version"), t("date"), t("role"), t("prog.event"), t("prog.what")].map((l) => h("th", { scope: "col", text: l })))),
       h("tbody", {}, rows));
-    holder.replaceChildren(diff ? diffList(ctx, diff) : "", h("div", { class: "table-scroll", tabindex: 0, role: "region", "aria-label": t("prog.history") }, table));
+    holder.replaceChildren(diff ? diffList(diff) : "", h("div", { class: "table-scroll", tabindex: 0, role: "region", "aria-label": t("prog.history") }, table));
   }).catch((error) => holder.replaceChildren(h("p", { role: "alert", text: `${t("error")}: ${error.message}` })));
   return h("section", { class: "prog-section", "aria-labelledby": "prog-history-title" }, h("h3", { id: "prog-history-title", text: t("prog.history") }), holder);
 }
 
-function diffList(ctx, diff) {
+function diffList(diff) {
   const ids = (list) => (list.length ? list.map((id) => `№ ${id}`).join(", ") : "—");
   const changed = diff.actions_changed.map(([id, fields]) => `№ ${id}: ${fields.map(fieldWord).join(", ")}`).join("; ") || "—";
   return h("div", { class: "prog-diff" },

@@ -50,9 +50,10 @@ export async function renderProgrammes(root, { regions }) {
       h("select", { id: "prog-status-filter", onchange: (e) => { filter.status = e.target.value; rerender(); } },
         h("option", { value: "" }, t("prog.allStatuses")), STATUSES.map((s) => h("option", { value: s, selected: s === filter.status }, t(`prog.statuses.${s}`))))));
   const columns = [
-    { key: "title", label: t("prog.titleField"), render: (p) => h("button", { type: "button", class: "link", "data-programme": p.id, onclick: () => open(p.id) }, p.title) },
-    { key: "region", label: t("prog.region"), value: (p) => regionName(p.region), render: (p) => regionName(p.region) },
-    { key: "period", label: t("prog.period"), render: (p) => halfYear(p.period) },
+    // On a phone the region and period go under the title (their columns are left out).
+    { key: "title", label: t("prog.titleField"), render: (p) => [h("button", { type: "button", class: "link", "data-programme": p.id, onclick: () => open(p.id) }, p.title), h("div", { class: "hint phone-only-block", text: `${regionName(p.region)} · ${halfYear(p.period)}` })] },
+    { key: "region", label: t("prog.region"), wide: true, value: (p) => regionName(p.region), render: (p) => regionName(p.region) },
+    { key: "period", label: t("prog.period"), wide: true, render: (p) => halfYear(p.period) },
     { key: "status", label: t("prog.status"), render: (p) => statusBadge(p.status) },
     { key: "version", label: t("prog.version"), numeric: true, wide: true },
     { key: "problems", label: t("prog.problems"), numeric: true, wide: true },
