@@ -119,13 +119,13 @@ async function write(ctx, url, { method = "POST", body, contentType } = {}) {
 }
 
 /** The workflow: a comment and one button per status the caller may move the programme to now;
- * an akimat may also draft an amendment of an approved programme. */
+ * an akimat may also draft an amendment of a programme in force (approved or acknowledged). */
 function workflow(ctx) {
   const p = ctx.programme;
   const comment = h("textarea", { id: "prog-comment", rows: 2, maxlength: 2000 });
   const move = (to) => ctx.write(`/api/v1/programmes/${p.id}/transitions`, { body: { to, comment: comment.value } });
   const buttons = p.allowed_transitions.map((to) => h("button", { type: "button", id: `prog-to-${to}`, "data-to": to, onclick: () => move(to) }, t(`prog.to.${to}`)));
-  if (p.status === "approved" && state.scope.kind === "akimat") {
+  if (["approved", "acknowledged"].includes(p.status) && state.scope.kind === "akimat") {
     buttons.push(h("button", { type: "button", id: "prog-amend", onclick: async () => {
       const answer = await request(`/api/v1/programmes/${p.id}/amendments`, { method: "POST", etag: ctx.etag });
       if (answer.ok) ctx.open(answer.body.id);

@@ -1,7 +1,8 @@
 // Browser tests of the Programmes view (issue #15, measure 2): the whole path from a priority-list
 // row to the Ministry's acknowledgement (add to a programme, add an action from the catalogue,
 // fill it in the editable table, a stale edit answered 412 and reloaded, approve, acknowledge,
-// a quarterly progress report, the review chart, the XLSX download, the coverage map layer),
+// a quarterly progress report, the review chart, the XLSX download, the coverage map layer, an
+// amendment and its differences),
 // progress entry by keyboard on a phone, and which roles see the tab at all.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -148,6 +149,16 @@ test("a school goes from the priority list into a programme that is approved, ac
   assert.match(await page.textContent("#legend"), /Охват программами/);
   await page.selectOption("#coverage", "off");
   assert.equal(await page.evaluate(() => window.riskmap.map.getLayoutProperty("coverage-fill", "visibility")), "none");
+
+  // An amendment: a draft copy beside the programme in force; its history shows what differs.
+  await page.click("#tab-programmes");
+  await page.waitForSelector(`#view-programmes[data-programme="${id}"] #prog-amend`);
+  await page.click("#prog-amend");
+  await page.waitForFunction((old) => { const v = document.getElementById("view-programmes"); return v.dataset.programme && v.dataset.programme !== String(old) && v.dataset.status === "draft"; }, id, { timeout: 30_000 });
+  assert.match(await page.textContent(".prog-facts"), new RegExp(`№ ${id}`), "the amendment names the programme it amends");
+  await edit(page, `#act-${action}-budget_tenge`, "2000000");
+  await page.waitForSelector("#prog-history .prog-diff");
+  assert.match(await page.textContent("#prog-history .prog-diff"), new RegExp(`№ ${action}: Бюджет`));
 
   // The only failed responses are the early approval's 409 and the stale edit's 412.
   const expected = (e) => /HTTP 412 .*\/actions\//.test(e) || /HTTP 409 .*\/transitions/.test(e) || /status of 41[2] \(Precondition Failed\)|status of 409 \(Conflict\)/.test(e);
