@@ -19,6 +19,7 @@ const panelModule = lazy("./js/panel.js");
 const compareModule = lazy("./js/compare.js");
 const priorityModule = lazy("./js/priority.js");
 const reportingModule = lazy("./js/reporting.js");
+const programmesModule = lazy("./js/programmes.js");
 const pngModule = lazy("./js/export-png.js");
 function closePanel() {
   byId("panel").hidden = true;
@@ -26,6 +27,7 @@ function closePanel() {
   panelModule.loaded()?.closePanel();
 }
 import { resetHotspots } from "./js/hotspots.js";
+import { resetCoverage } from "./js/coverage.js";
 import { COMPOSITE } from "./js/composite.js";
 import { loadDistricts, loadRegions, loadSchoolIndex } from "./js/units.js";
 
@@ -96,6 +98,7 @@ async function renderView() {
   if (state.view === "compare") await (await compareModule()).renderCompare(byId("view-compare"), data);
   if (state.view === "priority") await (await priorityModule()).renderPriority(byId("view-priority"), { ...data, onArea: (kato) => { state.priorityParent = kato; renderView().catch(showError); } });
   if (state.view === "reporting") await (await reportingModule()).renderReporting(byId("view-reporting"), data);
+  if (state.view === "programmes") await (await programmesModule()).renderProgrammes(byId("view-programmes"), data);
   if (state.view === "map") view.map.resize();
 }
 
@@ -122,6 +125,7 @@ async function loadMeta() {
   if (state.indicator !== COMPOSITE && !meta.indicators.some((i) => i.code === state.indicator)) state.indicator = COMPOSITE;
   if (!meta.periods.includes(state.period)) state.period = meta.latest_period ?? "";
   if (!state.scope.seesSchools && state.view === "priority") state.view = "map";
+  if (!state.scope.readsProgrammes && state.view === "programmes") state.view = "map";
 }
 
 /** The districts of the caller's region when the scope is a list of districts (for names). */
@@ -145,6 +149,7 @@ function wire() {
     state.period = state.meta.periods[Number(slider.value)];
     reload().catch(showError);
   });
+  byId("coverage").addEventListener("change", (e) => { state.coverage = e.target.value; view.render(); });
   for (const id of ["values", "palette", "hotspots"]) {
     byId(id).addEventListener("change", (e) => { state[id] = e.target.value; view.render(); });
   }
@@ -257,6 +262,7 @@ async function signIn(token) {
   else sessionStorage.removeItem("riskmap.token");
   clearCache();
   resetHotspots(view);
+  resetCoverage();
   closePanel();
   state.selected = null; state.district = null; state.region = null;
   view.districts = null; view.schools = null;

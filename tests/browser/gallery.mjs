@@ -1,4 +1,5 @@
-// Screenshots of every view (map, compare, priority, reporting) for every demo role, in kk and
+// Screenshots of every view (map, compare, priority, reporting, programmes, and one programme
+// open: its head, progress entry and review) for every demo role, in kk and
 // ru, at 390×844 and 1366×768, into tests/artifacts/gallery/ — for people to look at before a
 // page change is called done (not part of the test suite; it asserts nothing but that each
 // view opens without page errors).
@@ -13,7 +14,7 @@ const OUT = join(REPO, "tests/artifacts/gallery");
 const ROLES = (process.argv[2] ?? "public,akimat,crisis,ministry,steward").split(",");
 const LANGS = ["kk", "ru"];
 const SIZES = [{ width: 390, height: 844 }, { width: 1366, height: 768 }];
-const VIEWS = ["map", "compare", "priority", "reporting"];
+const VIEWS = ["map", "compare", "priority", "reporting", "programmes"];
 
 async function settle(page, view) {
   // A view that says it is loading is given time to finish (the answer may be built cold).
@@ -60,6 +61,18 @@ try {
           await settle(page, view);
           const file = join(OUT, `${lang}-${role}-${view}-${size.width}x${size.height}.png`);
           await page.screenshot({ path: file, fullPage: false });
+        }
+        // One programme open (the approved one where there is one): its head, then its progress entry.
+        const open = (await page.$("#view-programmes:not([hidden]) tr:has(.prog-approved) button[data-programme]")) ?? (await page.$("#view-programmes:not([hidden]) button[data-programme]"));
+        if (open) {
+          await open.click();
+          await page.waitForSelector("#view-programmes #prog-title", { timeout: 30_000 });
+          await settle(page, "programmes");
+          await page.screenshot({ path: join(OUT, `${lang}-${role}-programme-${size.width}x${size.height}.png`), fullPage: false });
+          await page.evaluate(() => document.getElementById("prog-progress-title")?.scrollIntoView());
+          await page.screenshot({ path: join(OUT, `${lang}-${role}-programme-progress-${size.width}x${size.height}.png`), fullPage: false });
+          await page.evaluate(() => document.getElementById("prog-review-title")?.scrollIntoView());
+          await page.screenshot({ path: join(OUT, `${lang}-${role}-programme-review-${size.width}x${size.height}.png`), fullPage: false });
         }
         if (errors.length) problems.push(`${lang} ${role} ${size.width}: ${errors.join("; ")}`);
         await page.close();

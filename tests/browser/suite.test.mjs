@@ -9,4 +9,5 @@ import "./cases/waits.mjs";
 import "./cases/keyboard.mjs";
 import "./cases/layout.mjs";
 import "./cases/language.mjs";
+import "./cases/programmes.mjs";
 import "./cases/binary.mjs";

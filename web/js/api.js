@@ -1,5 +1,6 @@
 // riskmap web: talks to the JSON API with the bearer token (cached per token), downloads export
-// files as blobs, and knows the caller's scope so that nothing out of scope is ever requested.
+// files as blobs, sends uncached programme reads and writes (ETag, If-Match, Idempotency-Key),
+// and knows the caller's scope so that nothing out of scope is ever requested.
 import { state } from "./state.js";
 
 const cache = new Map();
@@ -76,6 +77,8 @@ export function scopeOf(meta) {
   scope.analytic = kind !== "steward";
   scope.seesSchools = kind === "ministry" || kind === "akimat" || kind === "crisis";
   scope.seesHotspots = scope.analytic && kind !== "public";
+  // Mirrors the server's refuse_non_readers: the public and the steward read no programmes.
+  scope.readsProgrammes = kind === "ministry" || kind === "akimat" || kind === "crisis";
   scope.schoolsOf = (district) => {
     if (!district) return false;
     if (kind === "ministry") return true;
@@ -92,4 +95,19 @@ export function scopeOf(meta) {
     return false;
   };
   return scope;
+}
+
+/**
+ * A request that is never cached (programmes change under the reader): `{status, ok, etag,
+ * body}`; the body is the parsed JSON answer (or null). Writes send JSON with the ETag read
+ * last as `If-Match`, and creates an `Idempotency-Key`.
+ */
+export async function request(url, { method = "GET", body, etag, idempotencyKey, contentType = "application/json" } = {}) {
+  const sent = { ...headers() };
+  if (body !== undefined) sent["Content-Type"] = contentType;
+  if (etag) sent["If-Match"] = etag;
+  if (idempotencyKey) sent["Idempotency-Key"] = idempotencyKey;
+  const response = await fetch(url, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body), cache: "no-store" });
+  const answer = await response.json().catch(() => null);
+  return { status: response.status, ok: response.ok, etag: response.headers.get("ETag"), body: answer };
 }

@@ -26,7 +26,7 @@ export function renderStatic() {
   setText("basemap-apply", t("apply"));
   setText("basemap-clear", t("clear"));
   byId("views").setAttribute("aria-label", t("views"));
-  for (const [id, key] of [["tab-map", "viewMap"], ["tab-compare", "viewCompare"], ["tab-priority", "viewPriority"], ["tab-reporting", "viewReporting"]]) setText(id, t(key));
+  for (const [id, key] of [["tab-map", "viewMap"], ["tab-compare", "viewCompare"], ["tab-priority", "viewPriority"], ["tab-reporting", "viewReporting"], ["tab-programmes", "viewProgrammes"]]) setText(id, t(key));
   setText("label-indicator", t("indicator"));
   setText("label-period", t("period"));
   setText("label-values", t("values"));
@@ -39,6 +39,10 @@ export function renderStatic() {
   options("values", [["raw", "valuesRaw"], ["smoothed", "valuesSmoothed"]]);
   options("palette", [["sequential", "paletteSequential"], ["diverging", "paletteDiverging"]]);
   options("hotspots", [["off", "hotspotsOff"], ["gistar", "hotspotsGi"], ["lisa", "hotspotsLisa"]]);
+  setText("label-coverage", t("prog.coverage"));
+  options("coverage", [["off", "prog.coverageOff"], ["on", "prog.coverageOn"]]);
+  byId("coverage").value = state.coverage;
+  byId("coverage-field").hidden = !state.scope?.readsProgrammes;
   byId("values").value = state.values;
   byId("palette").value = state.palette;
   byId("hotspots").value = state.hotspots;
@@ -93,15 +97,16 @@ export function renderTabs() {
   // other views would wait for answers it may not get.
   const analytic = state.scope?.analytic !== false;
   if (!analytic) state.view = "map";
+  if (state.view === "programmes" && !state.scope?.readsProgrammes) state.view = "map";
   document.body.dataset.view = state.view;
   for (const button of byId("views").querySelectorAll("button")) {
     const current = button.dataset.view === state.view;
     if (current) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
     const view = button.dataset.view;
-    button.hidden = (view === "priority" && !state.scope?.seesSchools) || (!analytic && view !== "map");
+    button.hidden = (view === "priority" && !state.scope?.seesSchools) || (view === "programmes" && !state.scope?.readsProgrammes) || (!analytic && view !== "map");
   }
-  for (const view of ["map", "compare", "priority", "reporting"]) byId(`view-${view}`).hidden = view !== state.view;
+  for (const view of ["map", "compare", "priority", "reporting", "programmes"]) byId(`view-${view}`).hidden = view !== state.view;
 }
 
 export function renderCrumbs({ regions, districts, toCountry, toRegion }) {

@@ -302,6 +302,125 @@ Object.assign(en.hints, {
   pupils: "Pupils in the quarter (rounded or suppressed per role)",
 });
 
+// The Programmes view and the programme-coverage layer (issue #15, measure 2).
+Object.assign(kk, {
+  viewProgrammes: "Бағдарламалар",
+  prog: {
+    title: "Дағдарысты басқару бағдарламалары", noAccess: "Бұл рөл бағдарламаларды көре алмайды",
+    region: "Өңір", allRegions: "Барлық өңірлер", status: "Күйі", allStatuses: "Барлық күйлер", period: "Кезеңі",
+    statuses: { draft: "жоба", approved: "бекітілген", acknowledged: "министрлік қабылдады", returned: "пысықтауға қайтарылды", closed: "жабылған", superseded: "ауыстырылған" },
+    titleField: "Атауы", version: "Нұсқа", problems: "Мәселелер", actions: "Іс-шаралар", budget: "Бюджет, теңге",
+    none: "Бағдарламалар жоқ", create: "Жаңа бағдарлама", createButton: "Бос бағдарлама құру", draftFromPriority: "Басымдық тізімінен жоба құру",
+    back: "Бағдарламалар тізіміне", amends: "Түзетілетін бағдарлама", budgetTotal: "Бюджет барлығы", updated: "Соңғы өзгеріс",
+    saved: "Сақталды", stale: "Бағдарламаны басқа пайдаланушы өзгертті: соңғы нұсқа жүктелді, өзгерісті қайталаңыз",
+    refused: "Бұл әрекетке қазір рұқсат жоқ. Қазір рұқсат етілгені:", nothingAllowed: "ешқандай әрекет",
+    workflow: "Бекіту барысы", comment: "Түсініктеме", noTransitions: "Сіздің рөліңіз үшін қазір қолжетімді әрекет жоқ", amend: "Түзету жобасын құру",
+    to: { approved: "Бекіту", acknowledged: "Қабылдау", returned: "Пысықтауға қайтару", closed: "Жабу" },
+    documents: "Құжаттар", pdf: "PDF жүктеу", xlsx: "XLSX жүктеу", summaryXlsx: "Министрлікке жарты жылдық жиынтық (XLSX)",
+    snapshot: "Қосылған кездегі мәндер", snapshotNote: "Мәндер мәселе қосылған кездегі картадан алынған және сіздің рөліңіздің ережелері бойынша көрсетіледі.",
+    noProblems: "Мәселелер әлі жоқ", addUnit: "Ауданды мәселе ретінде қосу", add: "Қосу",
+    values: { viol_total: "Зорлық-зомбылық жағдайлары", bullying_cases: "Буллинг жағдайлары", s2_events: "S2 оқиғалары", psych_gap_fte: "Психолог тапшылығы (штат бірлігі)" },
+    actionType: "Іс-шара", forProblem: "Мәселе", suggested: "белгілерге сай ұсынылады", addAction: "Каталогтан іс-шара қосу",
+    noActions: "Іс-шаралар әлі жоқ", editHint: "Өрісті өзгертіп, Tab басыңыз — өзгеріс бірден сақталады.",
+    fields: { organisation: "Жауапты ұйым", responsible: "Жауапты тұлға", contact: "Жұмыс байланысы", start: "Басталуы", due: "Мерзімі", budget_tenge: "Бюджет, теңге", funding_source: "Қаржыландыру көзі", expected_change_percent: "Күтілетін өзгеріс, %", indicator: "Көрсеткіш", problems: "Мәселелер", action_type: "Іс-шара түрі" },
+    standing: "Жағдайы",
+    standings: { not_started: "басталмаған", on_track: "жоспар бойынша", delayed: "кешігуде", overdue: "мерзімі өткен", done: "орындалды", cancelled: "тоқтатылды" },
+    progressTitle: "Тоқсан бойынша орындалуы", quarter: "Тоқсан", percent: "Орындалуы, %", report: "Есепті жіберу",
+    submitted: "жіберілді", dueOn: "мерзімі", lateReport: "кешіктірілген", reportMissing: "Бұл тоқсанның есебі мерзімінде тапсырылмаған", noReport: "Есеп әлі жоқ",
+    progressLocked: "Орындалу есебі бекітілген бағдарлама бойынша ғана беріледі",
+    review: "Шолу", atSnapshot: "Қосылған кезде", now: "қазір", nowShort: "Қазір", planLine: "Жоспар сызығы (жылына −5%)",
+    reviewNote: "Сипаттама ғана: көрсеткіш қосылған кезде және қазір, аудан мен өңір мәндерімен қатар; бұл іс-шаралардың әсерін бағалау емес.",
+    reviewFirst: "Алғашқы 12 мәселе көрсетілген",
+    history: "Нұсқалар тарихы", event: "Оқиға", what: "Не өзгерді",
+    events: { created: "құрылды", problem_added: "мәселе қосылды", action_added: "іс-шара қосылды", action_changed: "іс-шара өзгертілді", progress: "орындалу есебі", transition: "күйі өзгерді", superseded: "ауыстырылды" },
+    diffTitle: "Бағдарламадан айырмашылығы", problemsAdded: "Қосылған мәселелер", problemsRemoved: "Алынған мәселелер", actionsAdded: "Қосылған іс-шаралар", actionsRemoved: "Алынған іс-шаралар", actionsChanged: "Өзгертілген іс-шаралар",
+    serves: { measure: "Жоспардың {n}-тармағы", result: "{n}-күтілетін нәтиже", section: "Жоспардың {n}-бөлімі" },
+    errors: { invalid_field: "Өріс дұрыс толтырылмаған", incomplete: "Бекітуге әлі ерте: іс-шаралардың жауапты ұйымы, тұлғасы, байланысы және қаржы көзі толтырылуы керек", locked: "Бағдарлама бұғатталған: өзгерістер тек түзету арқылы", out_of_scope: "Бұл сіздің қолжетімділік аймағыңыздан тыс", not_found: "Табылмады", conflict: "Өзгеріс басқа өзгеріспен қайшы келеді: бетті жаңартыңыз", other: "сұрау орындалмады" },
+    addToProgramme: "Бағдарламаға қосу", openProgramme: "Бағдарламаны ашу", cancel: "Болдырмау", chooseProgramme: "Бағдарлама", noDraft: "Өңірде өзгертуге болатын бағдарлама жоқ: «Бағдарламалар» бөлімінде құрыңыз", added: "Бағдарламаға қосылды",
+    coverage: "Бағдарламалармен қамту", coverageOff: "көрсетпеу", coverageOn: "іс-шаралардың ең нашар жағдайы",
+    coverageNote: "Іс-шаралары бар аудандар, олардың ең нашар жағдайы бойынша",
+  },
+  roles: { ...kk.roles, demo: "демо" },
+});
+Object.assign(ru, {
+  viewProgrammes: "Программы",
+  prog: {
+    title: "Программы кризисного управления", noAccess: "Эта роль не видит программы",
+    region: "Регион", allRegions: "Все регионы", status: "Статус", allStatuses: "Все статусы", period: "Период",
+    statuses: { draft: "черновик", approved: "утверждена", acknowledged: "принята министерством", returned: "возвращена на доработку", closed: "закрыта", superseded: "заменена" },
+    titleField: "Название", version: "Версия", problems: "Проблемы", actions: "Мероприятия", budget: "Бюджет, тенге",
+    none: "Программ нет", create: "Новая программа", createButton: "Создать пустую программу", draftFromPriority: "Черновик из приоритетного списка",
+    back: "К списку программ", amends: "Изменяемая программа", budgetTotal: "Итого бюджет", updated: "Последнее изменение",
+    saved: "Сохранено", stale: "Программу изменил другой пользователь: загружена последняя версия, повторите изменение",
+    refused: "Сейчас это действие недоступно. Доступно сейчас:", nothingAllowed: "никаких действий",
+    workflow: "Утверждение", comment: "Комментарий", noTransitions: "Для вашей роли сейчас нет доступных действий", amend: "Создать проект изменений",
+    to: { approved: "Утвердить", acknowledged: "Принять", returned: "Вернуть на доработку", closed: "Закрыть" },
+    documents: "Документы", pdf: "Скачать PDF", xlsx: "Скачать XLSX", summaryXlsx: "Сводка за полугодие для министерства (XLSX)",
+    snapshot: "Значения на момент добавления", snapshotNote: "Значения взяты с карты на момент добавления проблемы и показаны по правилам вашей роли.",
+    noProblems: "Проблем пока нет", addUnit: "Добавить район как проблему", add: "Добавить",
+    values: { viol_total: "Случаи насилия", bullying_cases: "Случаи буллинга", s2_events: "События S2", psych_gap_fte: "Дефицит психологов (ставки)" },
+    actionType: "Мероприятие", forProblem: "Проблема", suggested: "рекомендуется по признакам", addAction: "Добавить мероприятие из каталога",
+    noActions: "Мероприятий пока нет", editHint: "Измените поле и нажмите Tab — изменение сохраняется сразу.",
+    fields: { organisation: "Ответственная организация", responsible: "Ответственное лицо", contact: "Рабочий контакт", start: "Начало", due: "Срок", budget_tenge: "Бюджет, тенге", funding_source: "Источник финансирования", expected_change_percent: "Ожидаемое изменение, %", indicator: "Показатель", problems: "Проблемы", action_type: "Тип мероприятия" },
+    standing: "Состояние",
+    standings: { not_started: "не начато", on_track: "по плану", delayed: "с задержкой", overdue: "просрочено", done: "выполнено", cancelled: "отменено" },
+    progressTitle: "Ход выполнения по кварталам", quarter: "Квартал", percent: "Выполнено, %", report: "Отправить отчёт",
+    submitted: "сдан", dueOn: "срок", lateReport: "с опозданием", reportMissing: "Отчёт за квартал не сдан в срок", noReport: "Отчёта пока нет",
+    progressLocked: "Отчёт о ходе выполнения сдаётся только по утверждённой программе",
+    review: "Обзор", atSnapshot: "При добавлении", now: "сейчас", nowShort: "Сейчас", planLine: "Линия плана (−5% в год)",
+    reviewNote: "Только описание: показатель при добавлении и сейчас рядом со значениями района и региона; это не оценка эффекта мероприятий.",
+    reviewFirst: "Показаны первые 12 проблем",
+    history: "История версий", event: "Событие", what: "Что изменилось",
+    events: { created: "создана", problem_added: "добавлена проблема", action_added: "добавлено мероприятие", action_changed: "изменено мероприятие", progress: "отчёт о ходе", transition: "смена статуса", superseded: "заменена" },
+    diffTitle: "Отличия от программы", problemsAdded: "Добавлены проблемы", problemsRemoved: "Убраны проблемы", actionsAdded: "Добавлены мероприятия", actionsRemoved: "Убраны мероприятия", actionsChanged: "Изменены мероприятия",
+    serves: { measure: "мера {n} плана", result: "ожидаемый результат {n}", section: "раздел {n} плана" },
+    errors: { invalid_field: "Поле заполнено неверно", incomplete: "Утверждать пока рано: у мероприятий должны быть заполнены ответственная организация, лицо, контакт и источник финансирования", locked: "Программа заблокирована: изменения только через проект изменений", out_of_scope: "Это вне вашей зоны доступа", not_found: "Не найдено", conflict: "Изменение конфликтует с другим: обновите страницу", other: "запрос не выполнен" },
+    addToProgramme: "Добавить в программу", openProgramme: "Открыть программу", cancel: "Отмена", chooseProgramme: "Программа", noDraft: "В регионе нет программы, которую можно изменить: создайте её в разделе «Программы»", added: "Добавлено в программу",
+    coverage: "Охват программами", coverageOff: "не показывать", coverageOn: "худшее состояние мероприятий",
+    coverageNote: "Районы с мероприятиями, по худшему состоянию их мероприятий",
+  },
+  roles: { ...ru.roles, demo: "демо" },
+});
+Object.assign(en, {
+  viewProgrammes: "Programmes",
+  prog: {
+    title: "Crisis-management programmes", noAccess: "This role cannot see programmes",
+    region: "Region", allRegions: "All regions", status: "Status", allStatuses: "All statuses", period: "Period",
+    statuses: { draft: "draft", approved: "approved", acknowledged: "acknowledged by the Ministry", returned: "returned for revision", closed: "closed", superseded: "superseded" },
+    titleField: "Title", version: "Version", problems: "Problems", actions: "Actions", budget: "Budget, tenge",
+    none: "No programmes", create: "New programme", createButton: "Create an empty programme", draftFromPriority: "Draft from the priority list",
+    back: "Back to the programmes", amends: "Amends programme", budgetTotal: "Total budget", updated: "Last changed",
+    saved: "Saved", stale: "Someone else changed the programme: the latest version is loaded, please repeat your change",
+    refused: "This move is not allowed now. Allowed now:", nothingAllowed: "no move",
+    workflow: "Workflow", comment: "Comment", noTransitions: "No moves are open to your role now", amend: "Draft an amendment",
+    to: { approved: "Approve", acknowledged: "Acknowledge", returned: "Return for revision", closed: "Close" },
+    documents: "Documents", pdf: "Download PDF", xlsx: "Download XLSX", summaryXlsx: "Half-year summary for the Ministry (XLSX)",
+    snapshot: "Values when added", snapshotNote: "Values are those the map showed when the problem was added, shown by your role's rules.",
+    noProblems: "No problems yet", addUnit: "Add a district as a problem", add: "Add",
+    values: { viol_total: "Violence cases", bullying_cases: "Bullying cases", s2_events: "S2 events", psych_gap_fte: "Psychologist gap (FTE)" },
+    actionType: "Action", forProblem: "Problem", suggested: "suggested by the triggers", addAction: "Add an action from the catalogue",
+    noActions: "No actions yet", editHint: "Change a field and press Tab: the change is saved at once.",
+    fields: { organisation: "Responsible organisation", responsible: "Responsible person", contact: "Work contact", start: "Start", due: "Due", budget_tenge: "Budget, tenge", funding_source: "Funding source", expected_change_percent: "Expected change, %", indicator: "Indicator", problems: "Problems", action_type: "Action type" },
+    standing: "Standing",
+    standings: { not_started: "not started", on_track: "on track", delayed: "delayed", overdue: "overdue", done: "done", cancelled: "cancelled" },
+    progressTitle: "Progress by quarter", quarter: "Quarter", percent: "Done, %", report: "Submit report",
+    submitted: "submitted", dueOn: "due", lateReport: "late", reportMissing: "The report for this quarter is overdue", noReport: "No report yet",
+    progressLocked: "Progress is reported on an approved programme only",
+    review: "Review", atSnapshot: "When added", now: "now", nowShort: "Now", planLine: "Plan line (−5% a year)",
+    reviewNote: "Descriptive only: the indicator when added and now, beside the district and region; not an estimate of the actions' effect.",
+    reviewFirst: "The first 12 problems are shown",
+    history: "Version history", event: "Event", what: "What changed",
+    events: { created: "created", problem_added: "problem added", action_added: "action added", action_changed: "action changed", progress: "progress report", transition: "status change", superseded: "superseded" },
+    diffTitle: "Differences from programme", problemsAdded: "Problems added", problemsRemoved: "Problems removed", actionsAdded: "Actions added", actionsRemoved: "Actions removed", actionsChanged: "Actions changed",
+    serves: { measure: "plan measure {n}", result: "expected result {n}", section: "plan section {n}" },
+    errors: { invalid_field: "A field is not filled in correctly", incomplete: "Not ready to approve: every action needs its responsible organisation, person, contact and funding source", locked: "The programme is locked: it changes only by an amendment", out_of_scope: "This is outside your scope", not_found: "Not found", conflict: "The change conflicts with another one: reload the page", other: "the request failed" },
+    addToProgramme: "Add to programme", openProgramme: "Open programme", cancel: "Cancel", chooseProgramme: "Programme", noDraft: "The region has no programme open to changes: create one in Programmes", added: "Added to the programme",
+    coverage: "Programme coverage", coverageOff: "off", coverageOn: "worst action standing",
+    coverageNote: "Districts with actions, by the worst standing of their actions",
+  },
+  roles: { ...en.roles, demo: "demo" },
+});
+
 export const STRINGS = { kk, ru, en };
 
 /** The attribution in the page's language: the server's text (English) is translated when it
@@ -352,6 +471,14 @@ export function quarter(code) {
   if (!match) return code ?? "—";
   const [, year, q] = match;
   return { kk: `${year} ж. ${q}-тоқсан`, ru: `${q} кв. ${year}`, en: `Q${q} ${year}` }[lang];
+}
+
+/** A programme period "2025" or "2025-H1" in words: "2025", "1-е полугодие 2025", "2025 ж. 1-жартыжылдық", "H1 2025". */
+export function halfYear(code) {
+  const match = /^(\d{4})-H([12])$/.exec(code ?? "");
+  if (!match) return code ?? "—";
+  const [, year, h] = match;
+  return { kk: `${year} ж. ${h}-жартыжылдық`, ru: `${h}-е полугодие ${year}`, en: `H${h} ${year}` }[lang];
 }
 
 /** A unit's name in the current language from an object with name_kk/name_ru/name_en. */

@@ -1,4 +1,5 @@
-// riskmap web: the map legend (classes, suppressed and unstable entries, cluster outlines) as
+// riskmap web: the map legend (classes, suppressed and unstable entries, cluster outlines,
+// programme coverage) as
 // HTML, and the same content as data for the PNG export.
 import { t, num, quarter } from "./i18n.js";
 import { HATCH_CSS, HOTSPOT_COLOURS, NO_DATA, SUPPRESSED } from "./palette.js";
@@ -13,7 +14,7 @@ function classLabel(c) {
 }
 
 /** The legend's content: title lines and entries {kind: fill|hatch|ring, colour, text}. */
-export function legendModel({ indicator, lang, period, classifier, values, hotspots, hotspotsState, level, schools }) {
+export function legendModel({ indicator, lang, period, classifier, values, hotspots, hotspotsState, level, schools, coverage }) {
   const lines = [`${indicator.unit[lang]}, ${t("rollingYear")} (${quarter(period)})`];
   if (schools && indicator.code === "composite") lines.push(t("compositeSchools"));
   lines.push(values === "smoothed" ? t("valuesSmoothed") : t("valuesRaw"));
@@ -33,6 +34,7 @@ export function legendModel({ indicator, lang, period, classifier, values, hotsp
       entries.push({ kind: "text", text: `${t("hotspots")}: ${hotspots === "gistar" ? t("hotspotsGi") : t("hotspotsLisa")}; ${t("hotspotsNote")}` });
     }
   }
+  for (const entry of coverage ?? []) entries.push(entry);
   const hint = level === "country" ? t("clickHint") : level === "region" ? t("clickHintDistrict") : "";
   return { title: indicator.label[lang], lines, entries, hint };
 }

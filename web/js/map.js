@@ -57,6 +57,10 @@ function ownStyle(opacity) {
       hatch("districts-hatch", "districts", "none"),
       line("districts-line", "districts", "#525252", 0.7, "none"),
       line("regions-line", "regions", "#303030", 1.2, "visible"),
+      // Programme coverage (coverage.js): districts with actions, by their worst action standing.
+      // The fill is always a feature-state expression (a constant would make MapLibre throw).
+      { id: "coverage-fill", type: "fill", source: "districts", "source-layer": "districts", filter: ["in", ["get", "kato"], ["literal", []]], paint: { "fill-color": state_("cov", HIDDEN), "fill-opacity": 0.8, "fill-antialias": false }, layout: { visibility: "none" } },
+      { ...line("coverage-line", "districts", state_("cov", HIDDEN), 2, "none"), filter: ["in", ["get", "kato"], ["literal", []]], paint: { "line-color": "#1a1a1a", "line-width": 1.5 } },
       // A hot or cold spot: a white halo under a coloured outline, visible on any fill.
       { ...line("hotspots-halo", "districts", HIDDEN, 7, "none"), paint: { "line-color": ["case", ["to-boolean", ["feature-state", "hs"]], "#ffffff", HIDDEN], "line-width": 7, "line-offset": 1.5 } },
       { ...line("hotspots-line", "districts", state_("hs", HIDDEN), 3, "none"), paint: { "line-color": state_("hs", HIDDEN), "line-width": 3, "line-offset": 1.5 } },

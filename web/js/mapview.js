@@ -10,6 +10,7 @@ import { entryOf, shownValue, loadRegions, loadDistricts, loadSchools, loadSchoo
 import { legendModel, renderLegend } from "./legend.js";
 import { renderTwin } from "./table.js";
 import { applyHotspots } from "./hotspots.js";
+import { applyCoverage } from "./coverage.js";
 
 /** Room for the legend (at most 17rem wide) on the left; the same from the first frame on, so
  * the first complete map needs no second camera move. */
@@ -107,6 +108,7 @@ export class MapView {
     renderLegend(document.getElementById("legend"), this.legend());
     renderTwin({ view: this, collection, lvl, meta });
     applyHotspots(this).catch((error) => console.warn(error));
+    applyCoverage(this).catch((error) => console.warn(error));
     saveView();
   }
 
@@ -133,7 +135,7 @@ export class MapView {
   }
 
   legend() {
-    return legendModel({ indicator: this.indicatorMeta(), lang: language(), period: state.period, classifier: this.classifier, values: state.values, hotspots: state.hotspots, hotspotsState: this.hotspotsState, level: level(), schools: level() === "district" && Boolean(this.schools) });
+    return legendModel({ indicator: this.indicatorMeta(), lang: language(), period: state.period, classifier: this.classifier, values: state.values, hotspots: state.hotspots, hotspotsState: this.hotspotsState, level: level(), schools: level() === "district" && Boolean(this.schools), coverage: this.coverageLegend });
   }
 
   showLabels() {

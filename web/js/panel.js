@@ -2,7 +2,7 @@
 // the profile of one indicator (value, rank, direction of travel, drivers, comparators
 // national/parent/neighbours, quarterly series with the −5 % target line), progress against the
 // plan (plan.js), staffing gap, reporting status. For a school: its card with the priority
-// list's triggers and drivers.
+// list's triggers and drivers. A district goes into a programme from here ("Add to programme").
 import { getJson } from "./api.js";
 import { t, nameOf, num, percent, quarter, language, date } from "./i18n.js";
 import { state } from "./state.js";
@@ -13,6 +13,7 @@ import { translateDriver, translateTriggers } from "./priority.js";
 import { COMPOSITE } from "./composite.js";
 import { compositeSection } from "./panel-composite.js";
 import { planSection } from "./plan.js";
+import { addsProblems, offerAdd } from "./programme-add.js";
 
 const panel = () => document.getElementById("panel");
 let current = null;
@@ -105,7 +106,12 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
   const unitName = nameOf(profile);
   const inCompare = state.compare.includes(kato);
   const compareButton = h("button", { type: "button", "aria-pressed": String(inCompare), onclick: () => compareToggle(kato) }, inCompare ? t("removeFromCompare") : t("addToCompare"));
-  const parts = [header(unitName, `${t(`level.${profile.level}`)} · ${quarter(profile.period)}`, [compareButton])];
+  // A district (or a hotspot, which is one) goes into a programme from here.
+  const adding = h("div", { id: "panel-add" });
+  const addButton = profile.level === "district" && addsProblems()
+    ? h("button", { type: "button", id: "panel-add-to-programme", onclick: () => offerAdd(adding, { region: `${kato.slice(0, 2)}0000000`, problem: { unit: kato }, label: unitName }) }, t("prog.addToProgramme"))
+    : null;
+  const parts = [header(unitName, `${t(`level.${profile.level}`)} · ${quarter(profile.period)}`, [compareButton, addButton].filter(Boolean)), adding];
   parts.push(compositeSection(profile.composite, { of: profile.composite?.rank_of ?? (profile.level === "region" ? collection?.features.length : null) }));
 
   parts.push(h("h3", { text: meta.label[lang] }));

@@ -1,11 +1,13 @@
 // riskmap web: the crisis teams' priority list of schools for the area in view (the district or
 // region drilled into, or the caller's own area), sortable, with triggers and drivers in the
-// page's language and CSV/XLSX/GeoJSON exports downloaded from the API with the bearer token.
+// page's language and CSV/XLSX/GeoJSON exports downloaded from the API with the bearer token;
+// akimats and crisis teams add a row's school to a programme (programme-add.js).
 import { getJson, download } from "./api.js";
 import { t, num, quarter, nameOf, language } from "./i18n.js";
 import { state } from "./state.js";
 import { h, scroller, sortableTable } from "./dom.js";
 import { loadDistricts } from "./units.js";
+import { addsProblems, offerAdd } from "./programme-add.js";
 
 let sort = { key: "rank", descending: false };
 let districtFilter = "";
@@ -63,7 +65,8 @@ export async function renderPriority(root, { regions, districts, onArea }) {
   root.append(h("div", { class: "field" }, h("label", { for: "priority-area", text: t("priorityFor") }), select),
     h("div", { class: "exports" }, exportButton("csv", t("exportCsv")), exportButton("xlsx", t("exportXlsx")), exportButton("geojson", t("exportGeojson"))), status);
   const holder = scroller(t("priorityTitle"), h("p", { text: t("loading") }));
-  root.append(holder);
+  const adding = h("div", { id: "priority-add" });
+  root.append(adding, holder);
   const list = await getJson(base);
   const districtName = (kato, fallback) => nameOf(districtsOfArea?.features.find((f) => f.properties.kato === kato)?.properties) || fallback;
   // A district filter when the list covers several districts.
@@ -87,6 +90,11 @@ export async function renderPriority(root, { regions, districts, onArea }) {
       { key: "triggers", label: t("triggers"), hint: t("hints.triggers"), render: (r) => translateTriggers(r.triggers) || "—" },
       { key: "drivers", label: t("drivers"), wide: true, hint: t("hints.drivers"), render: (r) => String(r.drivers ?? "").split(",").map((d) => translateDriver(d.trim())).filter(Boolean).join(", ") || "—" },
     ];
+    if (addsProblems()) columns.push({ key: "add", label: t("prog.addToProgramme"), value: () => 0, render: (r) => {
+      const name = language() === "kk" ? r.name_kk : r.name_ru;
+      return h("button", { type: "button", class: "add-problem", "data-school": r.nobd_org_id, "aria-label": `${t("prog.addToProgramme")}: ${name}`, title: t("prog.addToProgramme"),
+        onclick: () => offerAdd(adding, { region: `${r.district_kato.slice(0, 2)}0000000`, problem: { school: r.nobd_org_id }, label: name }) }, "+");
+    } });
     const rows = districtFilter ? list.rows.filter((r) => r.district_kato === districtFilter) : list.rows;
     const caption = `${t("priorityTitle")} — ${quarter(list.period)}; ${rows.length} ${t("rows")}. ${list.watermark ?? ""}`;
     holder.replaceChildren(sortableTable({ caption, columns, rows, sort, onSort: (next) => { sort = next; draw(); holder.querySelector(`th[aria-sort]:not([aria-sort="none"]) button`)?.focus(); } }));

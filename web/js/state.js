@@ -1,6 +1,6 @@
 // riskmap web: the view state (what is shown), its reflection in the URL so a link reopens the
 // view, and the preferences remembered in the browser (language, token, basemap).
-export const VIEWS = ["map", "compare", "priority", "reporting"];
+export const VIEWS = ["map", "compare", "priority", "reporting", "programmes"];
 
 const params = new URLSearchParams(window.location.search);
 const stored = (key) => { try { return localStorage.getItem(key); } catch { return null; } };
@@ -22,6 +22,8 @@ export const state = {
   selected: params.get("unit") || null, // KATO or school id shown in the unit panel
   compare: (params.get("units") || "").split(",").filter(Boolean).slice(0, 6),
   priorityParent: params.get("area") || null,
+  programme: Number(params.get("programme")) || null, // id of the programme open in the Programmes view
+  coverage: params.get("coverage") === "on" ? "on" : "off", // the programme-coverage map layer
 };
 
 export function remember(key, value) {
@@ -52,5 +54,7 @@ export function saveView() {
   if (state.selected) view.set("unit", state.selected);
   if (state.compare.length) view.set("units", state.compare.join(","));
   if (state.priorityParent) view.set("area", state.priorityParent);
+  if (state.view === "programmes" && state.programme) view.set("programme", String(state.programme));
+  if (state.coverage === "on") view.set("coverage", "on");
   window.history.replaceState(null, "", `${window.location.pathname}?${view}`);
 }

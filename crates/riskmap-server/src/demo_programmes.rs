@@ -47,7 +47,7 @@ pub async fn fill(state: &AppState) -> Result<usize, Error> {
             at: OffsetDateTime::now_utc(),
             token_id: None,
             role: "demo".to_owned(),
-            comment: "synthetic demo".to_owned(),
+            comment: "Демо (синтетика)".to_owned(),
         };
         state.store.create_programme(&new, None, &meta).await?;
         stored += 1;
@@ -72,7 +72,10 @@ async fn demo_programme(
         .region(&region)
         .map(|r| r.names.ru.clone())
         .unwrap_or_default();
-    let title = format!("[Синтетические данные] Программа кризисного управления: {name}, {period}");
+    let title = format!(
+        "[Синтетические данные] Программа кризисного управления: {name}, {}",
+        crate::http::programmes::period_words_ru(period)
+    );
     let mut new = new_programme(state, region, period, title).await?;
     new.synthetic = true;
     new.status = status;

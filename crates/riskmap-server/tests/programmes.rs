@@ -945,3 +945,46 @@ async fn the_half_year_summary_counts_every_region_and_audits_downloads() {
     let audit = app.state.store.audit_events(10).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "programme_summary_xlsx"));
 }
+
+#[tokio::test]
+async fn the_action_catalogue_is_read_by_programme_readers_only() {
+    let app = test_app_with(None).await;
+    let t = tokens(&app).await;
+    for (token, expected) in [
+        (&t.akimat, StatusCode::OK),
+        (&t.crisis, StatusCode::OK),
+        (&t.ministry, StatusCode::OK),
+        (&t.public, StatusCode::FORBIDDEN),
+        (&t.steward, StatusCode::FORBIDDEN),
+    ] {
+        let answer = send(
+            &app,
+            "GET",
+            "/api/v1/programmes/catalogue",
+            token,
+            &[],
+            None,
+        )
+        .await;
+        assert_eq!(answer.status, expected, "{}", answer.body);
+    }
+    let answer = send(
+        &app,
+        "GET",
+        "/api/v1/programmes/catalogue",
+        &t.akimat,
+        &[],
+        None,
+    )
+    .await;
+    let actions = answer.body["actions"].as_array().unwrap();
+    let builtin =
+        riskmap_programme::Catalogue::parse(riskmap_programme::catalogue::BUILTIN, &|_| true)
+            .unwrap();
+    assert_eq!(actions.len(), builtin.actions.len());
+    let first = &actions[0];
+    assert_eq!(first["code"], builtin.actions[0].code.as_str());
+    assert_eq!(first["name_kk"], builtin.actions[0].name.kk.as_str());
+    assert_eq!(first["moves"], builtin.actions[0].moves.as_str());
+    assert!(first["answers"].as_array().is_some_and(|a| !a.is_empty()));
+}

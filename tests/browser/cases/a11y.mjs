@@ -57,13 +57,17 @@ test("axe-core finds no serious or critical violations on any view", async () =>
   const { page, errors } = await openPage({ path: "/?region=350000000&unit=350000000", ready: "restored" });
   await page.waitForSelector("#panel:not([hidden]) svg.chart");
   const found = { map: await axeScan(page) };
-  for (const view of ["compare", "priority", "reporting"]) {
+  for (const view of ["compare", "priority", "reporting", "programmes"]) {
     await page.click(`#tab-${view}`);
     await page.waitForSelector(`#view-${view} h2`);
     await page.waitForFunction((v) => !document.querySelector(`#view-${v}`).textContent.includes("…"), view);
     found[view] = await axeScan(page);
   }
-  assert.deepEqual(found, { map: [], compare: [], priority: [], reporting: [] });
+  await page.click("#view-programmes button[data-programme]");
+  await page.waitForSelector("#view-programmes[data-programme] #prog-history table");
+  await page.waitForSelector("#prog-reviews:not([aria-busy])");
+  found.programme = await axeScan(page);
+  assert.deepEqual(found, { map: [], compare: [], priority: [], reporting: [], programmes: [], programme: [] });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -15,6 +15,7 @@ mod preconditions;
 mod priority;
 mod priority_words;
 mod profile;
+mod programme_catalogue;
 mod programme_history;
 mod programme_summary;
 mod programme_wire;
@@ -66,6 +67,10 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/programmes/draft", post(programmes::draft_programme))
         .route("/programmes/summary", get(programme_summary::get_summary))
+        .route(
+            "/programmes/catalogue",
+            get(programme_catalogue::get_catalogue),
+        )
         .route("/programmes/{id}", get(programmes::get_programme))
         .route("/programmes/{id}/problems", post(programmes::add_problem))
         .route("/programmes/{id}/actions", post(programmes::add_action))

@@ -60,6 +60,7 @@ pub(crate) struct ErrorDetail {
         super::programmes::draft_programme,
         super::programme_history::get_history,
         super::programme_summary::get_summary,
+        super::programme_catalogue::get_catalogue,
     ),
     components(schemas(ErrorBody, ErrorDetail, super::health::Health, super::health::Readiness, super::upload::IngestReport, super::upload::FileFindings)),
     modifiers(&BearerAuth),

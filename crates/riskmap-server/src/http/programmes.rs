@@ -870,7 +870,7 @@ pub(crate) async fn draft_programme(
         .unwrap_or_default();
     let title = format!(
         "Программа кризисного управления: {region_name}, {}",
-        q.period
+        period_words_ru(q.period)
     );
     let mut new = new_programme(&state, q.region, q.period, title).await?;
     let catalogue = catalogue(&state)?;
@@ -906,6 +906,16 @@ pub(crate) async fn draft_programme(
         .path_and_query()
         .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
     create(&state, &caller, &headers, &path, &[], new).await
+}
+
+/// The period in Russian words for a drafted title: `2025`, `1-е полугодие 2025`.
+pub(crate) fn period_words_ru(period: ProgrammePeriod) -> String {
+    use riskmap_programme::period::Half;
+    match period {
+        ProgrammePeriod::Year(year) => year.to_string(),
+        ProgrammePeriod::Half(year, Half::H1) => format!("1-е полугодие {year}"),
+        ProgrammePeriod::Half(year, Half::H2) => format!("2-е полугодие {year}"),
+    }
 }
 
 pub(crate) fn next_in(new: &NewProgramme) -> i64 {
