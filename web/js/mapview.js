@@ -337,11 +337,34 @@ export class MapView {
       const hits = map.queryRenderedFeatures(event.point, { layers: ["schools-circle", "districts-fill", "regions-fill"].filter((l) => map.getLayer(l) && map.getLayoutProperty(l, "visibility") !== "none") });
       const hit = hits[0];
       if (!hit) return;
+      this.spinAt(event.lngLat);
       if (hit.layer.id === "schools-circle") this.selectSchool(hit.properties.school_id);
       else if (hit.layer.id === "districts-fill") this.toDistrict(hit.properties.kato);
       else if (level() === "country") this.toRegion(hit.properties.kato);
       else if (hit.properties.kato !== state.region) this.toRegion(hit.properties.kato);
     });
+  }
+
+  /** A spinner on the clicked feature while its answer is on its way: it goes when the panel
+   * is no longer busy and the map is idle (or after 20 s, whatever happens). */
+  spinAt(lngLat) {
+    this.spinner?.remove();
+    const element = document.createElement("div");
+    element.className = "click-spinner";
+    element.setAttribute("aria-hidden", "true");
+    const marker = new maplibregl.Marker({ element }).setLngLat(lngLat).addTo(this.map);
+    this.spinner = marker;
+    const panel = document.getElementById("panel");
+    const started = performance.now();
+    const check = () => {
+      if (this.spinner !== marker) return;
+      const busy = panel?.getAttribute("aria-busy") === "true" || !this.map.loaded();
+      // Shown at least a moment so a fast answer does not flicker; gone once all is drawn.
+      if ((busy || performance.now() - started < 150) && performance.now() - started < 20_000) return void setTimeout(check, 100);
+      marker.remove();
+      this.spinner = null;
+    };
+    setTimeout(check, 100);
   }
 
   tooltip(event, layer) {

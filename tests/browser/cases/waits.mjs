@@ -36,5 +36,12 @@ test("a school click shows a busy panel at once, then the card; tooltip and card
   assert.ok(card && /\d/.test(card), `the card shows the index: ${card}`);
   assert.ok(tooltip.includes(card), `tooltip "${tooltip}" reads the card's ${card}`);
   assert.deepEqual(errors, []);
+  // A real click: a spinner sits on the clicked school until the card is there and the map idle.
+  await page.evaluate(() => window.riskmap.map.once("click", () => { window.spinnerSeen = document.querySelector(".click-spinner") !== null; }));
+  await page.mouse.click(school.x, school.y);
+  await page.waitForFunction(() => window.spinnerSeen !== undefined);
+  assert.equal(await page.evaluate(() => window.spinnerSeen || document.querySelector(".click-spinner") !== null), true, "a spinner on the clicked feature");
+  await page.waitForSelector("#panel:not([aria-busy]) dd");
+  await page.waitForSelector(".click-spinner", { state: "detached", timeout: 30_000 });
   await page.close();
 });
