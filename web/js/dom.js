@@ -63,7 +63,7 @@ export function sortableTable({ caption, columns, rows, sort, onSort, rowAttrs }
 
 /** A column's cell classes: numeric alignment, and `wide-only` for columns a phone leaves out
  * (their content is elsewhere in the row or in an export), so that tables never scroll sideways. */
-const cellClass = (c) => [c.numeric ? "num" : "", c.wide ? "wide-only" : ""].filter(Boolean).join(" ") || null;
+const cellClass = (c) => [c.numeric ? "num" : "", c.wide ? "wide-only" : "", c.className ?? ""].filter(Boolean).join(" ") || null;
 
 /** A horizontally scrollable wrapper that keyboard users can focus and scroll (WCAG 2.1.1). */
 export function scroller(label, ...children) {

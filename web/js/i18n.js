@@ -224,7 +224,7 @@ Object.assign(kk, {
   allDistricts: "Барлық аудандар", allMyDistricts: "менің барлық аудандарым",
   pExceed: "Базадан асу ықтималдығы", smallMultiples: "Шағын графиктер",
   hints: {
-    rank: "Тізімдегі орны: тәуекел индексі бойынша (1 — ең жоғары)",
+    rank: "Тізімдегі орны: базадан асу ықтималдығы бойынша (1 — ең жоғары), тең болса — тәуекел индексі бойынша",
     composite: "Мектептің тәуекел индексі, 0–10: зиян, осалдық және қорғаудың жетіспеуі",
     quintile: "Өңір мектептері арасындағы квинтиль: 5 — ең жоғары тәуекелі бар бестен бір бөлігі",
     pExceed: "Мектептің нақты деңгейі өз базасынан асу ықтималдығы (0–1)",
@@ -241,7 +241,7 @@ Object.assign(ru, {
   allDistricts: "Все районы", allMyDistricts: "все мои районы",
   pExceed: "Вероятность превышения базы", smallMultiples: "Мини-графики",
   hints: {
-    rank: "Место в списке по индексу риска (1 — наибольший)",
+    rank: "Место в списке по вероятности превышения базы (1 — наибольшая), при равенстве — по индексу риска",
     composite: "Индекс риска школы, 0–10: вред, уязвимость и недостаток защиты",
     quintile: "Квинтиль среди школ региона: 5 — пятая часть с наибольшим риском",
     pExceed: "Вероятность того, что истинный уровень школы выше её собственной базы (0–1)",
@@ -257,7 +257,7 @@ Object.assign(en, {
   allDistricts: "All districts", allMyDistricts: "all my districts",
   pExceed: "Probability above baseline",
   hints: {
-    rank: "Place in the list by risk index (1 = highest)",
+    rank: "Place in the list by the probability above baseline (1 = highest), ties by risk index",
     composite: "The school's risk index, 0–10: harm, vulnerability and lack of coping",
     quintile: "Quintile among the region's schools: 5 = the fifth with the highest risk",
     pExceed: "Probability that the school's true rate is above its own baseline (0–1)",

@@ -90,7 +90,7 @@ export async function renderPriority(root, { regions, districts, onArea }) {
       { key: "triggers", label: t("triggers"), hint: t("hints.triggers"), render: (r) => translateTriggers(r.triggers) || "—" },
       { key: "drivers", label: t("drivers"), wide: true, hint: t("hints.drivers"), render: (r) => String(r.drivers ?? "").split(",").map((d) => translateDriver(d.trim())).filter(Boolean).join(", ") || "—" },
     ];
-    if (addsProblems()) columns.push({ key: "add", label: t("prog.addToProgramme"), value: () => 0, render: (r) => {
+    if (addsProblems()) columns.push({ key: "add", label: t("prog.addToProgramme"), className: "add-col", value: () => 0, render: (r) => {
       const name = language() === "kk" ? r.name_kk : r.name_ru;
       return h("button", { type: "button", class: "add-problem", "data-school": r.nobd_org_id, "aria-label": `${t("prog.addToProgramme")}: ${name}`, title: t("prog.addToProgramme"),
         onclick: () => offerAdd(adding, { region: `${r.district_kato.slice(0, 2)}0000000`, problem: { school: r.nobd_org_id }, label: name }) }, "+");

@@ -181,9 +181,9 @@ impl Lang {
     pub(crate) fn column_note(self, key: &str) -> &'static str {
         let words = match key {
             "rank" => [
-                "Тізімдегі орны: тәуекел индексі бойынша (1 — ең жоғары).",
-                "Место в списке по индексу риска (1 — наибольший).",
-                "Place in the list by risk index (1 = highest).",
+                "Тізімдегі орны: базадан асу ықтималдығы бойынша (1 — ең жоғары), тең болса — тәуекел индексі бойынша.",
+                "Место в списке по вероятности превышения базы (1 — наибольшая), при равенстве — по индексу риска.",
+                "Place in the list by the probability above baseline (1 = highest), ties by risk index.",
             ],
             "nobd_org_id" => [
                 "Мектептің ҰБДҚ-дағы идентификаторы.",
@@ -226,9 +226,9 @@ impl Lang {
                 "Quintile among the region's schools: 5 = the fifth with the highest risk.",
             ],
             "p_exceed" => [
-                "Мектептің нақты деңгейі өз базасынан асу ықтималдығы (0–1); тізім реті индекс бойынша.",
-                "Вероятность того, что истинный уровень школы выше её базы (0–1); порядок списка — по индексу.",
-                "Probability that the school's true rate is above its baseline (0–1); the list is ordered by the index.",
+                "Мектептегі S1 жағдайларының нақты деңгейі өз базасынан асу ықтималдығы (0–1); тізім осы бойынша реттелген.",
+                "Вероятность того, что истинный уровень случаев S1 в школе выше её базы (0–1); список упорядочен по ней.",
+                "Probability that the school's true rate of S1 cases is above its baseline (0–1); the list is ordered by it.",
             ],
             "triggers" => [
                 "Мектепті тізімге қосқан белгілер.",
