@@ -3,6 +3,7 @@
 mod auth;
 mod cached;
 mod collection;
+mod document_data;
 mod error;
 mod headers;
 mod health;
@@ -15,6 +16,7 @@ mod preconditions;
 mod priority;
 mod priority_words;
 mod profile;
+mod programme_document;
 mod programme_history;
 mod programme_summary;
 mod programme_wire;
@@ -67,6 +69,10 @@ pub fn app(state: AppState) -> Router {
         .route("/programmes/draft", post(programmes::draft_programme))
         .route("/programmes/summary", get(programme_summary::get_summary))
         .route("/programmes/{id}", get(programmes::get_programme))
+        .route(
+            "/programmes/{id}/document",
+            get(programme_document::get_document),
+        )
         .route("/programmes/{id}/problems", post(programmes::add_problem))
         .route("/programmes/{id}/actions", post(programmes::add_action))
         .route(
