@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)  # PDF text in the document tests
 if [ "${#need_apt[@]}" -gt 0 ] && [ "${RISKMAP_SKIP_APT:-0}" != "1" ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

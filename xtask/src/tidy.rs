@@ -10,6 +10,7 @@ const PURE_CRATES: &[&str] = &[
     "riskmap-demo",
     "riskmap-ingest",
     "riskmap-tiles",
+    "riskmap-document",
 ];
 const FORBIDDEN_IN_PURE: &[&str] = &["axum", "sqlx", "tokio", "reqwest", "hyper", "tower"];
 

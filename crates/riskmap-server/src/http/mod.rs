@@ -3,6 +3,7 @@
 mod auth;
 mod cached;
 mod collection;
+mod document_data;
 mod error;
 mod headers;
 mod health;
@@ -16,6 +17,7 @@ mod priority;
 mod priority_words;
 mod profile;
 mod programme_catalogue;
+mod programme_document;
 mod programme_history;
 mod programme_summary;
 mod programme_wire;
@@ -72,6 +74,10 @@ pub fn app(state: AppState) -> Router {
             get(programme_catalogue::get_catalogue),
         )
         .route("/programmes/{id}", get(programmes::get_programme))
+        .route(
+            "/programmes/{id}/document",
+            get(programme_document::get_document),
+        )
         .route("/programmes/{id}/problems", post(programmes::add_problem))
         .route("/programmes/{id}/actions", post(programmes::add_action))
         .route(

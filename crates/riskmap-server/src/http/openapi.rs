@@ -51,6 +51,7 @@ pub(crate) struct ErrorDetail {
         super::programmes::create_programme,
         super::programmes::list_programmes,
         super::programmes::get_programme,
+        super::programme_document::get_document,
         super::programmes::add_problem,
         super::programmes::add_action,
         super::programmes::patch_action,

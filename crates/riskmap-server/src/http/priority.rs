@@ -352,7 +352,7 @@ fn snake(name: &str) -> String {
 
 /// The KATO codes of a grant's scope label (`akimat region=750000000`), for a watermark
 /// that reads the same in every language.
-fn scope_codes(scope: &str) -> String {
+pub(crate) fn scope_codes(scope: &str) -> String {
     scope
         .split_whitespace()
         .filter_map(|part| part.split_once('=').map(|(_, codes)| codes))
@@ -378,14 +378,14 @@ fn export_columns(contacts_visible: bool) -> Vec<&'static str> {
 }
 
 /// One export cell: a number (XLSX keeps it numeric) or text.
-enum Cell {
+pub(crate) enum Cell {
     Number(f64),
     Text(String),
 }
 
 impl Cell {
     /// The cell as CSV text: integers without a trailing `.0`.
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
             Cell::Number(n) => n.to_string(),
@@ -551,7 +551,7 @@ fn write_column_notes(
     Ok(())
 }
 
-fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+pub(crate) fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     let mut response = bytes.into_response();
     response
         .headers_mut()

@@ -1,9 +1,9 @@
-//! `GET /api/v1/programmes/summary?half=2025-H1&format=json|xlsx`: the Ministry's half-year
-//! report across the 20 regions (resolution clause 3) — programmes by status, actions on track,
-//! delayed and overdue, budget, late and missing progress reports — from
-//! `riskmap_programme::summary`. The ministry reads every region, an akimat or crisis team
-//! only its own; the workbook is watermarked with the user and scope, and every download is
-//! audited. (PDF is not built yet.)
+//! `GET /api/v1/programmes/summary?half=2025-H1&format=json|xlsx|pdf[&lang=kk|ru]`: the
+//! Ministry's half-year report across the 20 regions (resolution clause 3) — programmes by
+//! status, actions on track, delayed and overdue, budget, late and missing progress reports —
+//! from `riskmap_programme::summary`. The ministry reads every region, an akimat or crisis team
+//! only its own; the workbook and the PDF (typeset by `riskmap-document`, in Kazakh or Russian)
+//! are watermarked with the user and scope, and every download is audited.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -15,6 +15,9 @@ use riskmap_store::{AuditEvent, ProgrammeFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use riskmap_document::Lang;
+
+use super::programme_document::{DocFormat, document_query, document_response, typeset, watermark};
 use super::programme_wire::actor_of;
 use super::programmes::{refuse_non_readers, rule_error, today};
 use super::query::{RawQuery, parse_query, take};
@@ -85,9 +88,11 @@ fn lines(state: &AppState, summary: &Summary) -> Vec<SummaryLine> {
     security(("bearer" = [])),
     params(
         ("half" = String, Query, description = "Half-year", example = "2025-H1"),
-        ("format" = Option<String>, Query, description = "json (default) or xlsx", example = "json"),
+        ("format" = Option<String>, Query, description = "json (default), xlsx or pdf", example = "json"),
+        ("lang" = Option<String>, Query, description = "Language of the PDF: kk or ru (default ru)", example = "kk"),
     ),
-    responses((status = 200, description = "Programmes by status, actions on track / delayed / overdue, budget, late reports, per region the caller may read", body = HalfYearSummary),
+    responses((status = 200, description = "Programmes by status, actions on track / delayed / overdue, budget, late reports, per region the caller may read", body = HalfYearSummary,
+            content((HalfYearSummary = "application/json"), ("application/pdf"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "Malformed query", body = super::openapi::ErrorBody),
         (status = 403, description = "The role reads no programmes", body = super::openapi::ErrorBody)))]
 pub(crate) async fn get_summary(
@@ -97,19 +102,11 @@ pub(crate) async fn get_summary(
 ) -> Result<Response> {
     let actor = actor_of(&caller.audience);
     refuse_non_readers(&actor)?;
-    let (taken, rest) = take(query, &["half", "format"])?;
+    let (format, lang, rest) = document_query(query, &["json", "xlsx", "pdf"])?;
+    let (taken, rest) = take(rest, &["half"])?;
     parse_query(rest, &[])?;
     let half = parse_half(taken.get("half").map_or("", String::as_str)).map_err(rule_error)?;
-    let format = taken
-        .get("format")
-        .map_or("json", String::as_str)
-        .to_owned();
-    if !matches!(format.as_str(), "json" | "xlsx") {
-        return Err(Error::BadRequest {
-            code: "bad_format",
-            message: format!("format must be json or xlsx, got {format:?}"),
-        });
-    }
+    let format = format.unwrap_or_else(|| "json".to_owned());
     let regions: Vec<Kato> = state
         .geography
         .regions()
@@ -127,16 +124,15 @@ pub(crate) async fn get_summary(
         .collect();
     let as_of = today();
     let summary = summarise(half, as_of, &regions, &programmes);
-    let watermark = format!(
-        "Служебное / Қызметтік / Internal — {} · {} · {as_of}",
-        caller.role_name(),
-        caller.scope
-    );
     let body = HalfYearSummary {
         half: half.to_string(),
         as_of: as_of.to_string(),
         regions: lines(&state, &summary),
-        watermark,
+        watermark: format!(
+            "Служебное / Қызметтік / Internal — {} · {} · {as_of}",
+            caller.role_name(),
+            caller.scope
+        ),
     };
     state
         .store
@@ -150,31 +146,101 @@ pub(crate) async fn get_summary(
             row_count: i64::try_from(body.regions.len()).unwrap_or(i64::MAX),
         })
         .await?;
-    let mut response = if format == "xlsx" {
-        let bytes = to_xlsx(&body).map_err(|e| Error::Internal {
-            message: format!("xlsx: {e}"),
-        })?;
-        let mut r = bytes.into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-        );
-        if let Ok(v) = HeaderValue::from_str(&format!(
-            "attachment; filename=\"programmes-summary-{half}.xlsx\""
-        )) {
-            r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    let mut response = match format.as_str() {
+        "xlsx" => {
+            let bytes = to_xlsx(&body).map_err(|e| Error::Internal {
+                message: format!("xlsx: {e}"),
+            })?;
+            document_response(
+                bytes,
+                DocFormat::Xlsx,
+                &format!("programmes-summary-{half}"),
+            )
         }
-        r
-    } else {
-        axum::Json(body).into_response()
+        "pdf" => {
+            let doc = summary_document(lang, &body, watermark(&caller, lang, as_of));
+            let bytes = typeset(move || riskmap_document::summary_pdf(&doc, &lang.words())).await?;
+            document_response(
+                bytes,
+                DocFormat::Pdf,
+                &format!("programmes-summary-{half}-{}", lang.code()),
+            )
+        }
+        _ => axum::Json(body).into_response(),
     };
     response.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
+}
+
+/// The summary's numbers written for the PDF, one line per region and the totals.
+fn summary_document(
+    lang: Lang,
+    body: &HalfYearSummary,
+    watermark: String,
+) -> riskmap_document::SummaryDocument {
+    use riskmap_document::data::SummaryLine as Line;
+    use riskmap_document::format::count;
+    let line = |region: String, l: &[u64; 12]| Line {
+        region,
+        by_status: [
+            count(l[0]),
+            count(l[1]),
+            count(l[2]),
+            count(l[3]),
+            count(l[4]),
+        ],
+        actions: [count(l[5]), count(l[6]), count(l[7]), count(l[8])],
+        budget: count(l[9]),
+        late_reports: count(l[10]),
+        missing_reports: count(l[11]),
+    };
+    let mut total = [0_u64; 12];
+    let regions = body
+        .regions
+        .iter()
+        .map(|r| {
+            let numbers = r.numbers();
+            for (t, n) in total.iter_mut().zip(numbers) {
+                *t += n;
+            }
+            let name = super::document_data::name_in(lang, &r.region_name_kk, &r.region_name_ru);
+            line(name, &numbers)
+        })
+        .collect();
+    riskmap_document::SummaryDocument {
+        half: lang.period(&body.half),
+        as_of: riskmap_document::format::date(&body.as_of),
+        watermark,
+        regions,
+        total: line(lang.words().total.to_owned(), &total),
+    }
+}
+
+impl SummaryLine {
+    /// The line's numbers in the order of the document's columns.
+    fn numbers(&self) -> [u64; 12] {
+        let counts = [
+            self.draft,
+            self.approved,
+            self.acknowledged,
+            self.returned,
+            self.closed,
+            self.actions_on_track,
+            self.actions_delayed,
+            self.actions_overdue,
+            self.actions_done,
+        ]
+        .map(u64::from);
+        let mut out = [0; 12];
+        out[..9].copy_from_slice(&counts);
+        out[9] = self.budget_tenge;
+        out[10] = u64::from(self.late_reports);
+        out[11] = u64::from(self.missing_reports);
+        out
+    }
 }
 
 /// Column headers: Russian and Kazakh.

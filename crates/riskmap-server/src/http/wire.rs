@@ -24,6 +24,18 @@ pub(crate) struct WireValue {
     flag: Option<&'static str>,
 }
 
+impl WireValue {
+    /// The number, when it may be shown.
+    pub(crate) fn number(&self) -> Option<f64> {
+        self.value
+    }
+
+    /// The flag symbol (`u`, `c`, `:`, `z`, `b`), if any.
+    pub(crate) fn flag(&self) -> Option<&'static str> {
+        self.flag
+    }
+}
+
 impl From<Disclosed<f64>> for WireValue {
     fn from(disclosed: Disclosed<f64>) -> Self {
         let value = disclosed.value().map(|v| (v * 1000.0).round() / 1000.0);

@@ -27,6 +27,8 @@ pub mod plan_counts;
 pub mod priority;
 /// Programme snapshots: freezing what a reader's map shows, showing it to later readers.
 pub mod programme;
+/// The review of a programme's problems: snapshot and now, with the plan's line.
+pub mod programme_review;
 /// The published release of sensitive indicators.
 pub mod release;
 /// The reporting monitor's counts.
