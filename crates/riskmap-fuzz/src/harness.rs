@@ -134,10 +134,11 @@ fn check_findings(outcome: &Outcome, options: &Options) {
         let column = finding.column.as_deref().unwrap_or("");
         assert!(
             finding.message.len() <= MAX_FINDING_TEXT && column.len() <= MAX_FINDING_TEXT,
-            "{} echoes {} + {} bytes",
+            "{} echoes {} + {} bytes: {:?}",
             finding.code.as_str(),
             finding.message.len(),
-            column.len()
+            column.len(),
+            finding.message.chars().take(160).collect::<String>()
         );
     }
 }

@@ -55,6 +55,12 @@ pub(crate) struct Workbook<R> {
     limits: Limits,
 }
 
+/// A value from the file (an error that quotes it, a part path, a sheet name) as a message may
+/// quote it: a short excerpt, never the whole of what a hostile file put there.
+fn quoted(value: &impl std::fmt::Display) -> String {
+    crate::finding::excerpt(&value.to_string())
+}
+
 fn corrupt(message: String) -> Breach {
     Breach {
         code: Code::XlsxCorrupt,
@@ -68,7 +74,8 @@ impl<R: Read + Seek> Workbook<R> {
         check_directory(&mut input, &limits)?;
         let archive = ZipArchive::new(input).map_err(|e| {
             corrupt(format!(
-                "the workbook cannot be opened (truncated or corrupt?): {e}"
+                "the workbook cannot be opened (truncated or corrupt?): {}",
+                quoted(&e)
             ))
         })?;
         let mut workbook = Self {
@@ -100,14 +107,20 @@ impl<R: Read + Seek> Workbook<R> {
             .find(|(n, _)| n == name)
             .map(|(_, p)| p.clone())
         else {
-            return Err(corrupt(format!("sheet {name} has no part in the workbook")).into());
+            return Err(corrupt(format!(
+                "sheet {} has no part in the workbook",
+                quoted(&name)
+            ))
+            .into());
         };
         let shared = self.shared_strings(cell_cap)?;
         let dates = self.date_styles()?;
         let limits = self.limits;
         let reader = self.part(&part)?.ok_or_else(|| {
             corrupt(format!(
-                "sheet {name}: part {part} is missing from the workbook"
+                "sheet {}: part {} is missing from the workbook",
+                quoted(&name),
+                quoted(&part)
             ))
         })?;
         let mut sheet = SheetReader {
@@ -126,10 +139,13 @@ impl<R: Read + Seek> Workbook<R> {
         let Some(index) = self.archive.index_for_name(path) else {
             return Ok(None);
         };
-        let file = self
-            .archive
-            .by_index(index)
-            .map_err(|e| corrupt(format!("part {path} cannot be read: {e}")))?;
+        let file = self.archive.by_index(index).map_err(|e| {
+            corrupt(format!(
+                "part {} cannot be read: {}",
+                quoted(&path),
+                quoted(&e)
+            ))
+        })?;
         let compressed = file.compressed_size();
         let guarded = Guarded::new(file, path, compressed, self.limits);
         let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, guarded));
@@ -281,7 +297,7 @@ impl<R: Read + Seek> Workbook<R> {
 /// Refuses a ZIP whose central directory lists more entries, or is larger, than the limits
 /// allow, before the ZIP reader allocates anything for it.
 fn check_directory<R: Read + Seek>(input: &mut R, limits: &Limits) -> Result<(), Breach> {
-    let io = |e: std::io::Error| corrupt(format!("the workbook cannot be read: {e}"));
+    let io = |e: std::io::Error| corrupt(format!("the workbook cannot be read: {}", quoted(&e)));
     let len = input.seek(SeekFrom::End(0)).map_err(io)?;
     let tail_len = len.min(22 + 65_535);
     input.seek(SeekFrom::Start(len - tail_len)).map_err(io)?;
@@ -350,7 +366,9 @@ fn next_event<'b, R: Read>(
             .cloned()
             .unwrap_or_else(|| {
                 corrupt(format!(
-                    "part {part} is not well-formed XML near byte {position}: {error}"
+                    "part {} is not well-formed XML near byte {position}: {}",
+                    quoted(&part),
+                    quoted(&error)
                 ))
             })),
     }
@@ -418,7 +436,12 @@ fn character_data(event: &Event<'_>, part: &str) -> Result<Option<String>, Breac
         Event::Text(t) => Some(t.xml10_content().into_owned()),
         Event::CData(c) => Some(AsRef::<str>::as_ref(c).to_owned()),
         Event::GeneralRef(r) => {
-            let bad = || corrupt(format!("part {part} has an unknown character reference"));
+            let bad = || {
+                corrupt(format!(
+                    "part {} has an unknown character reference",
+                    quoted(&part)
+                ))
+            };
             match r.resolve_char_ref() {
                 Ok(Some(c)) => Some(c.to_string()),
                 Ok(None) => {
