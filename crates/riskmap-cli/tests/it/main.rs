@@ -21,6 +21,7 @@ mod kill;
 mod refusals;
 mod revisions;
 mod round_trip;
+mod serve_hostile;
 mod serve_metrics;
 mod support;
 mod tokens;
