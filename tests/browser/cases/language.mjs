@@ -12,7 +12,7 @@ const ALLOWED = new Set([
   // The attribution's names and licence (kept as the licence words them).
   "geokz", "Alexander", "Rodionov", "github", "com", "arodionoff", "CC", "BY", "OCHA", "HDX", "COD", "AB", "Kazakhstan", "UNHCR", "OpenStreetMap", "MapLibre",
   // Codes and names of methods, formats and units.
-  "PNG", "CSV", "XLSX", "GeoJSON", "Gi", "LISA", "BH", "FDR", "S1", "S2", "ID", "URL",
+  "PNG", "PDF", "CSV", "XLSX", "GeoJSON", "Gi", "LISA", "BH", "FDR", "S1", "S2", "ID", "URL",
   // The product's name, the English option of the language menu (a language's own name) and
   // the Enter key's label.
   "riskmap", "English", "Enter",
