@@ -11,17 +11,12 @@ use std::time::Duration;
 
 use riskmap_ingest::hostile::{Expect, hostile_files};
 
-use crate::support::{demo_files, geography_dir, ingest, read_report, report_codes, sqlite_db};
+use crate::support::{
+    demo_files, geography_dir, high_water_kb, ingest, read_report, report_codes, sqlite_db,
+};
 
 /// The memory goal of issue 14: peak RSS of `riskmap ingest` on any file.
 const PEAK_RSS_LIMIT_KB: u64 = 300 * 1024;
-
-/// The highest `VmHWM` of a running process, in kB (`None` once it has exited).
-fn high_water_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
 
 /// Runs `riskmap ingest --database URL --geography … EXTRA…` as a child, polling its peak
 /// resident memory until it exits: exit code (`None`: killed by a signal), output, peak kB.

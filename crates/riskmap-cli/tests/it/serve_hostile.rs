@@ -4,34 +4,18 @@
 //! resident memory (`VmHWM`, the kernel's high-water mark since it started) stays under the
 //! 300 MB of issue 14 over all of them.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use riskmap_ingest::hostile::{Expect, hostile_files};
 
-use crate::support::{demo_files, geography_dir, ingest, riskmap, sqlite_db};
+use crate::support::{
+    demo_files, geography_dir, high_water_kb, ingest, report_codes, riskmap, serve, sqlite_db,
+};
 
 /// The memory goal of issue 14: peak RSS of the server whatever is uploaded.
 const PEAK_RSS_LIMIT_KB: u64 = 300 * 1024;
-
-/// Kills the server when the test ends, whatever happens.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The kernel's high-water mark of the process's resident memory, in kB.
-fn high_water_kb(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
 
 /// Sends `request` and returns the status code and body of the answer.
 fn exchange(addr: SocketAddr, request: &[u8]) -> (u16, String) {
@@ -75,20 +59,8 @@ fn upload(addr: SocketAddr, token: &str, name: &str, bytes: &[u8]) -> (u16, Stri
 /// Whether every error of a load report is `E_REVISION_STORED`.
 fn only_resubmissions(body: &str) -> bool {
     let report: serde_json::Value = serde_json::from_str(body).unwrap();
-    let counts = report["files"]
-        .as_array()
-        .unwrap()
+    report_codes(&report)
         .iter()
-        .flat_map(|f| f["outcomes"].as_array().unwrap())
-        .flat_map(|o| {
-            o["counts"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-        });
-    counts
         .filter(|code| code.starts_with("E_"))
         .all(|code| code == "E_REVISION_STORED")
 }
@@ -126,33 +98,7 @@ fn hostile_uploads_keep_the_server_small_and_answering() {
             )
         })
         .to_owned();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_riskmap"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            &db.url,
-            "--geography",
-            &geography,
-        ])
-        .arg("--spool-dir")
-        .arg(db.dir.path().join("spool"))
-        .env("RISKMAP_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
-    let addr: SocketAddr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .parse()
-        .unwrap();
+    let (server, addr) = serve(&db.url, &db.dir.path().join("spool"), &[]);
     let mut decisions = Vec::new();
     for hostile in hostile_files(&quarter).unwrap() {
         let (code, body) = upload(addr, &token, &hostile.file_name, &hostile.bytes);
@@ -188,10 +134,10 @@ fn hostile_uploads_keep_the_server_small_and_answering() {
         decisions.push(format!(
             "{} {code} {} kB",
             hostile.file_name,
-            high_water_kb(server.0.id())
+            high_water_kb(server.0.id()).unwrap()
         ));
     }
-    let peak = high_water_kb(server.0.id());
+    let peak = high_water_kb(server.0.id()).unwrap();
     eprintln!(
         "server peak RSS after each upload: {}",
         decisions.join(", ")

@@ -1,22 +1,11 @@
 //! `riskmap serve --metrics-addr`: `/metrics` without a token on its own address, while the
 //! main address keeps asking for one.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::support::{geography_dir, sqlite_db};
-
-/// Kills the server when the test ends, whatever happens.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use super::support::{serve, sqlite_db};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -48,35 +37,11 @@ fn status_of(addr: SocketAddr, path: &str) -> String {
 async fn metrics_address_serves_without_a_token() {
     let db = sqlite_db();
     let metrics: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-    let spool = db.dir.path().join("spool");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_riskmap"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            &db.url,
-            "--geography",
-        ])
-        .arg(geography_dir())
-        .arg("--spool-dir")
-        .arg(&spool)
-        .args(["--metrics-addr", &metrics.to_string()])
-        .env("RISKMAP_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let server = Server(child);
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
-    let main: SocketAddr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .parse()
-        .unwrap();
+    let (server, main) = serve(
+        &db.url,
+        &db.dir.path().join("spool"),
+        &["--metrics-addr", &metrics.to_string()],
+    );
     let answer = status_of(metrics, "/metrics");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("riskmap_"), "{answer}");

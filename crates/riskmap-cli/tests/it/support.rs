@@ -228,3 +228,58 @@ pub(crate) fn report_codes(report: &serde_json::Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// A `riskmap serve` child, killed when the test ends whatever happens.
+pub(crate) struct Server(pub(crate) std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `riskmap serve` on a free port of 127.0.0.1 with the store at `url`, its spool
+/// under `spool` and `extra` options; returns it with the address its first line prints.
+pub(crate) fn serve(url: &str, spool: &Path, extra: &[&str]) -> (Server, std::net::SocketAddr) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_riskmap"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            url,
+            "--geography",
+        ])
+        .arg(geography_dir())
+        .arg("--spool-dir")
+        .arg(spool)
+        .args(extra)
+        .env("RISKMAP_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut first = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .parse()
+        .unwrap();
+    (server, addr)
+}
+
+/// The highest resident memory (`VmHWM`) of a running process, in kB (`None` once it has
+/// exited).
+pub(crate) fn high_water_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
