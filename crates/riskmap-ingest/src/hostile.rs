@@ -225,25 +225,38 @@ fn zip_error(error: impl std::fmt::Display) -> Error {
 }
 
 /// Writes one part of a workbook.
-type WritePart = dyn Fn(&mut dyn Write) -> std::io::Result<()>;
+type WritePart<'a> = dyn Fn(&mut dyn Write) -> std::io::Result<()> + 'a;
 
 /// A one-sheet workbook (`school_quarter`) with `sheet_xml`; `shared` writes the shared
 /// strings part from a writer callback (so that a bomb streams into the ZIP).
-fn workbook(sheet_xml: &str, shared: Option<&WritePart>) -> Result<Vec<u8>> {
+fn workbook(sheet_xml: &str, shared: Option<&WritePart<'_>>) -> Result<Vec<u8>> {
+    workbook_bytes(sheet_xml.as_bytes(), shared)
+}
+
+/// A one-sheet workbook (`school_quarter`) of a sheet part and a shared-strings part given as
+/// bytes, which need not be well-formed: the fuzzers' workbooks.
+pub fn workbook_of_parts(sheet_xml: &[u8], shared_strings: &[u8]) -> Result<Vec<u8>> {
+    workbook_bytes(
+        sheet_xml,
+        Some(&|out: &mut dyn Write| out.write_all(shared_strings)),
+    )
+}
+
+fn workbook_bytes(sheet_xml: &[u8], shared: Option<&WritePart<'_>>) -> Result<Vec<u8>> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .large_file(true);
     let parts = [
-        ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", ROOT_RELS),
-        ("xl/workbook.xml", WORKBOOK),
-        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+        ("_rels/.rels", ROOT_RELS.as_bytes()),
+        ("xl/workbook.xml", WORKBOOK.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes()),
         ("xl/worksheets/sheet1.xml", sheet_xml),
     ];
-    for (path, text) in parts {
+    for (path, bytes) in parts {
         zip.start_file(path, options).map_err(zip_error)?;
-        zip.write_all(text.as_bytes()).map_err(zip_error)?;
+        zip.write_all(bytes).map_err(zip_error)?;
     }
     if let Some(write) = shared {
         zip.start_file("xl/sharedStrings.xml", options)
