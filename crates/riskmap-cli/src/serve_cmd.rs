@@ -144,7 +144,6 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         web_dir,
         anonymous_audience,
         demo: demo_view,
-        policy: SuppressionPolicy::recommended(),
         demo_tokens,
         tile_cache_bytes: args.tile_cache_mb * 1024 * 1024,
         kato_registry: Some(Arc::new(
@@ -154,7 +153,13 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         upload_limit_bytes: args.upload_limit_mb * 1024 * 1024,
         spool_dir: spool_dir(args)?,
     };
-    let state = AppState::new(geography, store.clone(), Catalogue::builtin(), config);
+    let state = AppState::new(
+        geography,
+        store.clone(),
+        Catalogue::builtin(),
+        SuppressionPolicy::recommended(),
+        config,
+    );
     if demo_view {
         let demo_state = state.clone();
         tokio::spawn(async move {

@@ -1,4 +1,5 @@
-//! The state every handler reads: geography, store, catalogue and disclosure policy.
+//! The state every handler reads: geography, store, catalogue, settings and the view layer
+//! (which alone holds the disclosure policy).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,8 +23,6 @@ pub struct ServerConfig {
     /// (which are real data) are refused. Once real data is stored, demo mode ends for every
     /// following request.
     pub demo: bool,
-    /// Disclosure thresholds.
-    pub policy: SuppressionPolicy,
     /// Bytes of gzipped tiles to cache (0 switches the cache off).
     pub tile_cache_bytes: u64,
     /// Ready tokens offered on the page in demo mode (synthetic data only); empty otherwise.
@@ -146,11 +145,13 @@ fn cached(
 }
 
 impl AppState {
-    /// Builds the state, serialising every boundary once.
+    /// Builds the state, serialising every boundary once. The disclosure `policy` goes into
+    /// the view layer, the only code that can read it.
     pub fn new(
         geography: Arc<Geography>,
         store: Store,
         catalogue: Catalogue,
+        policy: SuppressionPolicy,
         config: ServerConfig,
     ) -> Self {
         let mut geometries = std::collections::HashMap::new();
@@ -174,7 +175,7 @@ impl AppState {
             tiles,
             geometries: Arc::new(geometries),
             contiguity: Arc::default(),
-            views: Arc::default(),
+            views: Arc::new(crate::view::Views::new(policy)),
             bodies: Arc::new(crate::view::VersionedCache::new(128)),
             demo_state: Arc::new(crate::view::VersionedCache::new(2)),
             serving: Arc::new(std::sync::atomic::AtomicI64::new(NOT_SERVING)),

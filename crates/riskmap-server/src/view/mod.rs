@@ -59,6 +59,9 @@ use crate::http::Error;
 /// The view layer's caches, all keyed by data version.
 #[derive(Debug)]
 pub struct Views {
+    /// The disclosure thresholds. Private to the view layer (this module and its children):
+    /// no handler can read a threshold, so no number can be disclosed outside this layer.
+    policy: riskmap_model::SuppressionPolicy,
     sums: VersionedCache<AdminLevel, LevelSums>,
     scores: VersionedCache<AdminLevel, LevelScores>,
     release: VersionedCache<(), Release>,
@@ -70,9 +73,11 @@ pub struct Views {
     pub(crate) scored: VersionedCache<priority::ScoredKey, riskmap_score::priority::PriorityList>,
 }
 
-impl Default for Views {
-    fn default() -> Self {
+impl Views {
+    /// Empty caches that disclose with `policy`.
+    pub fn new(policy: riskmap_model::SuppressionPolicy) -> Self {
         Self {
+            policy,
             sums: VersionedCache::new(8),
             scores: VersionedCache::new(4),
             release: VersionedCache::new(2),
@@ -148,7 +153,7 @@ pub async fn release(state: &AppState) -> Result<Arc<Release>, Error> {
                 Release::build(&ReleaseInputs {
                     catalogue: &state.catalogue,
                     methodology: &methodology,
-                    policy: &state.config.policy,
+                    policy: &state.views.policy,
                     regions: &codes,
                     region_sums: &regions,
                     country_sums: &country,
@@ -190,7 +195,7 @@ pub async fn table(
             let units = units_of(state, level);
             Ok(table::build(&TableInputs {
                 catalogue: &state.catalogue,
-                policy: &state.config.policy,
+                policy: &state.views.policy,
                 audience,
                 level,
                 units: &units,

@@ -50,7 +50,7 @@ pub async fn unit_and_national(
     let own_sums = super::level_sums(state, level).await?;
     let national_sums = super::level_sums(state, AdminLevel::Country).await?;
     let source = |sums| PlanSource {
-        policy: &state.config.policy,
+        policy: &state.views.policy,
         audience,
         sums,
         release: &release,

@@ -297,7 +297,7 @@ fn profile(state: &AppState, school: &School) -> SchoolProfile {
 
 fn shown_row(state: &AppState, audience: &Audience, row: &HotspotRow, school: &School) -> ShownRow {
     let district = row.place.place.district;
-    let policy = &state.config.policy;
+    let policy = &state.views.policy;
     let cell = |sensitivity| Cell {
         sensitivity,
         level: AdminLevel::School,

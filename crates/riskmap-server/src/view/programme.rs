@@ -55,7 +55,7 @@ pub fn show(
         unit: &problem.unit.district,
         audience,
     };
-    let policy = &state.config.policy;
+    let policy = &state.views.policy;
     match &value.number {
         FrozenNumber::Count { frozen } => {
             ShownFrozen::Count(policy.redisclose_count(frozen, &cell))
@@ -196,7 +196,7 @@ pub fn school_problem(
         unit: &district,
         audience,
     };
-    let policy = &state.config.policy;
+    let policy = &state.views.policy;
     let composite = row.composite.map_or_else(Disclosed::not_available, |v| {
         policy.quantity(v, &cell(COMPOSITE_SENSITIVITY))
     });

@@ -55,7 +55,7 @@ pub fn disclose_tally(
     } else {
         0.0
     };
-    let policy = &state.config.policy;
+    let policy = &state.views.policy;
     ShownTally {
         schools: policy.count(tally.schools, &cell),
         on_time: policy.count(tally.on_time, &cell),

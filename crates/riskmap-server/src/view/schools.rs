@@ -117,7 +117,7 @@ fn school_row(
     let latest = values.iter().find(|(p, _)| Some(*p) == period);
     let pupils = latest.and_then(|(_, v)| v.get(Measure::PupilsTotal));
     let small = pupils.is_some_and(|p| p < SMALL_SCHOOL_PUPILS);
-    let policy = &state.config.policy;
+    let policy = &state.views.policy;
     let reader = Reader {
         policy,
         audience,

@@ -41,7 +41,7 @@ pub async fn unit_staffing(
 ) -> Result<Option<ShownStaffing>, crate::http::Error> {
     let sums = super::level_sums(state, level).await?;
     Ok(staffing(
-        &state.config.policy,
+        &state.views.policy,
         audience,
         level,
         unit,

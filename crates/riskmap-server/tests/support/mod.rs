@@ -116,7 +116,6 @@ pub(crate) async fn test_app_configured(
         web_dir: Some(web_dir),
         anonymous_audience: audience,
         demo: false,
-        policy: SuppressionPolicy::recommended(),
         demo_tokens: Vec::new(),
         tile_cache_bytes: riskmap_server::tiles::DEFAULT_CACHE_BYTES,
         kato_registry: Some(std::sync::Arc::new(
@@ -127,7 +126,13 @@ pub(crate) async fn test_app_configured(
     };
     configure(&mut server_config);
     TestApp {
-        state: AppState::new(geography, store, Catalogue::builtin(), server_config),
+        state: AppState::new(
+            geography,
+            store,
+            Catalogue::builtin(),
+            SuppressionPolicy::recommended(),
+            server_config,
+        ),
         data,
         _dir: dir,
     }
