@@ -27,6 +27,8 @@ mod ingest_batch;
 mod ingest_items;
 /// Reads for the ingest context and for reports.
 mod ingest_reads;
+/// Recently read programme contents, by id and version.
+mod programme_bodies;
 /// Crisis-management programmes: rows, versions, events, idempotency keys.
 pub mod programmes;
 /// Submission status per school and quarter.

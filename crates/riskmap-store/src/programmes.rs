@@ -15,6 +15,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::error::QueryContext;
+use crate::programme_bodies::Contents;
 use crate::store::with_pool;
 use crate::{Error, Result, Store};
 
@@ -549,48 +550,92 @@ impl Store {
                 .bind(id).bind(new_version).bind(meta.at).bind(meta.token_id).bind(&meta.role).bind(kind).bind(&meta.comment).bind(&before).bind(&after)
                 .execute(&mut *tx).await.context("insert programme event")?;
             tx.commit().await.context("commit programme change")?;
-            Ok(new_version)
-        })
+            Ok::<(), Error>(())
+        })?;
+        self.programme_bodies
+            .changed(id, expected_version, new_version, change);
+        if let Change::Transition {
+            supersedes: Some(original),
+            ..
+        } = change
+        {
+            self.programme_bodies.forget(*original);
+        }
+        Ok(new_version)
     }
 
-    /// Programme `id` with its problems, actions and progress, or `None`.
+    /// Programme `id` with its problems, actions and progress, or `None`. The header is
+    /// always read; the contents come from [`ProgrammeBodies`] when its version is kept.
     pub async fn programme(&self, id: i64) -> Result<Option<StoredProgramme>> {
         let header = with_pool!(self, pool, DB => {
             let row = sqlx::query(sqlx::AssertSqlSafe(format!("select {HEADER_COLUMNS} from programme where programme_id = $1")))
                 .bind(id).fetch_optional(pool).await.context("read programme")?;
             match row { Some(row) => Some(header_of!(row)), None => None }
         });
-        let Some(header) = header else {
-            return Ok(None);
-        };
-        let mut stored = header.into_programme()?;
-        self.fill_programme(&mut stored.programme).await?;
-        Ok(Some(stored))
+        match header {
+            Some(header) => Ok(Some(self.complete(header).await?)),
+            None => Ok(None),
+        }
     }
 
-    async fn fill_programme(&self, programme: &mut Programme) -> Result<()> {
-        let id = programme.id;
+    /// The programme of `header` with its contents, kept or read.
+    async fn complete(&self, header: Header) -> Result<StoredProgramme> {
+        let mut stored = header.into_programme()?;
+        let (id, version) = (stored.programme.id, stored.programme.version);
+        let contents = match self.programme_bodies.get(id, version) {
+            Some(kept) => kept,
+            None => {
+                let contents = std::sync::Arc::new(self.read_contents(id).await?);
+                if self.programme_version(id).await? == Some(version) {
+                    self.programme_bodies.put(id, version, contents.clone());
+                }
+                contents
+            }
+        };
+        let Contents {
+            problems,
+            actions,
+            progress,
+        } = (*contents).clone();
+        stored.programme.problems = problems;
+        stored.programme.actions = actions;
+        stored.programme.progress = progress;
+        Ok(stored)
+    }
+
+    /// The stored version of programme `id` (the contents just read belong to it only if it
+    /// has not moved meanwhile).
+    async fn programme_version(&self, id: i64) -> Result<Option<i64>> {
+        with_pool!(self, pool, DB => {
+            sqlx::query_scalar("select version from programme where programme_id = $1")
+                .bind(id).fetch_optional(pool).await.context("read programme version")
+        })
+    }
+
+    async fn read_contents(&self, id: i64) -> Result<Contents> {
+        let mut contents = Contents::default();
         with_pool!(self, pool, DB => {
             for row in sqlx::query("select problem_id, district_kato, school_id, name_kk, name_ru, snapshot from programme_problem where programme_id = $1 order by problem_id")
                 .bind(id).fetch_all(pool).await.context("read problems")? {
                 let snapshot: String = row.try_get(5).context("decode problem")?;
                 let district: String = row.try_get(1).context("decode problem")?;
-                programme.problems.push(problem_of(row.try_get(0).context("decode problem")?, &district, row.try_get(2).context("decode problem")?, row.try_get(3).context("decode problem")?, row.try_get(4).context("decode problem")?, &snapshot)?);
+                contents.problems.push(problem_of(row.try_get(0).context("decode problem")?, &district, row.try_get(2).context("decode problem")?, row.try_get(3).context("decode problem")?, row.try_get(4).context("decode problem")?, &snapshot)?);
             }
             for row in sqlx::query("select action_id, fields from programme_action where programme_id = $1 order by action_id")
                 .bind(id).fetch_all(pool).await.context("read actions")? {
                 let fields: String = row.try_get(1).context("decode action")?;
-                programme.actions.push(action_of(row.try_get(0).context("decode action")?, &fields)?);
+                contents.actions.push(action_of(row.try_get(0).context("decode action")?, &fields)?);
             }
             for row in sqlx::query("select report_id, action_id, quarter, status, percent, comment, submitted_on from programme_progress where programme_id = $1 order by action_id, quarter")
                 .bind(id).fetch_all(pool).await.context("read progress")? {
                 let quarter: String = row.try_get(2).context("decode progress")?;
                 let status: String = row.try_get(3).context("decode progress")?;
                 let submitted: String = row.try_get(6).context("decode progress")?;
-                programme.progress.push(progress_of(row.try_get(0).context("decode progress")?, row.try_get(1).context("decode progress")?, &quarter, &status, row.try_get(4).context("decode progress")?, row.try_get(5).context("decode progress")?, &submitted)?);
+                contents.progress.push(progress_of(row.try_get(0).context("decode progress")?, row.try_get(1).context("decode progress")?, &quarter, &status, row.try_get(4).context("decode progress")?, row.try_get(5).context("decode progress")?, &submitted)?);
             }
             Ok::<(), Error>(())
-        })
+        })?;
+        Ok(contents)
     }
 
     /// The programmes matching `filter`, in id order, each complete.
@@ -607,9 +652,7 @@ impl Store {
         });
         let mut out = Vec::with_capacity(headers.len());
         for header in headers {
-            let mut stored = header.into_programme()?;
-            self.fill_programme(&mut stored.programme).await?;
-            out.push(stored);
+            out.push(self.complete(header).await?);
         }
         Ok(out)
     }

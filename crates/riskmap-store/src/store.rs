@@ -46,6 +46,8 @@ pub(crate) enum Pool {
 pub struct Store {
     pub(crate) pool: Pool,
     pub(crate) version: Arc<DataVersion>,
+    /// Recently read programme contents by id and version.
+    pub(crate) programme_bodies: Arc<crate::programme_bodies::ProgrammeBodies>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool and `$db` to its sqlx database type.
@@ -108,6 +110,7 @@ impl Store {
             Ok(Self {
                 pool: Pool::Sqlite(pool),
                 version,
+                programme_bodies: Arc::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
@@ -130,6 +133,7 @@ impl Store {
             Ok(Self {
                 pool: Pool::Postgres(pool),
                 version,
+                programme_bodies: Arc::default(),
             })
         } else {
             Err(Error::UnsupportedUrl {

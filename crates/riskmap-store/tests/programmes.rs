@@ -323,6 +323,99 @@ async fn concurrent_writers(store: &Store) {
     assert_eq!(store.programme_events(id).await.unwrap().len(), 2);
 }
 
+/// A deterministic mix of changes written alternately by two handles on one database (two
+/// processes); after each, both handles read the programme and must agree: the writer's kept
+/// contents (changed in place) equal the other's fresh read, in both directions.
+async fn kept_contents_match_fresh_reads(store: &Store, url: &str) {
+    let other = Store::connect(url).await.unwrap();
+    let id = store
+        .create_programme(&new_programme(), None, &meta("akimat"))
+        .await
+        .unwrap()
+        .id();
+    let mut seed: u64 = 0x2545_f491;
+    let mut version = 1;
+    let mut next_id = 2;
+    for step in 0..48_u64 {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let writer = if step % 2 == 0 { store } else { &other };
+        let current = writer.programme(id).await.unwrap().unwrap().programme;
+        assert_eq!(current.version, version);
+        let choice = (seed >> 33) % 5;
+        let (problem_new, action_new, updated, report);
+        let change = match (choice, current.actions.first()) {
+            (0, _) => {
+                problem_new = problem(next_id);
+                Change::AddProblem(&problem_new)
+            }
+            (2, Some(first)) => {
+                let mut changed = first.clone();
+                changed.fields.budget_tenge = seed % 1_000_000;
+                updated = (first.clone(), changed);
+                Change::UpdateAction {
+                    before: &updated.0,
+                    after: &updated.1,
+                }
+            }
+            (3, Some(first)) => {
+                report = riskmap_programme::ProgressReport {
+                    id: next_id,
+                    action_id: first.id,
+                    quarter: riskmap_model::Period::new(2025, u8::try_from(seed % 4).unwrap() + 1)
+                        .unwrap(),
+                    status: riskmap_programme::ProgressStatus::OnTrack,
+                    percent: u8::try_from(seed % 101).unwrap(),
+                    comment: format!("шаг {step}"),
+                    submitted_on: time::Date::from_calendar_date(2025, time::Month::June, 30)
+                        .unwrap(),
+                };
+                Change::Progress {
+                    before: None,
+                    after: &report,
+                }
+            }
+            (4, _) => Change::Transition {
+                from: current.status,
+                to: if current.status == Status::Draft {
+                    Status::Returned
+                } else {
+                    Status::Draft
+                },
+                supersedes: None,
+            },
+            _ => {
+                action_new = action(next_id, seed % 10_000);
+                Change::AddAction(&action_new)
+            }
+        };
+        next_id += 1;
+        version = writer
+            .change_programme(id, version, &change, &meta("akimat"))
+            .await
+            .unwrap();
+        let mine = store.programme(id).await.unwrap().unwrap();
+        let theirs = other.programme(id).await.unwrap().unwrap();
+        assert_eq!(mine, theirs, "step {step}: change {choice}");
+        assert_eq!(mine.programme.version, version);
+    }
+    let stale = store
+        .change_programme(
+            id,
+            version - 1,
+            &Change::AddAction(&action(next_id, 1)),
+            &meta("akimat"),
+        )
+        .await;
+    assert!(matches!(stale, Err(Error::Stale { .. })), "{stale:?}");
+    assert_eq!(
+        store.programme(id).await.unwrap().unwrap(),
+        other.programme(id).await.unwrap().unwrap()
+    );
+    other.close().await;
+}
+
 #[tokio::test]
 async fn programmes_on_sqlite() {
     let (store, db) = support::sqlite_store().await;
@@ -331,6 +424,7 @@ async fn programmes_on_sqlite() {
     let (store, db) = support::sqlite_store().await;
     idempotent_create(&store).await;
     concurrent_writers(&store).await;
+    kept_contents_match_fresh_reads(&store, &db.url()).await;
     db.finish(store).await;
 }
 
@@ -346,5 +440,6 @@ async fn programmes_on_postgres() {
     };
     idempotent_create(&store).await;
     concurrent_writers(&store).await;
+    kept_contents_match_fresh_reads(&store, &db.url()).await;
     db.finish(store).await;
 }
