@@ -110,6 +110,7 @@ function renderAll() {
   renderTabs();
   crumbs();
   if (view.regions) view.render();
+  if (state.scope && !state.scope.analytic) notice(`${t("stewardNotice")} ${t("stewardUpload")}`);
   if (state.selected && !byId("panel").hidden) {
     const school = view.schools?.features.find((f) => f.properties.school_id === state.selected);
     openPanel(school ? { kind: "school", school } : { kind: "unit", kato: state.selected }).catch(showError);
@@ -275,6 +276,10 @@ async function signIn(token) {
   notice(null);
   await view.load();
   renderAll();
+  // The map was not shown to a steward: it takes its size again, and a page opened by a steward
+  // gets its map handlers now.
+  view.map.resize();
+  if (!attached) { await view.styled(); attach(); }
   loadScopeNames();
   view.fit(KAZAKHSTAN);
   await whenIdle(view.map);
@@ -311,7 +316,15 @@ function stewardOnly() {
   byId("legend").replaceChildren();
   byId("twin-body").replaceChildren();
   renderStatic(); renderRole(null); renderTabs();
-  notice(t("stewardNotice"));
+  notice(`${t("stewardNotice")} ${t("stewardUpload")}`);
+}
+
+/** The map's handlers, once: at the first map of an analytic role. */
+let attached = false;
+function attach() {
+  if (attached) return;
+  attached = true;
+  view.attach();
 }
 
 async function start() {
@@ -332,7 +345,7 @@ async function start() {
   // Colours go on as soon as the style and the values are there, while the tiles still load:
   // the first idle is the complete map (the camera is already the final one, see mapPadding).
   await Promise.all([view.styled().then(() => performance.mark("map-load")), view.load().then(() => performance.mark("data"))]);
-  view.attach();
+  attach();
   renderAll();
   if (state.scope.districts.length) loadScopeNames();
   performance.mark("first-render");

@@ -4,7 +4,12 @@
 // page change is called done (not part of the test suite; it asserts nothing but that each
 // view opens without page errors).
 //
-//   cargo build -p riskmap-cli && node tests/browser/gallery.mjs [role,...]
+//   cargo build -p riskmap-cli && node tests/browser/gallery.mjs [role,...] [lang,...] [width,...]
+//
+// (e.g. `node tests/browser/gallery.mjs crisis,akimat ru 390` for the Russian phone shots only).
+//
+// The page is the copy embedded in the binary, unless RISKMAP_WEB_DIR names a folder to serve
+// instead (a page being changed, before the binary is rebuilt).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -12,8 +17,8 @@ import { startServer, CHROMIUM_ARGS, REPO } from "./server.mjs";
 
 const OUT = join(REPO, "tests/artifacts/gallery");
 const ROLES = (process.argv[2] ?? "public,akimat,crisis,ministry,steward").split(",");
-const LANGS = ["kk", "ru"];
-const SIZES = [{ width: 390, height: 844 }, { width: 1366, height: 768 }];
+const LANGS = (process.argv[3] ?? "kk,ru").split(",");
+const SIZES = [{ width: 390, height: 844 }, { width: 1366, height: 768 }].filter((s) => (process.argv[4] ?? "390,1366").split(",").includes(String(s.width)));
 const VIEWS = ["map", "compare", "priority", "reporting", "programmes"];
 
 async function settle(page, view) {
@@ -42,7 +47,7 @@ async function signIn(page, role) {
 }
 
 mkdirSync(OUT, { recursive: true });
-const server = await startServer({ webDir: null });
+const server = await startServer({ webDir: process.env.RISKMAP_WEB_DIR ?? null });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
 const problems = [];
 try {

@@ -93,10 +93,13 @@ export function renderRole(regions, districts) {
 }
 
 export function renderTabs() {
-  // A role without analytic access (the data steward) has only the map with its notice: the
-  // other views would wait for answers it may not get.
+  // A role without analytic access (the data steward) has only its notice: the other views
+  // would wait for answers it may not get.
   const analytic = state.scope?.analytic !== false;
   if (!analytic) state.view = "map";
+  // Without analytic access the map, its toolbar, tabs, table and legend would do nothing:
+  // style.css shows such a role only the header (language, sign-in) and its notice.
+  document.body.dataset.analytic = String(analytic);
   if (state.view === "programmes" && !state.scope?.readsProgrammes) state.view = "map";
   document.body.dataset.view = state.view;
   for (const button of byId("views").querySelectorAll("button")) {

@@ -59,7 +59,8 @@ export async function renderCompare(root, { regions, districts }) {
     ...DIMENSIONS.map((d) => h("tr", {}, h("th", { scope: "row", text: `— ${t(`dimensions.${d}`)}` }), answer.units.map((u) => h("td", { class: "num", text: valueText(u.composite?.dimensions?.[d]) })), h("td", { class: "num", text: "—" }))),
     h("tr", {}, h("th", { scope: "row", text: `— ${t("band")}` }), answer.units.map((u) => h("td", { class: "num", text: u.composite?.band ? String(u.composite.band) : "—" })), h("td", { class: "num", text: "—" })),
   ];
-  const table = h("table", { class: "data", id: "compare-table" },
+  // On phones each indicator's name has a line of its own, its values in the columns under it.
+  const table = h("table", { class: "data name-rows", id: "compare-table", style: `--values: ${answer.units.length + 1}` },
     h("caption", { text: `${t("compareTitle")} — ${quarter(answer.period)}, ${t("rollingYear")}` }),
     h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("indicator") }), answer.units.map((u) => h("th", { scope: "col", class: "num", text: nameOf(u) })), h("th", { scope: "col", class: "num", text: t("national") }))),
     h("tbody", {}, compositeRows, indicators.map((meta) => h("tr", {}, h("th", { scope: "row", text: meta.label[lang] }),

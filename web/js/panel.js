@@ -78,7 +78,8 @@ function trendText(direction) {
   const trend = direction?.trend ?? "unknown";
   const arrow = { worsening: "▲", improving: "▼", stable: "→", unknown: "" }[trend];
   const change = direction?.change_percent !== undefined && direction?.change_percent !== null ? ` (${direction.change_percent > 0 ? "+" : ""}${percent(direction.change_percent)})` : "";
-  return h("span", { class: `trend-${trend}` }, `${arrow} ${t(trend)}${change}`.trim());
+  // The arrow stays with its word (no line of its own in a narrow column).
+  return h("span", { class: `trend-${trend}` }, `${arrow ? `${arrow}\u00a0` : ""}${t(trend)}${change}`);
 }
 
 export async function showUnit(kato, { collection, compareToggle, parentRegion, after }) {
@@ -168,13 +169,15 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
     parts.push(h("p", { text: `${t("onTime")}: ${row.on_time} · ${t("late")}: ${row.late} · ${t("silent")}: ${row.silent} (${row.schools} ${t("schoolsN")}; ${t("dueDate")} ${date(reporting.due_date)})` }));
   }
 
+  // The parent's column only where there is a parent (a region's panel has none).
+  const withParent = profile.indicators.some((i) => i.parent);
   parts.push(h("h3", { text: t("comparators") + " — " + t("indicator").toLowerCase() }));
-  parts.push(scroller(t("table"), h("table", { class: "data" },
-    h("thead", {}, h("tr", {}, [t("indicator"), t("value"), t("parent"), t("national"), t("rank"), t("direction")].map((text, i) => h("th", { scope: "col", class: i ? "num" : null, text })))),
+  parts.push(scroller(t("table"), h("table", { class: `data indicators${withParent ? " with-parent" : ""}` },
+    h("thead", {}, h("tr", {}, [t("indicator"), t("value"), withParent ? t("parent") : null, t("national"), t("rank"), t("direction")].filter(Boolean).map((text, i) => h("th", { scope: "col", class: i ? "num" : null, text })))),
     h("tbody", {}, profile.indicators.map((i) => h("tr", {},
       h("th", { scope: "row", text: metaOf(i.code)?.label[lang] ?? i.code }),
       h("td", { class: "num", text: valueText(i.value) }),
-      h("td", { class: "num", text: i.parent ? valueText(i.parent) : "—" }),
+      withParent ? h("td", { class: "num", text: i.parent ? valueText(i.parent) : "—" }) : null,
       h("td", { class: "num", text: valueText(i.national) }),
       h("td", { class: "num", text: i.rank ? `${i.rank.rank}/${i.rank.of}` : "—" }),
       h("td", { class: "num" }, trendText(i.direction))))))));

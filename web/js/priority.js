@@ -109,8 +109,9 @@ function schoolCell(row) {
   const name = language() === "kk" ? row.name_kk : row.name_ru;
   if (!row.contacts?.length) return name;
   const contact = (c) => h("li", {}, `${t(`contactRoles.${c.role}`)}: ${c.full_name}`,
-    c.work_phone ? [" · ", h("a", { href: `tel:${c.work_phone.replace(/[^+\d]/g, "")}`, text: c.work_phone })] : null,
-    c.work_email ? [" · ", h("a", { href: `mailto:${c.work_email}`, text: c.work_email })] : null);
+    c.work_phone ? [" · ", h("a", { class: "phone", href: `tel:${c.work_phone.replace(/[^+\d]/g, "")}`, text: c.work_phone })] : null,
+    // An address breaks after its "@" and dots when it does not fit, not inside a name or number.
+    c.work_email ? [" · ", h("a", { class: "email", href: `mailto:${c.work_email}` }, c.work_email.split(/(?<=[@.])/).flatMap((part, i) => (i ? [h("wbr"), part] : [part])))] : null);
   return h("div", {}, name, h("details", { class: "contacts" },
     h("summary", { text: `${t("contacts")} (${row.contacts.length})` }), h("ul", {}, row.contacts.map(contact))));
 }

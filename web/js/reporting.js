@@ -38,7 +38,7 @@ export async function renderReporting(root, { regions }) {
     const table = sortableTable({ caption: `${areaName} — ${quarter(answer.period)}; ${t("dueDate")}: ${date(answer.due_date)}`, columns, rows: answer.units, sort, onSort: (next) => { sort = next; draw(); root.querySelector(`th[aria-sort]:not([aria-sort="none"]) button`)?.focus(); } });
     const flagged = answer.late_or_silent_schools ?? [];
     const schools = flagged.length
-      ? [h("h3", { text: `${t("lateOrSilent")} (${num(flagged.length, 0)})` }), scroller(t("lateOrSilent"), sortableTable({
+      ? [h("h3", { text: `${t("lateOrSilent")} (${num(flagged.length, 0)})` }), scroller(t("lateOrSilent"), withClass(sortableTable({
         columns: [
           { key: "name", label: t("school"), render: (r) => (language() === "kk" ? r.name_kk : r.name_ru) ?? r.school_id },
           { key: "district_kato", label: region ? t("district") : t("parent"), value: (r) => placeName(r.district_kato), render: (r) => placeName(r.district_kato) },
@@ -46,7 +46,7 @@ export async function renderReporting(root, { regions }) {
           { key: "submitted_at", label: t("submittedAt"), render: (r) => (r.submitted_at ? date(r.submitted_at) : "—") },
         ],
         rows: flagged.slice(0, 300),
-      }))]
+      }), "name-rows"))]
       : [];
     const legend = h("p", { class: "hint" }, ["on_time", "late", "silent"].map((k) => h("span", {}, h("span", { class: "swatch", style: `background:${COLOURS[k]}` }), ` ${t(k === "on_time" ? "onTime" : k)}  `)));
     legend.append(h("span", {}, h("span", { class: "swatch suppressed-swatch" }), ` ${t("suppressed")}`));
@@ -54,4 +54,10 @@ export async function renderReporting(root, { regions }) {
     root.replaceChildren(h("h2", { text: `${t("reportingTitle")}: ${areaName}` }), legend, scroller(t("reportingTitle"), table), ...schools);
   };
   draw();
+}
+
+/** `element` with the class `name` added. */
+function withClass(element, name) {
+  element.classList.add(name);
+  return element;
 }

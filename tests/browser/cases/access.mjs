@@ -1,8 +1,9 @@
 // Browser tests of what each role may see: an akimat's page never shows nor requests another
-// region's schools (every request is watched), and the data steward gets no analytic data.
+// region's schools (every request is watched), and the data steward gets no analytic data and
+// is shown only what it can use (no map, toolbar, tabs or table; its notice says why).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, signInAs, clickUnit, shot } from "../harness.mjs";
+import { openPage, signInAs, clickUnit, shot, waitIdle, renderedIds } from "../harness.mjs";
 
 /** The WGS84 box of tile z/x/y. */
 function tileBox(z, x, y) {
@@ -78,6 +79,37 @@ test("the data steward sees a notice and no analytic data is requested", async (
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// What a steward can use: the language, the sign-in and its notice; nothing of the map.
+const STEWARD_HIDDEN = ["#views", "#toolbar-toggle", "#toolbar", "#indicator", "#period", "#values", "#palette", "#hotspots", "#coverage", "#save-png",
+  "#breadcrumbs", "#map", "#legend-toggle", "#legend", "#table-twin", "#settings-box", "#attribution"];
+
+for (const [name, viewport] of [["desktop", { width: 1366, height: 768 }], ["phone", { width: 390, height: 844 }]]) {
+  test(`${name}: the data steward's page has only what it can use (no map, toolbar, tabs or table)`, async () => {
+    const { page, errors } = await openPage({ path: "/?lang=ru", viewport });
+    await signInAs(page, "steward");
+    const shown = [];
+    for (const selector of STEWARD_HIDDEN) if (await page.isVisible(selector)) shown.push(selector);
+    assert.deepEqual(shown, [], "nothing of the map is shown to the steward");
+    for (const selector of ["#notice", "#language", "#signin-summary", "#role-label"]) assert.ok(await page.isVisible(selector), `${selector} is shown`);
+    assert.match(await page.textContent("#notice"), /нет доступа к аналитике.*НОБД загружаются/s);
+    // The notice follows the language.
+    await page.selectOption("#language", "kk");
+    assert.match(await page.textContent("#notice"), /ҰБДҚ файлдары/);
+    await page.selectOption("#language", "ru");
+    await shot(page, `steward-${viewport.width}x${viewport.height}`);
+    // Another token brings the map back at its full size, with its controls.
+    await signInAs(page, "ministry");
+    await waitIdle(page);
+    assert.ok(await page.isVisible("#map"));
+    if (name === "desktop") assert.ok(await page.isVisible("#indicator"));
+    const box = await page.locator("#map canvas").boundingBox();
+    assert.ok(box.width > viewport.width * 0.5 && box.height > 300, `the map has its size again: ${JSON.stringify(box)}`);
+    assert.equal((await renderedIds(page, "regions-fill")).length, 20);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
 
 test("the public sees no schools, no priority list and no cluster overlay, and asks for none", async () => {
   const { page, errors, requests } = await openPage({ path: "/?hotspots=gistar" });
