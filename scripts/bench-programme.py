@@ -7,7 +7,7 @@ problems (every listed school of the region, then its districts) and 1,000 actio
 API, then times, over HTTP on one connection at a time: opening the programme (GET), one edit
 (PATCH with If-Match), the programme's PDF and XLSX (when the document route exists) and the
 Ministry's half-year summary over the 20 regions (JSON, XLSX, PDF). Prints p50/p95/max in ms
-next to the issue's goals. Not CI. Usage: python3 scripts/bench-programme.py [runs]
+next to the issue's goals (SAVE=DIR keeps the programme's PDF and XLSX there). Not CI. Usage: python3 scripts/bench-programme.py [runs]
 """
 
 import json
@@ -162,6 +162,9 @@ def main():
         for fmt in ["pdf", "xlsx"]:
             times, why = timed(api, "GET", f"/api/v1/programmes/{pid}/document?format={fmt}&lang=kk", max(3, RUNS // 5))
             line(f"programme document ({fmt}, kk)", times, "< 1 s" if fmt == "pdf" else "", why or "")
+            if os.environ.get("SAVE"):  # keep one document to look at
+                with open(os.path.join(os.environ["SAVE"], f"programme.{fmt}"), "wb") as out:
+                    out.write(api.call("GET", f"/api/v1/programmes/{pid}/document?format={fmt}&lang=kk")[1])
         for fmt in ["json", "xlsx", "pdf"]:
             times, why = timed(national, "GET", f"/api/v1/programmes/summary?half=2025-H1&format={fmt}", max(3, RUNS // 5))
             line(f"ministry half-year summary ({fmt})", times, "< 500 ms", why or "")
