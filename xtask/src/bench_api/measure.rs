@@ -294,12 +294,13 @@ fn check_roles(addr: SocketAddr, callers: &[Caller]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The data version `/healthz` reports.
+/// The data version `/readyz` says requests are answered from (it moves once a new version is
+/// warm).
 fn data_version(addr: SocketAddr) -> anyhow::Result<String> {
-    let answer = http::get(addr, "/healthz", &[], PROBE_TIMEOUT)?;
+    let answer = http::get(addr, "/readyz", &[], PROBE_TIMEOUT)?;
     http::json_field(&answer.text(), "data_version")
         .map(str::to_owned)
-        .ok_or_else(|| anyhow::anyhow!("/healthz has no data_version: {}", answer.text()))
+        .ok_or_else(|| anyhow::anyhow!("/readyz has no data_version: {}", answer.text()))
 }
 
 /// One request of the route's path `index` as `caller`.

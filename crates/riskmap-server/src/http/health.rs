@@ -20,7 +20,8 @@ pub(crate) struct Readiness {
     /// `ready`, `warming` (the first data version's caches are being filled) or
     /// `unavailable` (the store does not answer).
     status: &'static str,
-    /// The store's data version, when ready.
+    /// The data version requests are answered from (its caches are warm), when ready; after
+    /// an ingest it moves on once the new version is warm.
     #[serde(skip_serializing_if = "Option::is_none")]
     data_version: Option<i64>,
 }
@@ -47,13 +48,13 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> axum::response::Res
         )
             .into_response()
     };
-    if state.served_version().is_none() {
+    let Some(served) = state.served_version() else {
         return unavailable("warming");
-    }
+    };
     match state.store.data_version().await {
-        Ok(version) => Json(Readiness {
+        Ok(_) => Json(Readiness {
             status: "ready",
-            data_version: Some(version),
+            data_version: Some(served),
         })
         .into_response(),
         Err(error) => {
