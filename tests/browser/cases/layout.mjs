@@ -11,7 +11,8 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 768 };
 const VIEWS = [
   ["map", "/?region=350000000&unit=350000000", "#panel:not([hidden]):not([aria-busy]) #panel-title"],
-  ["compare", "/?view=compare&units=350000000,750000000", "#view-compare table"],
+  // Six units, the most the view takes, with the longest region names.
+  ["compare", "/?view=compare&units=350000000,270000000,590000000,630000000,430000000,750000000", "#view-compare table"],
   ["priority", "/?view=priority&region=750000000", "#view-priority table.data tbody tr"],
   ["reporting", "/?view=reporting", "#view-reporting table"],
 ];
