@@ -247,7 +247,10 @@ async fn readiness_and_prometheus_metrics() {
     let (status, json) = get(&app, "/readyz").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["status"], "ready");
-    assert_eq!(json["data_version"], version, "the version answers come from");
+    assert_eq!(
+        json["data_version"], version,
+        "the version answers come from"
+    );
     get(&app, "/api/v1/regions?indicators=viol_rate").await;
     get(&app, "/api/v1/regions/12345/districts").await;
     let (status, _) = get(&app, "/metrics").await;
