@@ -25,14 +25,26 @@ pub struct Submission {
 impl Store {
     /// Every stored school with the submission time of its first revision for `period`.
     pub async fn submissions(&self, period: Period) -> Result<Vec<Submission>> {
+        self.submissions_in(None, period).await
+    }
+
+    /// As [`Store::submissions`], for the schools of `region` only (every school when `None`).
+    pub async fn submissions_in(
+        &self,
+        region: Option<Kato>,
+        period: Period,
+    ) -> Result<Vec<Submission>> {
+        let region = region.map(|r| r.as_str().to_owned());
         with_pool!(self, pool, DB => {
             sqlx::query(
                 "select s.school_id as school_id, s.district_kato as district_kato, s.region_kato as region_kato, q.submitted_at as submitted_at \
                  from school s left join school_quarter q on q.school_id = s.school_id and q.period = $1 \
                  and q.revision = (select min(first.revision) from school_quarter first where first.school_id = s.school_id and first.period = $1) \
+                 where ($2 is null or s.region_kato = $2) \
                  order by s.school_id",
             )
             .bind(period.to_string())
+            .bind(region)
             .fetch_all(pool)
             .await
             .context("read submissions")?

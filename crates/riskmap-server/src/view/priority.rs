@@ -215,7 +215,7 @@ async fn build_list(
     let wanted: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut submitted: HashMap<(String, Period), Submission> = HashMap::new();
     for quarter in &quarters {
-        for s in state.store.submissions(*quarter).await? {
+        for s in state.store.submissions_in(Some(region), *quarter).await? {
             if !wanted.contains_key(s.school.as_str()) {
                 continue;
             }
