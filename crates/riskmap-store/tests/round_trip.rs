@@ -150,6 +150,41 @@ async fn round_trip(store: &Store) {
         store.schools_per_unit(AdminLevel::Region).await.unwrap(),
         vec![(kato("750000000"), 2)]
     );
+
+    // Submissions: the first revision's time, every school of the scope, silent ones `None`.
+    let first = |subs: Vec<riskmap_store::Submission>| {
+        subs.into_iter()
+            .map(|s| {
+                (
+                    s.school.to_string(),
+                    s.first_submitted_at.map(|t| t.unix_timestamp()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let sent = Some(datetime!(2024-04-08 10:30 +05:00).unix_timestamp());
+    let q2 = Period::parse("2024-Q2").unwrap();
+    assert_eq!(
+        first(
+            store
+                .submissions_in(Some(kato("750000000")), q1[0])
+                .await
+                .unwrap()
+        ),
+        [("S-1".to_owned(), sent), ("S-2".to_owned(), sent)]
+    );
+    assert_eq!(
+        first(store.submissions(q2).await.unwrap()),
+        [("S-1".to_owned(), sent), ("S-2".to_owned(), None)]
+    );
+    assert!(
+        store
+            .submissions_in(Some(kato("710000000")), q2)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no school of another region"
+    );
 }
 
 async fn failed_batch_changes_nothing(store: &Store) {
