@@ -1,6 +1,7 @@
 //! Sums of school × quarter facts by district or region and quarter, over the current
 //! revision of each (school, quarter).
 
+use futures_util::TryStreamExt;
 use riskmap_model::{AdminLevel, Kato, Measure, MeasureValues, Period, SchoolId};
 use sqlx::Row;
 
@@ -16,6 +17,22 @@ pub struct UnitPeriodSums {
     /// Quarter.
     pub period: Period,
     /// Number of school records summed (schools that reported).
+    pub records: u64,
+    /// Sum of each measure over the records that reported it (`None`: nobody did).
+    pub sums: MeasureValues,
+}
+
+/// The summed measures of the schools of one district in one quarter, with the region the
+/// schools are stored under: the finest partition, from which every level's sums add up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartitionPeriodSums {
+    /// The schools' region.
+    pub region: Kato,
+    /// The schools' district.
+    pub district: Kato,
+    /// Quarter.
+    pub period: Period,
+    /// Number of school records summed.
     pub records: u64,
     /// Sum of each measure over the records that reported it (`None`: nobody did).
     pub sums: MeasureValues,
@@ -113,6 +130,59 @@ impl Store {
         })
     }
 
+    /// Every measure summed by (region, district, quarter) over the current revisions, in
+    /// one scan: the partition every level's sums add up from. Columns are decoded by
+    /// position (three keys, the count, then `Measure::ALL` in order).
+    pub async fn partition_period_sums(
+        &self,
+        periods: &[Period],
+    ) -> Result<Vec<PartitionPeriodSums>> {
+        if periods.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = current_records_query(
+            "s.region_kato as region, s.district_kato as district, q.period as period, \
+             count(*) as records",
+            "cast(sum(q.{c}) as double precision) as {c}",
+            periods.len(),
+            "",
+            " group by 1, 2, 3 order by 1, 2, 3",
+        );
+        let corrupt = |e: riskmap_model::Error| Error::Corrupt {
+            message: e.to_string(),
+        };
+        with_pool!(self, pool, DB => {
+            // Audited: the text is built only from Measure column names and fixed fragments.
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for period in periods {
+                query = query.bind(period.to_string());
+            }
+            query
+                .fetch_all(pool)
+                .await
+                .context("sum records by district")?
+                .into_iter()
+                .map(|row| -> Result<PartitionPeriodSums> {
+                    let region: String = row.try_get(0).context("decode sums")?;
+                    let district: String = row.try_get(1).context("decode sums")?;
+                    let period: String = row.try_get(2).context("decode sums")?;
+                    let records: i64 = row.try_get(3).context("decode sums")?;
+                    let mut sums = MeasureValues::empty();
+                    for (i, measure) in Measure::ALL.iter().enumerate() {
+                        sums.set(*measure, row.try_get::<Option<f64>, _>(4 + i).context("decode sums")?);
+                    }
+                    Ok(PartitionPeriodSums {
+                        region: Kato::parse(&region).map_err(corrupt)?,
+                        district: Kato::parse(&district).map_err(corrupt)?,
+                        period: Period::parse(&period).map_err(corrupt)?,
+                        records: u64::try_from(records).unwrap_or(0),
+                        sums,
+                    })
+                })
+                .collect()
+        })
+    }
+
     /// Every measure of each school of `district` (or of every school when `None`) for the
     /// given quarters, current revisions only, ordered by school and quarter.
     pub async fn school_period_values(
@@ -162,25 +232,13 @@ impl Store {
             if let Some(value) = filter_value {
                 query = query.bind(value.as_str().to_owned());
             }
-            query
-                .fetch_all(pool)
-                .await
-                .context("read school values")?
-                .into_iter()
-                .map(|row| -> Result<SchoolPeriodValues> {
-                    let school: String = row.try_get("school_id").context("decode school values")?;
-                    let period: String = row.try_get("period").context("decode school values")?;
-                    let mut values = MeasureValues::empty();
-                    for measure in Measure::ALL {
-                        values.set(*measure, row.try_get::<Option<f64>, _>(measure.column()).context("decode school values")?);
-                    }
-                    Ok(SchoolPeriodValues {
-                        school: SchoolId::parse(&school).map_err(|e| Error::Corrupt { message: e.to_string() })?,
-                        period: Period::parse(&period).map_err(|e| Error::Corrupt { message: e.to_string() })?,
-                        values,
-                    })
-                })
-                .collect()
+            // Row by row: the driver's copy of a row lives only while it is decoded.
+            let mut rows = query.fetch(pool);
+            let mut read = Vec::new();
+            while let Some(row) = rows.try_next().await.context("read school values")? {
+                read.push(school_values(&row)?);
+            }
+            Ok(read)
         })
     }
 
@@ -208,6 +266,32 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// One school's quarter from a row of `school_period_values_in`'s query, by position: the
+/// school, the quarter, then `Measure::ALL` in order.
+fn school_values<R>(row: &R) -> Result<SchoolPeriodValues>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    String: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<f64>: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let corrupt = |e: riskmap_model::Error| Error::Corrupt {
+        message: e.to_string(),
+    };
+    let school: String = row.try_get(0).context("decode school values")?;
+    let period: String = row.try_get(1).context("decode school values")?;
+    let mut values = MeasureValues::empty();
+    for (i, measure) in Measure::ALL.iter().enumerate() {
+        let value: Option<f64> = row.try_get(2 + i).context("decode school values")?;
+        values.set(*measure, value);
+    }
+    Ok(SchoolPeriodValues {
+        school: SchoolId::parse(&school).map_err(corrupt)?,
+        period: Period::parse(&period).map_err(corrupt)?,
+        values,
+    })
 }
 
 /// `select <keys>, <one expression per measure> from the current revision of every school ×

@@ -40,7 +40,7 @@ mod tokens;
 /// Administrative units.
 mod units;
 
-pub use aggregates::{SchoolPeriodValues, SchoolScope, UnitPeriodSums};
+pub use aggregates::{PartitionPeriodSums, SchoolPeriodValues, SchoolScope, UnitPeriodSums};
 pub use batches::{BatchOutcome, NewBatch};
 pub use error::{Error, Result};
 pub use ingest_batch::{BatchStart, BatchWriter};

@@ -146,6 +146,7 @@ async fn round_trip(store: &Store) {
             .collect::<Vec<_>>(),
         ["751110000", "751210000"]
     );
+    partition_adds_up_to_every_level(store).await;
     assert_eq!(
         store.schools_per_unit(AdminLevel::Region).await.unwrap(),
         vec![(kato("750000000"), 2)]
@@ -185,6 +186,52 @@ async fn round_trip(store: &Store) {
             .is_empty(),
         "no school of another region"
     );
+}
+
+/// The region × district × quarter partition (current revisions only) adds up to each
+/// level's sums as the store sums them, measure by measure, `None` where nobody reported.
+async fn partition_adds_up_to_every_level(store: &Store) {
+    let periods = store.periods().await.unwrap();
+    let partition = store.partition_period_sums(&periods).await.unwrap();
+    assert!(!partition.is_empty());
+    for level in [AdminLevel::District, AdminLevel::Region] {
+        let mut added: std::collections::BTreeMap<(String, Period), (u64, Vec<Option<f64>>)> =
+            std::collections::BTreeMap::new();
+        for part in &partition {
+            let unit = match level {
+                AdminLevel::District => part.district,
+                _ => part.region,
+            };
+            let entry = added
+                .entry((unit.as_str().to_owned(), part.period))
+                .or_insert_with(|| (0, vec![None; Measure::ALL.len()]));
+            entry.0 += part.records;
+            for (slot, measure) in entry.1.iter_mut().zip(Measure::ALL) {
+                if let Some(value) = part.sums.get(*measure) {
+                    *slot = Some(slot.unwrap_or(0.0) + value);
+                }
+            }
+        }
+        let stored: std::collections::BTreeMap<(String, Period), (u64, Vec<Option<f64>>)> = store
+            .unit_period_sums(level, &periods)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| {
+                let sums = Measure::ALL.iter().map(|m| row.sums.get(*m)).collect();
+                (
+                    (row.unit.as_str().to_owned(), row.period),
+                    (row.records, sums),
+                )
+            })
+            .collect();
+        assert_eq!(added, stored, "{level:?}");
+    }
+    let q1 = partition
+        .iter()
+        .find(|p| p.district == kato("751110000") && p.period.to_string() == "2024-Q1")
+        .expect("the revised school's district");
+    assert_eq!(q1.region, kato("750000000"));
 }
 
 async fn failed_batch_changes_nothing(store: &Store) {
