@@ -3,9 +3,10 @@
 //! list, the sums of every level, the release, the composite of regions and districts, the
 //! public unit tables and the country's — are built for the new version in the background while
 //! requests are still served the previous one; only then does the server switch to it
-//! (`AppState::serve_version`) and drop the old caches. `/readyz` answers 200 once the first
-//! version is served. Then, in the background, the priority list of every region is scored
-//! (the ministry's, shared with each region's akimat).
+//! (`AppState::serve_version`) and drop the old caches. The priority list of every region
+//! (the ministry's, shared with each region's akimat) is part of the warm-up, so a region's
+//! list is an answer from the cache as soon as the version is served. `/readyz` answers 200
+//! once the first version is served.
 
 use std::time::Duration;
 
@@ -31,7 +32,6 @@ pub async fn keep_warm(state: AppState) {
                         elapsed_ms = started.elapsed().as_millis(),
                         "caches warm: serving the data version"
                     );
-                    tokio::spawn(warm_after_ready(state.clone()));
                 }
                 Err(error) => {
                     tracing::warn!(?error, data_version = latest, "warm-up failed; retrying");
@@ -43,27 +43,13 @@ pub async fn keep_warm(state: AppState) {
     }
 }
 
-/// After the version is served: the regions' priority lists, which are heavier and not
-/// needed to be ready (a request meanwhile builds its own, or waits for the one being built).
-async fn warm_after_ready(state: AppState) {
-    let period = match state.periods().await {
-        Ok((_, periods)) => periods.last().copied(),
-        Err(error) => {
-            tracing::warn!(?error, "priority warm-up: no quarter list");
-            return;
-        }
-    };
-    if let Some(period) = period
-        && let Err(error) = crate::view::priority::warm_regions(&state, period).await
-    {
-        tracing::warn!(?error, "priority warm-up failed");
-    }
-}
-
-/// Builds the caches the first answers need, for the version being warmed.
+/// Builds the caches the first answers need, for the version being warmed; each stage's
+/// time is logged at debug level (`RISKMAP_LOG=riskmap_server=debug`).
 pub async fn warm(state: &AppState) -> Result<(), Error> {
+    let mut stage = Stage::start();
     let (_, periods) = state.periods().await?;
     let latest = periods.last().copied();
+    stage.done("quarters");
     for level in [
         AdminLevel::Country,
         AdminLevel::Region,
@@ -71,10 +57,13 @@ pub async fn warm(state: &AppState) -> Result<(), Error> {
     ] {
         crate::view::level_sums(state, level).await?;
     }
+    stage.done("sums");
     crate::view::release(state).await?;
+    stage.done("release");
     for level in [AdminLevel::Region, AdminLevel::District] {
         crate::view::level_scores(state, level).await?;
     }
+    stage.done("composites");
     for level in [
         AdminLevel::Country,
         AdminLevel::Region,
@@ -83,6 +72,30 @@ pub async fn warm(state: &AppState) -> Result<(), Error> {
         crate::view::table(state, &Audience::Public, level, latest).await?;
         crate::view::table(state, &Audience::Ministry, level, latest).await?;
     }
+    stage.done("tables");
+    if let Some(period) = latest {
+        crate::view::priority::warm_regions(state, period).await?;
+    }
+    stage.done("priority lists");
     state.demo_active().await?;
     Ok(())
+}
+
+/// The clock of one warm-up stage.
+struct Stage(std::time::Instant);
+
+impl Stage {
+    fn start() -> Self {
+        Self(std::time::Instant::now())
+    }
+
+    /// Logs the stage that just ended and starts the next one.
+    fn done(&mut self, name: &str) {
+        tracing::debug!(
+            stage = name,
+            elapsed_ms = self.0.elapsed().as_millis(),
+            "warm-up stage"
+        );
+        self.0 = std::time::Instant::now();
+    }
 }

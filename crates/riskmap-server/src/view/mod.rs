@@ -62,6 +62,7 @@ pub struct Views {
     /// The disclosure thresholds. Private to the view layer (this module and its children):
     /// no handler can read a threshold, so no number can be disclosed outside this layer.
     policy: riskmap_model::SuppressionPolicy,
+    partition: VersionedCache<(), Vec<riskmap_store::PartitionPeriodSums>>,
     sums: VersionedCache<AdminLevel, LevelSums>,
     scores: VersionedCache<AdminLevel, LevelScores>,
     release: VersionedCache<(), Release>,
@@ -78,6 +79,7 @@ impl Views {
     pub fn new(policy: riskmap_model::SuppressionPolicy) -> Self {
         Self {
             policy,
+            partition: VersionedCache::new(2),
             sums: VersionedCache::new(8),
             scores: VersionedCache::new(4),
             release: VersionedCache::new(2),
@@ -93,6 +95,7 @@ impl Views {
 impl Views {
     /// Drops every cached value of data versions older than `version` (once it is served).
     pub fn retire_before(&self, version: i64) {
+        self.partition.retire_before(version);
         self.sums.retire_before(version);
         self.scores.retire_before(version);
         self.release.retire_before(version);
@@ -107,12 +110,41 @@ impl Views {
 /// The sums of `level` (country, region or district) for every quarter with data.
 pub async fn level_sums(state: &AppState, level: AdminLevel) -> Result<Arc<LevelSums>, Error> {
     let (version, periods) = state.periods().await?;
+    let partition = partition_sums(state, version, &periods).await?;
     state
         .views
         .sums
         .get_or_build(version, level, || async {
-            let rows = state.store.unit_period_sums(level, &periods).await?;
-            Ok(LevelSums::new(rows))
+            Ok(LevelSums::roll_up(&partition, level))
+        })
+        .await
+}
+
+/// The region × district × quarter sums every level adds up from: one store query per
+/// quarter, run side by side (each on its own connection).
+async fn partition_sums(
+    state: &AppState,
+    version: i64,
+    periods: &[Period],
+) -> Result<Arc<Vec<riskmap_store::PartitionPeriodSums>>, Error> {
+    state
+        .views
+        .partition
+        .get_or_build(version, (), || async {
+            let mut reads = tokio::task::JoinSet::new();
+            for period in periods {
+                let store = state.store.clone();
+                let period = *period;
+                reads.spawn(async move { store.partition_period_sums(&[period]).await });
+            }
+            let mut partition = Vec::new();
+            while let Some(read) = reads.join_next().await {
+                let rows = read.map_err(|e| Error::Internal {
+                    message: format!("sum task failed: {e}"),
+                })??;
+                partition.extend(rows);
+            }
+            Ok(partition)
         })
         .await
 }

@@ -192,10 +192,26 @@ fn school_set_hash(schools: &[School]) -> u64 {
 }
 
 /// Scores the list of every region at `period` for the ministry, so that the first request
-/// of a ministry analyst or of a region's akimat (who sees the same schools) finds it built.
+/// of a ministry analyst or of a region's akimat (who sees the same schools) finds it built;
+/// as many regions at a time as there are cores (reading and scoring each use one).
 pub async fn warm_regions(state: &AppState, period: Period) -> Result<(), Error> {
+    let lanes = std::thread::available_parallelism().map_or(2, usize::from);
+    let permits = Arc::new(tokio::sync::Semaphore::new(lanes));
+    let mut builds = tokio::task::JoinSet::new();
+    // A spawned task does not inherit the warm-up's data version: each is given it.
+    let version = state.version();
     for region in state.geography.regions() {
-        priority(state, &Audience::Ministry, region.kato, period).await?;
+        let (state, permits, region) = (state.clone(), permits.clone(), region.kato);
+        builds.spawn(async move {
+            let _lane = permits.acquire_owned().await;
+            let build = priority(&state, &Audience::Ministry, region, period);
+            state.warming(version, build).await.map(drop)
+        });
+    }
+    while let Some(build) = builds.join_next().await {
+        build.map_err(|e| Error::Internal {
+            message: format!("priority warm-up task failed: {e}"),
+        })??;
     }
     Ok(())
 }
@@ -206,6 +222,7 @@ async fn build_list(
     schools: &[School],
     period: Period,
 ) -> Result<riskmap_score::priority::PriorityList, Error> {
+    let started = std::time::Instant::now();
     let quarters = period.trailing(8);
     let region = parent.region();
     let values = state
@@ -250,9 +267,19 @@ async fn build_list(
         .collect();
     let profiles: Vec<SchoolProfile> = schools.iter().map(|s| profile(state, s)).collect();
     let methodology = Methodology::builtin();
+    let read = started.elapsed();
     tokio::task::spawn_blocking(move || {
         let scores = score_periods(&methodology, &records)?;
-        priority_list(&methodology, period, &profiles, &records, &scores)
+        let scored = started.elapsed();
+        let list = priority_list(&methodology, period, &profiles, &records, &scores);
+        tracing::debug!(
+            read_ms = read.as_millis(),
+            scored_ms = scored.as_millis(),
+            listed_ms = started.elapsed().as_millis(),
+            records = records.len(),
+            "priority list built"
+        );
+        list
     })
     .await
     .map_err(|e| Error::Internal {
