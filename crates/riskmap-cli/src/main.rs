@@ -1,5 +1,6 @@
 //! The `riskmap` command line: glue between clap, the geography, the store and the server.
 
+mod allocator;
 mod demo_cmd;
 mod demo_contacts;
 mod forecast_cmd;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    allocator::purge_in_background();
     let result = match Command::parse() {
         Command::Serve(args) => serve_cmd::run(&args),
         Command::Score(args) => score_cmd::run(&args),
