@@ -4,8 +4,10 @@
 //! public unit tables and the country's — are built for the new version in the background while
 //! requests are still served the previous one; only then does the server switch to it
 //! (`AppState::serve_version`) and drop the old caches. `/readyz` answers 200 once the first
-//! version is served. Then, in the background, the priority list of every region is scored
-//! (the ministry's, shared with each region's akimat).
+//! version is served. Then, in the background, the ministry scope's next-quarter forecasts of
+//! every event indicator at region and district level are fitted (`view::forecast::warm`;
+//! `/readyz` does not wait for them), and the priority list of every region is scored (the
+//! ministry's and the region's akimat's, whose forecast trigger reads its own scope's fit).
 
 use std::time::Duration;
 
@@ -43,9 +45,18 @@ pub async fn keep_warm(state: AppState) {
     }
 }
 
-/// After the version is served: the regions' priority lists, which are heavier and not
-/// needed to be ready (a request meanwhile builds its own, or waits for the one being built).
+/// After the version is served: the ministry's forecasts and the regions' priority lists,
+/// which are heavier and not needed to be ready (a request meanwhile builds its own, or waits
+/// for the one being built).
 async fn warm_after_ready(state: AppState) {
+    let started = std::time::Instant::now();
+    match crate::view::forecast::warm(&state).await {
+        Ok(()) => tracing::info!(
+            elapsed_ms = started.elapsed().as_millis(),
+            "forecasts fitted: every event indicator, regions and districts"
+        ),
+        Err(error) => tracing::warn!(?error, "forecast warm-up failed"),
+    }
     let period = match state.periods().await {
         Ok((_, periods)) => periods.last().copied(),
         Err(error) => {
