@@ -3,7 +3,9 @@
 //! first-order neighbours, fitted to every period of the panel; then, for the period after
 //! the last, the predictive mean, a central 90 % interval (the 5 % and 95 % quantiles of the
 //! negative binomial) and P(Y > threshold) for each threshold the caller gives per unit.
-//! When the counts show no overdispersion the NegBin1 size grows without bound and Newton does
+//! Fewer than [`MIN_EVENTS`] events in the periods the likelihood uses are refused (the
+//! harmonic would fit a handful of events exactly and forecast 0). When the counts show no
+//! overdispersion the NegBin1 size grows without bound and Newton does
 //! not converge; the outlook then fits the Poisson limit of the same model ([`POISSON`]) and
 //! says so. Everything returned is finite: a degenerate panel or a failed fit is a
 //! `ForecastError`.
@@ -25,6 +27,9 @@ pub const POISSON: ModelSpec = ModelSpec {
     family: Family::Poisson,
     ..SPEC
 };
+
+/// Fewest events (over every unit and the periods after the first) the outlook fits on.
+pub const MIN_EVENTS: u64 = 10;
 
 /// Lower and upper probabilities of the central predictive interval.
 pub const INTERVAL: (f64, f64) = (0.05, 0.95);
@@ -59,6 +64,18 @@ pub fn outlook(panel: &Panel, thresholds: &[Vec<Option<f64>>]) -> Result<Outlook
             what: "threshold rows",
             expected: panel.n_units(),
             found: thresholds.len(),
+        });
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a sum of whole non-negative counts"
+    )]
+    let events = panel.counts().iter().skip(1).flatten().sum::<f64>() as u64;
+    if events > 0 && events < MIN_EVENTS {
+        return Err(ForecastError::TooFewEvents {
+            found: events,
+            needed: MIN_EVENTS,
         });
     }
     let fitted = match fit(panel, &SPEC, panel.n_times(), None) {
@@ -179,6 +196,20 @@ mod tests {
         assert_eq!(
             outlook(&panel(counts), &vec![vec![Some(1.0)]; 4]),
             Err(ForecastError::AllZero)
+        );
+    }
+
+    #[test]
+    fn a_handful_of_events_is_refused() {
+        let mut counts = vec![vec![0.0; 3]; 8];
+        counts[2][0] = 1.0;
+        counts[6][1] = 2.0;
+        assert_eq!(
+            outlook(&panel(counts), &vec![vec![None]; 3]),
+            Err(ForecastError::TooFewEvents {
+                found: 3,
+                needed: MIN_EVENTS
+            })
         );
     }
 
