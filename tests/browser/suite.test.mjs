@@ -10,4 +10,5 @@ import "./cases/keyboard.mjs";
 import "./cases/layout.mjs";
 import "./cases/language.mjs";
 import "./cases/programmes.mjs";
+import "./cases/forecast.mjs";
 import "./cases/binary.mjs";

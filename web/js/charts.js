@@ -1,5 +1,6 @@
 // riskmap web: charts drawn as inline SVG (no chart library): a quarterly time series with the
-// plan's target line, horizontal comparator bars, and stacked on-time/late/silent bars. Each
+// plan's target line, the forecast's series with its band, horizontal comparator bars, and
+// stacked on-time/late/silent bars. Each
 // chart is role="img" with a text alternative; the numbers are also in a table next to it.
 import { num } from "./i18n.js";
 
@@ -112,5 +113,45 @@ export function stackedBar({ parts, label, width = 160, total: given, height = 1
     }
     root.append(svg("rect", { class: "suppressed", x: at, y: 0, width: Math.max(width - at, 0), height, fill: `url(#${id})`, stroke: "#6b6b6b", "stroke-width": 0.5 }));
   }
+  return root;
+}
+
+/**
+ * Observed quarterly counts [{period, value}] and the next quarter's forecast {period, mean,
+ * lower, upper}: the series as a line, the forecast as a hollow point with its interval as a
+ * shaded band from the last observed quarter.
+ */
+export function forecastChart({ series, forecast, label }) {
+  const width = 340; const height = 160; const pad = { l: 44, r: 10, t: 12, b: 22 };
+  const root = frame(width, height, label);
+  root.classList.add("forecast-chart");
+  const values = [...series.map((p) => p.value), forecast.upper, forecast.mean].filter(finite);
+  if (!values.length) return root;
+  const max = Math.max(...values) * 1.1 || 1;
+  const n = series.length + 1;
+  const x = (i) => pad.l + (i * (width - pad.l - pad.r)) / Math.max(1, n - 1);
+  const y = (v) => pad.t + (height - pad.t - pad.b) * (1 - v / max);
+  for (const tick of [0, 0.5, 1]) {
+    root.append(svg("line", { x1: pad.l, x2: width - pad.r, y1: y(tick * max), y2: y(tick * max), stroke: "#d0d0d0" }));
+    root.append(svg("text", { x: pad.l - 4, y: y(tick * max) + 4, "text-anchor": "end", "font-size": 10, fill: "#333" }, num(tick * max)));
+  }
+  [...series, { period: forecast.period }].forEach((p, i) => {
+    const anchor = i === n - 1 ? "end" : "start";
+    if (p.period.endsWith("Q1") || i === 0) root.append(svg("text", { x: x(i), y: height - pad.b + 16, "text-anchor": anchor, "font-size": 10, fill: "#333" }, p.period.slice(0, 4)));
+  });
+  const last = series.length - 1;
+  if (finite(series[last]?.value) && finite(forecast.lower) && finite(forecast.upper)) {
+    const d = `M${x(last)},${y(series[last].value)}L${x(n - 1)},${y(forecast.upper)}L${x(n - 1)},${y(forecast.lower)}Z`;
+    root.append(svg("path", { d, fill: "#9ecae1", "fill-opacity": 0.6, stroke: "none", class: "forecast-band" }));
+    root.append(svg("line", { x1: x(n - 1), x2: x(n - 1), y1: y(forecast.lower), y2: y(forecast.upper), stroke: "#3182bd", "stroke-width": 2 }));
+  }
+  let path = ""; let pen = false;
+  series.forEach((p, i) => {
+    if (!finite(p.value)) { pen = false; return; }
+    path += `${pen ? "L" : "M"}${x(i)},${y(p.value)}`; pen = true;
+  });
+  root.append(svg("path", { d: path, fill: "none", stroke: "#08519c", "stroke-width": 2.2 }));
+  series.forEach((p, i) => { if (finite(p.value)) root.append(svg("circle", { cx: x(i), cy: y(p.value), r: 3, fill: "#08519c" })); });
+  if (finite(forecast.mean)) root.append(svg("circle", { cx: x(n - 1), cy: y(forecast.mean), r: 4, fill: "#fff", stroke: "#08519c", "stroke-width": 2, class: "forecast-mean" }));
   return root;
 }

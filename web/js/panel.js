@@ -1,8 +1,8 @@
 // riskmap web: the unit panel. For a region or district: the composite index (panel-composite.js),
 // the profile of one indicator (value, rank, direction of travel, drivers, comparators
 // national/parent/neighbours, quarterly series with the −5 % target line), progress against the
-// plan (plan.js), staffing gap, reporting status. For a school: its card with the priority
-// list's triggers and drivers. A district goes into a programme from here ("Add to programme").
+// plan (plan.js), the next-quarter forecast (forecast.js), staffing gap, reporting status. For a
+// school: its card with the priority list's triggers and drivers. A district goes into a programme from here ("Add to programme").
 import { getJson } from "./api.js";
 import { t, nameOf, num, percent, quarter, language, date } from "./i18n.js";
 import { state } from "./state.js";
@@ -14,6 +14,7 @@ import { COMPOSITE } from "./composite.js";
 import { compositeSection } from "./panel-composite.js";
 import { planSection } from "./plan.js";
 import { addsProblems, offerAdd } from "./programme-add.js";
+import { forecastable, forecastSection } from "./forecast.js";
 
 const panel = () => document.getElementById("panel");
 let current = null;
@@ -146,6 +147,12 @@ export async function showUnit(kato, { collection, compareToggle, parentRegion, 
 
   const plan = planSection(profile.plan);
   if (plan) parts.push(plan);
+
+  if (forecastable(meta) && (profile.level === "district" || profile.level === "region")) {
+    const forecast = await forecastSection(kato, profile.level, chosen.code);
+    if (current !== kato) return;
+    if (forecast) parts.push(forecast);
+  }
 
   const own = collection?.features.find((f) => f.properties.kato === kato)?.properties;
   const drivers = own

@@ -4,8 +4,10 @@
 //! a `//!` comment, no debugging macros, placeholders or panic-expecting tests, and the pure
 //! crates name no IO crate. `cargo xtask bench-ingest` times the ingest against DuckDB and a
 //! full ingest into SQLite; `cargo xtask bench-api` drives the API's routes under load with
-//! `wrk` (neither is run in CI).
+//! `wrk` (neither is run in CI). `cargo xtask backtest` back-tests the early-warning model on
+//! a stored demo history (not run in CI either).
 
+mod backtest;
 mod bench_api;
 mod bench_ingest;
 mod bench_setup;
@@ -15,6 +17,10 @@ fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "tidy" => tidy::run(&workspace_root()),
+        "backtest" => backtest::run(
+            &workspace_root(),
+            &std::env::args().skip(2).collect::<Vec<_>>(),
+        ),
         "bench-ingest" => bench_ingest::run(
             &workspace_root(),
             &std::env::args().skip(2).collect::<Vec<_>>(),
@@ -34,7 +40,7 @@ fn main() -> anyhow::Result<()> {
         ),
         _ => {
             anyhow::bail!(
-                "usage: cargo xtask tidy | bench-ingest [--sizes 100k,1M,3M] | bench-api [--help] | bench-scale [bench-api options]"
+                "usage: cargo xtask tidy | backtest [--quarters Q] [--schools N] | bench-ingest [--sizes 100k,1M,3M] | bench-api [--help] | bench-scale [bench-api options]"
             )
         }
     }

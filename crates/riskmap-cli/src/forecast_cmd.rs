@@ -14,6 +14,7 @@ use riskmap_score::forecast::backtest::{
 use riskmap_score::forecast::predict::{next_period, one_step_ahead, rolling};
 use riskmap_score::forecast::predictive::Predictive;
 use riskmap_score::forecast::simulate::{OutbreakPlan, inject_outbreaks};
+use riskmap_score::forecast::trigger_backtest::{plan_threshold, trigger_detection};
 use riskmap_score::forecast::{Family, Fit, ModelSpec, Panel, fit};
 
 use crate::forecast_files::{read_panel, write_whole};
@@ -111,6 +112,11 @@ pub(crate) struct ForecastArgs {
     /// Back-test: seed of the outbreak generator.
     #[arg(long, value_name = "SEED", default_value_t = 1, requires = "backtest")]
     seed: u64,
+    /// Back-test of the service's forecast trigger: alarm when the forecast gives
+    /// P(Y > plan threshold) above this (the threshold: a 1/F share of the unit's first-cycle
+    /// count, −5 % a cycle; reported as `forecast_trigger`).
+    #[arg(long, value_name = "P", requires = "backtest")]
+    trigger_probability: Option<f64>,
 }
 
 pub(crate) fn run(args: &ForecastArgs) -> anyhow::Result<()> {
@@ -316,7 +322,21 @@ fn run_backtest(
     let (contaminated, marks) = inject_outbreaks(panel, first..panel.n_times(), &plan)?;
     let injected = backtest(&contaminated, spec, &options, Some(&marks))
         .context("back-test with outbreaks")?;
-    let report = backtest_json(args, &clean, &injected);
+    let mut report = backtest_json(args, &clean, &injected);
+    if let Some(probability) = args.trigger_probability {
+        let frequency = lag;
+        let threshold = |t: usize, i: usize| plan_threshold(&contaminated, frequency, 5, t, i);
+        let trigger = trigger_detection(
+            &contaminated,
+            spec,
+            first.max(frequency),
+            &threshold,
+            probability,
+            &marks,
+        )
+        .context("back-test of the forecast trigger")?;
+        report = with_trigger(&report, probability, &trigger);
+    }
     match &args.report {
         Some(path) => write_whole(path, &report),
         None => {
@@ -347,6 +367,16 @@ fn detection_json(d: &Detection) -> String {
         d.other_cells,
         d.true_alarms,
         d.false_alarms
+    )
+}
+
+/// The report with `"forecast_trigger"` added before its closing brace.
+fn with_trigger(report: &str, probability: f64, detection: &Detection) -> String {
+    let body = report.trim_end().trim_end_matches('}').trim_end();
+    format!(
+        "{body},\n  \"forecast_trigger\": {{\"probability\": {}, \"detection\": {}}}\n}}\n",
+        number(probability),
+        detection_json(detection)
     )
 }
 

@@ -7,6 +7,7 @@ mod forecast_cmd;
 mod forecast_files;
 mod geography_arg;
 mod ingest_cmd;
+mod panel_cmd;
 mod score_cmd;
 mod serve_cmd;
 mod token_cmd;
@@ -30,6 +31,8 @@ enum Command {
     Ingest(ingest_cmd::IngestArgs),
     /// Fit the endemic–epidemic (hhh4) early-warning model; predict; back-test.
     Forecast(forecast_cmd::ForecastArgs),
+    /// Write the stored counts of one measure as the forecaster's input files.
+    Panel(panel_cmd::PanelArgs),
     /// Synthetic data as contract-v1 files.
     #[command(subcommand)]
     Demo(demo_cmd::DemoCommand),
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => return ingest_cmd::run(&args),
         Command::Demo(command) => demo_cmd::run(&command),
         Command::Forecast(args) => forecast_cmd::run(&args),
+        Command::Panel(args) => panel_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

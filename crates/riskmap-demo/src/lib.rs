@@ -10,7 +10,9 @@
 //! 3.7 million pupils in all, and draws event counts from Poisson distributions whose national
 //! yearly totals sit near the baseline of Resolution 748 (≈155 suicides, ≈309 attempts,
 //! ≈2,000 offences against minors a year), with region, district and school effects so that
-//! the map shows real variation.
+//! the map shows real variation, and the structure over time a forecaster needs
+//! (`dynamics`): a lower summer quarter, district shocks that persist into the next quarter,
+//! and three clusters that start in one district and spread to its contiguous districts.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -18,6 +20,8 @@
 pub mod baseline;
 /// Synthetic work contacts of the schools.
 mod contacts;
+/// Seasonality, persistence and spreading clusters of the event rates.
+pub mod dynamics;
 /// Placing schools in districts and inside polygons.
 mod placement;
 /// Drawing the quarterly records.
@@ -104,7 +108,7 @@ impl DemoStream {
         let schools = placed.iter().map(|p| p.school.clone()).collect();
         Self {
             schools,
-            records: Records::new(placed, config, rng),
+            records: Records::new(placed, config, rng, geography),
         }
     }
 

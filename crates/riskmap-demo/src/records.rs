@@ -13,6 +13,7 @@ use crate::baseline::{
     REGISTER_REASONS, VIOLENCE_PERPETRATORS, VIOLENCE_SETTINGS, VIOLENCE_TYPES, YEARLY_EVENTS,
     YEARLY_TREND,
 };
+use crate::dynamics::Dynamics;
 use crate::placement::PlacedSchool;
 
 /// State carried from one quarter to the next for one school.
@@ -35,12 +36,18 @@ pub struct Records {
     jitter: Normal<f64>,
     almaty: UtcOffset,
     first_year: u16,
+    dynamics: Dynamics,
     period_idx: usize,
     school_idx: usize,
 }
 
 impl Records {
-    pub(crate) fn new(schools: Vec<PlacedSchool>, config: &DemoConfig, rng: ChaCha8Rng) -> Self {
+    pub(crate) fn new(
+        schools: Vec<PlacedSchool>,
+        config: &DemoConfig,
+        rng: ChaCha8Rng,
+        geography: &riskmap_geo::Geography,
+    ) -> Self {
         let total_pupils: f64 = schools.iter().map(|s| s.pupils).sum();
         let risk_weighted: f64 =
             schools.iter().map(|s| s.pupils * s.risk).sum::<f64>() / total_pupils;
@@ -54,6 +61,7 @@ impl Records {
             jitter: Normal::new(0.0, 0.01).expect("valid normal"),
             almaty: UtcOffset::from_hms(5, 0, 0).expect("valid offset"),
             first_year: config.periods.first().map_or(2023, |p| p.year()),
+            dynamics: Dynamics::new(geography, config.periods.len(), config.seed),
             period_idx: 0,
             school_idx: 0,
         }
@@ -76,12 +84,21 @@ impl Records {
             .max(1.0) as u64;
         draw.pupils(pupils, school);
         draw.staffing(pupils, school, &mut self.carry[idx]);
-        let share =
-            pupils as f64 / self.total_pupils * school.risk / self.risk_weighted * trend / 4.0;
+        let (season, dynamic) =
+            self.dynamics
+                .factors(&school.school.district, self.period_idx, period.quarter());
+        let share = pupils as f64 / self.total_pupils * school.risk / self.risk_weighted * trend
+            / 4.0
+            * season;
+        let (mut observed, mut expected) = (0.0, 0.0);
         for (measure, yearly) in YEARLY_EVENTS {
-            let count = draw.poisson(yearly * share);
+            let count = draw.poisson(yearly * share * dynamic);
             draw.set(*measure, count);
+            observed += count as f64;
+            expected += yearly * share;
         }
+        self.dynamics
+            .record(&school.school.district, observed, expected);
         draw.violence();
         draw.register(school, &mut self.carry[idx]);
         draw.process(pupils);
@@ -120,6 +137,7 @@ impl Iterator for Records {
         loop {
             let period = *self.periods.get(self.period_idx)?;
             if self.school_idx >= self.schools.len() {
+                self.dynamics.end_quarter();
                 self.period_idx += 1;
                 self.school_idx = 0;
                 continue;

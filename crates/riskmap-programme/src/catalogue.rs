@@ -11,7 +11,7 @@ use crate::{Error, Result};
 pub const BUILTIN: &str = include_str!("../../../data/actions.toml");
 
 /// The triggers of the crisis teams' priority list (riskmap-score `Trigger`, in snake case).
-pub const TRIGGERS: [&str; 7] = [
+pub const TRIGGERS: [&str; 8] = [
     "top_quintile",
     "s2_event",
     "cluster",
@@ -19,6 +19,7 @@ pub const TRIGGERS: [&str; 7] = [
     "coping_gap",
     "backlog",
     "data_silence",
+    "forecast_exceedance",
 ];
 
 /// Names in the three languages of the service.

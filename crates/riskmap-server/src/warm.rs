@@ -3,10 +3,12 @@
 //! list, the sums of every level, the release, the composite of regions and districts, the
 //! public unit tables and the country's — are built for the new version in the background while
 //! requests are still served the previous one; only then does the server switch to it
-//! (`AppState::serve_version`) and drop the old caches. The priority list of every region
-//! (the ministry's, shared with each region's akimat) is part of the warm-up, so a region's
-//! list is an answer from the cache as soon as the version is served. `/readyz` answers 200
-//! once the first version is served.
+//! (`AppState::serve_version`) and drop the old caches. The ministry scope's next-quarter
+//! forecasts of every event indicator at region and district level (`view::forecast::warm`)
+//! and the priority lists of every region (the ministry's and the region's akimat's, scored
+//! once and listed with each one's forecasts) are part of the warm-up, so they are answers
+//! from the cache as soon as the version is served. `/readyz` answers 200 once the first
+//! version is served.
 
 use std::time::Duration;
 
@@ -73,6 +75,8 @@ pub async fn warm(state: &AppState) -> Result<(), Error> {
         crate::view::table(state, &Audience::Ministry, level, latest).await?;
     }
     stage.done("tables");
+    crate::view::forecast::warm(state).await?;
+    stage.done("forecasts");
     if let Some(period) = latest {
         crate::view::priority::warm_regions(state, period).await?;
     }

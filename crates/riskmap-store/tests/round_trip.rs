@@ -188,6 +188,9 @@ async fn round_trip(store: &Store) {
     );
 }
 
+/// Records and sums (every measure, `None` where nobody reported) by unit and quarter.
+type SumsByUnit = std::collections::BTreeMap<(String, Period), (u64, Vec<Option<f64>>)>;
+
 /// The region × district × quarter partition (current revisions only) adds up to each
 /// level's sums as the store sums them, measure by measure, `None` where nobody reported.
 async fn partition_adds_up_to_every_level(store: &Store) {
@@ -195,8 +198,7 @@ async fn partition_adds_up_to_every_level(store: &Store) {
     let partition = store.partition_period_sums(&periods).await.unwrap();
     assert!(!partition.is_empty());
     for level in [AdminLevel::District, AdminLevel::Region] {
-        let mut added: std::collections::BTreeMap<(String, Period), (u64, Vec<Option<f64>>)> =
-            std::collections::BTreeMap::new();
+        let mut added: SumsByUnit = std::collections::BTreeMap::new();
         for part in &partition {
             let unit = match level {
                 AdminLevel::District => part.district,
@@ -212,7 +214,7 @@ async fn partition_adds_up_to_every_level(store: &Store) {
                 }
             }
         }
-        let stored: std::collections::BTreeMap<(String, Period), (u64, Vec<Option<f64>>)> = store
+        let stored: SumsByUnit = store
             .unit_period_sums(level, &periods)
             .await
             .unwrap()

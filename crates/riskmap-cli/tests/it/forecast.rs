@@ -358,3 +358,36 @@ fn backtest_reports_scores_and_detection() {
         assert!((0.0..=1.0).contains(&rate));
     }
 }
+
+/// With `--trigger-probability` the report adds the service's forecast trigger, scored on the
+/// same injected outbreaks (and leaves it out otherwise).
+#[test]
+fn backtest_reports_the_forecast_trigger_when_asked() {
+    let work = tempfile::tempdir().unwrap();
+    let report = work.path().join("report.json");
+    let mut args = input_args(&oracle_dir());
+    args.extend([
+        "--backtest".into(),
+        "--fit-to".into(),
+        "90".into(),
+        "--trigger-probability".into(),
+        "0.8".into(),
+        "--report".into(),
+        report.display().to_string(),
+    ]);
+    let (code, text) = run(&args);
+    assert_eq!(code, 0, "{text}");
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let trigger = &value["forecast_trigger"];
+    assert_eq!(trigger["probability"], 0.8);
+    let d = &trigger["detection"];
+    assert_eq!(
+        d["outbreak_cells"].as_u64().unwrap() + d["other_cells"].as_u64().unwrap(),
+        14 * 17
+    );
+    for key in ["sensitivity", "specificity", "false_alarm_rate"] {
+        let rate = d[key].as_f64().unwrap_or(0.0);
+        assert!((0.0..=1.0).contains(&rate), "{key}: {d}");
+    }
+}

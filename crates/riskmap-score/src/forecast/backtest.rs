@@ -62,7 +62,7 @@ impl Detection {
         ratio(self.false_alarms, self.other_cells)
     }
 
-    fn record(&mut self, outbreak: bool, alarm: bool) {
+    pub(crate) fn record(&mut self, outbreak: bool, alarm: bool) {
         match (outbreak, alarm) {
             (true, a) => {
                 self.outbreak_cells += 1;

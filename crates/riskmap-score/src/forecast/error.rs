@@ -56,6 +56,16 @@ pub enum ForecastError {
         "every count in the fitting window is zero: the model's parameters are not identifiable"
     )]
     AllZero,
+    /// Too few events in the fitting window for the service's outlook to mean anything.
+    #[error(
+        "{found} event(s) in the fitting window: the outlook needs at least {needed} (fewer let the seasonal terms fit the few events exactly)"
+    )]
+    TooFewEvents {
+        /// Events in the periods the likelihood uses.
+        found: u64,
+        /// Minimum.
+        needed: u64,
+    },
     /// No pair of first-order neighbours: the neighbourhood parameter is not identifiable.
     #[error(
         "no unit has a first-order neighbour: the neighbourhood component (ne.1) is not identifiable"

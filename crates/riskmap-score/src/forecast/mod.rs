@@ -2,8 +2,10 @@
 //! Paul and Held (2011), as R's `surveillance::hhh4` fits it for area × period counts:
 //! model and data (`model`), likelihood with analytic derivatives (`likelihood`), maximum
 //! likelihood (`fit`), one-step-ahead predictive distributions (`predict`, `predictive`),
+//! the service's next-period outlook (`outlook`),
 //! proper scores (`scores`), baselines (`baselines`), simulation and outbreak injection
-//! (`simulate`) and the rolling back-test (`backtest`). Pure: no IO, seeded randomness.
+//! (`simulate`), the rolling back-test (`backtest`) and the back-test of the service's
+//! forecast-exceedance trigger (`trigger_backtest`). Pure: no IO, seeded randomness.
 
 /// Rolling one-step-ahead back-test with detection metrics.
 pub mod backtest;
@@ -19,6 +21,8 @@ pub mod likelihood;
 mod linalg;
 /// The model, its data panel and parameter names.
 pub mod model;
+/// The service's next-period outlook: mean, 90 % interval, exceedance probabilities.
+pub mod outlook;
 /// One-step-ahead predictions with the parameters fixed.
 pub mod predict;
 /// The NegBin / Poisson predictive distribution.
@@ -29,6 +33,8 @@ pub mod scores;
 pub mod simulate;
 /// Γ-function differences, digamma, trigamma.
 mod special;
+/// Back-test of the forecast-exceedance trigger against marked outbreaks.
+pub mod trigger_backtest;
 
 pub use error::ForecastError;
 pub use fit::{Fit, fit};

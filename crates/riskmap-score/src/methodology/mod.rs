@@ -210,6 +210,8 @@ pub struct TriggerSettings {
     pub backlog_region_quantile: f64,
     /// Trigger 7: consecutive quarters without an on-time submission.
     pub silence_quarters: usize,
+    /// Trigger 8: the district forecast's P(exceeding its plan target) above this fires.
+    pub forecast_exceedance_probability: f64,
 }
 
 /// Order of the hotspot list.

@@ -89,6 +89,7 @@ pub(super) struct Triggers {
     pub(super) psych_vacancy_max_quarters: u32,
     pub(super) backlog_region_quantile: f64,
     pub(super) silence_quarters: usize,
+    pub(super) forecast_exceedance_probability: f64,
 }
 
 #[derive(Deserialize)]

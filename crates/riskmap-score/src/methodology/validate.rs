@@ -291,6 +291,10 @@ fn triggers(t: &raw::Triggers) -> Result<TriggerSettings> {
     ensure((1..=8).contains(&t.silence_quarters), || {
         "triggers.silence_quarters must be 1 to 8".to_owned()
     })?;
+    ensure(
+        t.forecast_exceedance_probability > 0.0 && t.forecast_exceedance_probability < 1.0,
+        || "triggers.forecast_exceedance_probability must be in (0, 1)".to_owned(),
+    )?;
     positive(
         "triggers.psych_required_class_sets",
         t.psych_required_class_sets,
@@ -321,6 +325,7 @@ fn triggers(t: &raw::Triggers) -> Result<TriggerSettings> {
         psych_vacancy_max_quarters: t.psych_vacancy_max_quarters,
         backlog_region_quantile: t.backlog_region_quantile,
         silence_quarters: t.silence_quarters,
+        forecast_exceedance_probability: t.forecast_exceedance_probability,
     })
 }
 

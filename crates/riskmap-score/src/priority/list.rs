@@ -24,8 +24,8 @@ use super::row::{
     SchoolProfile, Size, WATERMARK, Why, distance_km,
 };
 use super::triggers::{
-    FiredTrigger, Trigger, backlog, coping_gap, data_silence, district_cluster, exceedance,
-    s2_event, school_cluster, top_quintile,
+    DistrictForecast, FiredTrigger, Trigger, backlog, coping_gap, data_silence, district_cluster,
+    exceedance, forecast_exceedance, s2_event, school_cluster, top_quintile,
 };
 use crate::composite::goalposts::quantile_sorted;
 use crate::composite::{PeriodScores, UnitPeriodInput, UnitScore, group_index};
@@ -61,6 +61,19 @@ pub fn priority_list(
     profiles: &[SchoolProfile],
     records: &[UnitPeriodInput],
     scores: &[PeriodScores],
+) -> Result<PriorityList> {
+    priority_list_with_forecasts(m, current, profiles, records, scores, &HashMap::new())
+}
+
+/// [`priority_list`] with trigger 8: `forecasts` are the S1 next-quarter forecasts of the
+/// districts (those the reader sees exactly; a district without any never fires it).
+pub fn priority_list_with_forecasts(
+    m: &Methodology,
+    current: Period,
+    profiles: &[SchoolProfile],
+    records: &[UnitPeriodInput],
+    scores: &[PeriodScores],
+    forecasts: &HashMap<Kato, Vec<DistrictForecast>>,
 ) -> Result<PriorityList> {
     let t = &m.triggers;
     let mut by_key: HashMap<(&str, Period), &UnitPeriodInput> = HashMap::new();
@@ -198,6 +211,12 @@ pub fn priority_list(
             .map(|q| (q, row_of(p, q).map(|r| r.submission)))
             .collect();
         push(Trigger::DataSilence, data_silence(&silence));
+        push(
+            Trigger::ForecastExceedance,
+            forecasts
+                .get(&p.place.district)
+                .and_then(|f| forecast_exceedance(f, t.forecast_exceedance_probability)),
+        );
         if fired.is_empty() {
             continue;
         }

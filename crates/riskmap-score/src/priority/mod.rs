@@ -1,6 +1,6 @@
 //! The crisis-team hotspot list (domain §5.4): which schools first, why, and whom to call.
 //!
-//! * `triggers`: the seven triggers, each a pure function of hand-checkable numbers that
+//! * `triggers`: the eight triggers, each a pure function of hand-checkable numbers that
 //!   returns its evidence when it fires;
 //! * `row`: the typed row with the column groups of the §5.4 table, and the school profile it is
 //!   built from;
@@ -19,12 +19,12 @@
 mod list;
 /// Row types (§5.4 columns) and the school profile input.
 pub mod row;
-/// The seven triggers of domain §5.4.
+/// The seven triggers of domain §5.4 and the forecast exceedance.
 pub mod triggers;
 
-pub use list::{PriorityList, SPARKLINE_QUARTERS, priority_list};
+pub use list::{PriorityList, SPARKLINE_QUARTERS, priority_list, priority_list_with_forecasts};
 pub use row::{HotspotRow, SchoolProfile};
-pub use triggers::{Evidence, FiredTrigger, Trigger};
+pub use triggers::{DistrictForecast, Evidence, FiredTrigger, Trigger};
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! The seven triggers that put a school on the hotspot list (domain §5.4). Each is a pure
+//! The eight triggers that put a school on the hotspot list (domain §5.4). Each is a pure
 //! function of plain numbers that returns its [`Evidence`] when it fires, so a crisis team can
 //! see exactly why a school is listed. Thresholds come from `[triggers]` of the methodology.
 //!
@@ -22,6 +22,11 @@
 //!    percentile (numpy-linear) of the shares, and at least one such case (otherwise, in a
 //!    region where most schools have none, every school would fire at a percentile of 0).
 //! 7. **Data silence**: no on-time submission for the last 2 quarters (missing or late).
+//! 8. **Forecast exceedance**: the next-quarter forecast of the school's district (the hhh4
+//!    model of `forecast::outlook`, fitted on the districts the reader sees exactly) gives
+//!    P(count > a quarter of the district's plan target) above
+//!    `forecast_exceedance_probability` for an S1 event indicator; the evidence names the
+//!    indicator with the highest probability.
 //!
 //! Reference: CDC (2024), *CDC guidance for community assessment and investigation of
 //! suspected suicide clusters*, MMWR Suppl 73(2); PHE (2019), *Identifying and responding to
@@ -51,6 +56,23 @@ pub enum Trigger {
     Backlog,
     /// 7. No on-time submission for consecutive quarters.
     DataSilence,
+    /// 8. The district's forecast likely exceeds its plan target next quarter.
+    ForecastExceedance,
+}
+
+/// One S1 indicator's next-quarter forecast for a district (trigger 8's input).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictForecast {
+    /// Indicator code.
+    pub indicator: String,
+    /// The quarter forecast.
+    pub quarter: Period,
+    /// Predictive mean of the district's count.
+    pub mean: f64,
+    /// A quarter of the district's plan target.
+    pub target: f64,
+    /// P(count > target).
+    pub probability: f64,
 }
 
 /// Where a cluster was found.
@@ -126,6 +148,8 @@ pub enum Evidence {
         /// The silent quarters, oldest first, with what arrived (`None` = nothing).
         quarters: Vec<(Period, Option<Submission>)>,
     },
+    /// Trigger 8.
+    ForecastExceedance(DistrictForecast),
 }
 
 /// A fired trigger with its evidence.
@@ -322,4 +346,68 @@ pub fn data_silence(quarters: &[(Period, Option<Submission>)]) -> Option<Evidenc
     silent.then(|| Evidence::DataSilence {
         quarters: quarters.to_vec(),
     })
+}
+
+/// Trigger 8: the district forecast with the highest P(exceeding the plan target), when that
+/// probability is above `threshold`.
+///
+/// # Examples
+///
+/// ```
+/// use riskmap_model::Period;
+/// use riskmap_score::priority::triggers::{DistrictForecast, forecast_exceedance};
+///
+/// let f = |p| DistrictForecast { indicator: "viol_rate".into(), quarter: Period::parse("2025-Q1").unwrap(), mean: 9.0, target: 6.0, probability: p };
+/// assert!(forecast_exceedance(&[f(0.81)], 0.8).is_some());
+/// assert!(forecast_exceedance(&[f(0.8)], 0.8).is_none());
+/// ```
+pub fn forecast_exceedance(forecasts: &[DistrictForecast], threshold: f64) -> Option<Evidence> {
+    forecasts
+        .iter()
+        .filter(|f| f.probability.is_finite() && f.probability > threshold)
+        .max_by(|a, b| a.probability.total_cmp(&b.probability))
+        .map(|f| Evidence::ForecastExceedance(f.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forecast(indicator: &str, probability: f64) -> DistrictForecast {
+        DistrictForecast {
+            indicator: indicator.to_owned(),
+            quarter: Period::parse("2025-Q1").unwrap_or_else(|e| panic!("{e}")),
+            mean: 12.0,
+            target: 8.5,
+            probability,
+        }
+    }
+
+    #[test]
+    fn fires_just_above_the_threshold_and_not_at_or_below_it() {
+        assert!(forecast_exceedance(&[forecast("viol_rate", 0.800_001)], 0.8).is_some());
+        assert!(forecast_exceedance(&[forecast("viol_rate", 0.8)], 0.8).is_none());
+        assert!(forecast_exceedance(&[forecast("viol_rate", 0.79)], 0.8).is_none());
+        assert!(forecast_exceedance(&[], 0.8).is_none());
+        assert!(forecast_exceedance(&[forecast("viol_rate", f64::NAN)], 0.8).is_none());
+    }
+
+    #[test]
+    fn evidence_names_the_most_likely_indicator() {
+        let fired = forecast_exceedance(
+            &[
+                forecast("viol_rate", 0.85),
+                forecast("bullying_rate", 0.95),
+                forecast("isu_opened_rate", 0.5),
+            ],
+            0.8,
+        );
+        assert_eq!(
+            fired,
+            Some(Evidence::ForecastExceedance(forecast(
+                "bullying_rate",
+                0.95
+            )))
+        );
+    }
 }

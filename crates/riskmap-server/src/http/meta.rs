@@ -33,6 +33,8 @@ pub(crate) struct MetaIndicator {
     dimension: &'static str,
     /// `S0`, `S1` or `S2`.
     sensitivity: &'static str,
+    /// Whether `/api/v1/forecasts` forecasts it (S1/S2 counts of events per pupil).
+    forecast: bool,
 }
 
 /// The catalogue, periods and the caller.
@@ -82,6 +84,7 @@ pub(crate) async fn get_meta(State(state): State<AppState>, caller: Caller) -> R
                 Dimension::CopingCapacity => "coping_capacity",
             },
             sensitivity: i.sensitivity.as_str(),
+            forecast: crate::view::forecast::is_event_indicator(i),
         })
         .collect();
     Ok(Json(Meta {

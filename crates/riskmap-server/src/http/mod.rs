@@ -5,6 +5,7 @@ mod cached;
 mod collection;
 mod document_data;
 mod error;
+mod forecasts;
 mod headers;
 mod health;
 mod hotspots;
@@ -59,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .route("/compare", get(profile::compare))
         .route("/priority", get(priority::get_priority))
         .route("/hotspots", get(hotspots::get_hotspots))
+        .route("/forecasts", get(forecasts::get_forecasts))
         .route(
             "/ingest",
             post(upload::post_ingest).layer(DefaultBodyLimit::max(upload_limit)),

@@ -45,6 +45,7 @@ pub(crate) struct ErrorDetail {
         super::profile::compare,
         super::priority::get_priority,
         super::hotspots::get_hotspots,
+        super::forecasts::get_forecasts,
         super::upload::post_ingest,
         super::tiles::get_tile,
         super::tiles::get_tilejson,

@@ -119,6 +119,11 @@ impl Lang {
                 "psychologist gap",
             ]),
             "backlog" => self.pick(["есеп кезегі", "очередь учёта", "register backlog"]),
+            "forecast_exceedance" => self.pick([
+                "болжам: жоспардан асу",
+                "прогноз: превышение плана",
+                "forecast above plan",
+            ]),
             _ => self.pick(["деректер үнсіздігі", "молчание данных", "data silence"]),
         }
     }

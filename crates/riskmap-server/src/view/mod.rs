@@ -10,7 +10,9 @@
 //!    composite computed from the protected values only;
 //! 3. **tables** (`table.rs`): per reader, level and quarter — exact inside the reader's
 //!    scope, the release outside it — then smoothing and ranks from what is shown;
-//! 4. **schools** (`schools.rs`): school rows for the roles that may see schools.
+//! 4. **schools** (`schools.rs`): school rows for the roles that may see schools;
+//! 5. **forecasts** (`forecast.rs`, `forecast_shown.rs`): next-quarter forecasts, each fitted
+//!    only on the units a reader sees exactly.
 //!
 //! Everything is kept per data version in [`VersionedCache`]s, so a repeated request costs a
 //! lookup.
@@ -19,6 +21,10 @@
 pub mod cache;
 /// The exact composite of regions and districts, and its disclosure.
 pub mod composite;
+/// Next-quarter forecasts fitted per exact scope.
+pub mod forecast;
+/// The forecasts one reader may see.
+pub mod forecast_shown;
 /// Indicator values inside the reader's scope.
 pub mod indicator;
 /// Yearly counts for plan progress.
@@ -72,6 +78,8 @@ pub struct Views {
     pub(crate) priority: VersionedCache<priority::PriorityKey, priority::PriorityView>,
     /// Priority lists before disclosure, shared by readers who see the same schools.
     pub(crate) scored: VersionedCache<priority::ScoredKey, riskmap_score::priority::PriorityList>,
+    /// Forecast fits, shared by readers with the same exact scope.
+    pub(crate) forecasts: VersionedCache<forecast::ForecastKey, forecast::ScopeForecast>,
 }
 
 impl Views {
@@ -88,6 +96,7 @@ impl Views {
             school_list: VersionedCache::new(2),
             priority: VersionedCache::new(64),
             scored: VersionedCache::new(64),
+            forecasts: VersionedCache::new(256),
         }
     }
 }
@@ -104,6 +113,7 @@ impl Views {
         self.school_list.retire_before(version);
         self.priority.retire_before(version);
         self.scored.retire_before(version);
+        self.forecasts.retire_before(version);
     }
 }
 

@@ -6,6 +6,11 @@
 //! akimats), pupils and staffing through `SuppressionPolicy`, contacts only for crisis teams
 //! and the ministry. Kept per (reader, unit, quarter) and data version; every format (JSON,
 //! CSV, XLSX, GeoJSON) reads these rows.
+//!
+//! Trigger 8 (forecast exceedance) reads the next-quarter district forecasts of the S1 event
+//! indicators from the fit of the reader's own exact scope (`forecast.rs`), only when the list's
+//! quarter is the last one fitted; so an akimat's list depends on no count outside its region,
+//! and readers share a scoring only when they share both the schools and that scope.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,8 +22,8 @@ use riskmap_model::{
 use riskmap_score::composite::{Submission, UnitPeriodInput, score_periods};
 use riskmap_score::methodology::Methodology;
 use riskmap_score::priority::row::{Identity, Place};
-use riskmap_score::priority::triggers::Trigger;
-use riskmap_score::priority::{HotspotRow, SchoolProfile, priority_list};
+use riskmap_score::priority::triggers::{DistrictForecast, Trigger};
+use riskmap_score::priority::{HotspotRow, SchoolProfile, priority_list_with_forecasts};
 use riskmap_store::SchoolScope;
 
 use super::sums::whole;
@@ -28,9 +33,10 @@ use crate::http::Error;
 /// Cache key: reader, region or district, quarter.
 pub type PriorityKey = (Audience, Kato, Period);
 
-/// Cache key of a list before disclosure: region or district, quarter, and a hash of the
-/// schools taken part (readers who see the same schools share one scoring).
-pub type ScoredKey = (Kato, Period, u64);
+/// Cache key of a list before disclosure: region or district, quarter, a hash of the schools
+/// taken part and a hash of the reader's exact S1 district scope (the forecasts' fit; readers
+/// who see the same schools and the same scope share one scoring).
+pub type ScoredKey = (Kato, Period, u64, u64);
 
 /// One work contact of a school (restricted: crisis teams and the ministry only).
 #[derive(Debug, Clone, PartialEq)]
@@ -119,11 +125,24 @@ pub async fn priority(
                 .filter(|s| audience.may_see_schools_of(&s.district))
                 .cloned()
                 .collect();
-            let key = (parent, period, school_set_hash(&schools));
+            let scope = s1_district_scope(state, audience);
+            let key = (
+                parent,
+                period,
+                school_set_hash(&schools),
+                scope_hash(&scope),
+            );
             let list = state
                 .views
                 .scored
-                .get_or_build(version, key, || build_list(state, parent, &schools, period))
+                .get_or_build(version, key, || async {
+                    let forecasts = district_forecasts(state, audience, period).await?;
+                    let mut lists =
+                        build_lists(state, parent, &schools, period, vec![forecasts]).await?;
+                    lists.pop().ok_or_else(|| Error::Internal {
+                        message: "priority list: nothing scored".to_owned(),
+                    })
+                })
                 .await?;
             let located: HashMap<&str, &School> =
                 schools.iter().map(|s| (s.id.as_str(), s)).collect();
@@ -191,9 +210,66 @@ fn school_set_hash(schools: &[School]) -> u64 {
     hasher.finish()
 }
 
-/// Scores the list of every region at `period` for the ministry, so that the first request
-/// of a ministry analyst or of a region's akimat (who sees the same schools) finds it built;
-/// as many regions at a time as there are cores (reading and scoring each use one).
+/// The districts `audience` sees S1 counts of exactly, geography order.
+fn s1_district_scope(state: &AppState, audience: &Audience) -> Vec<Kato> {
+    state
+        .geography
+        .districts()
+        .iter()
+        .map(|d| d.kato)
+        .filter(|d| audience.sees_exact(Sensitivity::S1, AdminLevel::District, d))
+        .collect()
+}
+
+fn scope_hash(scope: &[Kato]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    scope.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The next-quarter forecasts of every S1 event indicator for the districts `audience` sees
+/// exactly, from the fit of that scope, when `period` is the last quarter fitted.
+async fn district_forecasts(
+    state: &AppState,
+    audience: &Audience,
+    period: Period,
+) -> Result<HashMap<Kato, Vec<DistrictForecast>>, Error> {
+    use super::forecast::{exact_scope, is_event_indicator, scope_forecast};
+    let mut out: HashMap<Kato, Vec<DistrictForecast>> = HashMap::new();
+    for (k, indicator) in state.catalogue.indicators.iter().enumerate() {
+        if indicator.sensitivity != Sensitivity::S1 || !is_event_indicator(indicator) {
+            continue;
+        }
+        let scope = exact_scope(state, audience, AdminLevel::District, indicator);
+        if scope.is_empty() {
+            continue;
+        }
+        let fit = scope_forecast(state, AdminLevel::District, k, scope).await?;
+        let Some(next) = fit.next.filter(|n| *n == period.next()) else {
+            continue;
+        };
+        for unit in &fit.units {
+            let Some((outlook, target)) = unit.outlook.as_ref().zip(unit.target) else {
+                continue;
+            };
+            if let Some(probability) = outlook.exceedance[0] {
+                out.entry(unit.kato).or_default().push(DistrictForecast {
+                    indicator: indicator.code.clone(),
+                    quarter: next,
+                    mean: outlook.mean,
+                    target,
+                    probability,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Scores the list of every region at `period` for the ministry and for the region's akimat
+/// (same schools, but the forecasts of its own scope), so that their first requests find it
+/// built; as many regions at a time as there are cores (reading and scoring each use one).
 pub async fn warm_regions(state: &AppState, period: Period) -> Result<(), Error> {
     let lanes = std::thread::available_parallelism().map_or(2, usize::from);
     let permits = Arc::new(tokio::sync::Semaphore::new(lanes));
@@ -204,8 +280,9 @@ pub async fn warm_regions(state: &AppState, period: Period) -> Result<(), Error>
         let (state, permits, region) = (state.clone(), permits.clone(), region.kato);
         builds.spawn(async move {
             let _lane = permits.acquire_owned().await;
-            let build = priority(&state, &Audience::Ministry, region, period);
-            state.warming(version, build).await.map(drop)
+            state
+                .warming(version, warm_region(&state, region, period))
+                .await
         });
     }
     while let Some(build) = builds.join_next().await {
@@ -216,12 +293,64 @@ pub async fn warm_regions(state: &AppState, period: Period) -> Result<(), Error>
     Ok(())
 }
 
-async fn build_list(
+/// The ministry's and the akimat's lists of one region: the schools' quarters are read and
+/// scored once, and listed with each reader's forecasts.
+async fn warm_region(state: &AppState, region: Kato, period: Period) -> Result<(), Error> {
+    let version = state.store.cached_data_version();
+    let akimat = Audience::Regional {
+        region,
+        district: None,
+    };
+    let readers = [Audience::Ministry, akimat];
+    let all = super::schools::schools(state).await?;
+    let schools: Vec<School> = all.iter().filter(|s| s.region == region).cloned().collect();
+    let seen_by_all = readers.iter().all(|reader| {
+        schools
+            .iter()
+            .all(|s| reader.may_see_schools_of(&s.district))
+    });
+    if seen_by_all {
+        let mut keys = Vec::new();
+        let mut forecast_sets = Vec::new();
+        for reader in &readers {
+            let scope = s1_district_scope(state, reader);
+            keys.push((
+                region,
+                period,
+                school_set_hash(&schools),
+                scope_hash(&scope),
+            ));
+            forecast_sets.push(district_forecasts(state, reader, period).await?);
+        }
+        if keys
+            .iter()
+            .any(|key| state.views.scored.peek(version, key).is_none())
+        {
+            let lists = build_lists(state, region, &schools, period, forecast_sets).await?;
+            for (key, list) in keys.into_iter().zip(lists) {
+                state
+                    .views
+                    .scored
+                    .get_or_build(version, key, || async { Ok::<_, Error>(list) })
+                    .await?;
+            }
+        }
+    }
+    for reader in &readers {
+        priority(state, reader, region, period).await?;
+    }
+    Ok(())
+}
+
+/// The lists of the schools of `parent` at `period`, one per set of district forecasts: the
+/// schools' last eight quarters are read and scored once for all of them.
+async fn build_lists(
     state: &AppState,
     parent: Kato,
     schools: &[School],
     period: Period,
-) -> Result<riskmap_score::priority::PriorityList, Error> {
+    forecast_sets: Vec<HashMap<Kato, Vec<DistrictForecast>>>,
+) -> Result<Vec<riskmap_score::priority::PriorityList>, Error> {
     let started = std::time::Instant::now();
     let quarters = period.trailing(8);
     let region = parent.region();
@@ -271,15 +400,28 @@ async fn build_list(
     tokio::task::spawn_blocking(move || {
         let scores = score_periods(&methodology, &records)?;
         let scored = started.elapsed();
-        let list = priority_list(&methodology, period, &profiles, &records, &scores);
+        let lists = forecast_sets
+            .iter()
+            .map(|forecasts| {
+                priority_list_with_forecasts(
+                    &methodology,
+                    period,
+                    &profiles,
+                    &records,
+                    &scores,
+                    forecasts,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>();
         tracing::debug!(
             read_ms = read.as_millis(),
             scored_ms = scored.as_millis(),
             listed_ms = started.elapsed().as_millis(),
             records = records.len(),
-            "priority list built"
+            lists = forecast_sets.len(),
+            "priority lists built"
         );
-        list
+        lists
     })
     .await
     .map_err(|e| Error::Internal {

@@ -179,6 +179,7 @@ pub fn trigger_name(trigger: riskmap_score::priority::triggers::Trigger) -> &'st
         Trigger::CopingGap => "coping_gap",
         Trigger::Backlog => "backlog",
         Trigger::DataSilence => "data_silence",
+        Trigger::ForecastExceedance => "forecast_exceedance",
     }
 }
 
