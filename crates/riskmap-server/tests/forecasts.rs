@@ -160,6 +160,10 @@ async fn ministry_gets_every_district_with_finite_probabilities() {
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(json["status"], "fitted", "{json}");
     assert_eq!(json["reference_area"], "country");
+    assert_eq!(
+        json["interval"], 0.9,
+        "the interval's probability as written, not 0.8999…"
+    );
     let units = json["units"].as_array().unwrap();
     assert_eq!(units.len(), app.state.geography.districts().len());
     let fitted: Vec<_> = units.iter().filter(|u| u["fitted"] == true).collect();

@@ -210,8 +210,12 @@ fn wire(
             "scope"
         },
         fitted_units: shown.scope_units,
-        interval: riskmap_score::forecast::outlook::INTERVAL.1
-            - riskmap_score::forecast::outlook::INTERVAL.0,
+        // 0.9, not the float difference 0.8999999999999999.
+        interval: ((riskmap_score::forecast::outlook::INTERVAL.1
+            - riskmap_score::forecast::outlook::INTERVAL.0)
+            * 1000.0)
+            .round()
+            / 1000.0,
         units,
     }
 }
