@@ -5,17 +5,13 @@
 // server answers only for units the reader sees exactly.
 import { getJson } from "./api.js";
 import { t, num, percent, quarter } from "./i18n.js";
-import { state } from "./state.js";
 import { h } from "./dom.js";
 import { forecastChart } from "./charts.js";
+import { forecastable } from "./forecast-layer.js";
+
+export { forecastable };
 
 const count = (c) => (typeof c === "number" ? c : null);
-
-/** Whether the reader may be given forecasts of `meta` (an indicator of /api/v1/meta). */
-export function forecastable(meta) {
-  const audience = state.meta?.audience ?? "public";
-  return Boolean(meta?.forecast) && audience !== "public" && audience !== "steward";
-}
 
 /** The panel section for `kato` at `level` and indicator `code`, or null. */
 export async function forecastSection(kato, level, code) {

@@ -1,5 +1,5 @@
 // riskmap web: the map legend (classes, suppressed and unstable entries, cluster outlines,
-// programme coverage) as
+// programme coverage; or the forecast layer's probability classes from forecast-layer.js) as
 // HTML, and the same content as data for the PNG export.
 import { t, num, quarter } from "./i18n.js";
 import { HATCH_CSS, HOTSPOT_COLOURS, NO_DATA, SUPPRESSED } from "./palette.js";
@@ -14,7 +14,15 @@ function classLabel(c) {
 }
 
 /** The legend's content: title lines and entries {kind: fill|hatch|ring, colour, text}. */
-export function legendModel({ indicator, lang, period, classifier, values, hotspots, hotspotsState, level, schools, coverage }) {
+export function legendModel({ indicator, lang, period, classifier, values, hotspots, hotspotsState, level, schools, coverage, forecast }) {
+  const { title, lines, entries } = forecast ?? valueLegend({ indicator, lang, period, classifier, values, schools });
+  overlays(entries, { hotspots, hotspotsState, coverage });
+  const hint = level === "country" ? t("clickHint") : level === "region" ? t("clickHintDistrict") : "";
+  return { title, lines, entries, hint };
+}
+
+/** The indicator layer's title, lines and entries (classes, suppressed, unstable, no data). */
+function valueLegend({ indicator, lang, period, classifier, values, schools }) {
   const lines = [`${indicator.unit[lang]}, ${t("rollingYear")} (${quarter(period)})`];
   if (schools && indicator.code === "composite") lines.push(t("compositeSchools"));
   lines.push(values === "smoothed" ? t("valuesSmoothed") : t("valuesRaw"));
@@ -25,6 +33,11 @@ export function legendModel({ indicator, lang, period, classifier, values, hotsp
   entries.push({ kind: "fill", colour: SUPPRESSED, text: t("suppressedNote") });
   entries.push({ kind: "hatch", text: t("unstableNote") });
   entries.push({ kind: "fill", colour: NO_DATA, text: t("noData") });
+  return { title: indicator.label[lang], lines, entries };
+}
+
+/** Cluster outlines and programme coverage, drawn over either layer. */
+function overlays(entries, { hotspots, hotspotsState, coverage }) {
   if (hotspots !== "off") {
     if (hotspotsState === "unavailable") entries.push({ kind: "text", text: t("hotspotsUnavailable") });
     else if (hotspotsState === "composite") entries.push({ kind: "text", text: t("hotspotsComposite") });
@@ -35,8 +48,6 @@ export function legendModel({ indicator, lang, period, classifier, values, hotsp
     }
   }
   for (const entry of coverage ?? []) entries.push(entry);
-  const hint = level === "country" ? t("clickHint") : level === "region" ? t("clickHintDistrict") : "";
-  return { title: indicator.label[lang], lines, entries, hint };
 }
 
 export function renderLegend(element, model) {
