@@ -1,6 +1,6 @@
 // riskmap web: entry point. Loads the catalogue and the caller's role, builds the map view and
 // the other views (compare, priority list, reporting), wires every control (indicator, period
-// slider, values, colours, clusters, language, sign-in, basemap, PNG) and keeps the URL in step.
+// slider, values, colours, map layer, clusters, language, sign-in, basemap, PNG) and keeps the URL in step.
 import { setLanguage, t, quarter, language, nameOf, attribution } from "./js/i18n.js";
 import { state, remember, saveView } from "./js/state.js";
 import { getJson, clearCache, scopeOf } from "./js/api.js";
@@ -151,6 +151,7 @@ function wire() {
     reload().catch(showError);
   });
   byId("coverage").addEventListener("change", (e) => { state.coverage = e.target.value; view.render(); });
+  byId("layer").addEventListener("change", (e) => { state.layer = e.target.value; view.render(); });
   for (const id of ["values", "palette", "hotspots"]) {
     byId(id).addEventListener("change", (e) => { state[id] = e.target.value; view.render(); });
   }

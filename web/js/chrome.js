@@ -1,9 +1,10 @@
 // riskmap web: the page's chrome in the current language: static labels, the toolbar's options,
-// the period slider, the role and scope label, the tabs and the breadcrumbs.
+// the period slider, the layer switch, the role and scope label, the tabs and the breadcrumbs.
 import { t, nameOf, quarter, language, attribution } from "./i18n.js";
 import { state, level } from "./state.js";
 import { h } from "./dom.js";
 import { COMPOSITE_META } from "./composite.js";
+import { forecastable } from "./forecast-layer.js";
 
 const byId = (id) => document.getElementById(id);
 const setText = (id, text) => { const el = byId(id); if (el) el.textContent = text; };
@@ -43,6 +44,7 @@ export function renderStatic() {
   options("coverage", [["off", "prog.coverageOff"], ["on", "prog.coverageOn"]]);
   byId("coverage").value = state.coverage;
   byId("coverage-field").hidden = !state.scope?.readsProgrammes;
+  renderLayerSwitch();
   byId("values").value = state.values;
   byId("palette").value = state.palette;
   byId("hotspots").value = state.hotspots;
@@ -56,6 +58,15 @@ export function renderStatic() {
   const banner = byId("synthetic-banner");
   banner.hidden = !state.meta?.synthetic;
   banner.textContent = t("synthetic");
+}
+
+/** The values/forecast switch: only for a forecast indicator and a role that gets forecasts. */
+function renderLayerSwitch() {
+  setText("label-layer", t("mapLayer"));
+  for (const [value, key] of [["values", "layerValues"], ["forecast", "layerForecast"]]) byId("layer").querySelector(`option[value="${value}"]`).textContent = t(key);
+  byId("layer").value = state.layer;
+  const indicator = state.meta?.indicators.find((i) => i.code === state.indicator);
+  byId("layer-field").hidden = !forecastable(indicator);
 }
 
 export function renderMetaControls() {

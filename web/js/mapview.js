@@ -10,7 +10,9 @@ import { entryOf, shownValue, loadRegions, loadDistricts, loadSchools, loadSchoo
 import { legendModel, renderLegend } from "./legend.js";
 import { renderTwin } from "./table.js";
 import { applyHotspots } from "./hotspots.js";
+import { esc } from "./dom.js";
 import { applyCoverage } from "./coverage.js";
+import { forecastShown, loadForecasts, unitForecast, forecastWords, forecastLegend, colourOf as forecastColour } from "./forecast-layer.js";
 
 /** Room for the legend (at most 17rem wide) on the left; the same from the first frame on, so
  * the first complete map needs no second camera move. */
@@ -79,7 +81,9 @@ export class MapView {
       ? classifyFixed(values, { breaks: COMPOSITE_BREAKS, min: 0, max: 10 })
       : classify(values, { scheme: state.palette, direction: meta.direction });
     const source = lvl === "country" ? "regions" : lvl === "district" && this.schools ? "schools" : "districts";
+    this.forecast = this.forecastFor(meta, source === "schools");
     const entries = features.map((f) => {
+      if (this.forecast) return [idOf(f), { fill: forecastColour(unitForecast(this.forecast, idOf(f)).p) ?? NO_DATA, flag: null }];
       const entry = entryOf(f.properties, meta.code);
       // Always a colour, so the JSON answer (what the table shows) wins over the tiles' fallback.
       const colour = this.classifier.colourOf(shownValue(entry)) ?? (entry.flag === "c" ? SUPPRESSED : NO_DATA);
@@ -106,10 +110,28 @@ export class MapView {
     this.updateSchools();
     this.showLabels();
     renderLegend(document.getElementById("legend"), this.legend());
-    renderTwin({ view: this, collection, lvl, meta });
+    renderTwin({ view: this, collection, lvl, meta, forecast: this.forecast });
+    document.body.dataset.forecastLayer = this.forecast ? "shown" : "off";
     applyHotspots(this).catch((error) => console.warn(error));
     applyCoverage(this).catch((error) => console.warn(error));
     saveView();
+  }
+
+  /** The forecasts answer when the forecast layer is shown and its answer is in, else null; an
+   * answer not yet asked for is asked for, and the map drawn again when it comes (the values
+   * stay on the map meanwhile). A refused answer draws every unit as without a forecast. */
+  forecastFor(meta, schools) {
+    if (!forecastShown(meta, schools)) return null;
+    const key = [meta.code, level(), state.region ?? "", state.token].join("|");
+    if (this.forecastKey === key) return this.forecastAnswer ?? null;
+    this.forecastKey = key;
+    this.forecastAnswer = null;
+    loadForecasts(meta.code).then((answer) => {
+      if (this.forecastKey !== key) return;
+      this.forecastAnswer = answer ?? { status: "refused", units: [] };
+      this.render();
+    });
+    return null;
   }
 
   /** Sets the hatch layer's filter to `ids` (only when they change: a filter change lays the
@@ -126,7 +148,7 @@ export class MapView {
 
   refreshTwin() {
     const collection = this.collection();
-    if (collection) renderTwin({ view: this, collection, lvl: level(), meta: this.indicatorMeta() });
+    if (collection) renderTwin({ view: this, collection, lvl: level(), meta: this.indicatorMeta(), forecast: this.forecast });
   }
 
   /** Region bounds from the country-level tiles, kept for drilling from any zoom. */
@@ -135,7 +157,7 @@ export class MapView {
   }
 
   legend() {
-    return legendModel({ indicator: this.indicatorMeta(), lang: language(), period: state.period, classifier: this.classifier, values: state.values, hotspots: state.hotspots, hotspotsState: this.hotspotsState, level: level(), schools: level() === "district" && Boolean(this.schools), coverage: this.coverageLegend });
+    return legendModel({ indicator: this.indicatorMeta(), lang: language(), period: state.period, classifier: this.classifier, values: state.values, hotspots: state.hotspots, hotspotsState: this.hotspotsState, level: level(), schools: level() === "district" && Boolean(this.schools), coverage: this.coverageLegend, forecast: this.forecast ? forecastLegend({ indicator: this.indicatorMeta(), lang: language(), answer: this.forecast }) : null });
   }
 
   showLabels() {
@@ -386,9 +408,10 @@ export class MapView {
     const value = valueWords(entry, schoolIndex !== undefined ? 2 : 1);
     const smooth = entry.smoothed !== null && entry.smoothed !== undefined ? `<br>${t("smoothed")}: ${num(entry.smoothed)}` : "";
     const cluster = this.hotspotLabel?.(id);
+    const forecast = this.forecast && layer !== "schools-circle" ? `<br>${esc(t("forecastColumn"))}: ${esc(forecastWords(unitForecast(this.forecast, id)))}` : "";
     const div = document.createElement("div");
     const band = meta.code === COMPOSITE && entry.band ? `<br>${t("band")}: ${entry.band}` : "";
-    div.innerHTML = `<strong></strong><br><span></span>${smooth}${band}${entry.rank ? `<br>${t("rank")}: ${entry.rank}${this.rankedOf(collection, meta.code)}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}`;
+    div.innerHTML = `<strong></strong><br><span></span>${smooth}${band}${entry.rank ? `<br>${t("rank")}: ${entry.rank}${this.rankedOf(collection, meta.code)}` : ""}${cluster ? `<br>${t("cluster")}: ${cluster}` : ""}${forecast}`;
     div.querySelector("strong").textContent = nameOf(props);
     div.querySelector("span").textContent = `${meta.label[language()]}: ${value}`;
     this.popup.setLngLat(event.lngLat).setDOMContent(div).addTo(this.map);

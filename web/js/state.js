@@ -24,6 +24,7 @@ export const state = {
   priorityParent: params.get("area") || null,
   programme: Number(params.get("programme")) || null, // id of the programme open in the Programmes view
   coverage: params.get("coverage") === "on" ? "on" : "off", // the programme-coverage map layer
+  layer: params.get("layer") === "forecast" ? "forecast" : "values", // values, or P(exceeding the plan target)
 };
 
 export function remember(key, value) {
@@ -56,5 +57,6 @@ export function saveView() {
   if (state.priorityParent) view.set("area", state.priorityParent);
   if (state.view === "programmes" && state.programme) view.set("programme", String(state.programme));
   if (state.coverage === "on") view.set("coverage", "on");
+  if (state.layer === "forecast") view.set("layer", "forecast");
   window.history.replaceState(null, "", `${window.location.pathname}?${view}`);
 }

@@ -1,15 +1,17 @@
 // riskmap web: the map's table twin, one focusable row per unit shown (regions, districts or
-// schools) with the composite index beside any single indicator, walked with the arrow keys;
+// schools) with the composite index beside any single indicator (and P(exceeding the plan
+// target) when the forecast layer is on), walked with the arrow keys;
 // Enter or a click does what a click on the map does.
 import { t, nameOf, num, language } from "./i18n.js";
 import { entryOf, wire, valueWords } from "./units.js";
 import { COMPOSITE, DIMENSIONS } from "./composite.js";
 import { state } from "./state.js";
 import { h, rowKeys } from "./dom.js";
+import { unitForecast, forecastWords } from "./forecast-layer.js";
 
 const shown = (entry, minimumDigits = 0) => valueWords(entry, 1, minimumDigits);
 
-export function renderTwin({ view, collection, lvl, meta }) {
+export function renderTwin({ view, collection, lvl, meta, forecast }) {
   const schools = lvl === "district" && collection === view.schools;
   const hint = schools ? t("tableHintSchool") : lvl === "country" ? t("tableHintRegion") : t("tableHintDistrict");
   document.getElementById("twin-title").textContent = `${t("table")}: ${t(`level.${schools ? "school" : lvl === "country" ? "region" : "district"}`)}`;
@@ -24,6 +26,8 @@ export function renderTwin({ view, collection, lvl, meta }) {
     : [t("name"), t("value"), t("smoothed"), t("band"), t("rank"), ...(schools ? [] : [t("composite")])];
   if (state.hotspots !== "off" && !schools) heads.push(t("cluster"));
   if (schools) heads.splice(2, 3, t("pupils"), t("reportingStatus"));
+  // The forecast layer's probability, as on the map (never for schools: forecast is null there).
+  if (forecast) heads.push(t("forecastColumn"));
   // Columns a phone leaves out (dimensions, smoothed value, band): the table never scrolls sideways.
   const wide = new Set(schools ? [] : composite ? [2, 3, 4, 5] : [2, 3]);
   const cls = (i) => [i ? "num" : "", wide.has(i) ? "wide-only" : ""].filter(Boolean).join(" ") || null;
@@ -43,6 +47,7 @@ export function renderTwin({ view, collection, lvl, meta }) {
         ? [nameOf(props), shown(entry, 1), ...DIMENSIONS.map((d) => shown(wire(entry.dimensions?.[d]), 1)), entry.band ?? "—", entry.rank ?? "—"]
         : [nameOf(props), shown(entry), entry.smoothed !== null ? num(entry.smoothed) : "—", entry.band ?? "—", entry.rank ?? "—", shown(entryOf(props, COMPOSITE), 1)];
     if (state.hotspots !== "off" && !schools) cells.push(lvl === "country" ? t("clusterInDistricts") : view.hotspotLabel?.(id) ?? "—");
+    if (forecast) cells.push(forecastWords(unitForecast(forecast, id)));
     const open = () => {
       if (schools) view.selectSchool(id);
       else if (lvl === "country") view.toRegion(id);
