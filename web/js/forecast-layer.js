@@ -1,6 +1,6 @@
 // riskmap web: the "forecast" map layer: P(exceeding the plan target) next quarter for the
 // forecast indicator shown, regions at country level and a region's districts below, in fixed
-// probability classes whose top class starts at the priority trigger (0.8); its legend, the
+// probability classes whose top class starts at the priority trigger (/api/v1/meta); its legend, the
 // table twin's column and the tooltip line. Asked for only by roles that get forecasts (not the
 // public, not the steward) and only while the layer is chosen.
 import { getJson } from "./api.js";
@@ -8,11 +8,11 @@ import { t, num, percent, quarter } from "./i18n.js";
 import { state, level } from "./state.js";
 import { SEQUENTIAL, NO_DATA } from "./palette.js";
 
-/** `triggers.forecast_exceedance_probability` of data/methodology.toml: at or above it a
- * forecast puts the unit on the priority list. */
-export const TRIGGER = 0.8;
-/** Fixed class limits over [0, 1]; the last one is the trigger. */
-export const LIMITS = [0.2, 0.5, TRIGGER];
+/** `triggers.forecast_exceedance_probability` of data/methodology.toml, as /api/v1/meta
+ * sends it: at or above it a forecast puts the unit on the priority list. */
+export const trigger = () => state.meta.forecast_exceedance_probability;
+/** Class limits over [0, 1]: fixed below, the last one is the trigger. */
+export const limits = () => [0.2, 0.5, trigger()];
 // Four classes spread over the five-colour scale, as `classify` spreads fewer classes.
 const COLOURS = [SEQUENTIAL[0], SEQUENTIAL[1], SEQUENTIAL[3], SEQUENTIAL[4]];
 
@@ -29,7 +29,7 @@ export function forecastShown(meta, schools) {
 }
 
 const finite = (v) => typeof v === "number" && Number.isFinite(v);
-const classOf = (p) => { let i = 0; while (i < LIMITS.length && p >= LIMITS[i]) i++; return i; };
+const classOf = (p) => { const l = limits(); let i = 0; while (i < l.length && p >= l[i]) i++; return i; };
 
 /** The colour of probability `p`, or null. */
 export const colourOf = (p) => (finite(p) ? COLOURS[classOf(p)] : null);
@@ -57,12 +57,16 @@ export function unitForecast(answer, kato) {
 /** The words for a unit in the tooltip and the table: "85%" or "no forecast: why". */
 export const forecastWords = ({ p, why }) => (finite(p) ? percent(p * 100, 0) : `${t("forecastNone")}: ${why}`);
 
+/** A probability as the legend writes it: 0,8 or 0,85 (the page's decimal mark). */
+const probability = (p) => num(p, 2, 1);
+
 /** Legend classes, highest first, as legend entries. */
 function classEntries() {
+  const l = limits();
   const label = (i) => {
-    if (i === 0) return `< ${num(LIMITS[0], 1, 1)}`;
-    if (i === LIMITS.length) return `≥ ${num(TRIGGER, 1, 1)} — ${t("forecastTrigger")}`;
-    return `${num(LIMITS[i - 1], 1, 1)} – ${num(LIMITS[i], 1, 1)}`;
+    if (i === 0) return `< ${probability(l[0])}`;
+    if (i === l.length) return `≥ ${probability(trigger())} — ${t("forecastTrigger")}`;
+    return `${probability(l[i - 1])} – ${probability(l[i])}`;
   };
   return COLOURS.map((colour, i) => ({ kind: "fill", colour, text: label(i) })).reverse();
 }
@@ -71,7 +75,7 @@ function classEntries() {
 export function forecastLegend({ indicator, lang, answer }) {
   const when = answer?.quarter ? quarter(answer.quarter) : "—";
   const lines = [`${indicator.label[lang]} — ${t("forecastLayerNote")} ${when}`,
-    `${t("forecastTriggerNote")}: ${num(TRIGGER, 1, 1)}`];
+    `${t("forecastTriggerNote")}: ${probability(trigger())}`];
   const entries = [...classEntries(), { kind: "fill", colour: NO_DATA, text: t("forecastNone") }];
   return { title: t("pTarget"), lines, entries };
 }

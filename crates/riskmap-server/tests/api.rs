@@ -193,6 +193,15 @@ async fn health_and_meta() {
     let (_, meta) = get(&app, "/api/v1/meta").await;
     assert_eq!(meta["periods"].as_array().unwrap().len(), 8);
     assert!(meta["attribution"].as_str().unwrap().contains("geokz"));
+    assert_eq!(
+        meta["forecast_exceedance_probability"].as_f64(),
+        Some(
+            riskmap_score::methodology::Methodology::builtin()
+                .triggers
+                .forecast_exceedance_probability
+        ),
+        "the page's forecast layer draws its top class from the methodology's trigger"
+    );
     assert!(
         meta["indicators"]
             .as_array()

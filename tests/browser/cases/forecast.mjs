@@ -5,7 +5,7 @@
 // kk and ru too; never offered to, nor asked for by, the public.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, signInAs, clickUnit, shot } from "../harness.mjs";
+import { ctx, openPage, signInAs, clickUnit, shot } from "../harness.mjs";
 
 async function openDistrict(page) {
   const region = "750000000";
@@ -108,3 +108,22 @@ for (const lang of ["kk", "ru"]) {
     await page.close();
   });
 }
+
+test("the layer's top class starts at the methodology's trigger as /api/v1/meta sends it", async () => {
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 860 } });
+  // A server whose methodology says 0.65: the page must not keep a number of its own.
+  await context.route("**/api/v1/meta", async (route) => {
+    const response = await route.fetch();
+    const meta = await response.json();
+    assert.equal(typeof meta.forecast_exceedance_probability, "number", "meta sends the trigger");
+    route.fulfill({ response, json: { ...meta, forecast_exceedance_probability: 0.65 } });
+  });
+  const { page, errors } = await openPage({ context, path: "?indicator=viol_rate&lang=en&layer=forecast" });
+  await page.waitForSelector(LAYER_SHOWN, { timeout: 30_000 });
+  const legend = await legendText(page);
+  assert.match(legend, /≥ 0\.65 — priority threshold/, legend);
+  assert.match(legend, /threshold: 0\.65/, legend);
+  assert.match(legend, /0\.5 – 0\.65/, legend);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

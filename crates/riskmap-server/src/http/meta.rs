@@ -51,6 +51,20 @@ pub(crate) struct Meta {
     role: &'static str,
     scope: String,
     attribution: &'static str,
+    /// `triggers.forecast_exceedance_probability` of the methodology: a district whose
+    /// forecast exceeds its plan target with at least this probability puts its schools on the
+    /// priority list (the forecast map layer's top class starts here).
+    forecast_exceedance_probability: f64,
+}
+
+/// The methodology's forecast-trigger probability, read once.
+fn forecast_exceedance_probability() -> f64 {
+    static PROBABILITY: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *PROBABILITY.get_or_init(|| {
+        riskmap_score::methodology::Methodology::builtin()
+            .triggers
+            .forecast_exceedance_probability
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/meta", tag = "catalogue",
@@ -98,6 +112,7 @@ pub(crate) async fn get_meta(State(state): State<AppState>, caller: Caller) -> R
         role: caller.role_name(),
         scope: caller.scope,
         attribution: ATTRIBUTION,
+        forecast_exceedance_probability: forecast_exceedance_probability(),
     }))
 }
 
