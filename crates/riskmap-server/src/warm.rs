@@ -7,8 +7,8 @@
 //! forecasts of every event indicator at region and district level (`view::forecast::warm`)
 //! and the priority lists of every region (the ministry's and the region's akimat's, scored
 //! once and listed with each one's forecasts) are part of the warm-up, so they are answers
-//! from the cache as soon as the version is served. `/readyz` answers 200 once the first
-//! version is served.
+//! from the cache as soon as the version is served (a failure in them is logged and does not
+//! hold the version back). `/readyz` answers 200 once the first version is served.
 
 use std::time::Duration;
 
@@ -75,10 +75,22 @@ pub async fn warm(state: &AppState) -> Result<(), Error> {
         crate::view::table(state, &Audience::Ministry, level, latest).await?;
     }
     stage.done("tables");
-    crate::view::forecast::warm(state).await?;
+    // Forecasts and priority lists are kept warm, but a failure in them must not hold back a
+    // new data version: it is logged, and a request builds its own (and reports its error).
+    if let Err(error) = crate::view::forecast::warm(state).await {
+        tracing::warn!(
+            ?error,
+            "forecast warm-up failed; serving the version without it"
+        );
+    }
     stage.done("forecasts");
-    if let Some(period) = latest {
-        crate::view::priority::warm_regions(state, period).await?;
+    if let Some(period) = latest
+        && let Err(error) = crate::view::priority::warm_regions(state, period).await
+    {
+        tracing::warn!(
+            ?error,
+            "priority warm-up failed; serving the version without it"
+        );
     }
     stage.done("priority lists");
     state.demo_active().await?;
