@@ -1,25 +1,21 @@
-//! Maximum-likelihood fit of the hhh4 model by damped Newton–Raphson on the analytic score
-//! and observed information (R's `hhh4` hands the same three functions to `nlminb`), with
-//! standard errors from the inverse observed information at the maximum. Overdispersion is
-//! optimised as log size = −log(overdisp) from R's start value 2; regression coefficients
-//! start at 0 as in R. Reported overdispersion is psi = exp(−log size), its standard error by
-//! the delta method (R's `coef(fit, se = TRUE)` with `reparamPsi = TRUE`).
+//! Maximum-likelihood fit of the hhh4 model (Newton–Raphson on the analytic score and
+//! observed information with Fisher scoring far from the maximum, `optimise`; R's `hhh4` hands
+//! the same three functions to `nlminb`), with standard errors from the inverse observed
+//! information at the maximum. Overdispersion is optimised as log size = −log(overdisp) from
+//! R's start value 2; regression coefficients start at 0 as in R. Reported overdispersion is
+//! psi = exp(−log size), its standard error by the delta method (R's `coef(fit, se = TRUE)`
+//! with `reparamPsi = TRUE`).
 
 use std::ops::Range;
 
 use super::error::ForecastError;
-use super::likelihood::{Evaluation, evaluate, loglik};
-use super::linalg::{cholesky, cholesky_solve, spd_inverse};
+use super::linalg::spd_inverse;
 use super::model::{Design, ModelSpec, Panel};
+use super::optimise::maximise;
+use super::window::Window;
 
 /// R's start value of every log size parameter.
 const START_LOG_SIZE: f64 = 2.0;
-/// Newton decrement g'I⁻¹g below which the fit has converged.
-const DECREMENT_TOLERANCE: f64 = 1e-14;
-/// Largest change of one parameter in one step (keeps exp() finite far from the optimum).
-const MAX_STEP: f64 = 5.0;
-/// Iteration cap (boundary overdispersion parameters creep towards ±∞ slowly).
-const MAX_ITERATIONS: usize = 500;
 
 /// A fitted model: internal parameters, log-likelihood and covariance.
 #[derive(Debug, Clone)]
@@ -128,13 +124,8 @@ pub fn fit(
     let design = Design::new(panel, spec);
     let rows = 1..end;
     check_harmonics(&design, spec, panel, rows.clone())?;
-    let problem = Problem {
-        panel,
-        design: &design,
-        spec,
-        rows: rows.clone(),
-    };
-    let (theta, eval, iterations) = newton(&problem, theta)?;
+    let window = Window::new(panel, &design, spec, rows.clone());
+    let (theta, eval, iterations) = maximise(&window, spec, theta)?;
     let covariance = spd_inverse(&eval.information, n);
     let variances = variances(&eval.information, n, covariance.as_deref());
     Ok(Fit {
@@ -237,115 +228,4 @@ fn check_harmonics(
         }
     }
     Ok(())
-}
-
-struct Problem<'a> {
-    panel: &'a Panel,
-    design: &'a Design,
-    spec: &'a ModelSpec,
-    rows: Range<usize>,
-}
-
-impl Problem<'_> {
-    fn evaluate(&self, theta: &[f64]) -> Evaluation {
-        evaluate(self.panel, self.design, self.spec, theta, self.rows.clone())
-    }
-
-    fn loglik(&self, theta: &[f64]) -> f64 {
-        loglik(self.panel, self.design, self.spec, theta, self.rows.clone())
-    }
-}
-
-/// Damped Newton–Raphson with backtracking; returns the maximiser, its evaluation and the
-/// number of iterations.
-fn newton(
-    problem: &Problem<'_>,
-    mut theta: Vec<f64>,
-) -> Result<(Vec<f64>, Evaluation, usize), ForecastError> {
-    let mut eval = problem.evaluate(&theta);
-    if !eval.loglik.is_finite() {
-        return Err(ForecastError::NonFinite(format!(
-            "log-likelihood {}",
-            eval.loglik
-        )));
-    }
-    for iteration in 0..MAX_ITERATIONS {
-        let step = newton_step(&eval);
-        let decrement: f64 = step.iter().zip(&eval.score).map(|(s, g)| s * g).sum();
-        if decrement.abs() < DECREMENT_TOLERANCE {
-            return Ok((theta, eval, iteration));
-        }
-        match line_search(problem, &theta, &step, eval.loglik) {
-            Some(next) => {
-                theta = next;
-                eval = problem.evaluate(&theta);
-            }
-            None if decrement.abs() < 1e-8 => return Ok((theta, eval, iteration)),
-            None => return Err(no_convergence(&eval, iteration)),
-        }
-    }
-    Err(no_convergence(&eval, MAX_ITERATIONS))
-}
-
-fn no_convergence(eval: &Evaluation, iterations: usize) -> ForecastError {
-    let max_score = eval.score.iter().fold(0.0_f64, |m, g| m.max(g.abs()));
-    ForecastError::NoConvergence {
-        iterations,
-        loglik: eval.loglik,
-        max_score,
-    }
-}
-
-/// Solves I s = g, adding a Levenberg ridge when I is not positive definite; caps |s|.
-fn newton_step(eval: &Evaluation) -> Vec<f64> {
-    let n = eval.score.len();
-    let mut ridge = 0.0;
-    let mut matrix = eval.information.clone();
-    let scale: Vec<f64> = (0..n)
-        .map(|k| eval.information[k * n + k].abs().max(1e-8))
-        .collect();
-    loop {
-        for k in 0..n {
-            matrix[k * n + k] = eval.information[k * n + k] + ridge * scale[k];
-        }
-        if let Some(l) = cholesky(&matrix, n) {
-            let mut step = cholesky_solve(&l, n, &eval.score);
-            let largest = step.iter().fold(0.0_f64, |m, s| m.max(s.abs()));
-            if largest > MAX_STEP {
-                step.iter_mut().for_each(|s| *s *= MAX_STEP / largest);
-            }
-            return step;
-        }
-        ridge = if ridge == 0.0 { 1e-6 } else { ridge * 10.0 };
-        if ridge > 1e12 {
-            // Steepest ascent as the last resort.
-            let norm = eval
-                .score
-                .iter()
-                .map(|g| g * g)
-                .sum::<f64>()
-                .sqrt()
-                .max(1e-300);
-            return eval.score.iter().map(|g| g / norm).collect();
-        }
-    }
-}
-
-/// Halves the step until the log-likelihood does not decrease.
-fn line_search(
-    problem: &Problem<'_>,
-    theta: &[f64],
-    step: &[f64],
-    current: f64,
-) -> Option<Vec<f64>> {
-    let mut alpha = 1.0;
-    for _ in 0..60 {
-        let candidate: Vec<f64> = theta.iter().zip(step).map(|(t, s)| t + alpha * s).collect();
-        let value = problem.loglik(&candidate);
-        if value.is_finite() && value >= current - 1e-12 * current.abs().max(1.0) * 1e-3 {
-            return Some(candidate);
-        }
-        alpha *= 0.5;
-    }
-    None
 }

@@ -11,6 +11,8 @@
 pub mod backtest;
 /// Naive seasonal and EARS C2 baselines.
 pub mod baselines;
+/// Sums of the Γ-function differences over a table of counts.
+mod count_table;
 /// Degenerate data and failed fits.
 pub mod error;
 /// Maximum-likelihood fit and standard errors.
@@ -21,6 +23,8 @@ pub mod likelihood;
 mod linalg;
 /// The model, its data panel and parameter names.
 pub mod model;
+/// Fisher scoring, then damped Newton–Raphson.
+mod optimise;
 /// The service's next-period outlook: mean, 90 % interval, exceedance probabilities.
 pub mod outlook;
 /// One-step-ahead predictions with the parameters fixed.
@@ -35,6 +39,8 @@ pub mod simulate;
 mod special;
 /// Back-test of the forecast-exceedance trigger against marked outbreaks.
 pub mod trigger_backtest;
+/// The fit window laid out once per fit.
+mod window;
 
 pub use error::ForecastError;
 pub use fit::{Fit, fit};

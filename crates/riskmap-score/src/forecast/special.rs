@@ -4,7 +4,7 @@
 use statrs::function::gamma::ln_gamma;
 
 /// Counts at or below this use exact finite sums for the Γ-differences.
-const SUM_LIMIT: f64 = 256.0;
+pub(crate) const SUM_LIMIT: f64 = 256.0;
 
 /// ψ(x), the digamma function, for x > 0 (recurrence to x ≥ 10, then the asymptotic series).
 pub(crate) fn digamma(mut x: f64) -> f64 {
