@@ -7,6 +7,8 @@
 //! (`simulate`), the rolling back-test (`backtest`) and the back-test of the service's
 //! forecast-exceedance trigger (`trigger_backtest`). Pure: no IO, seeded randomness.
 
+/// Newton steps on the arrow-structured information (Schur complement).
+mod arrow;
 /// Rolling one-step-ahead back-test with detection metrics.
 pub mod backtest;
 /// Naive seasonal and EARS C2 baselines.

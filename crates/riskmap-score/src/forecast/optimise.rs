@@ -1,5 +1,6 @@
 //! Maximisation of the hhh4 log-likelihood. Each iteration takes the Newton–Raphson step on
-//! the observed information when that is positive definite, and otherwise a Fisher scoring
+//! the observed information when that is positive definite (solved through its arrow
+//! structure, `arrow`), and otherwise a Fisher scoring
 //! step: the expected information of the regression coefficients (positive semi-definite
 //! everywhere, where the observed one is often indefinite far from the maximum) and the
 //! observed curvature of each log size (the two are orthogonal in expectation), each component
@@ -10,6 +11,7 @@
 //! below 1e-14, or when it stops decreasing in the quadratic region (the score's
 //! rounding noise is reached).
 
+use super::arrow::arrow_solve;
 use super::error::ForecastError;
 use super::likelihood::{Evaluation, evaluate};
 use super::linalg::{cholesky, cholesky_solve};
@@ -57,9 +59,11 @@ pub(crate) fn maximise(
         {
             return Err(no_convergence(&eval, iteration));
         }
-        let (step, newton) = match solve(&eval.information, eval.score.len(), &eval.score) {
+        let n = eval.score.len();
+        let p = spec.n_regression();
+        let (step, newton) = match arrow_solve(&eval.information, n, p, &eval.score) {
             Some(step) => (cap(step), true),
-            None => (scoring_step(&eval, spec.n_regression()), false),
+            None => (scoring_step(&eval, p), false),
         };
         let decrement: f64 = step.iter().zip(&eval.score).map(|(s, g)| s * g).sum();
         let local = newton && decrement.abs() < LOCAL_DECREMENT;
@@ -78,11 +82,6 @@ pub(crate) fn maximise(
         }
     }
     Err(no_convergence(&eval, MAX_ITERATIONS))
-}
-
-/// Solves I s = g by Cholesky, or None if I is not positive definite.
-fn solve(matrix: &[f64], n: usize, g: &[f64]) -> Option<Vec<f64>> {
-    cholesky(matrix, n).map(|l| cholesky_solve(&l, n, g))
 }
 
 fn no_convergence(eval: &Evaluation, iterations: usize) -> ForecastError {
