@@ -27,14 +27,19 @@ impl CountTable {
     /// Tabulates non-negative whole counts.
     pub(crate) fn new(counts: impl IntoIterator<Item = f64>) -> Self {
         let mut table = Self::default();
+        let mut large = Vec::new();
         for y in counts {
             if y > SUM_LIMIT {
-                match table.large.iter_mut().find(|(v, _)| *v == y) {
-                    Some((_, m)) => *m += 1.0,
-                    None => table.large.push((y, 1.0)),
-                }
+                large.push(y);
             } else {
                 table.add_small(y);
+            }
+        }
+        large.sort_by(f64::total_cmp);
+        for y in large {
+            match table.large.last_mut() {
+                Some((v, m)) if *v == y => *m += 1.0,
+                _ => table.large.push((y, 1.0)),
             }
         }
         table
