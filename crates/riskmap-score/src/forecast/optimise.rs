@@ -1,15 +1,16 @@
 //! Maximisation of the hhh4 log-likelihood. Each iteration takes the Newton–Raphson step on
 //! the observed information when that is positive definite (solved through its arrow
-//! structure, `arrow`), and otherwise a Fisher scoring
-//! step: the expected information of the regression coefficients (positive semi-definite
-//! everywhere, where the observed one is often indefinite far from the maximum) and the
-//! observed curvature of each log size (the two are orthogonal in expectation), each component
-//! clipped to ±5. Steps are halved until the log-likelihood does not decrease, except in the
-//! quadratic region (Newton decrement g'I⁻¹g < 1e-6), where the full Newton step is taken
-//! unless it loses more than the log-likelihood's rounding noise: there the true gain is below
-//! that noise and a line search would reject good steps. The fit stops when the decrement is
-//! below 1e-14, or when it stops decreasing in the quadratic region (the score's
-//! rounding noise is reached).
+//! structure, `arrow`), and otherwise a Fisher scoring step: the expected information of the
+//! regression coefficients (positive semi-definite everywhere, where the observed one is
+//! often indefinite far from the maximum) and the observed curvature of each log size (the
+//! two are orthogonal in expectation), each component clipped to ±5 (steepest ascent if that
+//! does not ascend). Steps are halved until the log-likelihood does not decrease, except in
+//! the quadratic region (Newton decrement g'I⁻¹g < 1e-6), where the full Newton step is taken
+//! unless it loses more than the log-likelihood's rounding noise: there the true gain is
+//! below that noise and a line search would reject good steps. The fit stops when the
+//! decrement is below 1e-14, or when it stops decreasing in the quadratic region (the score's
+//! rounding noise is reached). A log size above 20 means the counts are not overdispersed:
+//! no convergence.
 
 use super::arrow::arrow_solve;
 use super::error::ForecastError;
@@ -38,12 +39,32 @@ const MAX_ITERATIONS: usize = 500;
 /// The maximiser, its evaluation and the number of iterations.
 pub(crate) type Maximum = (Vec<f64>, Evaluation, usize);
 
+/// A point and its evaluation.
+type Point = (Vec<f64>, Evaluation);
+
+/// The log-likelihood of one fit window.
+#[derive(Clone, Copy)]
+struct Objective<'a> {
+    window: &'a Window,
+    spec: &'a ModelSpec,
+}
+
+impl Objective<'_> {
+    fn at(&self, theta: &[f64], step: &[f64], alpha: f64) -> Point {
+        let candidate: Vec<f64> = theta.iter().zip(step).map(|(t, s)| t + alpha * s).collect();
+        let eval = evaluate(self.window, self.spec, &candidate);
+        (candidate, eval)
+    }
+}
+
 /// Maximises the log-likelihood over `window` from `theta`.
 pub(crate) fn maximise(
     window: &Window,
     spec: &ModelSpec,
     mut theta: Vec<f64>,
 ) -> Result<Maximum, ForecastError> {
+    let objective = Objective { window, spec };
+    let p = spec.n_regression();
     let mut eval = evaluate(window, spec, &theta);
     if !eval.loglik.is_finite() {
         return Err(ForecastError::NonFinite(format!(
@@ -53,35 +74,51 @@ pub(crate) fn maximise(
     }
     let mut previous = f64::INFINITY;
     for iteration in 0..MAX_ITERATIONS {
-        if theta[spec.n_regression()..]
-            .iter()
-            .any(|&v| v > MAX_LOG_SIZE)
-        {
+        if theta[p..].iter().any(|&v| v > MAX_LOG_SIZE) {
             return Err(no_convergence(&eval, iteration));
         }
-        let n = eval.score.len();
-        let p = spec.n_regression();
-        let (step, newton) = match arrow_solve(&eval.information, n, p, &eval.score) {
-            Some(step) => (cap(step), true),
-            None => (scoring_step(&eval, p), false),
-        };
+        let (step, newton) = direction(&eval, p);
         let decrement: f64 = step.iter().zip(&eval.score).map(|(s, g)| s * g).sum();
         let local = newton && decrement.abs() < LOCAL_DECREMENT;
         if newton && decrement.abs() < DECREMENT_TOLERANCE || local && decrement >= previous {
             return Ok((theta, eval, iteration));
         }
         previous = if local { decrement } else { f64::INFINITY };
-        if local && let Some(next) = full_step(window, spec, &theta, &step, eval.loglik) {
-            (theta, eval) = next;
-            continue;
-        }
-        match line_search(window, spec, &theta, &step, eval.loglik) {
-            Some((next, next_eval)) => (theta, eval) = (next, next_eval),
+        match next_point(objective, (&theta, &eval), &step, newton, local) {
+            Some(next) => (theta, eval) = next,
             None if newton && decrement.abs() < 1e-8 => return Ok((theta, eval, iteration)),
             None => return Err(no_convergence(&eval, iteration)),
         }
     }
     Err(no_convergence(&eval, MAX_ITERATIONS))
+}
+
+/// The Newton step (capped) when the observed information is positive definite, else the
+/// Fisher scoring step; and whether it is Newton's.
+fn direction(eval: &Evaluation, p: usize) -> (Vec<f64>, bool) {
+    match arrow_solve(&eval.information, eval.score.len(), p, &eval.score) {
+        Some(step) => (cap(step), true),
+        None => (scoring_step(eval, p), false),
+    }
+}
+
+/// The full step in the quadratic region, else the line search along the step, else (for a
+/// clipped scoring step, which need not ascend) along steepest ascent.
+fn next_point(
+    objective: Objective<'_>,
+    (theta, eval): (&[f64], &Evaluation),
+    step: &[f64],
+    newton: bool,
+    local: bool,
+) -> Option<Point> {
+    if local && let Some(next) = full_step(objective, theta, step, eval.loglik) {
+        return Some(next);
+    }
+    line_search(objective, theta, step, eval.loglik).or_else(|| {
+        (!newton)
+            .then(|| line_search(objective, theta, &ascent(&eval.score), eval.loglik))
+            .flatten()
+    })
 }
 
 fn no_convergence(eval: &Evaluation, iterations: usize) -> ForecastError {
@@ -151,15 +188,8 @@ fn ascent(score: &[f64]) -> Vec<f64> {
 
 /// The full step with its evaluation, unless the log-likelihood falls by more than its
 /// rounding noise.
-fn full_step(
-    window: &Window,
-    spec: &ModelSpec,
-    theta: &[f64],
-    step: &[f64],
-    current: f64,
-) -> Option<(Vec<f64>, Evaluation)> {
-    let candidate: Vec<f64> = theta.iter().zip(step).map(|(t, s)| t + s).collect();
-    let eval = evaluate(window, spec, &candidate);
+fn full_step(objective: Objective<'_>, theta: &[f64], step: &[f64], current: f64) -> Option<Point> {
+    let (candidate, eval) = objective.at(theta, step, 1.0);
     let noise = ROUNDING_NOISE * current.abs().max(1.0);
     (eval.loglik.is_finite() && eval.loglik >= current - noise).then_some((candidate, eval))
 }
@@ -167,21 +197,44 @@ fn full_step(
 /// Halves the step until the log-likelihood does not decrease; returns the new point with
 /// its evaluation.
 fn line_search(
-    window: &Window,
-    spec: &ModelSpec,
+    objective: Objective<'_>,
     theta: &[f64],
     step: &[f64],
     current: f64,
-) -> Option<(Vec<f64>, Evaluation)> {
+) -> Option<Point> {
     let mut alpha = 1.0;
     for _ in 0..60 {
-        let candidate: Vec<f64> = theta.iter().zip(step).map(|(t, s)| t + alpha * s).collect();
-        let eval = evaluate(window, spec, &candidate);
-        if eval.loglik.is_finite() && eval.loglik >= current - 1e-12 * current.abs().max(1.0) * 1e-3
-        {
+        let (candidate, eval) = objective.at(theta, step, alpha);
+        if eval.loglik.is_finite() && eval.loglik >= current - 1e-15 * current.abs().max(1.0) {
             return Some((candidate, eval));
         }
         alpha *= 0.5;
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A coefficient whose expected information vanishes (ar.1 as lambda → 0) is clipped
+    /// without freezing the others, and a log size with negative curvature steps uphill.
+    #[test]
+    fn scoring_clips_each_component() {
+        let eval = Evaluation {
+            loglik: 0.0,
+            score: vec![-1.0, 2.0, 0.5],
+            information: vec![0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1.0],
+            expected: vec![1e-12, 0.0, 0.0, 4.0],
+        };
+        let step = scoring_step(&eval, 2);
+        assert_eq!(step, vec![-MAX_STEP, 0.5, MAX_STEP]);
+    }
+
+    /// The Newton step is scaled as a whole so that no component exceeds the cap.
+    #[test]
+    fn newton_steps_are_capped_as_a_whole() {
+        assert_eq!(cap(vec![10.0, -2.0]), vec![5.0, -1.0]);
+        assert_eq!(cap(vec![1.0, -2.0]), vec![1.0, -2.0]);
+    }
 }
