@@ -256,3 +256,38 @@ fn sparse_unit_stays_finite() {
         );
     }
 }
+
+/// Under NegBinM one unit whose counts vary less than Poisson counts would (its overdispersion
+/// runs to 0, log size to +∞) does not sink the fit: the others keep their estimates (R's
+/// hhh4 likewise reports that unit's psi near 0).
+#[test]
+fn negbin_m_unit_without_overdispersion_keeps_the_fit() {
+    let template = ring(6, 200);
+    let spec = ModelSpec {
+        frequency: 4.0,
+        seasons: 1,
+        family: Family::NegBinM,
+    };
+    let data = simulate(&template, &spec, &truth(&spec, 6), 12).unwrap();
+    let mut counts = data.counts().to_vec();
+    counts
+        .iter_mut()
+        .enumerate()
+        .for_each(|(t, row)| row[3] = 4.0 + (t % 2) as f64);
+    let data = data.with_counts(counts).unwrap();
+    let fitted = fit(&data, &spec, 200, None).unwrap();
+    let psi: Vec<f64> = fitted
+        .coefficients()
+        .iter()
+        .filter(|(name, _)| name.starts_with("overdisp"))
+        .map(|(_, v)| *v)
+        .collect();
+    assert!(psi[3] < 1e-3, "unit 3's psi {}", psi[3]);
+    assert!(
+        psi.iter()
+            .enumerate()
+            .all(|(i, v)| i == 3 || (*v > 0.05 && *v < 5.0)),
+        "{psi:?}"
+    );
+    assert!(fitted.loglik().is_finite());
+}

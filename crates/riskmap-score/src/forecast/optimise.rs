@@ -29,9 +29,10 @@ const LOCAL_DECREMENT: f64 = 1e-6;
 const ROUNDING_NOISE: f64 = 1e-11;
 /// Largest change of one parameter in one step (keeps exp() finite far from the optimum).
 const MAX_STEP: f64 = 5.0;
-/// Log size beyond which the counts are taken as not overdispersed (psi < 2e-9): the
-/// NegBin likelihood then has its supremum in the Poisson limit, no maximum, and the fit
-/// reports no convergence (the service falls back to Poisson).
+/// Log size beyond which NegBin1's counts are taken as not overdispersed (psi < 2e-9): the
+/// likelihood then has its supremum in the Poisson limit, no maximum, and the fit reports no
+/// convergence (the service falls back to Poisson). Under NegBinM one unit's log size may run
+/// to that boundary while the others have a maximum, as in R: that fit is kept.
 const MAX_LOG_SIZE: f64 = 20.0;
 /// Iteration cap (boundary overdispersion parameters creep towards ±∞ slowly).
 const MAX_ITERATIONS: usize = 500;
@@ -74,10 +75,10 @@ pub(crate) fn maximise(
     }
     let mut previous = f64::INFINITY;
     for iteration in 0..MAX_ITERATIONS {
-        if theta[p..].iter().any(|&v| v > MAX_LOG_SIZE) {
+        if theta.len() == p + 1 && theta[p] > MAX_LOG_SIZE {
             return Err(no_convergence(&eval, iteration));
         }
-        let (step, newton) = direction(&eval, p);
+        let (step, newton) = direction(&eval, p, &theta);
         let decrement: f64 = step.iter().zip(&eval.score).map(|(s, g)| s * g).sum();
         let local = newton && decrement.abs() < LOCAL_DECREMENT;
         if newton && decrement.abs() < DECREMENT_TOLERANCE || local && decrement >= previous {
@@ -94,12 +95,61 @@ pub(crate) fn maximise(
 }
 
 /// The Newton step (capped) when the observed information is positive definite, else the
-/// Fisher scoring step; and whether it is Newton's.
-fn direction(eval: &Evaluation, p: usize) -> (Vec<f64>, bool) {
-    match arrow_solve(&eval.information, eval.score.len(), p, &eval.score) {
-        Some(step) => (cap(step), true),
+/// Fisher scoring step; and whether it is Newton's. Under NegBinM a log size past
+/// `MAX_LOG_SIZE` is at its boundary (that unit's counts are Poisson to machine precision):
+/// it is held where it is, so that its vanishing curvature does not keep the others from
+/// Newton steps.
+fn direction(eval: &Evaluation, p: usize, theta: &[f64]) -> (Vec<f64>, bool) {
+    let n = eval.score.len();
+    let held: Vec<usize> = (p..n)
+        .filter(|&k| n > p + 1 && theta[k] > MAX_LOG_SIZE)
+        .collect();
+    if held.is_empty() {
+        return free_direction(eval, p);
+    }
+    let mut reduced = eval.clone();
+    for &k in &held {
+        for a in 0..n {
+            reduced.information[a * n + k] = 0.0;
+            reduced.information[k * n + a] = 0.0;
+        }
+        reduced.information[k * n + k] = 1.0;
+        reduced.score[k] = 0.0;
+    }
+    let (mut step, newton) = free_direction(&reduced, p);
+    held.iter().for_each(|&k| step[k] = 0.0);
+    (step, newton)
+}
+
+/// Newton when the observed information is positive definite; otherwise Levenberg's ridge on
+/// it (as little as makes it positive definite), and Fisher scoring when no ridge does.
+fn free_direction(eval: &Evaluation, p: usize) -> (Vec<f64>, bool) {
+    let n = eval.score.len();
+    if let Some(step) = arrow_solve(&eval.information, n, p, &eval.score) {
+        return (cap(step, p), true);
+    }
+    match ridged_solve(&eval.information, n, p, &eval.score) {
+        Some(step) => (cap(step, p), false),
         None => (scoring_step(eval, p), false),
     }
+}
+
+/// Solves (M + ridge·diag|M|) s = g through the arrow structure with the smallest ridge in
+/// 1e-6, 1e-5, … that makes the matrix positive definite, or None if none up to 1e12 does.
+fn ridged_solve(matrix: &[f64], n: usize, p: usize, g: &[f64]) -> Option<Vec<f64>> {
+    let mut ridged = matrix.to_vec();
+    let mut ridge = 1e-6;
+    while ridge <= 1e12 {
+        for k in 0..n {
+            let diagonal = matrix[k * n + k];
+            ridged[k * n + k] = diagonal + ridge * diagonal.abs().max(1e-8);
+        }
+        if let Some(step) = arrow_solve(&ridged, n, p, g) {
+            return Some(step);
+        }
+        ridge *= 10.0;
+    }
+    None
 }
 
 /// The full step in the quadratic region, else the line search along the step, else (for a
@@ -163,12 +213,20 @@ fn solve_with_ridge(matrix: &[f64], n: usize, g: &[f64]) -> Option<Vec<f64>> {
     None
 }
 
-/// Scales a step so that no parameter moves by more than `MAX_STEP`.
-fn cap(mut step: Vec<f64>) -> Vec<f64> {
-    let largest = step.iter().fold(0.0_f64, |m, s| m.max(s.abs()));
+/// Scales the regression part of a Newton step so that no coefficient moves by more than
+/// `MAX_STEP`, and clips each log size to ±`MAX_STEP` on its own: under NegBinM a unit's log
+/// size running to its boundary (no overdispersion, a near-flat likelihood) asks for an ever
+/// larger step, which must not shrink everyone else's.
+fn cap(mut step: Vec<f64>, p: usize) -> Vec<f64> {
+    let split = p.min(step.len());
+    let (regression, sizes) = step.split_at_mut(split);
+    let largest = regression.iter().fold(0.0_f64, |m, s| m.max(s.abs()));
     if largest > MAX_STEP {
-        step.iter_mut().for_each(|s| *s *= MAX_STEP / largest);
+        regression.iter_mut().for_each(|s| *s *= MAX_STEP / largest);
     }
+    sizes
+        .iter_mut()
+        .for_each(|s| *s = s.clamp(-MAX_STEP, MAX_STEP));
     step
 }
 
@@ -231,10 +289,15 @@ mod tests {
         assert_eq!(step, vec![-MAX_STEP, 0.5, MAX_STEP]);
     }
 
-    /// The Newton step is scaled as a whole so that no component exceeds the cap.
+    /// The regression part of a Newton step is scaled as a whole so that no coefficient
+    /// exceeds the cap; each log size is clipped on its own.
     #[test]
     fn newton_steps_are_capped_as_a_whole() {
-        assert_eq!(cap(vec![10.0, -2.0]), vec![5.0, -1.0]);
-        assert_eq!(cap(vec![1.0, -2.0]), vec![1.0, -2.0]);
+        assert_eq!(cap(vec![10.0, -2.0], 2), vec![5.0, -1.0]);
+        assert_eq!(cap(vec![1.0, -2.0], 2), vec![1.0, -2.0]);
+        assert_eq!(
+            cap(vec![1.0, -2.0, 400.0, 0.5], 2),
+            vec![1.0, -2.0, MAX_STEP, 0.5]
+        );
     }
 }
