@@ -34,6 +34,8 @@ const MAX_STEP: f64 = 5.0;
 /// convergence (the service falls back to Poisson). Under NegBinM one unit's log size may run
 /// to that boundary while the others have a maximum, as in R: that fit is kept.
 const MAX_LOG_SIZE: f64 = 20.0;
+/// Iterations that may take Fisher scoring steps; Levenberg's ridge afterwards.
+const SCORING_ITERATIONS: usize = 30;
 /// Iteration cap (boundary overdispersion parameters creep towards ±∞ slowly).
 const MAX_ITERATIONS: usize = 500;
 
@@ -78,7 +80,12 @@ pub(crate) fn maximise(
         if theta.len() == p + 1 && theta[p] > MAX_LOG_SIZE {
             return Err(no_convergence(&eval, iteration));
         }
-        let (step, newton) = direction(&eval, p, &theta);
+        let fallback = if iteration < SCORING_ITERATIONS {
+            Fallback::Scoring
+        } else {
+            Fallback::Ridge
+        };
+        let (step, newton) = direction(&eval, p, &theta, fallback);
         let decrement: f64 = step.iter().zip(&eval.score).map(|(s, g)| s * g).sum();
         let local = newton && decrement.abs() < LOCAL_DECREMENT;
         if newton && decrement.abs() < DECREMENT_TOLERANCE || local && decrement >= previous {
@@ -99,13 +106,13 @@ pub(crate) fn maximise(
 /// `MAX_LOG_SIZE` is at its boundary (that unit's counts are Poisson to machine precision):
 /// it is held where it is, so that its vanishing curvature does not keep the others from
 /// Newton steps.
-fn direction(eval: &Evaluation, p: usize, theta: &[f64]) -> (Vec<f64>, bool) {
+fn direction(eval: &Evaluation, p: usize, theta: &[f64], fallback: Fallback) -> (Vec<f64>, bool) {
     let n = eval.score.len();
     let held: Vec<usize> = (p..n)
         .filter(|&k| n > p + 1 && theta[k] > MAX_LOG_SIZE)
         .collect();
     if held.is_empty() {
-        return free_direction(eval, p);
+        return free_direction(eval, p, fallback);
     }
     let mut reduced = eval.clone();
     for &k in &held {
@@ -116,19 +123,33 @@ fn direction(eval: &Evaluation, p: usize, theta: &[f64]) -> (Vec<f64>, bool) {
         reduced.information[k * n + k] = 1.0;
         reduced.score[k] = 0.0;
     }
-    let (mut step, newton) = free_direction(&reduced, p);
+    let (mut step, newton) = free_direction(&reduced, p, fallback);
     held.iter().for_each(|&k| step[k] = 0.0);
     (step, newton)
 }
 
-/// Newton when the observed information is positive definite; otherwise Levenberg's ridge on
-/// it (as little as makes it positive definite), and Fisher scoring when no ridge does.
-fn free_direction(eval: &Evaluation, p: usize) -> (Vec<f64>, bool) {
+/// What a step is when the observed information is not positive definite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fallback {
+    /// Fisher scoring: fast from far away (R's start values), but only linearly convergent.
+    Scoring,
+    /// Levenberg's ridge on the observed information: for a fit still not in Newton's reach
+    /// after `SCORING_ITERATIONS` (scoring crawls, e.g. with a NegBinM unit at its boundary).
+    Ridge,
+}
+
+/// Newton when the observed information is positive definite; otherwise the `fallback`
+/// (Levenberg's ridge, as little as makes the information positive definite, or Fisher
+/// scoring; scoring also when no ridge up to 1e12 does).
+fn free_direction(eval: &Evaluation, p: usize, fallback: Fallback) -> (Vec<f64>, bool) {
     let n = eval.score.len();
     if let Some(step) = arrow_solve(&eval.information, n, p, &eval.score) {
         return (cap(step, p), true);
     }
-    match ridged_solve(&eval.information, n, p, &eval.score) {
+    let ridged = (fallback == Fallback::Ridge)
+        .then(|| ridged_solve(&eval.information, n, p, &eval.score))
+        .flatten();
+    match ridged {
         Some(step) => (cap(step, p), false),
         None => (scoring_step(eval, p), false),
     }
