@@ -147,6 +147,7 @@ async fn round_trip(store: &Store) {
         ["751110000", "751210000"]
     );
     partition_adds_up_to_every_level(store).await;
+    chosen_measures_are_the_full_reads(store).await;
     assert_eq!(
         store.schools_per_unit(AdminLevel::Region).await.unwrap(),
         vec![(kato("750000000"), 2)]
@@ -268,6 +269,36 @@ async fn failed_batch_changes_nothing(store: &Store) {
         store.data_version().await.unwrap(),
     );
     assert_eq!(before, after);
+}
+
+/// Reading only some measures gives the full read's rows (current revisions, same schools and
+/// quarters) with those measures kept and every other one unreported.
+async fn chosen_measures_are_the_full_reads(store: &Store) {
+    let periods = store.periods().await.unwrap();
+    let region = kato("750000000");
+    let chosen = [Measure::PupilsTotal, Measure::ViolTotal];
+    let scope = || riskmap_store::SchoolScope::Region(&region);
+    let mut expected: Vec<_> = store
+        .school_period_values_in(scope(), &periods)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|mut row| {
+            for measure in Measure::ALL.iter().filter(|m| !chosen.contains(m)) {
+                row.values.set(*measure, None);
+            }
+            row
+        })
+        .collect();
+    let mut read = store
+        .school_period_measures_in(scope(), &periods, &chosen)
+        .await
+        .unwrap();
+    let key = |row: &riskmap_store::SchoolPeriodValues| (row.school.to_string(), row.period);
+    expected.sort_by_key(key);
+    read.sort_by_key(key);
+    assert!(!read.is_empty());
+    assert_eq!(read, expected);
 }
 
 #[tokio::test]
