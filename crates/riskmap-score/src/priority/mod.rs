@@ -28,6 +28,62 @@ pub use triggers::{DistrictForecast, Evidence, FiredTrigger, Trigger};
 
 use std::fmt;
 
+use riskmap_model::Measure;
+
+use crate::methodology::Methodology;
+
+/// Measures the list reads from the school records itself (row columns, staffing, backlog);
+/// the methodology's own measures are added by [`measures_read`].
+const ROW_MEASURES: &[Measure] = &[
+    Measure::PupilsTotal,
+    Measure::ClassSets,
+    Measure::PsychFteNorm,
+    Measure::PsychFteFilled,
+    Measure::PsychVacancyQuarters,
+    Measure::SocpedFteNorm,
+    Measure::SocpedFteFilled,
+    Measure::StaffTrainedChildProtection,
+    Measure::IsuOpened,
+    Measure::IsuOpenEnd,
+    Measure::IsuOpenOver90d,
+    Measure::ViolTotal,
+    Measure::ViolPhysical,
+    Measure::ViolPsychological,
+    Measure::ViolNeglect,
+    Measure::ViolOther,
+    Measure::ViolSexual,
+    Measure::BullyingCases,
+    Measure::CyberbullyingCases,
+    Measure::SuicideDeaths,
+    Measure::SuicideAttempts,
+    Measure::SelfharmEpisodes,
+    Measure::SuicidalRiskIdentified,
+];
+
+/// Every measure that [`crate::composite::score_periods`] and [`priority_list_with_forecasts`]
+/// read under `m` (indicator numerators and denominators, trigger measures, row columns), in
+/// `Measure::ALL` order: records carrying only these give the same list as full records.
+pub fn measures_read(m: &Methodology) -> Vec<Measure> {
+    let t = &m.triggers;
+    let used: Vec<Measure> = ROW_MEASURES
+        .iter()
+        .copied()
+        .chain(
+            m.indicators
+                .iter()
+                .flat_map(|i| [i.numerator, i.denominator]),
+        )
+        .chain(t.s2_event_measures.iter().copied())
+        .chain(t.exceedance_measures.iter().copied())
+        .chain(m.priority.rank_measures.iter().copied())
+        .collect();
+    Measure::ALL
+        .iter()
+        .copied()
+        .filter(|x| used.contains(x))
+        .collect()
+}
+
 /// A value only some roles may see (contacts, exact S2 counts).
 ///
 /// # Examples
