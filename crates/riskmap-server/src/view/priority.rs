@@ -23,7 +23,9 @@ use riskmap_score::composite::{Submission, UnitPeriodInput, score_periods};
 use riskmap_score::methodology::Methodology;
 use riskmap_score::priority::row::{Identity, Place};
 use riskmap_score::priority::triggers::{DistrictForecast, Trigger};
-use riskmap_score::priority::{HotspotRow, SchoolProfile, priority_list_with_forecasts};
+use riskmap_score::priority::{
+    HotspotRow, SchoolProfile, measures_read, priority_list_with_forecasts,
+};
 use riskmap_store::SchoolScope;
 
 use super::sums::whole;
@@ -118,13 +120,7 @@ pub async fn priority(
         .views
         .priority
         .get_or_build(version, (audience.clone(), parent, period), || async {
-            let schools: Vec<School> = super::schools::schools(state)
-                .await?
-                .iter()
-                .filter(|s| s.district == parent || s.region == parent)
-                .filter(|s| audience.may_see_schools_of(&s.district))
-                .cloned()
-                .collect();
+            let schools = visible_schools(state, audience, parent).await?;
             let scope = s1_district_scope(state, audience);
             let key = (
                 parent,
@@ -144,30 +140,56 @@ pub async fn priority(
                     })
                 })
                 .await?;
-            let located: HashMap<&str, &School> =
-                schools.iter().map(|s| (s.id.as_str(), s)).collect();
-            let mut contacts = if contacts_visible(audience) {
-                contacts_by_school(state, parent).await?
-            } else {
-                HashMap::new()
-            };
-            let rows = list
-                .rows
-                .iter()
-                .filter_map(|row| {
-                    let school = located.get(row.identity.nobd_org_id.as_str())?;
-                    let mut shown = shown_row(state, audience, row, school);
-                    shown.contacts = contacts.remove(school.id.as_str()).unwrap_or_default();
-                    Some(shown)
-                })
-                .collect();
-            Ok(PriorityView {
-                period,
-                model_version: list.model_version.clone(),
-                rows,
-            })
+            disclose(state, audience, parent, period, &schools, &list).await
         })
         .await
+}
+
+/// The schools of `parent` (a region or district) that `audience` may see, in store order.
+async fn visible_schools(
+    state: &AppState,
+    audience: &Audience,
+    parent: Kato,
+) -> Result<Vec<School>, Error> {
+    Ok(super::schools::schools(state)
+        .await?
+        .iter()
+        .filter(|s| s.district == parent || s.region == parent)
+        .filter(|s| audience.may_see_schools_of(&s.district))
+        .cloned()
+        .collect())
+}
+
+/// A scored list's rows as `audience` may see them, with contacts where it may see those.
+async fn disclose(
+    state: &AppState,
+    audience: &Audience,
+    parent: Kato,
+    period: Period,
+    schools: &[School],
+    list: &riskmap_score::priority::PriorityList,
+) -> Result<PriorityView, Error> {
+    let located: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut contacts = if contacts_visible(audience) {
+        contacts_by_school(state, parent).await?
+    } else {
+        HashMap::new()
+    };
+    let rows = list
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let school = located.get(row.identity.nobd_org_id.as_str())?;
+            let mut shown = shown_row(state, audience, row, school);
+            shown.contacts = contacts.remove(school.id.as_str()).unwrap_or_default();
+            Some(shown)
+        })
+        .collect();
+    Ok(PriorityView {
+        period,
+        model_version: list.model_version.clone(),
+        rows,
+    })
 }
 
 /// Whether `audience` may see schools' work contacts: crisis teams and the ministry.
@@ -294,7 +316,8 @@ pub async fn warm_regions(state: &AppState, period: Period) -> Result<(), Error>
 }
 
 /// The ministry's and the akimat's lists of one region: the schools' quarters are read and
-/// scored once, and listed with each reader's forecasts.
+/// scored once, and each reader's list is disclosed from the scoring with its own forecasts.
+/// The scorings are not kept (each serves one reader here): only the disclosed lists are.
 async fn warm_region(state: &AppState, region: Kato, period: Period) -> Result<(), Error> {
     let version = state.store.cached_data_version();
     let akimat = Audience::Regional {
@@ -309,31 +332,24 @@ async fn warm_region(state: &AppState, region: Kato, period: Period) -> Result<(
             .iter()
             .all(|s| reader.may_see_schools_of(&s.district))
     });
-    if seen_by_all {
-        let mut keys = Vec::new();
+    let missing = readers.iter().any(|reader| {
+        let key = (reader.clone(), region, period);
+        state.views.priority.peek(version, &key).is_none()
+    });
+    if seen_by_all && missing {
         let mut forecast_sets = Vec::new();
         for reader in &readers {
-            let scope = s1_district_scope(state, reader);
-            keys.push((
-                region,
-                period,
-                school_set_hash(&schools),
-                scope_hash(&scope),
-            ));
             forecast_sets.push(district_forecasts(state, reader, period).await?);
         }
-        if keys
-            .iter()
-            .any(|key| state.views.scored.peek(version, key).is_none())
-        {
-            let lists = build_lists(state, region, &schools, period, forecast_sets).await?;
-            for (key, list) in keys.into_iter().zip(lists) {
-                state
-                    .views
-                    .scored
-                    .get_or_build(version, key, || async { Ok::<_, Error>(list) })
-                    .await?;
-            }
+        let lists = build_lists(state, region, &schools, period, forecast_sets).await?;
+        for (reader, list) in readers.iter().zip(lists) {
+            state
+                .views
+                .priority
+                .get_or_build(version, (reader.clone(), region, period), || {
+                    disclose(state, reader, region, period, &schools, &list)
+                })
+                .await?;
         }
     }
     for reader in &readers {
@@ -354,9 +370,14 @@ async fn build_lists(
     let started = std::time::Instant::now();
     let quarters = period.trailing(8);
     let region = parent.region();
+    let methodology = priority_methodology();
     let values = state
         .store
-        .school_period_values_in(SchoolScope::Region(&region), &quarters)
+        .school_period_measures_in(
+            SchoolScope::Region(&region),
+            &quarters,
+            &measures_read(&methodology),
+        )
         .await?;
     let wanted: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut submitted: HashMap<(String, Period), Submission> = HashMap::new();
@@ -395,7 +416,6 @@ async fn build_lists(
         })
         .collect();
     let profiles: Vec<SchoolProfile> = schools.iter().map(|s| profile(state, s)).collect();
-    let methodology = Methodology::builtin();
     let read = started.elapsed();
     tokio::task::spawn_blocking(move || {
         let scores = score_periods(&methodology, &records)?;
@@ -430,6 +450,14 @@ async fn build_lists(
     .map_err(|e| Error::Internal {
         message: format!("priority list: {e}"),
     })
+}
+
+/// The methodology the lists are scored with: the built-in one without the composite's rank
+/// intervals (a Monte Carlo over 8 quarters of every school that no list column shows).
+fn priority_methodology() -> Methodology {
+    let mut methodology = Methodology::builtin();
+    methodology.rank_intervals.draws = 0;
+    methodology
 }
 
 fn profile(state: &AppState, school: &School) -> SchoolProfile {
