@@ -2,7 +2,9 @@
 // shows the observed counts with the forecast's band and the exceedance probabilities; the
 // public's panel has no forecast and never asks for one. The forecast map layer (P(exceeding
 // the plan target), legend with the 0.8 priority trigger, table column) for the ministry, in
-// kk and ru too; never offered to, nor asked for by, the public.
+// kk and ru too; for the akimat and the crisis team, their region's districts from the fit of
+// their own scope (a district outside a team's scope says so); never offered to, nor asked for
+// by, the public.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ctx, openPage, signInAs, clickUnit, shot } from "../harness.mjs";
@@ -127,3 +129,39 @@ test("the layer's top class starts at the methodology's trigger as /api/v1/meta 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// The akimat and the crisis team: the layer of their region's districts comes from the fit of
+// their own exact scope; a district outside it says so instead of showing a probability.
+const OUT_OF_SCOPE_RU = "единица вне вашего точного охвата";
+for (const role of ["akimat", "crisis"]) {
+  test(`the ${role} switches to the forecast layer of its region's districts, each a probability or a reason, in ru`, async () => {
+    const { page, errors, requests } = await openPage({ path: "?indicator=viol_rate&lang=ru" });
+    await signInAs(page, role);
+    const asRole = requests.length;
+    const scope = await page.evaluate(() => window.riskmap.state.scope);
+    const region = scope.region ?? `${scope.districts[0].slice(0, 2)}0000000`;
+    await page.waitForSelector(`body[data-shown="${region}"]`, { timeout: 30_000 });
+    assert.equal(await page.isVisible("#layer-field"), true, "the layer switch is shown");
+    await page.selectOption("#layer", "forecast");
+    await page.waitForSelector(LAYER_SHOWN, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector("#twin-head th:last-child")?.textContent.includes("план"), null, { timeout: 30_000 });
+    const asked = requests.slice(asRole).filter((u) => u.includes("/api/v1/forecasts?"));
+    assert.ok(asked.some((u) => u.includes(`level=district&indicator=viol_rate&parent=${region}`)), asked.join(" | "));
+    assert.ok(asked.every((u) => !u.includes("level=region")), `no regions' forecasts: ${asked.join(" | ")}`);
+    const rows = await page.$$eval("#twin-body tr", (trs) => trs.map((r) => ({ id: r.dataset.id, cell: r.lastElementChild.textContent })));
+    assert.ok(rows.length > 1, `districts in the table: ${rows.length}`);
+    const own = role === "crisis" ? scope.districts : rows.map((r) => r.id);
+    for (const { id, cell } of rows) {
+      if (own.includes(id)) {
+        assert.ok(/^\d+\s?%$/.test(cell) || (cell.startsWith("Прогноза нет: ") && !cell.includes(OUT_OF_SCOPE_RU)), `${id}: ${cell}`);
+      } else {
+        assert.equal(cell, `Прогноза нет: ${OUT_OF_SCOPE_RU}`, `${id} is outside the team's districts`);
+      }
+    }
+    if (role === "akimat") assert.ok(rows.some((r) => /%$/.test(r.cell)), rows.map((r) => r.cell).join(" | "));
+    assert.deepEqual(latin(await legendText(page)).filter((w) => w !== "hhh4"), []);
+    await shot(page, `forecast-layer-${role}-ru`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
