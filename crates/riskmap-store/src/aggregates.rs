@@ -208,18 +208,6 @@ impl Store {
             .await
     }
 
-    /// Only `measures` (the others left unreported) of each school in `scope` for the given
-    /// quarters, current revisions only, in no particular order: a reader that needs a few
-    /// measures of many schools reads a fraction of the columns and sorts nothing.
-    pub async fn school_period_measures_in(
-        &self,
-        scope: SchoolScope<'_>,
-        periods: &[Period],
-        measures: &[Measure],
-    ) -> Result<Vec<SchoolPeriodValues>> {
-        self.read_school_values(scope, periods, measures, "").await
-    }
-
     async fn read_school_values(
         &self,
         scope: SchoolScope<'_>,
@@ -230,15 +218,7 @@ impl Store {
         if periods.is_empty() {
             return Ok(Vec::new());
         }
-        let (filter_column, filter_value) = match scope {
-            SchoolScope::All => (None, None),
-            SchoolScope::Region(region) => (Some("s.region_kato"), Some(region)),
-            SchoolScope::District(district) => (Some("s.district_kato"), Some(district)),
-        };
-        let district_filter = match filter_column {
-            Some(column) => format!(" and {column} = ${}", periods.len() + 1),
-            None => String::new(),
-        };
+        let (district_filter, filter_value) = scope_filter(scope, periods.len());
         let sql = records_query(
             "q.school_id as school_id, q.period as period",
             "cast(q.{c} as double precision) as {c}",
@@ -331,8 +311,18 @@ fn current_records_query(
     records_query(keys, per_measure, Measure::ALL, n_periods, filter, tail)
 }
 
+/// The ` and <school column> = $<n_periods + 1>` filter of `scope` and the value it binds.
+pub(crate) fn scope_filter(scope: SchoolScope<'_>, n_periods: usize) -> (String, Option<&Kato>) {
+    let (column, value) = match scope {
+        SchoolScope::All => return (String::new(), None),
+        SchoolScope::Region(region) => ("s.region_kato", region),
+        SchoolScope::District(district) => ("s.district_kato", district),
+    };
+    (format!(" and {column} = ${}", n_periods + 1), Some(value))
+}
+
 /// [`current_records_query`] with one expression per measure of `measures` only.
-fn records_query(
+pub(crate) fn records_query(
     keys: &str,
     per_measure: &str,
     measures: &[Measure],

@@ -33,6 +33,8 @@ mod programme_bodies;
 pub mod programmes;
 /// Submission status per school and quarter.
 mod reporting;
+/// A few measures of many schools, packed for a fast read.
+mod school_measures;
 /// Connection, backend dispatch and migrations.
 mod store;
 /// Bearer tokens and the audit log.

@@ -276,7 +276,12 @@ async fn failed_batch_changes_nothing(store: &Store) {
 async fn chosen_measures_are_the_full_reads(store: &Store) {
     let periods = store.periods().await.unwrap();
     let region = kato("750000000");
-    let chosen = [Measure::PupilsTotal, Measure::ViolTotal];
+    let chosen = [
+        Measure::PupilsTotal,
+        Measure::PsychFteFilled,
+        Measure::ViolTotal,
+        Measure::SuicideDeaths,
+    ];
     let scope = || riskmap_store::SchoolScope::Region(&region);
     let mut expected: Vec<_> = store
         .school_period_values_in(scope(), &periods)
