@@ -32,8 +32,7 @@ const MAX_PARAMETERS: usize = 30_000;
 const RECORD_FIXED_COLUMNS: usize = 10;
 const SCHOOL_COLUMNS: usize = 25;
 const RECORDS_PER_INSERT: usize = MAX_PARAMETERS / (RECORD_FIXED_COLUMNS + Measure::ALL.len());
-/// Records per `COPY` on PostgreSQL (a few MB of binary data; each chunk costs a few round
-/// trips).
+/// Records per `COPY` on PostgreSQL (a few MB of text; each chunk costs a few round trips).
 const RECORDS_PER_COPY: usize = 8_192;
 
 /// An open batch: a transaction with its `ingest_batch` row, and rows waiting for the next
@@ -93,8 +92,8 @@ macro_rules! with_tx {
     };
 }
 
-/// Binary `COPY` data of `school_quarter` records (PostgreSQL).
-mod copy_binary;
+/// `COPY` text rows of `school_quarter` records (PostgreSQL).
+mod copy_text;
 /// `school_quarter` rows, encoded while the previous chunk executes.
 mod records;
 /// Inserts into the side tables of a batch: contacts, legal statistics, quarantine.

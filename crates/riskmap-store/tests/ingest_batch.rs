@@ -257,7 +257,7 @@ async fn postgres_batches_commit_roll_back_and_name_conflicts() {
     db.finish(store).await;
 }
 
-/// More records than one `COPY` chunk, with every kind of value the binary format must carry:
+/// More records than one `COPY` chunk, with every kind of value the text format must carry:
 /// text with tabs, newlines, backslashes and Kazakh letters, NULLs, decimals that are not
 /// short in decimal, timestamps with nanoseconds and a non-UTC offset.
 fn awkward_records(count: u32) -> Vec<SchoolQuarterRecord> {

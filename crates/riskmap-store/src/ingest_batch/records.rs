@@ -7,11 +7,11 @@
 //! already stored is not inserted (`on conflict do nothing`), and when a chunk inserts fewer
 //! rows than it holds, the first such row is looked up.
 //!
-//! PostgreSQL: `COPY … FROM STDIN` in the binary format, each chunk inside a savepoint; a
-//! unique violation rolls the chunk back to its savepoint and the first stored key of the chunk
-//! is looked up the same way. Either way the conflict becomes the batch's [`RevisionConflict`]
-//! and the batch rolls back; both paths store the same values (`copy_binary.rs` writes each
-//! column in its type's binary form, exactly what the bound parameter would be stored as).
+//! PostgreSQL: `COPY … FROM STDIN` in the text format, each chunk inside a savepoint; a unique
+//! violation rolls the chunk back to its savepoint and the first stored key of the chunk is
+//! looked up the same way. Either way the conflict becomes the batch's [`RevisionConflict`]
+//! and the batch rolls back; both paths store the same values (`copy_text.rs` writes each
+//! column exactly as the bound parameter would be stored).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -33,7 +33,7 @@ pub(super) struct PendingRecords {
 
 enum ChunkArguments {
     Sqlite(<Sqlite as Database>::Arguments),
-    /// The chunk as binary `COPY` data, header and trailer included.
+    /// The chunk as `COPY` text rows.
     PostgresCopy(Vec<u8>),
 }
 
@@ -88,7 +88,7 @@ fn insert_sql(rows: usize) -> String {
     sql
 }
 
-/// `copy school_quarter (…) from stdin (format binary)`: the columns in [`insert_sql`]'s order.
+/// `copy school_quarter (…) from stdin`: the columns in [`insert_sql`]'s order.
 fn copy_sql() -> String {
     let mut sql = String::from(
         "copy school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id, nil_return, \
@@ -98,7 +98,7 @@ fn copy_sql() -> String {
         sql.push_str(", ");
         sql.push_str(measure.column());
     }
-    sql.push_str(") from stdin (format binary)");
+    sql.push_str(") from stdin");
     sql
 }
 
@@ -167,11 +167,10 @@ impl PendingRecords {
             }};
         }
         let arguments = if postgres {
-            let mut data = Vec::with_capacity(records.len() * 1024);
-            super::copy_binary::header(&mut data);
+            let mut text = Vec::with_capacity(records.len() * 512);
             for (row, record) in records {
-                super::copy_binary::record_tuple(
-                    &mut data,
+                super::copy_text::record_line(
+                    &mut text,
                     &record,
                     &period_of(record.period),
                     batch_id,
@@ -179,8 +178,7 @@ impl PendingRecords {
                 );
                 keys.push((row, record.school, record.period, record.revision));
             }
-            super::copy_binary::trailer(&mut data);
-            ChunkArguments::PostgresCopy(data)
+            ChunkArguments::PostgresCopy(text)
         } else {
             encode_rows!(Sqlite, Sqlite)
         };
@@ -271,8 +269,8 @@ async fn execute_chunk(
                 .map(|done| done.rows_affected())
                 .context("insert school-quarter records")?
         }
-        (Tx::Postgres(tx), ChunkArguments::PostgresCopy(data)) => {
-            copy_chunk(tx, &statements.copy, &data).await?
+        (Tx::Postgres(tx), ChunkArguments::PostgresCopy(text)) => {
+            copy_chunk(tx, &statements.copy, &text).await?
         }
         _ => {
             return Err(sqlx::Error::Protocol(
@@ -289,14 +287,14 @@ async fn execute_chunk(
 
 /// One `COPY` inside a savepoint: the rows copied, or 0 after a unique violation (the chunk is
 /// rolled back to its savepoint so the transaction stays usable for the lookup).
-async fn copy_chunk(conn: &mut PgConnection, copy: &str, data: &[u8]) -> Result<u64> {
+async fn copy_chunk(conn: &mut PgConnection, copy: &str, text: &[u8]) -> Result<u64> {
     sqlx::query("savepoint school_quarter_chunk")
         .execute(&mut *conn)
         .await
         .context("open a savepoint for a COPY chunk")?;
     let copied = async {
         let mut sink = conn.copy_in_raw(copy).await?;
-        sink.send(data).await?;
+        sink.send(text).await?;
         sink.finish().await
     }
     .await;
