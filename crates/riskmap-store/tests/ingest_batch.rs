@@ -462,3 +462,129 @@ async fn postgres_contacts_are_read_while_in_effect() {
     contacts_in_effect(&store).await;
     db.finish(store).await;
 }
+
+/// `awkward_records` spread over `schools` schools and as many quarters from 2000 as needed,
+/// each at `revision`, timestamps to the microsecond (PostgreSQL keeps no more).
+fn spread_records(count: u32, schools: u32, revision: u32, seed: u32) -> Vec<BatchItem> {
+    awkward_records(count + seed)
+        .into_iter()
+        .skip(seed as usize)
+        .enumerate()
+        .map(|(idx, record)| {
+            let idx = u32::try_from(idx).unwrap();
+            let quarter = idx / schools;
+            let period = format!("{}-Q{}", 2000 + quarter / 4, quarter % 4 + 1);
+            let record = SchoolQuarterRecord {
+                school: SchoolId::parse(&format!("S-{}", idx % schools + 1)).unwrap(),
+                period: Period::parse(&period).unwrap(),
+                revision,
+                ..truncated_to_micros(record)
+            };
+            BatchItem::Record {
+                row: u64::from(idx) + 2,
+                record: Box::new(record),
+            }
+        })
+        .collect()
+}
+
+/// A first submission across more than one `COPY` chunk, a re-submission at revision 2 with a
+/// newer school version, a partly accepted file (quarantined rows, a contact, a legal count)
+/// and a conflicting file that stores nothing.
+async fn submissions(store: &Store) {
+    units(store).await;
+    let mut first: Vec<BatchItem> = (1..=40)
+        .map(|s| school(&format!("S-{s}"), "first", date!(2020 - 01 - 01)))
+        .collect();
+    first.extend(spread_records(9_200, 40, 1, 0));
+    let end = stream(store, "f1", first, commit()).await;
+    assert!(
+        matches!(end, BatchEnd::Committed { rows: 9_240, .. }),
+        "{end:?}"
+    );
+
+    let mut second = vec![school("S-2", "renamed", date!(2024 - 09 - 01))];
+    second.extend(spread_records(300, 40, 2, 7));
+    let end = stream(store, "f2", second, commit()).await;
+    assert!(
+        matches!(end, BatchEnd::Committed { rows: 301, .. }),
+        "{end:?}"
+    );
+
+    let quarantine = |row: u64| {
+        BatchItem::Quarantine(QuarantinedRow {
+            table: "school_quarter".to_owned(),
+            sheet: None,
+            row,
+            row_json: format!("{{\"row\":{row},\"notes\":\"tab\\there\"}}"),
+            findings_json: "[{\"code\":\"E_RANGE\"}]".to_owned(),
+        })
+    };
+    let mut partial = vec![
+        contact(
+            "S-1",
+            "psychologist",
+            "Бекова Сауле",
+            date!(2020 - 01 - 01),
+            None,
+        ),
+        BatchItem::LegalStat(LegalStat {
+            unit: kato("750000000"),
+            period: "2024".to_owned(),
+            measure: "offences_by_minors".to_owned(),
+            value: 7,
+        }),
+        quarantine(3),
+        quarantine(9),
+    ];
+    partial.extend(spread_records(500, 40, 3, 11));
+    partial.push(quarantine(600));
+    let end = stream(store, "p3", partial, commit()).await;
+    assert!(
+        matches!(end, BatchEnd::Committed { rows: 505, .. }),
+        "{end:?}"
+    );
+
+    let conflicting = spread_records(10, 40, 2, 0);
+    let end = stream(store, "c4", conflicting, commit()).await;
+    assert!(matches!(end, BatchEnd::Conflict(_)), "{end:?}");
+}
+
+#[tokio::test]
+async fn copy_and_row_paths_store_the_same_data() {
+    let Some((postgres, pg_db)) = support::postgres_store().await else {
+        return;
+    };
+    let (sqlite, sqlite_db) = support::sqlite_store().await;
+    submissions(&sqlite).await;
+    submissions(&postgres).await;
+    let by_rows = support::fingerprint::fingerprint(&sqlite_db).await;
+    let by_copy = support::fingerprint::fingerprint(&pg_db).await;
+    let records = by_rows
+        .iter()
+        .filter(|l| l.starts_with("school_quarter|"))
+        .count();
+    assert_eq!(records, 9_200 + 300 + 500);
+    let spelled = |part: &str| by_rows.iter().any(|l| l.contains(part));
+    assert!(
+        spelled("submitted_at=2024-04-08 5:30:16.123456|"),
+        "UTC, microseconds"
+    );
+    assert!(spelled("notes=tab\there\nnew line"), "text as stored");
+    assert!(spelled("revision=3|"), "the partly accepted file's records");
+    assert_eq!(by_rows.len(), by_copy.len());
+    for (row_path, copy_path) in by_rows.iter().zip(&by_copy) {
+        assert_eq!(row_path, copy_path);
+    }
+    db_finish(sqlite, sqlite_db, postgres, pg_db).await;
+}
+
+async fn db_finish(
+    sqlite: Store,
+    sqlite_db: support::TestDb,
+    postgres: Store,
+    pg_db: support::TestDb,
+) {
+    sqlite_db.finish(sqlite).await;
+    pg_db.finish(postgres).await;
+}

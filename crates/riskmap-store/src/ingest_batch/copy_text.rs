@@ -4,6 +4,11 @@
 //! return), `\N` for NULL, booleans `t`/`f`, timestamps to the microsecond with their offset
 //! (the driver truncates to microseconds too), counts as integers, decimals in Rust's shortest
 //! round-trip form (read back to the same `double precision`).
+//!
+//! Text rather than the binary format: for this table of some seventy small counts the binary
+//! format carries each value in 8 bytes behind a 4-byte length (the text format in 2–4), so a
+//! chunk is about 3.6 times larger, and the server's time per row was measured no lower
+//! (its foreign-key checks and index inserts, not parsing, take most of it).
 
 use std::io::Write as _;
 

@@ -8,6 +8,10 @@
 use riskmap_store::Store;
 use sqlx::Connection;
 
+/// Every stored row in one canonical spelling, to compare stores across databases.
+#[allow(dead_code, reason = "not every test binary compares stores")]
+pub(crate) mod fingerprint;
+
 /// A throw-away database; dropped (PostgreSQL) or deleted (SQLite) by `finish`.
 pub(crate) enum TestDb {
     Sqlite(
