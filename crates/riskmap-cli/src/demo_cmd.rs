@@ -130,24 +130,22 @@ fn valid_from(quarters: u32) -> time::Date {
     .start_date()
 }
 
-/// The schools' synthetic work contacts as `school_contacts` rows.
-fn contact_rows(schools: &[School], args: &GenerateArgs) -> Vec<Row> {
+/// The schools' synthetic work contacts as `school_contacts` rows, drawn as they are written.
+fn contact_rows<'a>(schools: &'a [School], args: &GenerateArgs) -> impl Iterator<Item = Row> + 'a {
     crate::demo_contacts::demo_contacts(schools, args.seed, valid_from(args.quarters))
-        .iter()
-        .map(contact_row)
-        .collect()
+        .map(|c| contact_row(&c))
 }
 
-fn reference_rows(
-    schools: &[School],
-    localities: &HashMap<String, Kato>,
+/// The schools' `school_reference` rows, built as they are written.
+fn reference_rows<'a>(
+    schools: &'a [School],
+    localities: &'a HashMap<String, Kato>,
     quarters: u32,
-) -> Vec<Row> {
+) -> impl Iterator<Item = Row> + 'a {
     let valid_from = valid_from(quarters);
     schools
         .iter()
-        .map(|s| reference_row(s, localities[s.id.as_str()], valid_from))
-        .collect()
+        .map(move |s| reference_row(s, localities[s.id.as_str()], valid_from))
 }
 
 /// The records as rows, each with its school's locality code as its KATO.
@@ -160,23 +158,30 @@ fn quarter_rows<'a, 'r>(
         .map(move |r| record_row(r, localities[r.school.as_str()]))
 }
 
-/// Writes the reference file, then the quarter rows as they are drawn (CSV: nothing but the
-/// schools is held in memory; XLSX: the workbook is built in memory).
+/// Writes the reference and contact files, then the quarter rows as they are drawn (CSV: each
+/// row is written as it is made, nothing but the schools is held in memory; XLSX: the workbook
+/// is built in memory).
 fn write_data(
     stream: DemoStream,
     localities: &HashMap<String, Kato>,
     args: &GenerateArgs,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let references = reference_rows(stream.schools(), localities, args.quarters);
-    let contacts = contact_rows(stream.schools(), args);
     match args.format {
         Format::Csv => {
             let reference = args.out.join("school_reference.csv");
-            write_csv(TableName::SchoolReference, &references, create(&reference)?)
-                .with_context(|| format!("cannot write {}", reference.display()))?;
+            write_csv(
+                TableName::SchoolReference,
+                reference_rows(stream.schools(), localities, args.quarters),
+                create(&reference)?,
+            )
+            .with_context(|| format!("cannot write {}", reference.display()))?;
             let contact = args.out.join("school_contacts.csv");
-            write_csv(TableName::SchoolContacts, &contacts, create(&contact)?)
-                .with_context(|| format!("cannot write {}", contact.display()))?;
+            write_csv(
+                TableName::SchoolContacts,
+                contact_rows(stream.schools(), args),
+                create(&contact)?,
+            )
+            .with_context(|| format!("cannot write {}", contact.display()))?;
             let quarter = args.out.join("school_quarter.csv");
             let rows = stream
                 .into_records()
@@ -186,6 +191,9 @@ fn write_data(
             Ok(vec![reference, quarter, contact])
         }
         Format::Xlsx => {
+            let references: Vec<Row> =
+                reference_rows(stream.schools(), localities, args.quarters).collect();
+            let contacts: Vec<Row> = contact_rows(stream.schools(), args).collect();
             let drawn: Vec<SchoolQuarterRecord> = stream.into_records().collect();
             let records: Vec<Row> = quarter_rows(&drawn, localities).collect();
             let bytes = write_xlsx(&[

@@ -5,11 +5,14 @@ use riskmap_model::School;
 use riskmap_store::SchoolContact;
 use time::Date;
 
-/// The contacts of `schools` (drawn from `seed`), valid from `valid_from` with no end.
-pub(crate) fn demo_contacts(schools: &[School], seed: u64, valid_from: Date) -> Vec<SchoolContact> {
-    riskmap_demo::demo_contacts(schools, seed)
-        .into_iter()
-        .map(|c| SchoolContact {
+/// The contacts of `schools` (drawn from `seed`, one at a time), valid from `valid_from` with
+/// no end.
+pub(crate) fn demo_contacts(
+    schools: &[School],
+    seed: u64,
+    valid_from: Date,
+) -> impl Iterator<Item = SchoolContact> + '_ {
+    riskmap_demo::demo_contacts(schools, seed).map(move |c| SchoolContact {
             school: c.school,
             role: c.role.to_owned(),
             full_name: c.full_name,
@@ -19,5 +22,4 @@ pub(crate) fn demo_contacts(schools: &[School], seed: u64, valid_from: Date) -> 
             valid_from,
             valid_to: None,
         })
-        .collect()
 }

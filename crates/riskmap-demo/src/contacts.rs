@@ -68,13 +68,14 @@ const ROLES: [(&str, Option<f64>); 4] = [
     ("social_pedagogue", Some(0.5)),
 ];
 
-/// The contacts of every school, in school order, drawn from `seed`.
-pub fn demo_contacts(schools: &[School], seed: u64) -> Vec<DemoContact> {
+/// The contacts of every school, in school order, drawn from `seed` one at a time (a writer
+/// holds none of them longer than it takes to write it).
+pub fn demo_contacts(schools: &[School], seed: u64) -> impl Iterator<Item = DemoContact> + '_ {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x00c0_ffee);
     schools
         .iter()
         .flat_map(|school| ROLES.map(|role| (school, role)))
-        .map(|(school, (role, fte))| {
+        .map(move |(school, (role, fte))| {
             let pick = |rng: &mut ChaCha8Rng, words: &[&'static str]| {
                 words[rng.random_range(0..words.len())]
             };
@@ -105,5 +106,4 @@ pub fn demo_contacts(schools: &[School], seed: u64) -> Vec<DemoContact> {
                 fte,
             }
         })
-        .collect()
 }
