@@ -13,13 +13,13 @@ pub(crate) fn demo_contacts(
     valid_from: Date,
 ) -> impl Iterator<Item = SchoolContact> + '_ {
     riskmap_demo::demo_contacts(schools, seed).map(move |c| SchoolContact {
-            school: c.school,
-            role: c.role.to_owned(),
-            full_name: c.full_name,
-            work_phone: Some(c.work_phone),
-            work_email: Some(c.work_email),
-            fte: c.fte,
-            valid_from,
-            valid_to: None,
-        })
+        school: c.school,
+        role: c.role.to_owned(),
+        full_name: c.full_name,
+        work_phone: Some(c.work_phone),
+        work_email: Some(c.work_email),
+        fte: c.fte,
+        valid_from,
+        valid_to: None,
+    })
 }
