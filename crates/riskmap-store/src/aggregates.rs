@@ -341,10 +341,7 @@ pub(crate) fn records_query(
         placeholders.join(", ")
     ));
     sql.push_str(filter);
-    sql.push_str(
-        " and not exists (select 1 from school_quarter newer where newer.school_id = q.school_id \
-         and newer.period = q.period and newer.revision > q.revision)",
-    );
+    sql.push_str(crate::current_revision::CURRENT_ONLY);
     sql.push_str(tail);
     sql
 }

@@ -51,11 +51,10 @@ impl Store {
     /// Each school's current (highest) revision in `period` and its `isu_open_end`.
     pub async fn current_revisions(&self, period: Period) -> Result<Vec<CurrentRevision>> {
         let rows = with_pool!(self, pool, DB => {
-            sqlx::query(
-                "select q.school_id, q.revision, q.isu_open_end from school_quarter q where q.period = $1 \
-                 and not exists (select 1 from school_quarter newer where newer.school_id = q.school_id \
-                 and newer.period = q.period and newer.revision > q.revision)",
-            )
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "select q.school_id, q.revision, q.isu_open_end from school_quarter q where q.period = $1{}",
+                crate::current_revision::CURRENT_ONLY
+            )))
             .bind(period.to_string())
             .fetch_all(pool)
             .await

@@ -17,6 +17,8 @@ mod aggregates;
 mod batches;
 /// Reads of the restricted contacts table.
 mod contacts;
+/// Which stored record is a school's current revision of a quarter.
+mod current_revision;
 /// The data version kept in memory and its refresh.
 pub mod data_version;
 /// The one error type of this crate.
