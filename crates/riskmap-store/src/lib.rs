@@ -58,6 +58,7 @@ pub use programmes::{
     StoredProgramme,
 };
 pub use reporting::Submission;
+pub use school_measures::SchoolPeriodMeasures;
 pub use store::{Backend, Store};
 pub use tokens::{AuditEvent, TokenRecord, token_hash};
 pub use units::AdminUnitRow;

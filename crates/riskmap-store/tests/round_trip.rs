@@ -119,7 +119,10 @@ async fn round_trip(store: &Store) {
     );
 
     // A higher revision replaces the earlier one in the sums but keeps it in history.
-    let revised = vec![record("S-1", "2024-Q1", 2, 10.0)];
+    // Sent later than the first revision: readers of the first submission must not see it.
+    let mut correction = record("S-1", "2024-Q1", 2, 10.0);
+    correction.submitted_at = datetime!(2024-05-20 09:00 +05:00);
+    let revised = vec![correction];
     store
         .import_batch(&batch("bbb"), &[], &revised)
         .await
@@ -295,10 +298,34 @@ async fn chosen_measures_are_the_full_reads(store: &Store) {
             row
         })
         .collect();
-    let mut read = store
+    let read_with_times = store
         .school_period_measures_in(scope(), &periods, &chosen)
         .await
         .unwrap();
+    // Each record's first submission time is the one the submissions report gives.
+    for row in &read_with_times {
+        let first = store
+            .submissions_in(Some(region), row.record.period)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.school == row.record.school)
+            .and_then(|s| s.first_submitted_at);
+        assert_eq!(Some(row.first_submitted_at), first, "{:?}", row.record);
+    }
+    let corrected = read_with_times
+        .iter()
+        .find(|row| {
+            row.record.school.as_str() == "S-1" && row.record.period.to_string() == "2024-Q1"
+        })
+        .expect("the corrected record is read");
+    assert_eq!(corrected.record.values.get(Measure::ViolTotal), Some(10.0));
+    assert_eq!(
+        corrected.first_submitted_at,
+        datetime!(2024-04-08 10:30 +05:00),
+        "the corrected record keeps its first revision's time"
+    );
+    let mut read: Vec<_> = read_with_times.into_iter().map(|row| row.record).collect();
     let key = |row: &riskmap_store::SchoolPeriodValues| (row.school.to_string(), row.period);
     expected.sort_by_key(key);
     read.sort_by_key(key);

@@ -382,38 +382,22 @@ async fn build_lists(
         )
         .await?;
     let wanted: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
-    let mut submitted: HashMap<(String, Period), Submission> = HashMap::new();
-    for quarter in &quarters {
-        for s in state.store.submissions_in(Some(region), *quarter).await? {
-            if !wanted.contains_key(s.school.as_str()) {
-                continue;
-            }
-            if let Some(at) = s.first_submitted_at {
-                let on_time = at.date() <= quarter.due_date();
-                let submission = if on_time {
-                    Submission::OnTime
-                } else {
-                    Submission::Late
-                };
-                submitted.insert((s.school.as_str().to_owned(), *quarter), submission);
-            }
-        }
-    }
     let records: Vec<UnitPeriodInput> = values
         .into_iter()
         .filter_map(|v| {
-            let school = wanted.get(v.school.as_str())?;
-            let submission = submitted
-                .get(&(v.school.as_str().to_owned(), v.period))
-                .copied()
-                .unwrap_or(Submission::Late);
+            let school = wanted.get(v.record.school.as_str())?;
+            let on_time = v.first_submitted_at.date() <= v.record.period.due_date();
             Some(UnitPeriodInput {
-                unit: v.school.as_str().to_owned(),
+                unit: v.record.school.as_str().to_owned(),
                 region: school.region.to_string(),
                 parent: Some(school.district.to_string()),
-                period: v.period,
-                submission,
-                measures: v.values,
+                period: v.record.period,
+                submission: if on_time {
+                    Submission::OnTime
+                } else {
+                    Submission::Late
+                },
+                measures: v.record.values,
             })
         })
         .collect();
