@@ -158,19 +158,7 @@ fn free_direction(eval: &Evaluation, p: usize, fallback: Fallback) -> (Vec<f64>,
 /// Solves (M + ridge·diag|M|) s = g through the arrow structure with the smallest ridge in
 /// 1e-6, 1e-5, … that makes the matrix positive definite, or None if none up to 1e12 does.
 fn ridged_solve(matrix: &[f64], n: usize, p: usize, g: &[f64]) -> Option<Vec<f64>> {
-    let mut ridged = matrix.to_vec();
-    let mut ridge = 1e-6;
-    while ridge <= 1e12 {
-        for k in 0..n {
-            let diagonal = matrix[k * n + k];
-            ridged[k * n + k] = diagonal + ridge * diagonal.abs().max(1e-8);
-        }
-        if let Some(step) = arrow_solve(&ridged, n, p, g) {
-            return Some(step);
-        }
-        ridge *= 10.0;
-    }
-    None
+    with_growing_ridge(matrix, n, 1e-6, |ridged| arrow_solve(ridged, n, p, g))
 }
 
 /// The full step in the quadratic region, else the line search along the step, else (for a
@@ -219,15 +207,28 @@ fn scoring_step(eval: &Evaluation, p: usize) -> Vec<f64> {
 /// Solves (M + ridge·diag|M|) s = g with the smallest ridge in 0, 1e-6, 1e-5, … that makes
 /// the matrix positive definite, or None if none up to 1e12 does.
 fn solve_with_ridge(matrix: &[f64], n: usize, g: &[f64]) -> Option<Vec<f64>> {
+    with_growing_ridge(matrix, n, 0.0, |ridged| {
+        cholesky(ridged, n).map(|l| cholesky_solve(&l, n, g))
+    })
+}
+
+/// `solve` applied to M + ridge·diag|M| (each |diagonal| at least 1e-8), the ridge starting at
+/// `first` and then 1e-6 (from 0) or ten times the last, until `solve` succeeds or it passes 1e12.
+fn with_growing_ridge(
+    matrix: &[f64],
+    n: usize,
+    first: f64,
+    solve: impl Fn(&[f64]) -> Option<Vec<f64>>,
+) -> Option<Vec<f64>> {
     let mut ridged = matrix.to_vec();
     let scale: Vec<f64> = (0..n).map(|k| matrix[k * n + k].abs().max(1e-8)).collect();
-    let mut ridge = 0.0;
+    let mut ridge = first;
     while ridge <= 1e12 {
         for k in 0..n {
             ridged[k * n + k] = matrix[k * n + k] + ridge * scale[k];
         }
-        if let Some(l) = cholesky(&ridged, n) {
-            return Some(cholesky_solve(&l, n, g));
+        if let Some(step) = solve(&ridged) {
+            return Some(step);
         }
         ridge = if ridge == 0.0 { 1e-6 } else { ridge * 10.0 };
     }
