@@ -1,14 +1,19 @@
 //! The ingest [`Context`] of a load session: what the store and the geography know that a
-//! file does not. The KATO registry and the stored school ids are loaded once; each quarter's
+//! file does not. The KATO registry and the stored schools are loaded once; each quarter's
 //! current revisions and register stock are read from the store the first time a row asks
-//! about that quarter (from the ingest's worker threads, through the runtime handle), so
-//! memory grows with the quarters a file touches, not with the store.
+//! about that quarter (from the ingest's worker threads, through the runtime handle).
+//!
+//! Memory stays small whatever the store holds: a school is known by a 64-bit hash of its id,
+//! keyed afresh for each session (so no file can be made to collide on purpose), with its
+//! position among the known schools; a quarter's facts are two arrays by that position (12
+//! bytes a school), filled row by row as the store streams them.
 //!
 //! Schools of a reference file are "pending" while their batch is open, so that the quarter
 //! sheet of the same workbook may name them; they become known when the batch commits and are
 //! forgotten when it rolls back.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use riskmap_geo::Geography;
@@ -19,16 +24,51 @@ use time::Date;
 
 use crate::contract_rows::district_of;
 
-/// Current revision and `isu_open_end` by school, for one quarter.
-type PeriodFacts = HashMap<String, (u32, Option<i64>)>;
+/// A school id's keyed hash.
+type SchoolKey = u64;
+
+/// The stored schools: each key's position in a quarter's [`PeriodFacts`].
+type Positions = HashMap<SchoolKey, usize>;
+
+/// One quarter's stored facts, by school position.
+struct PeriodFacts {
+    /// The current revision; 0 when nothing is stored.
+    revisions: Vec<u32>,
+    /// Its `isu_open_end`; negative when not reported (the contract's minimum is 0).
+    open_ends: Vec<i64>,
+}
+
+impl PeriodFacts {
+    fn new(schools: usize) -> Self {
+        Self {
+            revisions: vec![0; schools],
+            open_ends: vec![-1; schools],
+        }
+    }
+
+    fn set(&mut self, position: usize, revision: u32, open_end: Option<i64>) {
+        self.revisions[position] = revision;
+        self.open_ends[position] = open_end.filter(|n| *n >= 0).unwrap_or(-1);
+    }
+
+    fn open_end(&self, position: usize) -> Option<i64> {
+        self.open_ends.get(position).copied().filter(|n| *n >= 0)
+    }
+
+    fn revision(&self, position: usize) -> u32 {
+        self.revisions.get(position).copied().unwrap_or(0)
+    }
+}
 
 pub(crate) struct StoreContext {
     registry: Arc<KatoRegistry>,
     geography: Option<Arc<Geography>>,
     store: Store,
     runtime: tokio::runtime::Handle,
-    schools: RwLock<HashSet<String>>,
-    pending: RwLock<HashSet<String>>,
+    /// Keys the school ids of this session.
+    keys: RandomState,
+    schools: RwLock<Positions>,
+    pending: RwLock<HashSet<SchoolKey>>,
     periods: RwLock<HashMap<Period, Arc<PeriodFacts>>>,
     failure: Mutex<Option<String>>,
 }
@@ -39,12 +79,17 @@ impl StoreContext {
         geography: Option<Arc<Geography>>,
         store: Store,
     ) -> riskmap_store::Result<Self> {
-        let schools = store.school_ids().await?.into_iter().collect();
+        let keys = RandomState::new();
+        let mut schools = Positions::new();
+        store
+            .each_school_id(|id| add_school(&mut schools, keys.hash_one(id)))
+            .await?;
         Ok(Self {
             registry,
             geography,
             store,
             runtime: tokio::runtime::Handle::current(),
+            keys,
             schools: RwLock::new(schools),
             pending: RwLock::new(HashSet::new()),
             periods: RwLock::new(HashMap::new()),
@@ -52,22 +97,28 @@ impl StoreContext {
         })
     }
 
+    fn key(&self, school: &str) -> SchoolKey {
+        self.keys.hash_one(school)
+    }
+
     /// Notes a school of the open batch's reference rows.
     pub(crate) fn add_pending(&self, school: &str) {
+        let key = self.key(school);
         self.pending
             .write()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(school.to_owned());
+            .insert(key);
     }
 
     /// The open batch committed: its schools are known and stored quarters may have changed.
     pub(crate) fn committed(&self) {
         let pending =
             std::mem::take(&mut *self.pending.write().unwrap_or_else(PoisonError::into_inner));
-        self.schools
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend(pending);
+        let mut schools = self.schools.write().unwrap_or_else(PoisonError::into_inner);
+        for key in pending {
+            add_school(&mut schools, key);
+        }
+        drop(schools);
         self.periods
             .write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -90,6 +141,16 @@ impl StoreContext {
             .take()
     }
 
+    /// The school's position among the stored schools.
+    fn position(&self, school: &str) -> Option<usize> {
+        let key = self.key(school);
+        self.schools
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .copied()
+    }
+
     fn facts(&self, period: Period) -> Option<Arc<PeriodFacts>> {
         // Every row asks twice, from several threads: a shared lock, taken exclusively only
         // to read a quarter the first time.
@@ -105,13 +166,8 @@ impl StoreContext {
         if let Some(facts) = periods.get(&period) {
             return Some(facts.clone());
         }
-        // Called on the ingest's blocking threads, never on the runtime's own workers.
-        match self.runtime.block_on(self.store.current_revisions(period)) {
-            Ok(rows) => {
-                let facts: PeriodFacts = rows
-                    .into_iter()
-                    .map(|r| (r.school, (r.revision, r.isu_open_end)))
-                    .collect();
+        match self.read_facts(period) {
+            Ok(facts) => {
                 let facts = Arc::new(facts);
                 periods.insert(period, facts.clone());
                 Some(facts)
@@ -123,6 +179,32 @@ impl StoreContext {
             }
         }
     }
+
+    /// Streams a quarter's current revisions into arrays by school position.
+    fn read_facts(&self, period: Period) -> riskmap_store::Result<PeriodFacts> {
+        let schools = self.schools.read().unwrap_or_else(PoisonError::into_inner);
+        let positions: &Positions = &schools;
+        let mut facts = PeriodFacts::new(positions.len());
+        // Called on the ingest's blocking threads, never on the runtime's own workers.
+        self.runtime.block_on(self.store.each_current_revision(
+            period,
+            |school, revision, open_end| {
+                // A record's school is stored (a foreign key); one stored by another process
+                // since this session began is unknown here and its checks are left to the
+                // store's keys.
+                if let Some(&position) = positions.get(&self.keys.hash_one(school)) {
+                    facts.set(position, revision, open_end);
+                }
+            },
+        ))?;
+        Ok(facts)
+    }
+}
+
+/// Gives a newly known school the next position.
+fn add_school(schools: &mut Positions, key: SchoolKey) {
+    let next = schools.len();
+    schools.entry(key).or_insert(next);
 }
 
 impl Context for StoreContext {
@@ -131,25 +213,28 @@ impl Context for StoreContext {
     }
 
     fn school_known(&self, school: &str, _period: Period) -> Option<bool> {
+        let key = self.key(school);
         let known = self
             .schools
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .contains(school)
+            .contains_key(&key)
             || self
                 .pending
                 .read()
                 .unwrap_or_else(PoisonError::into_inner)
-                .contains(school);
+                .contains(&key);
         Some(known)
     }
 
     fn open_end(&self, school: &str, period: Period) -> Option<i64> {
-        self.facts(period)?.get(school)?.1
+        let facts = self.facts(period)?;
+        facts.open_end(self.position(school)?)
     }
 
     fn stored_revision(&self, school: &str, period: Period) -> Option<u32> {
-        Some(self.facts(period)?.get(school).map_or(0, |f| f.0))
+        let facts = self.facts(period)?;
+        Some(self.position(school).map_or(0, |p| facts.revision(p)))
     }
 
     fn district_found(&self, kato: &Kato, lon_lat: Option<(f64, f64)>) -> Option<bool> {

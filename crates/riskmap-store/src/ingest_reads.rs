@@ -3,6 +3,7 @@
 //! the command line and tests read back after it (row counts, quarantine, legal statistics,
 //! batch reports).
 
+use futures_util::TryStreamExt;
 use riskmap_model::{Kato, Period};
 use sqlx::Row;
 
@@ -40,47 +41,60 @@ pub struct RowCounts {
 }
 
 impl Store {
-    /// The ids of every stored school.
-    pub async fn school_ids(&self) -> Result<Vec<String>> {
+    /// Calls `each` with the id of every stored school, row by row (nothing is collected).
+    pub async fn each_school_id(&self, mut each: impl FnMut(&str) + Send) -> Result<()> {
         with_pool!(self, pool, DB => {
-            sqlx::query_scalar("select school_id from school order by school_id").fetch_all(pool).await
+            let mut rows = sqlx::query("select school_id from school").fetch(pool);
+            while let Some(row) = rows.try_next().await.context("list school ids")? {
+                each(row.try_get::<&str, _>(0).context("decode school id")?);
+            }
+            Ok(())
         })
-        .context("list school ids")
     }
 
     /// Each school's current (highest) revision in `period` and its `isu_open_end`.
     pub async fn current_revisions(&self, period: Period) -> Result<Vec<CurrentRevision>> {
-        let rows = with_pool!(self, pool, DB => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+        let mut read = Vec::new();
+        self.each_current_revision(period, |school, revision, isu_open_end| {
+            read.push(CurrentRevision {
+                school: school.to_owned(),
+                revision,
+                isu_open_end,
+            });
+        })
+        .await?;
+        Ok(read)
+    }
+
+    /// Calls `each` with every school's current revision in `period` and its `isu_open_end`,
+    /// row by row (nothing is collected: a quarter of a large country is read in flat memory).
+    pub async fn each_current_revision(
+        &self,
+        period: Period,
+        mut each: impl FnMut(&str, u32, Option<i64>) + Send,
+    ) -> Result<()> {
+        with_pool!(self, pool, DB => {
+            // Audited: the text is fixed.
+            let sql = format!(
                 "select q.school_id, q.revision, q.isu_open_end from school_quarter q where q.period = $1{}",
                 crate::current_revision::CURRENT_ONLY
-            )))
-            .bind(period.to_string())
-            .fetch_all(pool)
-            .await
-            .context("read current revisions")?
-            .into_iter()
-            .map(|row| -> Result<(String, i64, Option<i64>)> {
-                Ok((
-                    row.try_get(0).context("decode revision")?,
-                    row.try_get(1).context("decode revision")?,
-                    row.try_get(2).context("decode revision")?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?
-        });
-        rows.into_iter()
-            .map(|(school, revision, isu_open_end)| {
+            );
+            let mut rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(period.to_string())
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await.context("read current revisions")? {
+                let revision: i64 = row.try_get(1).context("decode revision")?;
                 let revision = u32::try_from(revision).map_err(|_| Error::Corrupt {
                     message: format!("revision {revision}"),
                 })?;
-                Ok(CurrentRevision {
-                    school,
+                each(
+                    row.try_get::<&str, _>(0).context("decode revision")?,
                     revision,
-                    isu_open_end,
-                })
-            })
-            .collect()
+                    row.try_get(2).context("decode revision")?,
+                );
+            }
+            Ok(())
+        })
     }
 
     /// Rows per ingest table.

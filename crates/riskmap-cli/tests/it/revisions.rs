@@ -1,6 +1,7 @@
 //! Revisions and re-ingests: the same file twice equals once; a higher revision replaces the
 //! current values (and the sums the API reads) while the table keeps every revision; a stored
-//! revision submitted again is refused and names its row; legal statistics are stored.
+//! revision submitted again is refused and names its row; the next quarter is checked against
+//! the stored one (register stock carried over, schools known); legal statistics are stored.
 
 use riskmap_model::{AdminLevel, Measure, Period};
 use riskmap_store::Store;
@@ -108,6 +109,95 @@ async fn a_higher_revision_replaces_the_sums_and_keeps_history() {
     assert_eq!(finding["row"], 2);
     assert_eq!(snapshot(&db.url).await, unchanged);
     store.close().await;
+    db.finish().await;
+}
+
+/// The findings of a report as (code, row) pairs.
+fn coded_rows(report: &serde_json::Value) -> Vec<(String, i64)> {
+    report["files"][0]["outcomes"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_owned(),
+                f["row"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_next_quarter_is_checked_against_the_stored_one() {
+    let db = sqlite_db();
+    let files = demo_files(&db.dir.path().join("csv"), 60, 2, 23, &[]);
+    let (reference, quarters) = (files[0].display().to_string(), &files[1]);
+    let mut periods = Vec::new();
+    rewrite_csv(
+        quarters,
+        &db.dir.path().join("unused.csv"),
+        |_, header, cells| {
+            periods.push(cells[column(header, "period")].clone());
+            false
+        },
+    );
+    periods.sort();
+    periods.dedup();
+    let [first, second] = periods.as_slice() else {
+        panic!("two quarters expected: {periods:?}");
+    };
+    let first_file = db.dir.path().join("first.csv");
+    rewrite_csv(quarters, &first_file, |_, header, cells| {
+        cells[column(header, "period")] == *first
+    });
+    let (code, output) = ingest(&db.url, &[&reference, &first_file.display().to_string()]);
+    assert_eq!(code, 0, "{output}");
+
+    // The second quarter: one row's register stock does not continue the stored first quarter
+    // (start and end both one higher, so the row itself stays consistent), and one row names a
+    // school that is not stored; every other row continues the stored quarter.
+    let second_file = db.dir.path().join("second.csv");
+    let mut kept = 0;
+    rewrite_csv(quarters, &second_file, |_, header, cells| {
+        if cells[column(header, "period")] != *second {
+            return false;
+        }
+        kept += 1;
+        if kept == 3 {
+            for name in ["isu_open_start", "isu_open_end"] {
+                let c = column(header, name);
+                cells[c] = (cells[c].parse::<i64>().unwrap() + 1).to_string();
+            }
+        }
+        if kept == 5 {
+            cells[column(header, "nobd_org_id")] = "NOT-STORED-1".to_owned();
+        }
+        true
+    });
+    let report = db.dir.path().join("second.json");
+    let (code, output) = ingest(
+        &db.url,
+        &[
+            "--accept-partial",
+            "--report",
+            &report.display().to_string(),
+            &second_file.display().to_string(),
+        ],
+    );
+    assert_eq!(code, 0, "{output}");
+    let found: Vec<(String, i64)> = coded_rows(&read_report(&report))
+        .into_iter()
+        .filter(|(code, _)| code != "I_LATE" && code != "W_OUTLIER")
+        .collect();
+    // Data rows start at 2: the third kept row is row 4, the fifth row 6.
+    assert_eq!(
+        found,
+        [
+            ("W_ISU_CONTINUITY".to_owned(), 4),
+            ("E_SCHOOL_UNKNOWN".to_owned(), 6)
+        ],
+        "{output}"
+    );
     db.finish().await;
 }
 
