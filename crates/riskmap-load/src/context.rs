@@ -6,7 +6,8 @@
 //! Memory stays small whatever the store holds: a school is known by a 64-bit hash of its id,
 //! keyed afresh for each session (so no file can be made to collide on purpose), with its
 //! position among the known schools; a quarter's facts are two arrays by that position (12
-//! bytes a school), filled row by row as the store streams them.
+//! bytes a school), filled row by row as the store streams them and allocated only for a
+//! quarter that has stored records.
 //!
 //! Schools of a reference file are "pending" while their batch is open, so that the quarter
 //! sheet of the same workbook may name them; they become known when the batch commits and are
@@ -30,7 +31,9 @@ type SchoolKey = u64;
 /// The stored schools: each key's position in a quarter's [`PeriodFacts`].
 type Positions = HashMap<SchoolKey, usize>;
 
-/// One quarter's stored facts, by school position.
+/// One quarter's stored facts, by school position; empty while the quarter has no stored
+/// record (a first ingest asks about every quarter of its file, and each is empty).
+#[derive(Default)]
 struct PeriodFacts {
     /// The current revision; 0 when nothing is stored.
     revisions: Vec<u32>,
@@ -39,14 +42,12 @@ struct PeriodFacts {
 }
 
 impl PeriodFacts {
-    fn new(schools: usize) -> Self {
-        Self {
-            revisions: vec![0; schools],
-            open_ends: vec![-1; schools],
+    /// Records a stored school's facts; `schools` is the number of known schools.
+    fn set(&mut self, schools: usize, position: usize, revision: u32, open_end: Option<i64>) {
+        if self.revisions.is_empty() {
+            self.revisions = vec![0; schools];
+            self.open_ends = vec![-1; schools];
         }
-    }
-
-    fn set(&mut self, position: usize, revision: u32, open_end: Option<i64>) {
         self.revisions[position] = revision;
         self.open_ends[position] = open_end.filter(|n| *n >= 0).unwrap_or(-1);
     }
@@ -184,7 +185,7 @@ impl StoreContext {
     fn read_facts(&self, period: Period) -> riskmap_store::Result<PeriodFacts> {
         let schools = self.schools.read().unwrap_or_else(PoisonError::into_inner);
         let positions: &Positions = &schools;
-        let mut facts = PeriodFacts::new(positions.len());
+        let mut facts = PeriodFacts::default();
         // Called on the ingest's blocking threads, never on the runtime's own workers.
         self.runtime.block_on(self.store.each_current_revision(
             period,
@@ -193,7 +194,7 @@ impl StoreContext {
                 // since this session began is unknown here and its checks are left to the
                 // store's keys.
                 if let Some(&position) = positions.get(&self.keys.hash_one(school)) {
-                    facts.set(position, revision, open_end);
+                    facts.set(positions.len(), position, revision, open_end);
                 }
             },
         ))?;
