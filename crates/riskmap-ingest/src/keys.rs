@@ -76,34 +76,32 @@ impl SeenKeys {
         self.recent_row(hash, row)
     }
 
-    /// The recent table's row for `hash`.
-    fn recent_find(&self, hash: u64) -> Option<u32> {
+    /// The recent table's slot holding `hash`, or the empty slot where it would go.
+    fn probe(&self, hash: u64) -> usize {
         let mask = self.slots.len() - 1;
         let mut idx = self.home(hash);
-        loop {
-            match self.slots[idx] {
-                (_, 0) => return None,
-                (h, row) if h == hash => return Some(row),
-                _ => idx = (idx + 1) & mask,
-            }
+        while self.slots[idx].1 != 0 && self.slots[idx].0 != hash {
+            idx = (idx + 1) & mask;
         }
+        idx
+    }
+
+    /// The recent table's row for `hash`.
+    fn recent_find(&self, hash: u64) -> Option<u32> {
+        let (_, row) = self.slots[self.probe(hash)];
+        (row != 0).then_some(row)
     }
 
     /// The recent table's row for `hash`, or `None` after inserting `row`.
     fn recent_row(&mut self, hash: u64, row: u32) -> Option<u32> {
-        let mask = self.slots.len() - 1;
-        let mut idx = self.home(hash);
-        loop {
-            let slot = &mut self.slots[idx];
-            if slot.1 == 0 {
-                *slot = (hash, row);
+        let idx = self.probe(hash);
+        match self.slots[idx] {
+            (_, 0) => {
+                self.slots[idx] = (hash, row);
                 self.len += 1;
-                return None;
+                None
             }
-            if slot.0 == hash {
-                return Some(slot.1);
-            }
-            idx = (idx + 1) & mask;
+            (_, first) => Some(first),
         }
     }
 
