@@ -9,11 +9,11 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use riskmap_demo::{DemoConfig, DemoData, DemoStream};
+use riskmap_demo::{DemoConfig, DemoStream};
 use riskmap_geo::Geography;
 use riskmap_ingest::defects::{DefectClass, DefectPlan, make_defects};
 use riskmap_ingest::{KatoRegistry, Row, TableName, write_csv, write_xlsx};
-use riskmap_model::{Kato, Period, School, SchoolQuarterRecord};
+use riskmap_model::{Kato, Period, School, SchoolId, SchoolQuarterRecord};
 
 use riskmap_load::contract_rows::{contact_row, first_of, record_row, reference_row};
 
@@ -70,15 +70,9 @@ pub(crate) fn run(command: &DemoCommand) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let stream = DemoStream::new(&geography, &config(&geography, args));
-    let localities = localities(stream.schools(), &registry);
+    let localities = localities(&geography, &registry);
     let written = match classes {
-        Some(classes) => {
-            let data = DemoData {
-                schools: stream.schools().to_vec(),
-                records: stream.into_records().collect(),
-            };
-            write_defects(&geography, &registry, &data, &localities, &classes, args)?
-        }
+        Some(classes) => write_defects(&geography, &registry, stream, &localities, &classes, args)?,
         None => write_data(stream, &localities, args)?,
     };
     #[allow(
@@ -97,26 +91,25 @@ fn config(geography: &Geography, args: &GenerateArgs) -> DemoConfig {
     DemoConfig::scaled(args.schools, real, args.quarters, args.seed)
 }
 
-/// Each school's locality code in the 2022 classifier: its district's code, or for a
-/// district created after October 2022 (absent from the registry) a code with the same first
-/// four digits, else its region's code. The map placement comes from lat/lon either way.
-fn localities(schools: &[School], registry: &KatoRegistry) -> HashMap<String, Kato> {
+/// Each district's locality code in the 2022 classifier, which its schools' rows carry: the
+/// district's code, or for a district created after October 2022 (absent from the registry)
+/// a code with the same first four digits, else its region's code. The map placement comes
+/// from lat/lon either way.
+fn localities(geography: &Geography, registry: &KatoRegistry) -> HashMap<Kato, Kato> {
     let codes = registry.codes();
-    let mut by_district: HashMap<Kato, Kato> = HashMap::new();
-    schools
+    geography
+        .districts()
         .iter()
-        .map(|s| {
-            let code = *by_district.entry(s.district).or_insert_with(|| {
-                let prefix = &s.district.as_str()[..4];
-                if registry.contains(&s.district) {
-                    s.district
-                } else if let Some(code) = codes.iter().find(|k| &k.as_str()[..4] == prefix) {
-                    *code
-                } else {
-                    s.region
-                }
-            });
-            (s.id.as_str().to_owned(), code)
+        .map(|d| {
+            let prefix = &d.kato.as_str()[..4];
+            let code = if registry.contains(&d.kato) {
+                d.kato
+            } else if let Some(code) = codes.iter().find(|k| &k.as_str()[..4] == prefix) {
+                *code
+            } else {
+                d.region
+            };
+            (d.kato, code)
         })
         .collect()
 }
@@ -131,39 +124,48 @@ fn valid_from(quarters: u32) -> time::Date {
 }
 
 /// The schools' synthetic work contacts as `school_contacts` rows, drawn as they are written.
-fn contact_rows<'a>(schools: &'a [School], args: &GenerateArgs) -> impl Iterator<Item = Row> + 'a {
+fn contact_rows(
+    schools: impl IntoIterator<Item = SchoolId>,
+    args: &GenerateArgs,
+) -> impl Iterator<Item = Row> {
     crate::demo_contacts::demo_contacts(schools, args.seed, valid_from(args.quarters))
         .map(|c| contact_row(&c))
 }
 
 /// The schools' `school_reference` rows, built as they are written.
 fn reference_rows<'a>(
-    schools: &'a [School],
-    localities: &'a HashMap<String, Kato>,
+    schools: impl IntoIterator<Item = School> + 'a,
+    localities: &'a HashMap<Kato, Kato>,
     quarters: u32,
 ) -> impl Iterator<Item = Row> + 'a {
     let valid_from = valid_from(quarters);
     schools
-        .iter()
-        .map(move |s| reference_row(s, localities[s.id.as_str()], valid_from))
+        .into_iter()
+        .map(move |s| reference_row(&s, localities[&s.district], valid_from))
+}
+
+/// The records drawn one at a time, each with its school's district.
+fn drawn_records(stream: DemoStream<'_>) -> impl Iterator<Item = (SchoolQuarterRecord, Kato)> {
+    let mut records = stream.into_records();
+    std::iter::from_fn(move || records.next_with_district())
 }
 
 /// The records as rows, each with its school's locality code as its KATO.
-fn quarter_rows<'a, 'r>(
-    records: impl IntoIterator<Item = &'r SchoolQuarterRecord> + 'a,
-    localities: &'a HashMap<String, Kato>,
+fn quarter_rows<'a>(
+    records: impl IntoIterator<Item = (SchoolQuarterRecord, Kato)> + 'a,
+    localities: &'a HashMap<Kato, Kato>,
 ) -> impl Iterator<Item = Row> + 'a {
     records
         .into_iter()
-        .map(move |r| record_row(r, localities[r.school.as_str()]))
+        .map(move |(r, district)| record_row(&r, localities[&district]))
 }
 
 /// Writes the reference and contact files, then the quarter rows as they are drawn (CSV: each
-/// row is written as it is made, nothing but the schools is held in memory; XLSX: the workbook
-/// is built in memory).
+/// row is written as it is made; memory holds the schools' compact parameters, never their
+/// text nor the records; XLSX: the workbook is built in memory).
 fn write_data(
-    stream: DemoStream,
-    localities: &HashMap<String, Kato>,
+    stream: DemoStream<'_>,
+    localities: &HashMap<Kato, Kato>,
     args: &GenerateArgs,
 ) -> anyhow::Result<Vec<PathBuf>> {
     match args.format {
@@ -178,14 +180,12 @@ fn write_data(
             let contact = args.out.join("school_contacts.csv");
             write_csv(
                 TableName::SchoolContacts,
-                contact_rows(stream.schools(), args),
+                contact_rows(stream.schools().map(|s| s.id), args),
                 create(&contact)?,
             )
             .with_context(|| format!("cannot write {}", contact.display()))?;
             let quarter = args.out.join("school_quarter.csv");
-            let rows = stream
-                .into_records()
-                .map(|r| record_row(&r, localities[r.school.as_str()]));
+            let rows = quarter_rows(drawn_records(stream), localities);
             write_csv(TableName::SchoolQuarter, rows, create(&quarter)?)
                 .with_context(|| format!("cannot write {}", quarter.display()))?;
             Ok(vec![reference, quarter, contact])
@@ -193,9 +193,8 @@ fn write_data(
         Format::Xlsx => {
             let references: Vec<Row> =
                 reference_rows(stream.schools(), localities, args.quarters).collect();
-            let contacts: Vec<Row> = contact_rows(stream.schools(), args).collect();
-            let drawn: Vec<SchoolQuarterRecord> = stream.into_records().collect();
-            let records: Vec<Row> = quarter_rows(&drawn, localities).collect();
+            let contacts: Vec<Row> = contact_rows(stream.schools().map(|s| s.id), args).collect();
+            let records: Vec<Row> = quarter_rows(drawn_records(stream), localities).collect();
             let bytes = write_xlsx(&[
                 (TableName::SchoolReference, &references),
                 (TableName::SchoolQuarter, &records),
@@ -211,50 +210,43 @@ fn write_data(
 }
 
 /// One region's schools (the first school's region), a valid reference file for them, and the
-/// defective quarter files built from their first quarter.
+/// defective quarter files built from their first quarter (drawn until the quarter ends; only
+/// the region's schools and records are held).
 fn write_defects(
     geography: &Geography,
     registry: &KatoRegistry,
-    data: &DemoData,
-    localities: &HashMap<String, Kato>,
+    stream: DemoStream<'_>,
+    localities: &HashMap<Kato, Kato>,
     classes: &[DefectClass],
     args: &GenerateArgs,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let region = data
-        .schools
-        .first()
+    let region = stream
+        .schools()
+        .next()
         .context("the demo has no schools")?
         .region;
-    let schools: Vec<_> = data
-        .schools
-        .iter()
-        .filter(|s| s.region == region)
-        .cloned()
-        .collect();
+    let schools: Vec<School> = stream.schools().filter(|s| s.region == region).collect();
     let ids: std::collections::HashSet<&str> = schools.iter().map(|s| s.id.as_str()).collect();
-    let first = data
-        .records
-        .first()
-        .map(|r| r.period)
+    let mut drawn = drawn_records(stream).peekable();
+    let first = drawn
+        .peek()
+        .map(|(r, _)| r.period)
         .context("the demo has no records")?;
-    let records: Vec<_> = data
-        .records
-        .iter()
-        .filter(|r| r.period == first && ids.contains(r.school.as_str()))
-        .cloned()
+    let records: Vec<_> = drawn
+        .take_while(|(r, _)| r.period == first)
+        .filter(|(r, _)| ids.contains(r.school.as_str()))
         .collect();
-    let subset = DemoData { schools, records };
     let reference = args.out.join("school_reference.csv");
     write_csv(
         TableName::SchoolReference,
-        reference_rows(&subset.schools, localities, args.quarters),
+        reference_rows(schools.iter().cloned(), localities, args.quarters),
         create(&reference)?,
     )
     .with_context(|| format!("cannot write {}", reference.display()))?;
     let mut valid = Vec::new();
     write_csv(
         TableName::SchoolQuarter,
-        quarter_rows(&subset.records, localities),
+        quarter_rows(records, localities),
         &mut valid,
     )
     .context("cannot write the valid quarter file")?;

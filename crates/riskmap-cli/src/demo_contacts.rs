@@ -1,17 +1,17 @@
 //! The demo's synthetic work contacts as store contacts, valid from the demo's first quarter:
 //! written as `school_contacts` by `riskmap demo generate` and stored by `serve --demo`.
 
-use riskmap_model::School;
+use riskmap_model::SchoolId;
 use riskmap_store::SchoolContact;
 use time::Date;
 
-/// The contacts of `schools` (drawn from `seed`, one at a time), valid from `valid_from` with
-/// no end.
+/// The contacts of `schools` (by id; drawn from `seed`, one at a time), valid from
+/// `valid_from` with no end.
 pub(crate) fn demo_contacts(
-    schools: &[School],
+    schools: impl IntoIterator<Item = SchoolId>,
     seed: u64,
     valid_from: Date,
-) -> impl Iterator<Item = SchoolContact> + '_ {
+) -> impl Iterator<Item = SchoolContact> {
     riskmap_demo::demo_contacts(schools, seed).map(move |c| SchoolContact {
         school: c.school,
         role: c.role.to_owned(),

@@ -310,8 +310,12 @@ async fn store_demo_contacts(
         .first()
         .map(|p| p.start_date())
         .context("the demo has no quarters")?;
-    let contacts: Vec<_> =
-        crate::demo_contacts::demo_contacts(schools, config.seed, valid_from).collect();
+    let contacts: Vec<_> = crate::demo_contacts::demo_contacts(
+        schools.iter().map(|s| s.id.clone()),
+        config.seed,
+        valid_from,
+    )
+    .collect();
     let source = format!("riskmap-demo contacts seed={} v1", config.seed);
     let batch = NewBatch {
         content_sha256: Sha256::digest(source.as_bytes())

@@ -5,7 +5,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use riskmap_model::{School, SchoolId};
+use riskmap_model::SchoolId;
 
 /// One synthetic work contact.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,13 +68,16 @@ const ROLES: [(&str, Option<f64>); 4] = [
     ("social_pedagogue", Some(0.5)),
 ];
 
-/// The contacts of every school, in school order, drawn from `seed` one at a time (a writer
-/// holds none of them longer than it takes to write it).
-pub fn demo_contacts(schools: &[School], seed: u64) -> impl Iterator<Item = DemoContact> + '_ {
+/// The contacts of every school (given by id), in school order, drawn from `seed` one at a
+/// time (a writer holds none of them longer than it takes to write it).
+pub fn demo_contacts(
+    schools: impl IntoIterator<Item = SchoolId>,
+    seed: u64,
+) -> impl Iterator<Item = DemoContact> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x00c0_ffee);
     schools
-        .iter()
-        .flat_map(|school| ROLES.map(|role| (school, role)))
+        .into_iter()
+        .flat_map(|school| ROLES.map(|role| (school.clone(), role)))
         .map(move |(school, (role, fte))| {
             let pick = |rng: &mut ChaCha8Rng, words: &[&'static str]| {
                 words[rng.random_range(0..words.len())]
@@ -95,10 +98,10 @@ pub fn demo_contacts(schools: &[School], seed: u64) -> impl Iterator<Item = Demo
             let work_email = format!(
                 "{}@school-{}.demo.invalid",
                 role.replace('_', "-"),
-                school.id.as_str().to_lowercase()
+                school.as_str().to_lowercase()
             );
             DemoContact {
-                school: school.id.clone(),
+                school,
                 role,
                 full_name,
                 work_phone,

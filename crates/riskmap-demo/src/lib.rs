@@ -93,28 +93,32 @@ pub struct DemoData {
 pub use contacts::{DemoContact, demo_contacts};
 pub use records::Records;
 
-/// The data set as a stream: the placed schools in memory, the records drawn one at a time
-/// (memory does not grow with the number of quarters or rows written).
-pub struct DemoStream {
-    schools: Vec<School>,
+/// The data set as a stream: the placed schools' compact parameters in memory (about 100
+/// bytes a school, no text), each school's reference entry made when it is asked for and
+/// the records drawn one at a time (memory does not grow with the number of quarters or rows
+/// written).
+pub struct DemoStream<'g> {
+    geography: &'g Geography,
     records: Records,
 }
 
-impl DemoStream {
+impl<'g> DemoStream<'g> {
     /// Places the schools; no record is drawn yet.
-    pub fn new(geography: &Geography, config: &DemoConfig) -> Self {
+    pub fn new(geography: &'g Geography, config: &DemoConfig) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let placed = placement::place_schools(geography, config, &mut rng);
-        let schools = placed.iter().map(|p| p.school.clone()).collect();
         Self {
-            schools,
+            geography,
             records: Records::new(placed, config, rng, geography),
         }
     }
 
-    /// The schools.
-    pub fn schools(&self) -> &[School] {
-        &self.schools
+    /// The schools, in order, each made as it is asked for.
+    pub fn schools(&self) -> impl Iterator<Item = School> + '_ {
+        self.records
+            .placed()
+            .iter()
+            .map(|placed| placed.school(self.geography))
     }
 
     /// The quarterly records, quarter by quarter, schools in order within a quarter.
@@ -126,7 +130,7 @@ impl DemoStream {
 /// Generates the data set at once (the schools and every record in memory).
 pub fn generate(geography: &Geography, config: &DemoConfig) -> DemoData {
     let stream = DemoStream::new(geography, config);
-    let schools = stream.schools().to_vec();
+    let schools = stream.schools().collect();
     DemoData {
         schools,
         records: stream.into_records().collect(),

@@ -7,13 +7,24 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Gamma, LogNormal};
 use riskmap_geo::{District, Geography, UnitType};
-use riskmap_model::{School, SchoolId, Settlement};
+use riskmap_model::{Kato, School, SchoolId, Settlement};
 
 use crate::DemoConfig;
 
-/// A school with the hidden parameters its records are drawn from.
+/// A school with the hidden parameters its records are drawn from. Compact (about 100
+/// bytes): its id and names are made from the serial and the district when asked for, so a
+/// country of any size is held without its text.
 pub(crate) struct PlacedSchool {
-    pub(crate) school: School,
+    /// Serial number in the country, from 1.
+    pub(crate) serial: u32,
+    /// The district the school lies in.
+    pub(crate) district: Kato,
+    /// The region.
+    pub(crate) region: Kato,
+    /// WGS84 longitude and latitude.
+    pub(crate) location: (f64, f64),
+    /// Urban or rural.
+    pub(crate) settlement: Settlement,
     /// Pupils in the first quarter.
     pub(crate) pupils: f64,
     /// Relative risk of harm events (mean 1 over pupils nationally).
@@ -45,19 +56,19 @@ pub(crate) fn place_schools(
         .flat_map(|r| geography.districts_of(&r.kato))
         .map(|d| district_weight(geography, d))
         .sum();
-    let mut placed = Vec::new();
+    let total: usize = geography
+        .regions()
+        .iter()
+        .map(|r| region_school_count(r.schools, config))
+        .sum();
+    let mut placed = Vec::with_capacity(total);
     for region in geography.regions() {
         let region_risk = region_effect.sample(rng);
         let region_psych: f64 = rng.random_range(0.6..1.0);
         let region_socped = rng.random_range(0.55..0.97);
         let region_lateness = rng.random_range(0.02..0.15);
         let districts: Vec<&District> = geography.districts_of(&region.kato).collect();
-        #[allow(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "a few thousand schools"
-        )]
-        let n_schools = ((f64::from(region.schools) * config.school_scale).round() as usize).max(1);
+        let n_schools = region_school_count(region.schools, config);
         let weights: Vec<f64> = districts
             .iter()
             .map(|d| district_weight(geography, d))
@@ -96,25 +107,11 @@ pub(crate) fn place_schools(
                 let location = random_point_in(district, rng);
                 let chronic_silence = rng.random_bool(0.02);
                 placed.push(PlacedSchool {
-                    school: School {
-                        id: SchoolId::parse(&format!(
-                            "DEMO-{}-{serial:05}",
-                            region.kato.region_prefix()
-                        ))
-                        .expect("generated ids are valid"),
-                        name_kk: format!(
-                            "{} №{serial} жалпы білім беретін мектебі (синтетикалық)",
-                            district.names.kk
-                        ),
-                        name_ru: format!(
-                            "Общеобразовательная школа №{serial}, {} (синтетическая)",
-                            district.names.ru
-                        ),
-                        district: district.kato,
-                        region: region.kato,
-                        location: Some((location.x(), location.y())),
-                        settlement,
-                    },
+                    serial: u32::try_from(serial).expect("fewer than 4 billion schools"),
+                    district: district.kato,
+                    region: region.kato,
+                    location: (location.x(), location.y()),
+                    settlement,
                     pupils: (district_pupils * size / size_total).max(20.0),
                     risk: region_risk * district_risk * school_effect.sample(rng),
                     psych_coverage: (region_psych * rng.random_range(0.8..1.15)).min(1.0),
@@ -127,6 +124,47 @@ pub(crate) fn place_schools(
         }
     }
     placed
+}
+
+impl PlacedSchool {
+    /// The school's `nobd_org_id`: `DEMO-<region prefix>-<serial>`.
+    pub(crate) fn id(&self) -> SchoolId {
+        SchoolId::parse(&format!(
+            "DEMO-{}-{:05}",
+            self.region.region_prefix(),
+            self.serial
+        ))
+        .expect("generated ids are valid")
+    }
+
+    /// The school as the reference file lists it, named after its district in `geography`
+    /// (the geography it was placed in).
+    pub(crate) fn school(&self, geography: &Geography) -> School {
+        let serial = self.serial;
+        let (kk, ru) = geography
+            .district(&self.district)
+            .map_or(("", ""), |d| (d.names.kk.as_str(), d.names.ru.as_str()));
+        School {
+            id: self.id(),
+            name_kk: format!("{kk} №{serial} жалпы білім беретін мектебі (синтетикалық)"),
+            name_ru: format!("Общеобразовательная школа №{serial}, {ru} (синтетическая)"),
+            district: self.district,
+            region: self.region,
+            location: Some(self.location),
+            settlement: self.settlement,
+        }
+    }
+}
+
+/// The schools placed in a region that has `real` schools: scaled, at least one.
+fn region_school_count(real: u32, config: &DemoConfig) -> usize {
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a region's schools fit usize"
+    )]
+    let scaled = (f64::from(real) * config.school_scale).round() as usize;
+    scaled.max(1)
 }
 
 /// Population weight of a district; units created after the 2023 statistics get the mean of

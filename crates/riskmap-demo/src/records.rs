@@ -5,7 +5,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution, Normal, Poisson};
-use riskmap_model::{Measure, MeasureValues, Period, SchoolQuarterRecord};
+use riskmap_model::{Kato, Measure, MeasureValues, Period, SchoolQuarterRecord};
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
 use crate::DemoConfig;
@@ -24,8 +24,8 @@ struct Carry {
 }
 
 /// The quarterly records, drawn one at a time in the order quarter → school (the same random
-/// stream, and so the same records, as drawing them all at once): memory holds the schools,
-/// never the records.
+/// stream, and so the same records, as drawing them all at once): memory holds the schools'
+/// compact parameters and carried register stock, never the records.
 pub struct Records {
     schools: Vec<PlacedSchool>,
     periods: Vec<Period>,
@@ -86,7 +86,7 @@ impl Records {
         draw.staffing(pupils, school, &mut self.carry[idx]);
         let (season, dynamic) =
             self.dynamics
-                .factors(&school.school.district, self.period_idx, period.quarter());
+                .factors(&school.district, self.period_idx, period.quarter());
         let share = pupils as f64 / self.total_pupils * school.risk / self.risk_weighted * trend
             / 4.0
             * season;
@@ -97,8 +97,7 @@ impl Records {
             observed += count as f64;
             expected += yearly * share;
         }
-        self.dynamics
-            .record(&school.school.district, observed, expected);
+        self.dynamics.record(&school.district, observed, expected);
         draw.violence();
         draw.register(school, &mut self.carry[idx]);
         draw.process(pupils);
@@ -117,7 +116,7 @@ impl Records {
         let nil_return = events.iter().all(|m| values.get(*m) == Some(0.0));
         let submitted_at = submission_time(period, school.lateness, self.almaty, &mut self.rng);
         Some(SchoolQuarterRecord {
-            school: school.school.id.clone(),
+            school: school.id(),
             period,
             revision: 1,
             submitted_at,
@@ -130,10 +129,15 @@ impl Records {
     }
 }
 
-impl Iterator for Records {
-    type Item = SchoolQuarterRecord;
+impl Records {
+    /// The schools the records are drawn for, in order.
+    pub(crate) fn placed(&self) -> &[PlacedSchool] {
+        &self.schools
+    }
 
-    fn next(&mut self) -> Option<SchoolQuarterRecord> {
+    /// The next record with its school's district (a writer needs the district for the
+    /// row's KATO and the stream holds no map from school to district).
+    pub fn next_with_district(&mut self) -> Option<(SchoolQuarterRecord, Kato)> {
         loop {
             let period = *self.periods.get(self.period_idx)?;
             if self.school_idx >= self.schools.len() {
@@ -145,9 +149,17 @@ impl Iterator for Records {
             let idx = self.school_idx;
             self.school_idx += 1;
             if let Some(record) = self.draw(period, idx) {
-                return Some(record);
+                return Some((record, self.schools[idx].district));
             }
         }
+    }
+}
+
+impl Iterator for Records {
+    type Item = SchoolQuarterRecord;
+
+    fn next(&mut self) -> Option<SchoolQuarterRecord> {
+        self.next_with_district().map(|(record, _)| record)
     }
 }
 
@@ -235,7 +247,7 @@ impl Draw<'_> {
         self.set(Measure::PupilsDisability, disability);
         let low_income = self.binomial(pupils, 0.06 * school.risk.min(3.0));
         self.set(Measure::PupilsLowIncome, low_income);
-        let boarding = if school.school.settlement == riskmap_model::Settlement::Rural {
+        let boarding = if school.settlement == riskmap_model::Settlement::Rural {
             self.binomial(pupils, 0.02)
         } else {
             0
