@@ -36,6 +36,21 @@ pub struct Rounding {
     pub step: u64,
 }
 
+impl crate::SuppressionPolicy {
+    /// The rules a margin of `sensitivity` counts is published with for the public: counts
+    /// below `min_count` suppressed, S2 counts rounded to `s2_rounding` (others exact).
+    pub fn margin_rounding(&self, sensitivity: crate::Sensitivity) -> Rounding {
+        Rounding {
+            min_count: self.min_count,
+            step: if sensitivity == crate::Sensitivity::S2 {
+                self.s2_rounding.max(1)
+            } else {
+                1
+            },
+        }
+    }
+}
+
 /// One margin: the cells of a complete partition and their total.
 #[derive(Debug)]
 pub struct Margin<'a> {
@@ -225,6 +240,18 @@ mod tests {
         min_count: 10,
         step: 5,
     };
+
+    #[test]
+    fn a_margin_is_protected_with_the_rules_its_cells_were_published_with() {
+        let policy = crate::SuppressionPolicy::recommended();
+        assert_eq!(policy.margin_rounding(crate::Sensitivity::S2), BY_FIVE);
+        assert_eq!(policy.margin_rounding(crate::Sensitivity::S1), EXACT);
+        let unrounded = crate::SuppressionPolicy {
+            s2_rounding: 0,
+            ..crate::SuppressionPolicy::recommended()
+        };
+        assert_eq!(unrounded.margin_rounding(crate::Sensitivity::S2), EXACT);
+    }
 
     fn publish(raw: &[u64], rules: Rounding) -> Vec<Disclosed<u64>> {
         raw.iter().map(|&n| primary(n, rules)).collect()

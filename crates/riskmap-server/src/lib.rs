@@ -4,8 +4,9 @@
 //! `tower::ServiceExt::oneshot`, the CLI serves it on a socket.
 //!
 //! Invariants: every number that reaches a response comes from the view layer (`view`), has
-//! passed through `riskmap_model::SuppressionPolicy` in the view layer (handlers never hold the policy) (the wire types accept only `Disclosed`
-//! values), and outside the reader's scope is the published release;
+//! been published by the view layer's one `Discloser` (the only holder of the disclosure
+//! policy; handlers can publish nothing, and the wire types accept only `Disclosed` values),
+//! and outside the reader's scope is the published release;
 //! geometry is WGS84 (RFC 7946); 4xx errors have the body `{"error": {"code", "message"}}`
 //! and 5xx errors never carry internal detail.
 #![forbid(unsafe_code)]

@@ -3,7 +3,7 @@
 //! period and data version, and a byte-bounded cache of gzipped tiles.
 //!
 //! The attributes of a variant are the disclosed indicator values the map colours by, built
-//! with the same `SuppressionPolicy` as the JSON API, so a tile never carries a value its
+//! by the view layer's `Discloser`, as for the JSON API, so a tile never carries a value its
 //! audience may not see. The cache key holds the data version, so a new ingest is visible at
 //! once.
 

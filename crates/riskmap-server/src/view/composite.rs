@@ -8,7 +8,7 @@
 //! so a unit's score for a quarter does not depend on which quarter was asked for first.
 //!
 //! **Disclosure.** The composite (0–10, rounded to 0.1) and its three dimension scores are
-//! shown as quantities published by `SuppressionPolicy::quantity`, and hidden (`c`) where
+//! shown as quantities published by `Discloser::quantity`, and hidden (`c`) where
 //! the reader may not see the unit's S1 indicators. Inside the reader's scope they come from
 //! these exact scores; outside it from the release's composite, which is scored from the
 //! protected counts only (`release.rs`). A driver is listed only where that indicator's own
@@ -17,9 +17,7 @@
 use std::collections::HashMap;
 
 use riskmap_model::suppression::Cell;
-use riskmap_model::{
-    Access, AdminLevel, Audience, Disclosed, Kato, Period, Sensitivity, SuppressionPolicy,
-};
+use riskmap_model::{Access, AdminLevel, Audience, Disclosed, Kato, Period, Sensitivity};
 use riskmap_score::composite::{
     PeriodScores, Submission, UnitPeriodInput, UnitScore, score_periods,
 };
@@ -128,7 +126,7 @@ pub const DIMENSIONS: [&str; 3] = ["harm", "vulnerability", "coping"];
 /// Discloses `unit`'s composite for `audience`.
 pub fn disclose(
     score: Option<&UnitScore>,
-    policy: &SuppressionPolicy,
+    discloser: &super::Discloser,
     audience: &Audience,
     level: AdminLevel,
     unit: &Kato,
@@ -142,7 +140,7 @@ pub fn disclose(
     let hidden = audience.access(Sensitivity::S1, level, unit) == Access::Hidden;
     let show = |value: Option<f64>| match value {
         _ if hidden => Disclosed::suppressed(),
-        Some(v) => policy.quantity((v * 10.0).round() / 10.0, &cell),
+        Some(v) => discloser.quantity((v * 10.0).round() / 10.0, &cell),
         None => Disclosed::not_available(),
     };
     let Some(score) = score else {

@@ -1,5 +1,5 @@
 //! The forecasts one reader may see: the fit of the reader's own exact scope
-//! (`forecast.rs`), each number disclosed by `SuppressionPolicy` for the reader's cell (exact
+//! (`forecast.rs`), each number disclosed by the `Discloser` for the reader's cell (exact
 //! access only; the scope holds nothing else). The public and the steward see no unit exactly,
 //! so they get no rows.
 
@@ -76,7 +76,7 @@ pub async fn for_reader(
             unit: &u.kato,
             audience,
         };
-        disclose(&state.views.policy, &cell, &fit, u)
+        disclose(&state.views.discloser, &cell, &fit, u)
     };
     Ok(ShownForecasts {
         next: fit.next,
@@ -88,14 +88,15 @@ pub async fn for_reader(
 }
 
 fn disclose(
-    policy: &riskmap_model::SuppressionPolicy,
+    discloser: &super::Discloser,
     cell: &Cell<'_>,
     fit: &ScopeForecast,
     unit: &UnitForecast,
 ) -> ShownForecast {
     let quantity =
-        |v: Option<f64>| v.map_or_else(Disclosed::not_available, |v| policy.quantity(v, cell));
-    let count = |v: Option<u64>| v.map_or_else(Disclosed::not_available, |v| policy.count(v, cell));
+        |v: Option<f64>| v.map_or_else(Disclosed::not_available, |v| discloser.quantity(v, cell));
+    let count =
+        |v: Option<u64>| v.map_or_else(Disclosed::not_available, |v| discloser.count(v, cell));
     let out = unit.outlook.as_ref();
     ShownForecast {
         kato: unit.kato,

@@ -1,5 +1,5 @@
 //! Indicator values of one unit inside the reader's scope (or of an S0 indicator anywhere),
-//! computed from stored sums and disclosed by `SuppressionPolicy` for the reader.
+//! computed from stored sums and disclosed by the `Discloser` for the reader.
 //!
 //! value = per × pooled_quarters × Σ numerator / Σ denominator over the quarters used (see
 //! `data/indicators.toml`): over a rolling year this is events per `per` pupils a year, and a
@@ -9,7 +9,6 @@
 use riskmap_model::suppression::Cell;
 use riskmap_model::{
     AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, MeasureValues, Period,
-    SuppressionPolicy,
 };
 
 /// An indicator of one unit over some quarters, after disclosure control.
@@ -25,7 +24,7 @@ pub struct DisclosedIndicator {
 #[derive(Debug, Clone, Copy)]
 pub struct Reader<'a> {
     /// Disclosure thresholds.
-    pub policy: &'a SuppressionPolicy,
+    pub discloser: &'a super::Discloser,
     /// The audience.
     pub audience: &'a Audience,
     /// Level of the unit.
@@ -78,15 +77,15 @@ pub fn disclose_values(
             )]
             let count = numerator.round().max(0.0) as u64;
             let value = reader
-                .policy
+                .discloser
                 .rate(count, denominator / pooled, indicator.per, &cell);
-            let numerator = reader.policy.count(count, &cell);
+            let numerator = reader.discloser.count(count, &cell);
             DisclosedIndicator { value, numerator }
         }
         MeasureKind::Decimal => {
             let value = if denominator > 0.0 {
                 reader
-                    .policy
+                    .discloser
                     .quantity(numerator / denominator * indicator.per * pooled, &cell)
             } else {
                 Disclosed::not_available()

@@ -21,6 +21,8 @@
 pub mod cache;
 /// The exact composite of regions and districts, and its disclosure.
 pub mod composite;
+/// The one door to the disclosure policy.
+pub mod discloser;
 /// Next-quarter forecasts fitted per exact scope.
 pub mod forecast;
 /// The forecasts one reader may see.
@@ -55,6 +57,7 @@ use riskmap_score::methodology::Methodology;
 
 pub use cache::VersionedCache;
 use composite::LevelScores;
+pub use discloser::Discloser;
 use release::{Release, ReleaseInputs};
 use sums::LevelSums;
 use table::{TableInputs, UnitTable};
@@ -65,9 +68,9 @@ use crate::http::Error;
 /// The view layer's caches, all keyed by data version.
 #[derive(Debug)]
 pub struct Views {
-    /// The disclosure thresholds. Private to the view layer (this module and its children):
-    /// no handler can read a threshold, so no number can be disclosed outside this layer.
-    policy: riskmap_model::SuppressionPolicy,
+    /// The only door to the disclosure policy. Private to the view layer (this module and its
+    /// children): no handler can publish a number, and no view can read a threshold.
+    discloser: Discloser,
     partition: VersionedCache<(), Vec<riskmap_store::PartitionPeriodSums>>,
     sums: VersionedCache<AdminLevel, LevelSums>,
     scores: VersionedCache<AdminLevel, LevelScores>,
@@ -86,7 +89,7 @@ impl Views {
     /// Empty caches that disclose with `policy`.
     pub fn new(policy: riskmap_model::SuppressionPolicy) -> Self {
         Self {
-            policy,
+            discloser: Discloser::new(policy),
             partition: VersionedCache::new(2),
             sums: VersionedCache::new(8),
             scores: VersionedCache::new(4),
@@ -195,7 +198,7 @@ pub async fn release(state: &AppState) -> Result<Arc<Release>, Error> {
                 Release::build(&ReleaseInputs {
                     catalogue: &state.catalogue,
                     methodology: &methodology,
-                    policy: &state.views.policy,
+                    discloser: &state.views.discloser,
                     regions: &codes,
                     region_sums: &regions,
                     country_sums: &country,
@@ -237,7 +240,7 @@ pub async fn table(
             let units = units_of(state, level);
             Ok(table::build(&TableInputs {
                 catalogue: &state.catalogue,
-                policy: &state.views.policy,
+                discloser: &state.views.discloser,
                 audience,
                 level,
                 units: &units,

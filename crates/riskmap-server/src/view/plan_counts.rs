@@ -5,7 +5,7 @@
 //! release never publishes (two of them would difference to a quarter).
 
 use riskmap_model::suppression::Cell;
-use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Measure, Period, SuppressionPolicy};
+use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Measure, Period};
 
 use super::release::{Release, complete_years, quarters_of};
 use super::sums::{LevelSums, whole};
@@ -25,7 +25,7 @@ pub struct PlanCounts {
 #[derive(Debug, Clone, Copy)]
 pub struct PlanSource<'a> {
     /// Disclosure thresholds.
-    pub policy: &'a SuppressionPolicy,
+    pub discloser: &'a super::Discloser,
     /// The reader.
     pub audience: &'a Audience,
     /// The level's sums.
@@ -50,7 +50,7 @@ pub async fn unit_and_national(
     let own_sums = super::level_sums(state, level).await?;
     let national_sums = super::level_sums(state, AdminLevel::Country).await?;
     let source = |sums| PlanSource {
-        policy: &state.views.policy,
+        discloser: &state.views.discloser,
         audience,
         sums,
         release: &release,
@@ -104,7 +104,7 @@ pub fn plan_counts(
             source
                 .sums
                 .total(unit, measure, quarters)
-                .map(|v| source.policy.count(whole(v), &cell))
+                .map(|v| source.discloser.count(whole(v), &cell))
         };
         return PlanCounts {
             complete: years

@@ -3,7 +3,7 @@
 //! `riskmap_score::priority` from their last eight quarters (only those schools take part, so
 //! nothing outside the reader's scope moves a rank), and each row's numbers disclosed for the
 //! reader: S1 counts exact, S2 counts exact only where the reader sees them exactly (bands for
-//! akimats), pupils and staffing through `SuppressionPolicy`, contacts only for crisis teams
+//! akimats), pupils and staffing through the `Discloser`, contacts only for crisis teams
 //! and the ministry. Kept per (reader, unit, quarter) and data version; every format (JSON,
 //! CSV, XLSX, GeoJSON) reads these rows.
 //!
@@ -480,7 +480,7 @@ fn profile(state: &AppState, school: &School) -> SchoolProfile {
 
 fn shown_row(state: &AppState, audience: &Audience, row: &HotspotRow, school: &School) -> ShownRow {
     let district = row.place.place.district;
-    let policy = &state.views.policy;
+    let discloser = &state.views.discloser;
     let cell = |sensitivity| Cell {
         sensitivity,
         level: AdminLevel::School,
@@ -489,7 +489,7 @@ fn shown_row(state: &AppState, audience: &Audience, row: &HotspotRow, school: &S
     };
     let count = |value: Option<f64>, sensitivity: Sensitivity| {
         value.map_or_else(Disclosed::not_available, |v| {
-            policy.count(whole(v), &cell(sensitivity))
+            discloser.count(whole(v), &cell(sensitivity))
         })
     };
     let s2 = row.harm.s2.reveal();
@@ -503,7 +503,7 @@ fn shown_row(state: &AppState, audience: &Audience, row: &HotspotRow, school: &S
         .psych
         .as_ref()
         .map_or_else(Disclosed::not_available, |g| {
-            policy.quantity(g.gap_fte, &cell(Sensitivity::S0))
+            discloser.quantity(g.gap_fte, &cell(Sensitivity::S0))
         });
     ShownRow {
         rank: row.rank,

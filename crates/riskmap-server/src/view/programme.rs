@@ -2,7 +2,7 @@
 //! reader's map showed for the unit — the district's row of `view::table` (indicators,
 //! composite, drivers) or the school's row of the priority view (counts, composite, triggers,
 //! drivers) — as disclosed values with the reader's access (`riskmap_model::Frozen`). A frozen
-//! value is shown to any later reader only through `SuppressionPolicy::redisclose_*` with that
+//! value is shown to any later reader only through `Discloser::redisclose_*` with that
 //! reader's cell, so a programme never shows a reader more than its rules allow, nor more than
 //! its creator saw.
 
@@ -55,12 +55,14 @@ pub fn show(
         unit: &problem.unit.district,
         audience,
     };
-    let policy = &state.views.policy;
+    let discloser = &state.views.discloser;
     match &value.number {
         FrozenNumber::Count { frozen } => {
-            ShownFrozen::Count(policy.redisclose_count(frozen, &cell))
+            ShownFrozen::Count(discloser.redisclose_count(frozen, &cell))
         }
-        FrozenNumber::Rate { frozen } => ShownFrozen::Rate(policy.redisclose_rate(frozen, &cell)),
+        FrozenNumber::Rate { frozen } => {
+            ShownFrozen::Rate(discloser.redisclose_rate(frozen, &cell))
+        }
     }
 }
 
@@ -197,9 +199,9 @@ pub fn school_problem(
         unit: &district,
         audience,
     };
-    let policy = &state.views.policy;
+    let discloser = &state.views.discloser;
     let composite = row.composite.map_or_else(Disclosed::not_available, |v| {
-        policy.quantity(v, &cell(COMPOSITE_SENSITIVITY))
+        discloser.quantity(v, &cell(COMPOSITE_SENSITIVITY))
     });
     let values = vec![
         frozen_count(

@@ -5,23 +5,23 @@
 //! 1. **Fixed periods.** Complete calendar years only (all four quarters in the store); no
 //!    rolling windows and no quarters, so no two published periods overlap and nothing can
 //!    be recovered by differencing periods.
-//! 2. **Primary control** by `SuppressionPolicy` for the public: counts 1–9 → `c`, S2 counts
+//! 2. **Primary control** by the `Discloser` for the public: counts 1–9 → `c`, S2 counts
 //!    rounded to 5, S1/S2 at region and country level only.
 //! 3. **Joint secondary suppression** of each published margin (the 20 regions and the
 //!    country, per protected measure and year) against any insider of one region
 //!    (`riskmap_model::protection`).
-//! 4. **Rates from the protected counts** (`SuppressionPolicy::rate_of_published`): a rate
+//! 4. **Rates from the protected counts** (`Discloser::rate_of_published`): a rate
 //!    never tells more than its count; a count used as a denominator is protected too.
 //! 5. **Smoothing, ranks and the composite from the protected values only**: the units whose
 //!    count is withheld take no part, so no derived value depends on a withheld count.
 
 use std::collections::{BTreeMap, HashMap};
 
-use riskmap_model::protection::{Margin, Rounding, protect_margin};
+use riskmap_model::protection::{Margin, protect_margin};
 use riskmap_model::suppression::Cell;
 use riskmap_model::{
     AdminLevel, Audience, Catalogue, Disclosed, Indicator, Kato, Measure, MeasureKind, Period,
-    Sensitivity, SuppressionPolicy,
+    Sensitivity,
 };
 use riskmap_score::composite::{Pooled, PooledUnit, UnitScore, score_pooled};
 use riskmap_score::methodology::Methodology;
@@ -113,7 +113,7 @@ pub struct ReleaseInputs<'a> {
     /// The methodology of the composite.
     pub methodology: &'a Methodology,
     /// Disclosure thresholds.
-    pub policy: &'a SuppressionPolicy,
+    pub discloser: &'a super::Discloser,
     /// The regions, in geography order.
     pub regions: &'a [Kato],
     /// Sums by region.
@@ -202,9 +202,9 @@ fn protected_margin(
     quarters: &[Period],
     country: &Kato,
 ) -> (Vec<Disclosed<u64>>, Disclosed<u64>) {
-    let policy = inputs.policy;
+    let discloser = inputs.discloser;
     let publish = |raw: Option<f64>, level: AdminLevel, unit: &Kato| match raw {
-        Some(value) => policy.count(
+        Some(value) => discloser.count(
             whole(value),
             &Cell {
                 sensitivity: measure.sensitivity(),
@@ -229,21 +229,13 @@ fn protected_margin(
         .collect();
     let raw_total = inputs.country_sums.total(country, measure, quarters);
     let mut total = publish(raw_total, AdminLevel::Country, country);
-    let step = if measure.sensitivity() == Sensitivity::S2 {
-        policy.s2_rounding.max(1)
-    } else {
-        1
-    };
     protect_margin(
         Margin {
             cells: &mut cells,
             raw: &raw,
             total: &mut total,
         },
-        Rounding {
-            min_count: policy.min_count,
-            step,
-        },
+        discloser.margin_rounding(measure.sensitivity()),
     );
     (cells, total)
 }
@@ -277,7 +269,7 @@ fn released_indicators(
             let exposure = denominator.unwrap_or(0.0) / indicator.pooled_quarters as f64;
             let value = match denominator {
                 Some(_) => inputs
-                    .policy
+                    .discloser
                     .rate_of_published(numerator, exposure, indicator.per),
                 None if unit.counts.contains_key(&indicator.denominator) => Disclosed::suppressed(),
                 None => Disclosed::not_available(),

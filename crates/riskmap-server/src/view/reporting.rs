@@ -1,6 +1,6 @@
 //! The reporting monitor's counts (S0: schools that submitted on time, late or not at all,
 //! per unit and quarter) as one reader may see them, each count through
-//! `SuppressionPolicy::count` and the on-time share through `SuppressionPolicy::quantity`.
+//! `Discloser::count` and the on-time share through `Discloser::quantity`.
 //! Quarters do not overlap and no rolling window is published, so these counts cannot be
 //! differenced into smaller ones.
 
@@ -35,7 +35,7 @@ pub struct ShownTally {
     pub on_time_percent: Disclosed<f64>,
 }
 
-/// Discloses `tally` of `unit` at `level` for `audience`, with the server's policy.
+/// Discloses `tally` of `unit` at `level` for `audience`, with the server's discloser.
 pub fn disclose_tally(
     state: &crate::AppState,
     audience: &Audience,
@@ -55,12 +55,12 @@ pub fn disclose_tally(
     } else {
         0.0
     };
-    let policy = &state.views.policy;
+    let discloser = &state.views.discloser;
     ShownTally {
-        schools: policy.count(tally.schools, &cell),
-        on_time: policy.count(tally.on_time, &cell),
-        late: policy.count(tally.late, &cell),
-        silent: policy.count(tally.silent, &cell),
-        on_time_percent: policy.quantity((share * 1000.0).round() / 10.0, &cell),
+        schools: discloser.count(tally.schools, &cell),
+        on_time: discloser.count(tally.on_time, &cell),
+        late: discloser.count(tally.late, &cell),
+        silent: discloser.count(tally.silent, &cell),
+        on_time_percent: discloser.quantity((share * 1000.0).round() / 10.0, &cell),
     }
 }

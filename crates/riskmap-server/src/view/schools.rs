@@ -1,6 +1,6 @@
 //! School rows as one reader may see them: only schools of districts the reader may see
 //! (`Audience::may_see_schools_of`), each indicator over the rolling year disclosed by
-//! `SuppressionPolicy` for the reader (exact for crisis teams in their districts and the
+//! the `Discloser` for the reader (exact for crisis teams in their districts and the
 //! ministry; S2 counts as bands and no S2 rates for akimats), and — domain §4.3 — no rates for
 //! akimats at schools under 100 pupils (`z`), only counts and a "small school" tag. The JSON
 //! list and the schools tiles both read these rows.
@@ -117,9 +117,9 @@ fn school_row(
     let latest = values.iter().find(|(p, _)| Some(*p) == period);
     let pupils = latest.and_then(|(_, v)| v.get(Measure::PupilsTotal));
     let small = pupils.is_some_and(|p| p < SMALL_SCHOOL_PUPILS);
-    let policy = &state.views.policy;
+    let discloser = &state.views.discloser;
     let reader = Reader {
-        policy,
+        discloser,
         audience,
         level: AdminLevel::School,
         unit: &school.district,
@@ -143,7 +143,9 @@ fn school_row(
         unit: &school.district,
         audience,
     };
-    let pupils = pupils.map_or_else(Disclosed::not_available, |p| policy.count(whole(p), &cell));
+    let pupils = pupils.map_or_else(Disclosed::not_available, |p| {
+        discloser.count(whole(p), &cell)
+    });
     SchoolRow {
         pupils,
         small,

@@ -1,10 +1,8 @@
 //! Psychologist and social-pedagogue posts against the norm (S0) of one unit in one quarter,
-//! each figure published by `SuppressionPolicy::quantity` for the reader.
+//! each figure published by `Discloser::quantity` for the reader.
 
 use riskmap_model::suppression::Cell;
-use riskmap_model::{
-    AdminLevel, Audience, Disclosed, Kato, Measure, Period, Sensitivity, SuppressionPolicy,
-};
+use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Measure, Period, Sensitivity};
 
 use super::sums::LevelSums;
 
@@ -41,7 +39,7 @@ pub async fn unit_staffing(
 ) -> Result<Option<ShownStaffing>, crate::http::Error> {
     let sums = super::level_sums(state, level).await?;
     Ok(staffing(
-        &state.views.policy,
+        &state.views.discloser,
         audience,
         level,
         unit,
@@ -52,7 +50,7 @@ pub async fn unit_staffing(
 
 /// The staffing of `unit` in `period`, as `audience` may see it.
 pub fn staffing(
-    policy: &SuppressionPolicy,
+    discloser: &super::Discloser,
     audience: &Audience,
     level: AdminLevel,
     unit: &Kato,
@@ -69,9 +67,9 @@ pub fn staffing(
     let posts = |norm: Measure, filled: Measure| {
         let (norm, filled) = (quarter.sums.get(norm)?, quarter.sums.get(filled)?);
         Some(ShownPosts {
-            norm_fte: policy.quantity(norm, &cell),
-            filled_fte: policy.quantity(filled, &cell),
-            gap_fte: policy.quantity((norm - filled).max(0.0), &cell),
+            norm_fte: discloser.quantity(norm, &cell),
+            filled_fte: discloser.quantity(filled, &cell),
+            gap_fte: discloser.quantity((norm - filled).max(0.0), &cell),
         })
     };
     Some(ShownStaffing {

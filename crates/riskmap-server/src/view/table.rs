@@ -6,7 +6,7 @@
 //!
 //! Per unit, by scope (`Audience::in_scope`):
 //! - **inside** the reader's scope: the exact rolling year ending with the quarter and each
-//!   of its quarters, disclosed by `SuppressionPolicy` (exact, or bands of S2 for akimats'
+//!   of its quarters, disclosed by the `Discloser` (exact, or bands of S2 for akimats'
 //!   schools), and the composite scored from the exact sums;
 //! - **outside**: the published release (`release.rs`) — the latest complete calendar year
 //!   not after the quarter, no quarters — for S1 and S2; S0 indicators as the public sees
@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use riskmap_model::{AdminLevel, Audience, Catalogue, Disclosed, Kato, Period, SuppressionPolicy};
+use riskmap_model::{AdminLevel, Audience, Catalogue, Disclosed, Kato, Period};
 use riskmap_score::composite::UnitScore;
 use riskmap_score::sibling_stats::{Derived, derive};
 
@@ -113,7 +113,7 @@ pub struct TableInputs<'a> {
     /// The catalogue.
     pub catalogue: &'a Catalogue,
     /// Disclosure thresholds.
-    pub policy: &'a SuppressionPolicy,
+    pub discloser: &'a super::Discloser,
     /// The reader.
     pub audience: &'a Audience,
     /// The level.
@@ -163,7 +163,7 @@ fn shown_unit(
     let released = released_unit(inputs, &kato, public_year);
     let quarters = inputs.sums.unit(&kato);
     let reader = Reader {
-        policy: inputs.policy,
+        discloser: inputs.discloser,
         audience: inputs.audience,
         level: inputs.level,
         unit: &kato,
@@ -305,7 +305,7 @@ fn shown_composite(
         let score = released.and_then(|u| u.composite.as_ref());
         (score, &Audience::Public, public_year)
     };
-    let disclosed = disclose(score, inputs.policy, audience, inputs.level, kato);
+    let disclosed = disclose(score, inputs.discloser, audience, inputs.level, kato);
     let visible_codes: Vec<&str> = inputs
         .catalogue
         .indicators

@@ -1,0 +1,71 @@
+//! The view layer's one door to the disclosure policy: every number a view shows is published
+//! by one of these methods. The thresholds stay inside (no view can read `min_count` or the
+//! rounding step and apply a rule of its own), and the policy itself is reachable from nowhere
+//! else in the server: `Views` holds the only `Discloser`, built once from the policy the
+//! server was started with.
+
+use riskmap_model::protection::Rounding;
+use riskmap_model::suppression::Cell;
+use riskmap_model::{Disclosed, Frozen, Sensitivity, SuppressionPolicy};
+
+/// Publishes numbers for one cell and reader with the server's disclosure policy.
+#[derive(Debug)]
+pub struct Discloser {
+    policy: SuppressionPolicy,
+}
+
+impl Discloser {
+    /// The door for `policy`; only `Views::new` makes one.
+    pub(super) fn new(policy: SuppressionPolicy) -> Self {
+        Self { policy }
+    }
+
+    /// A count of children (`SuppressionPolicy::count`).
+    pub fn count(&self, count: u64, cell: &Cell<'_>) -> Disclosed<u64> {
+        self.policy.count(count, cell)
+    }
+
+    /// A quantity that is not a count of children (`SuppressionPolicy::quantity`).
+    pub fn quantity(&self, value: f64, cell: &Cell<'_>) -> Disclosed<f64> {
+        self.policy.quantity(value, cell)
+    }
+
+    /// A rate of a true count (`SuppressionPolicy::rate`): for readers who see the cell
+    /// exactly, or under the public rules for the cell.
+    pub fn rate(
+        &self,
+        numerator: u64,
+        denominator: f64,
+        per: f64,
+        cell: &Cell<'_>,
+    ) -> Disclosed<f64> {
+        self.policy.rate(numerator, denominator, per, cell)
+    }
+
+    /// A rate computed from a count already published, never from the true count
+    /// (`SuppressionPolicy::rate_of_published`).
+    pub fn rate_of_published(
+        &self,
+        count: Disclosed<u64>,
+        denominator: f64,
+        per: f64,
+    ) -> Disclosed<f64> {
+        self.policy.rate_of_published(count, denominator, per)
+    }
+
+    /// A frozen count shown to a later reader (`SuppressionPolicy::redisclose_count`).
+    pub fn redisclose_count(&self, frozen: &Frozen<u64>, cell: &Cell<'_>) -> Disclosed<u64> {
+        self.policy.redisclose_count(frozen, cell)
+    }
+
+    /// A frozen rate shown to a later reader (`SuppressionPolicy::redisclose_rate`).
+    pub fn redisclose_rate(&self, frozen: &Frozen<f64>, cell: &Cell<'_>) -> Disclosed<f64> {
+        self.policy.redisclose_rate(frozen, cell)
+    }
+
+    /// The rules a released margin of `sensitivity` counts was published with, for its joint
+    /// protection (`SuppressionPolicy::margin_rounding`).
+    pub fn margin_rounding(&self, sensitivity: Sensitivity) -> Rounding {
+        self.policy.margin_rounding(sensitivity)
+    }
+}
