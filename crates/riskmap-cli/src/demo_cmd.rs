@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use riskmap_demo::{DemoConfig, DemoStream};
 use riskmap_geo::Geography;
 use riskmap_ingest::defects::{DefectClass, DefectPlan, make_defects};
-use riskmap_ingest::{KatoRegistry, Row, TableName, write_csv, write_xlsx};
+use riskmap_ingest::{KatoRegistry, Row, TableName, write_csv, write_xlsx_sheet};
 use riskmap_model::{Kato, Period, School, SchoolId, SchoolQuarterRecord};
 
 use riskmap_load::contract_rows::{contact_row, first_of, record_row, reference_row};
@@ -162,7 +162,7 @@ fn quarter_rows<'a>(
 
 /// Writes the reference and contact files, then the quarter rows as they are drawn (CSV: each
 /// row is written as it is made; memory holds the schools' compact parameters, never their
-/// text nor the records; XLSX: the workbook is built in memory).
+/// text nor the records; XLSX: each sheet's rows go to a temporary file as they are drawn).
 fn write_data(
     stream: DemoStream<'_>,
     localities: &HashMap<Kato, Kato>,
@@ -191,22 +191,54 @@ fn write_data(
             Ok(vec![reference, quarter, contact])
         }
         Format::Xlsx => {
-            let references: Vec<Row> =
-                reference_rows(stream.schools(), localities, args.quarters).collect();
-            let contacts: Vec<Row> = contact_rows(stream.schools().map(|s| s.id), args).collect();
-            let records: Vec<Row> = quarter_rows(drawn_records(stream), localities).collect();
-            let bytes = write_xlsx(&[
-                (TableName::SchoolReference, &references),
-                (TableName::SchoolQuarter, &records),
-                (TableName::SchoolContacts, &contacts),
-            ])
-            .context("cannot build the workbook")?;
             let path = args.out.join("nobd_export.xlsx");
-            std::fs::write(&path, bytes)
+            write_workbook(stream, localities, args, &path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(vec![path])
         }
     }
+}
+
+/// Writes the workbook sheet by sheet in constant-memory mode (each sheet's rows go to a
+/// temporary file in the output folder as they are drawn, so memory does not grow with
+/// the rows), saved under a temporary name and renamed into place when complete. A sheet
+/// holds at most 1,048,575 rows: a larger data set is refused by the workbook writer.
+fn write_workbook(
+    stream: DemoStream<'_>,
+    localities: &HashMap<Kato, Kato>,
+    args: &GenerateArgs,
+    path: &Path,
+) -> anyhow::Result<()> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook.set_tempdir(&args.out)?;
+    let tables = [
+        TableName::SchoolReference,
+        TableName::SchoolQuarter,
+        TableName::SchoolContacts,
+    ];
+    for _ in tables {
+        workbook.add_worksheet_with_constant_memory()?;
+    }
+    // The sheets stay in contract order; the quarter rows, which consume the stream, last.
+    write_xlsx_sheet(
+        workbook.worksheet_from_index(0)?,
+        tables[0],
+        reference_rows(stream.schools(), localities, args.quarters),
+    )?;
+    write_xlsx_sheet(
+        workbook.worksheet_from_index(2)?,
+        tables[2],
+        contact_rows(stream.schools().map(|s| s.id), args),
+    )?;
+    write_xlsx_sheet(
+        workbook.worksheet_from_index(1)?,
+        tables[1],
+        quarter_rows(drawn_records(stream), localities),
+    )?;
+    let partial = path.with_extension("xlsx.part");
+    workbook.save(&partial)?;
+    std::fs::rename(&partial, path)?;
+    Ok(())
 }
 
 /// One region's schools (the first school's region), a valid reference file for them, and the

@@ -99,4 +99,6 @@ pub use outcome::{
 };
 pub use row::Row;
 pub use value::{StatPeriod, Value};
-pub use write::{write_csv, write_school_quarter_csv, write_school_quarter_xlsx, write_xlsx};
+pub use write::{
+    write_csv, write_school_quarter_csv, write_school_quarter_xlsx, write_xlsx, write_xlsx_sheet,
+};

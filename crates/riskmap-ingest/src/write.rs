@@ -4,7 +4,7 @@
 use std::borrow::Borrow;
 use std::io::Write;
 
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Workbook, Worksheet};
 
 use crate::contract::{Contract, TableName};
 use crate::row::Row;
@@ -47,33 +47,45 @@ pub fn write_school_quarter_csv<R: Borrow<Row>>(
 pub fn write_xlsx(sheets: &[(TableName, &[Row])]) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     for (table, rows) in sheets {
-        let columns = &Contract::v1().table(*table).columns;
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(table.as_str()).map_err(Error::WriteXlsx)?;
-        for (col, column) in columns.iter().enumerate() {
-            sheet
-                .write_string(0, col as u16, &column.name)
-                .map_err(Error::WriteXlsx)?;
-        }
-        for (idx, row) in rows.iter().enumerate() {
-            let r = idx as u32 + 1;
-            for (col, value) in row.values.iter().enumerate() {
-                let c = col as u16;
-                let written = match value {
-                    Value::Null => continue,
-                    Value::Int(v) => sheet.write_number(r, c, *v as f64).map(|_| ()),
-                    // The same precision as the CSV writer (six decimals).
-                    Value::Decimal(v) => sheet
-                        .write_number(r, c, format_value(value).parse::<f64>().unwrap_or(*v))
-                        .map(|_| ()),
-                    Value::Bool(v) => sheet.write_boolean(r, c, *v).map(|_| ()),
-                    other => sheet.write_string(r, c, format_value(other)).map(|_| ()),
-                };
-                written.map_err(Error::WriteXlsx)?;
-            }
-        }
+        write_xlsx_sheet(workbook.add_worksheet(), *table, rows.iter())?;
     }
     workbook.save_to_buffer().map_err(Error::WriteXlsx)
+}
+
+/// Names `sheet` after `table` and writes the table's header on row 1, then `rows` in
+/// order, typed as in [`write_xlsx`]. The sheet may be in constant-memory mode (the caller's
+/// workbook keeps it in a temporary file): rows are written strictly in order and none is
+/// held after it is written.
+pub fn write_xlsx_sheet<R: Borrow<Row>>(
+    sheet: &mut Worksheet,
+    table: TableName,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<()> {
+    let columns = &Contract::v1().table(table).columns;
+    sheet.set_name(table.as_str()).map_err(Error::WriteXlsx)?;
+    for (col, column) in columns.iter().enumerate() {
+        sheet
+            .write_string(0, col as u16, &column.name)
+            .map_err(Error::WriteXlsx)?;
+    }
+    for (idx, row) in rows.into_iter().enumerate() {
+        let r = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+        for (col, value) in row.borrow().values.iter().enumerate() {
+            let c = col as u16;
+            let written = match value {
+                Value::Null => continue,
+                Value::Int(v) => sheet.write_number(r, c, *v as f64).map(|_| ()),
+                // The same precision as the CSV writer (six decimals).
+                Value::Decimal(v) => sheet
+                    .write_number(r, c, format_value(value).parse::<f64>().unwrap_or(*v))
+                    .map(|_| ()),
+                Value::Bool(v) => sheet.write_boolean(r, c, *v).map(|_| ()),
+                other => sheet.write_string(r, c, format_value(other)).map(|_| ()),
+            };
+            written.map_err(Error::WriteXlsx)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `school_quarter` rows as a one-sheet workbook.

@@ -9,6 +9,17 @@ async fn round_trip(db: &TestDb, format: &str) {
     let (schools, quarters, seed) = (150, 3, 11);
     let out = db.dir.path().join(format);
     let files = demo_files(&out, schools, quarters, seed, &["--format", format]);
+    let mut left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    left.sort();
+    let mut listed = files.clone();
+    listed.sort();
+    assert_eq!(
+        left, listed,
+        "the folder holds the files listed, nothing half-written"
+    );
     let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     let mut args: Vec<&str> = paths.iter().map(String::as_str).collect();
     let report = db.dir.path().join("report.json");
