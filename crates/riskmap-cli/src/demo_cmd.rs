@@ -180,7 +180,7 @@ fn write_data(
             let contact = args.out.join("school_contacts.csv");
             write_csv(
                 TableName::SchoolContacts,
-                contact_rows(stream.schools().map(|s| s.id), args),
+                contact_rows(stream.school_ids(), args),
                 create(&contact)?,
             )
             .with_context(|| format!("cannot write {}", contact.display()))?;
@@ -228,7 +228,7 @@ fn write_workbook(
     write_xlsx_sheet(
         workbook.worksheet_from_index(2)?,
         tables[2],
-        contact_rows(stream.schools().map(|s| s.id), args),
+        contact_rows(stream.school_ids(), args),
     )?;
     write_xlsx_sheet(
         workbook.worksheet_from_index(1)?,

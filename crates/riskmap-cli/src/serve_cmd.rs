@@ -157,7 +157,7 @@ async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
         geography,
         store.clone(),
         Catalogue::builtin(),
-        SuppressionPolicy::recommended(),
+        riskmap_server::view::Views::new(SuppressionPolicy::recommended()),
         config,
     );
     if demo_view {

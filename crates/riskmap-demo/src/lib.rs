@@ -30,7 +30,7 @@ mod records;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use riskmap_geo::Geography;
-use riskmap_model::{Period, School, SchoolQuarterRecord};
+use riskmap_model::{Period, School, SchoolId, SchoolQuarterRecord};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -119,6 +119,14 @@ impl<'g> DemoStream<'g> {
             .placed()
             .iter()
             .map(|placed| placed.school(self.geography))
+    }
+
+    /// The schools' ids, in order (without making their names).
+    pub fn school_ids(&self) -> impl Iterator<Item = SchoolId> + '_ {
+        self.records
+            .placed()
+            .iter()
+            .map(placement::PlacedSchool::id)
     }
 
     /// The quarterly records, quarter by quarter, schools in order within a quarter.

@@ -51,6 +51,11 @@ fn the_stream_is_the_data_set_generated_at_once() {
     let stream = DemoStream::new(&geo, &config);
     let schools: Vec<_> = stream.schools().collect();
     assert_eq!(schools, whole.schools);
+    let ids: Vec<_> = stream.school_ids().collect();
+    assert!(
+        ids.iter().eq(schools.iter().map(|s| &s.id)),
+        "ids in school order"
+    );
     let records: Vec<_> = stream.into_records().collect();
     assert_eq!(records, whole.records);
     let names: HashSet<_> = schools.iter().map(|s| s.name_ru.as_str()).collect();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use riskmap_geo::Geography;
-use riskmap_model::{Audience, Catalogue, SuppressionPolicy};
+use riskmap_model::{Audience, Catalogue};
 use riskmap_store::Store;
 
 /// Settings of the service, validated by the caller.
@@ -145,13 +145,14 @@ fn cached(
 }
 
 impl AppState {
-    /// Builds the state, serialising every boundary once. The disclosure `policy` goes into
-    /// the view layer, the only code that can read it.
+    /// Builds the state, serialising every boundary once. `views` is the view layer, built
+    /// from the disclosure policy by its caller (`Views::new`): the state holds it and never
+    /// sees the policy.
     pub fn new(
         geography: Arc<Geography>,
         store: Store,
         catalogue: Catalogue,
-        policy: SuppressionPolicy,
+        views: crate::view::Views,
         config: ServerConfig,
     ) -> Self {
         let mut geometries = std::collections::HashMap::new();
@@ -175,7 +176,7 @@ impl AppState {
             tiles,
             geometries: Arc::new(geometries),
             contiguity: Arc::default(),
-            views: Arc::new(crate::view::Views::new(policy)),
+            views: Arc::new(views),
             bodies: Arc::new(crate::view::VersionedCache::new(128)),
             demo_state: Arc::new(crate::view::VersionedCache::new(2)),
             serving: Arc::new(std::sync::atomic::AtomicI64::new(NOT_SERVING)),

@@ -130,7 +130,7 @@ pub(crate) async fn test_app_configured(
             geography,
             store,
             Catalogue::builtin(),
-            SuppressionPolicy::recommended(),
+            riskmap_server::view::Views::new(SuppressionPolicy::recommended()),
             server_config,
         ),
         data,
