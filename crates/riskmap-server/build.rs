@@ -1,6 +1,9 @@
 //! Embeds the web page (`web/`, without its npm folder) and MapLibre GL JS (from
 //! `web/node_modules`, checked against `web/package-lock.json`) into the binary: writes
-//! `$OUT_DIR/embedded_web.rs`, a table of `(URL path, bytes)` read by `src/web_assets.rs`.
+//! `$OUT_DIR/embedded_web.rs`, a table of `(URL path, bytes)` read by `src/web_assets.rs`;
+//! and names the build (`RISKMAP_BUILD_ID`): a hash of the sources of this crate and of the
+//! workspace crates it depends on, `Cargo.lock` and the compiler's version, which the warm
+//! snapshot (`src/view/snapshot.rs`) is saved under so that no other build restores it.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,6 +21,7 @@ const MAPLIBRE_FILES: &[&str] = &[
 fn main() {
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    write_build_id(&manifest);
     let web = manifest.join("../../web");
     let web = web.canonicalize().unwrap_or(web);
     println!("cargo:rerun-if-changed={}", web.display());
@@ -94,4 +98,65 @@ fn check_maplibre_version(web: &Path, maplibre: &Path) {
         pinned.is_some() && pinned == found,
         "web/node_modules/maplibre-gl is version {found:?}, web/package-lock.json pins {pinned:?}: run `npm ci` in web/"
     );
+}
+
+/// Sets `RISKMAP_BUILD_ID` to a hash of what decides the server's computed values: the
+/// `src/` and `migrations/` of this crate and of every `riskmap-*` crate its manifest names,
+/// the workspace's `Cargo.lock` and `rustc --version`.
+fn write_build_id(manifest: &Path) {
+    use std::hash::{Hash, Hasher};
+    let crates = manifest.join("..");
+    let own = std::fs::read_to_string(manifest.join("Cargo.toml")).expect("own manifest");
+    let mut names: Vec<String> = own
+        .lines()
+        .filter_map(|line| line.split_once(" = ").map(|(name, _)| name.trim()))
+        .filter(|name| name.starts_with("riskmap-"))
+        .map(str::to_owned)
+        .collect();
+    names.push("riskmap-server".to_owned());
+    names.sort();
+    names.dedup();
+    let mut files = Vec::new();
+    for name in &names {
+        for part in ["src", "migrations"] {
+            let dir = crates.join(name).join(part);
+            if dir.is_dir() {
+                println!("cargo:rerun-if-changed={}", dir.display());
+                sources(&dir, &mut files);
+            }
+        }
+    }
+    let lock = manifest.join("../../Cargo.lock");
+    println!("cargo:rerun-if-changed={}", lock.display());
+    files.push(lock);
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for file in &files {
+        file.strip_prefix(&crates).unwrap_or(file).hash(&mut hasher);
+        std::fs::read(file)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()))
+            .hash(&mut hasher);
+    }
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let version = std::process::Command::new(rustc)
+        .arg("--version")
+        .output()
+        .map(|out| out.stdout)
+        .unwrap_or_default();
+    version.hash(&mut hasher);
+    println!("cargo:rustc-env=RISKMAP_BUILD_ID={:016x}", hasher.finish());
+}
+
+/// Every file under `dir`, recursively.
+fn sources(dir: &Path, files: &mut Vec<PathBuf>) {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            sources(&path, files);
+        } else {
+            files.push(path);
+        }
+    }
 }

@@ -9,6 +9,10 @@
 //! once and listed with each one's forecasts) are part of the warm-up, so they are answers
 //! from the cache as soon as the version is served (a failure in them is logged and does not
 //! hold the version back). `/readyz` answers 200 once the first version is served.
+//!
+//! A version warmed before by this build (a restart, another instance) starts from its warm
+//! snapshot (`view::snapshot`): the partition sums and the scored lists are restored, not
+//! computed; a version warmed from the records saves its snapshot before it is served.
 
 use std::time::Duration;
 
@@ -52,6 +56,20 @@ pub async fn warm(state: &AppState) -> Result<(), Error> {
     let (_, periods) = state.periods().await?;
     let latest = periods.last().copied();
     stage.done("quarters");
+    let restored = crate::view::snapshot::restore(state)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(
+                ?error,
+                "warm snapshot not restored; warming from the records"
+            );
+            false
+        });
+    stage.done(if restored {
+        "snapshot restored"
+    } else {
+        "no snapshot"
+    });
     for level in [
         AdminLevel::Country,
         AdminLevel::Region,
@@ -93,6 +111,10 @@ pub async fn warm(state: &AppState) -> Result<(), Error> {
         );
     }
     stage.done("priority lists");
+    if !restored && let Err(error) = crate::view::snapshot::save(state, latest).await {
+        tracing::warn!(?error, "warm snapshot not saved");
+    }
+    stage.done("snapshot");
     state.demo_active().await?;
     Ok(())
 }

@@ -43,6 +43,8 @@ mod store;
 mod tokens;
 /// Administrative units.
 mod units;
+/// Saved warm-ups, per build and data version.
+mod warm_snapshots;
 
 pub use aggregates::{PartitionPeriodSums, SchoolPeriodValues, SchoolScope, UnitPeriodSums};
 pub use batches::{BatchOutcome, NewBatch};

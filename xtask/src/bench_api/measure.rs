@@ -95,6 +95,9 @@ pub(crate) struct Measurements {
     pub(crate) ingest: Option<Result<Duration, String>>,
     /// Callers whose role `/api/v1/meta` did not confirm, with what it said.
     pub(crate) wrong_roles: Vec<(String, String)>,
+    /// A second start on the same store once the first server has stopped (its latest data
+    /// version warmed and saved before): spawn to ready and RSS at ready, or why there is none.
+    pub(crate) restart: Option<Result<(Duration, u64), String>>,
 }
 
 /// What the core is told besides the server and routes.
@@ -204,14 +207,29 @@ pub(crate) fn measure(
         load_end: load_average(),
         ingest,
         wrong_roles,
+        restart: None,
     };
     if plan.keep_server {
         let addr = running.addr;
         Ok((measurements, Some((running.detach(), addr))))
     } else {
         running.stop()?;
+        let mut measurements = measurements;
+        (plan.progress)("restarting the server on the same store");
+        measurements.restart = Some(restart(server).map_err(|e| format!("{e:#}")));
         Ok((measurements, None))
     }
+}
+
+/// Starts the server again and times it to ready (see [`Measurements::restart`]).
+fn restart(server: &ServerCommand) -> anyhow::Result<(Duration, u64)> {
+    let mut running = Server::start(server)?;
+    let monitor = RssMonitor::start(running.pid());
+    let to_ready = running.wait_ready(Duration::from_secs(600))?;
+    let rss_kb = monitor.current_kb();
+    drop(monitor);
+    running.stop()?;
+    Ok((to_ready, rss_kb))
 }
 
 /// Every route's first request, route by route and caller by caller; `first_regions` (the

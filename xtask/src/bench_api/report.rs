@@ -20,7 +20,7 @@ pub(crate) struct RunInfo {
 const CSV_HEADER: &str = "run_unix,date,git,backend,schools,connections,duration_s,route,caller,\
 cold_status,cold_ms,warm_ms,requests,rps,p50_ms,p99_ms,max_ms,socket_errors,non_2xx,mean_bytes,\
 route_rss_peak_mb,after_ingest_status,after_ingest_ms,to_listen_s,to_ready_s,first_regions_ms,\
-server_rss_peak_mb,server_vmhwm_mb,load1_start,load1_end";
+server_rss_peak_mb,server_vmhwm_mb,load1_start,load1_end,restart_ready_s,restart_rss_mb";
 
 fn mb(kb: u64) -> f64 {
     kb as f64 / 1024.0
@@ -100,6 +100,20 @@ pub(crate) fn table(info: &RunInfo, m: &Measurements) -> String {
         s.first_regions_since_spawn.as_secs_f64(),
         mb(s.rss_ready_kb)
     );
+    match &m.restart {
+        Some(Ok((ready, rss_kb))) => {
+            let _ = writeln!(
+                out,
+                "restart on the same store (its data version warmed before): ready {:.2} s, RSS at ready {:.0} MB",
+                ready.as_secs_f64(),
+                mb(*rss_kb)
+            );
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(out, "restart on the same store failed: {e}");
+        }
+        None => {}
+    }
     for (caller, seen) in &m.wrong_roles {
         let _ = writeln!(
             out,
@@ -215,6 +229,10 @@ pub(crate) fn csv(info: &RunInfo, m: &Measurements, header: bool) -> String {
     let s = &m.startup;
     let first_regions = csv_probe(Some(&s.first_regions)).1;
     let load1 = |l: Option<[f64; 3]>| l.map(|l| format!("{:.2}", l[0])).unwrap_or_default();
+    let restart = match &m.restart {
+        Some(Ok((ready, rss_kb))) => format!("{:.3},{:.0}", ready.as_secs_f64(), mb(*rss_kb)),
+        _ => ",".to_owned(),
+    };
     for row in &m.rows {
         let (cold_status, cold_ms) = csv_probe(Some(&row.cold));
         let warm_ms = csv_probe(row.warm.as_ref()).1;
@@ -238,7 +256,7 @@ pub(crate) fn csv(info: &RunInfo, m: &Measurements, header: bool) -> String {
         };
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{cold_status},{cold_ms},{warm_ms},{load},{:.0},{after_status},{after_ms},{:.3},{:.3},{first_regions},{:.0},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{cold_status},{cold_ms},{warm_ms},{load},{:.0},{after_status},{after_ms},{:.3},{:.3},{first_regions},{:.0},{},{},{},{restart}",
             info.unix_time,
             info.date,
             info.git,
@@ -320,6 +338,7 @@ mod tests {
             load_end: Some([4.0, 5.0, 6.0]),
             ingest: Some(Ok(Duration::from_millis(700))),
             wrong_roles: vec![],
+            restart: Some(Ok((Duration::from_millis(800), 92_160))),
         }
     }
 
@@ -348,7 +367,7 @@ mod tests {
         assert!(lines[1].contains(",regions,public,200,900.00,30.00,310,31.0,1000.00,1500.00,"));
         assert!(lines[2].contains(",priority,public,200,3000.00,2900.00,0,0.0,,,,0,0,,1,,,"));
         assert!(lines[3].contains(",hotspots,public,403,1.00,,,,,,,,,,0,403,1.00,"));
-        assert!(lines[1].ends_with(",1.500,1.600,900.00,300,303,1.00,4.00"));
+        assert!(lines[1].ends_with(",1.500,1.600,900.00,300,303,1.00,4.00,0.800,90"));
     }
 
     #[test]
@@ -368,5 +387,6 @@ mod tests {
         assert_eq!(hotspots.split_whitespace().nth(2), Some("403"));
         assert!(text.contains("at start 1.00 2.00 3.00, at end 4.00 5.00 6.00"));
         assert!(text.contains("VmHWM 303 MB"));
+        assert!(text.contains("restart on the same store (its data version warmed before): ready 0.80 s, RSS at ready 90 MB"));
     }
 }

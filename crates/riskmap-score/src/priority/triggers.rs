@@ -40,7 +40,9 @@ use crate::distributions::gamma_p;
 use crate::staffing::StaffingGap;
 
 /// Which trigger fired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Trigger {
     /// 1. Composite in the region's top quintile.
     TopQuintile,

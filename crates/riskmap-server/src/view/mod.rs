@@ -15,7 +15,8 @@
 //!    only on the units a reader sees exactly.
 //!
 //! Everything is kept per data version in [`VersionedCache`]s, so a repeated request costs a
-//! lookup.
+//! lookup; the costliest (the partition sums, the regions' scored priority lists) are also
+//! saved in the store once a version is warm (`snapshot.rs`), so a restart restores them.
 
 /// The one cache type: values by key for one data version.
 pub mod cache;
@@ -43,6 +44,10 @@ pub mod release;
 pub mod reporting;
 /// School rows.
 pub mod schools;
+/// Priority lists after scoring, before disclosure.
+pub mod scored;
+/// The warm-up's costly parts saved per data version and build.
+pub mod snapshot;
 /// Staffing against the norm.
 pub mod staffing;
 /// The stored sums by level.
@@ -80,7 +85,7 @@ pub struct Views {
     pub(crate) school_list: VersionedCache<(), Vec<riskmap_model::School>>,
     pub(crate) priority: VersionedCache<priority::PriorityKey, priority::PriorityView>,
     /// Priority lists before disclosure, shared by readers who see the same schools.
-    pub(crate) scored: VersionedCache<priority::ScoredKey, riskmap_score::priority::PriorityList>,
+    pub(crate) scored: VersionedCache<priority::ScoredKey, scored::ScoredList>,
     /// Forecast fits, shared by readers with the same exact scope.
     pub(crate) forecasts: VersionedCache<forecast::ForecastKey, forecast::ScopeForecast>,
 }

@@ -23,11 +23,10 @@ use riskmap_score::composite::{Submission, UnitPeriodInput, score_periods};
 use riskmap_score::methodology::Methodology;
 use riskmap_score::priority::row::{Identity, Place};
 use riskmap_score::priority::triggers::{DistrictForecast, Trigger};
-use riskmap_score::priority::{
-    HotspotRow, SchoolProfile, measures_read, priority_list_with_forecasts,
-};
+use riskmap_score::priority::{SchoolProfile, measures_read, priority_list_with_forecasts};
 use riskmap_store::SchoolScope;
 
+use super::scored::{ScoredList, ScoredRow};
 use super::sums::whole;
 use crate::AppState;
 use crate::http::Error;
@@ -121,13 +120,7 @@ pub async fn priority(
         .priority
         .get_or_build(version, (audience.clone(), parent, period), || async {
             let schools = visible_schools(state, audience, parent).await?;
-            let scope = s1_district_scope(state, audience);
-            let key = (
-                parent,
-                period,
-                school_set_hash(&schools),
-                scope_hash(&scope),
-            );
+            let key = scored_key(state, audience, parent, period, &schools);
             let list = state
                 .views
                 .scored
@@ -145,8 +138,21 @@ pub async fn priority(
         .await
 }
 
+/// The key of the scored list `audience` reads for `parent` at `period`, given the schools it
+/// may see there.
+pub(super) fn scored_key(
+    state: &AppState,
+    audience: &Audience,
+    parent: Kato,
+    period: Period,
+    schools: &[School],
+) -> ScoredKey {
+    let scope = s1_district_scope(state, audience);
+    (parent, period, school_set_hash(schools), scope_hash(&scope))
+}
+
 /// The schools of `parent` (a region or district) that `audience` may see, in store order.
-async fn visible_schools(
+pub(super) async fn visible_schools(
     state: &AppState,
     audience: &Audience,
     parent: Kato,
@@ -167,7 +173,7 @@ async fn disclose(
     parent: Kato,
     period: Period,
     schools: &[School],
-    list: &riskmap_score::priority::PriorityList,
+    list: &ScoredList,
 ) -> Result<PriorityView, Error> {
     let located: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut contacts = if contacts_visible(audience) {
@@ -179,7 +185,7 @@ async fn disclose(
         .rows
         .iter()
         .filter_map(|row| {
-            let school = located.get(row.identity.nobd_org_id.as_str())?;
+            let school = located.get(row.school.as_str())?;
             let mut shown = shown_row(state, audience, row, school);
             shown.contacts = contacts.remove(school.id.as_str()).unwrap_or_default();
             Some(shown)
@@ -318,46 +324,69 @@ pub async fn warm_regions(state: &AppState, period: Period) -> Result<(), Error>
 }
 
 /// The ministry's and the akimat's lists of one region: the schools' quarters are read and
-/// scored once, and each reader's list is disclosed from the scoring with its own forecasts.
-/// The scorings are not kept (each serves one reader here): only the disclosed lists are.
+/// scored once, the scored lists are kept (the warm snapshot saves them) and each reader's list
+/// is disclosed from its own, scored with its own forecasts.
 async fn warm_region(state: &AppState, region: Kato, period: Period) -> Result<(), Error> {
     let version = state.store.cached_data_version();
+    if let Some(keys) = warm_keys(state, region, period).await? {
+        let missing = keys
+            .iter()
+            .any(|(_, key)| state.views.scored.peek(version, key).is_none());
+        if missing {
+            let mut forecast_sets = Vec::new();
+            for (reader, _) in &keys {
+                forecast_sets.push(district_forecasts(state, reader, period).await?);
+            }
+            let schools = visible_schools(state, &Audience::Ministry, region).await?;
+            let lists = build_lists(state, region, &schools, period, forecast_sets).await?;
+            for ((_, key), list) in keys.into_iter().zip(lists) {
+                state
+                    .views
+                    .scored
+                    .get_or_build(version, key, || async { Ok::<_, Error>(list) })
+                    .await?;
+            }
+        }
+    }
+    for reader in warm_readers(region) {
+        priority(state, &reader, region, period).await?;
+    }
+    Ok(())
+}
+
+/// The readers whose lists of `region` are kept warm: the ministry and the region's akimat.
+pub(super) fn warm_readers(region: Kato) -> [Audience; 2] {
     let akimat = Audience::Regional {
         region,
         district: None,
     };
-    let readers = [Audience::Ministry, akimat];
+    [Audience::Ministry, akimat]
+}
+
+/// The scored-list key of each warm reader of `region` at `period`, when both see every
+/// school of the region (so one reading and scoring serves both); `None` otherwise.
+pub(super) async fn warm_keys(
+    state: &AppState,
+    region: Kato,
+    period: Period,
+) -> Result<Option<Vec<(Audience, ScoredKey)>>, Error> {
     let all = super::schools::schools(state).await?;
     let schools: Vec<School> = all.iter().filter(|s| s.region == region).cloned().collect();
+    let readers = warm_readers(region);
     let seen_by_all = readers.iter().all(|reader| {
         schools
             .iter()
             .all(|s| reader.may_see_schools_of(&s.district))
     });
-    let missing = readers.iter().any(|reader| {
-        let key = (reader.clone(), region, period);
-        state.views.priority.peek(version, &key).is_none()
-    });
-    if seen_by_all && missing {
-        let mut forecast_sets = Vec::new();
-        for reader in &readers {
-            forecast_sets.push(district_forecasts(state, reader, period).await?);
-        }
-        let lists = build_lists(state, region, &schools, period, forecast_sets).await?;
-        for (reader, list) in readers.iter().zip(lists) {
-            state
-                .views
-                .priority
-                .get_or_build(version, (reader.clone(), region, period), || {
-                    disclose(state, reader, region, period, &schools, &list)
-                })
-                .await?;
-        }
-    }
-    for reader in &readers {
-        priority(state, reader, region, period).await?;
-    }
-    Ok(())
+    Ok(seen_by_all.then(|| {
+        readers
+            .into_iter()
+            .map(|reader| {
+                let key = scored_key(state, &reader, region, period, &schools);
+                (reader, key)
+            })
+            .collect()
+    }))
 }
 
 /// The lists of the schools of `parent` at `period`, one per set of district forecasts: the
@@ -368,7 +397,7 @@ async fn build_lists(
     schools: &[School],
     period: Period,
     forecast_sets: Vec<HashMap<Kato, Vec<DistrictForecast>>>,
-) -> Result<Vec<riskmap_score::priority::PriorityList>, Error> {
+) -> Result<Vec<ScoredList>, Error> {
     let started = std::time::Instant::now();
     let quarters = period.trailing(8);
     let region = parent.region();
@@ -417,6 +446,7 @@ async fn build_lists(
                     &scores,
                     forecasts,
                 )
+                .map(|list| ScoredList::of(&list))
             })
             .collect::<Result<Vec<_>, _>>();
         tracing::debug!(
@@ -478,8 +508,9 @@ fn profile(state: &AppState, school: &School) -> SchoolProfile {
     }
 }
 
-fn shown_row(state: &AppState, audience: &Audience, row: &HotspotRow, school: &School) -> ShownRow {
-    let district = row.place.place.district;
+fn shown_row(state: &AppState, audience: &Audience, row: &ScoredRow, school: &School) -> ShownRow {
+    let district = row.district;
+    let names = state.geography.district(&district).map(|d| &d.names);
     let discloser = &state.views.discloser;
     let cell = |sensitivity| Cell {
         sensitivity,
@@ -492,38 +523,30 @@ fn shown_row(state: &AppState, audience: &Audience, row: &HotspotRow, school: &S
             discloser.count(whole(v), &cell(sensitivity))
         })
     };
-    let s2 = row.harm.s2.reveal();
-    let s2_total = [s2.suicide_deaths, s2.suicide_attempts, s2.selfharm_episodes]
-        .iter()
-        .flatten()
-        .sum::<f64>();
     let psych_gap = row
-        .capacity
-        .staffing
-        .psych
-        .as_ref()
-        .map_or_else(Disclosed::not_available, |g| {
-            discloser.quantity(g.gap_fte, &cell(Sensitivity::S0))
+        .psych_gap_fte
+        .map_or_else(Disclosed::not_available, |gap| {
+            discloser.quantity(gap, &cell(Sensitivity::S0))
         });
     ShownRow {
         rank: row.rank,
         school: school.clone(),
-        district_name_kk: row.place.place.district_name_kk.clone(),
-        district_name_ru: row.place.place.district_name_ru.clone(),
-        settlement: row.place.place.settlement,
-        pupils: count(row.size.pupils, Sensitivity::S0),
-        composite: row.risk.composite.map(|v| (v * 100.0).round() / 100.0),
-        quintile_region: row.risk.quintile_region,
-        p_exceed: row.risk.p_exceed.map(|v| (v * 1000.0).round() / 1000.0),
-        triggers: row.why.triggers.iter().map(|t| t.trigger).collect(),
-        drivers: row.why.drivers.iter().map(|d| d.code.clone()).collect(),
-        viol_total: count(row.harm.s1.viol_total, Sensitivity::S1),
-        bullying: count(row.harm.s1.bullying, Sensitivity::S1),
-        s2_events: count(Some(s2_total), Sensitivity::S2),
+        district_name_kk: names.map(|n| n.kk.clone()).unwrap_or_default(),
+        district_name_ru: names.map(|n| n.ru.clone()).unwrap_or_default(),
+        settlement: school.settlement,
+        pupils: count(row.pupils, Sensitivity::S0),
+        composite: row.composite.map(|v| (v * 100.0).round() / 100.0),
+        quintile_region: row.quintile_region,
+        p_exceed: row.p_exceed.map(|v| (v * 1000.0).round() / 1000.0),
+        triggers: row.triggers.clone(),
+        drivers: row.drivers.clone(),
+        viol_total: count(row.viol_total, Sensitivity::S1),
+        bullying: count(row.bullying, Sensitivity::S1),
+        s2_events: count(Some(row.s2_events), Sensitivity::S2),
         s2_exact: audience.access(Sensitivity::S2, AdminLevel::School, &district) == Access::Exact,
         psych_gap_fte: psych_gap,
         contacts_visible: contacts_visible(audience),
         contacts: Vec::new(),
-        data_quarter: row.metadata.data_quarter,
+        data_quarter: row.data_quarter,
     }
 }
