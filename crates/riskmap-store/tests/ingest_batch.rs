@@ -409,7 +409,18 @@ async fn contacts_in_effect(store: &Store) {
             date!(2025 - 03 - 01),
             None,
         ),
+        contact(
+            "S-1",
+            "psychologist",
+            "Ё \"Quote\" \\ back\tslash Әүіңғқөһ 😀",
+            date!(2019 - 01 - 01),
+            Some(date!(2019 - 12 - 31)),
+        ),
     ];
+    let awkward = match &items[4] {
+        BatchItem::Contact(contact) => (**contact).clone(),
+        _ => unreachable!("the fifth item is a contact"),
+    };
     assert!(matches!(
         stream(store, "c1", items, commit()).await,
         BatchEnd::Committed { .. }
@@ -438,6 +449,14 @@ async fn contacts_in_effect(store: &Store) {
         .unwrap();
     assert_eq!(read[0].work_phone.as_deref(), Some("+7 727 000 00 00"));
     assert_eq!(read[0].valid_from, date!(2024 - 01 - 01));
+    // Every field comes back as stored, quotes, backslashes, tabs and any letter included.
+    assert_eq!(
+        store
+            .contacts_in_region(almaty, date!(2019 - 06 - 01))
+            .await
+            .unwrap(),
+        [awkward]
+    );
     assert!(
         store
             .contacts_in_region(kato("710000000"), date!(2025 - 01 - 01))

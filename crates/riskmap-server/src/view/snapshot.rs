@@ -11,8 +11,6 @@
 //! holds numbers before disclosure, like the records it is made from, and never leaves the
 //! server: the views disclose from restored values exactly as from computed ones.
 
-use std::sync::Arc;
-
 use riskmap_model::{Kato, Measure, MeasureValues, Period};
 use riskmap_store::PartitionPeriodSums;
 use serde::{Deserialize, Serialize};
@@ -25,12 +23,13 @@ use crate::http::Error;
 /// The build a snapshot belongs to.
 pub const BUILD: &str = env!("RISKMAP_BUILD_ID");
 
+/// The snapshot as saved; `L` is a list or a reference to one (saved without a copy).
 #[derive(Serialize, Deserialize)]
-struct Snapshot {
+struct Snapshot<L> {
     /// `Measure::ALL.len()` when saved (a guard: the build id already covers it).
     measures: usize,
     partition: Vec<PartitionRow>,
-    lists: Vec<RegionList>,
+    lists: Vec<RegionList<L>>,
 }
 
 /// One [`PartitionPeriodSums`] row; sums in `Measure::ALL` order.
@@ -45,11 +44,11 @@ struct PartitionRow {
 
 /// The scored list of one warm reader of one region.
 #[derive(Serialize, Deserialize)]
-struct RegionList {
+struct RegionList<L> {
     region: String,
     /// Position of the reader in `priority::warm_readers`.
     reader: usize,
-    list: ScoredList,
+    list: L,
 }
 
 /// Restores the snapshot of the data version being warmed into the caches, if this build
@@ -61,7 +60,7 @@ pub async fn restore(state: &AppState) -> Result<bool, Error> {
     let Some(payload) = state.store.warm_snapshot(version, BUILD).await? else {
         return Ok(false);
     };
-    let snapshot = match postcard::from_bytes::<Snapshot>(&payload) {
+    let snapshot = match postcard::from_bytes::<Snapshot<ScoredList>>(&payload) {
         Ok(snapshot) if snapshot.measures == Measure::ALL.len() => snapshot,
         Ok(_) | Err(_) => {
             tracing::warn!(
@@ -91,7 +90,11 @@ pub async fn restore(state: &AppState) -> Result<bool, Error> {
 }
 
 /// Puts one saved list into the `scored` cache under the key its reader asks with now.
-async fn restore_list(state: &AppState, version: i64, entry: RegionList) -> Result<(), Error> {
+async fn restore_list(
+    state: &AppState,
+    version: i64,
+    entry: RegionList<ScoredList>,
+) -> Result<(), Error> {
     let Ok(region) = Kato::parse(&entry.region) else {
         return Ok(());
     };
@@ -117,17 +120,13 @@ pub async fn save(state: &AppState, period: Option<Period>) -> Result<(), Error>
     let Some(partition) = state.views.partition.peek(version, &()) else {
         return Ok(());
     };
-    let mut lists = Vec::new();
+    let mut kept = Vec::new();
     if let Some(period) = period {
         for region in state.geography.regions() {
             let keys = warm_keys(state, region.kato, period).await?;
             for (reader, (_, key)) in keys.unwrap_or_default().into_iter().enumerate() {
                 if let Some(list) = state.views.scored.peek(version, &key) {
-                    lists.push(RegionList {
-                        region: region.kato.to_string(),
-                        reader,
-                        list: Arc::unwrap_or_clone(list),
-                    });
+                    kept.push((region.kato.to_string(), reader, list));
                 }
             }
         }
@@ -135,7 +134,14 @@ pub async fn save(state: &AppState, period: Option<Period>) -> Result<(), Error>
     let snapshot = Snapshot {
         measures: Measure::ALL.len(),
         partition: partition.iter().map(PartitionRow::of).collect(),
-        lists,
+        lists: kept
+            .iter()
+            .map(|(region, reader, list)| RegionList {
+                region: region.clone(),
+                reader: *reader,
+                list: list.as_ref(),
+            })
+            .collect::<Vec<RegionList<&ScoredList>>>(),
     };
     let payload = postcard::to_allocvec(&snapshot).map_err(|e| Error::Internal {
         message: format!("warm snapshot: {e}"),
