@@ -10,37 +10,10 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use riskmap_model::Audience;
-use riskmap_store::{NewBatch, Store};
-use support::{TestApp, get, test_app_with};
+use riskmap_store::Store;
+use support::{TestApp, get, ingest_next_quarter, test_app_with};
 
 const KAZAKHSTAN_Z3: &str = "/tiles/regions/3/5/2.mvt";
-
-fn batch(hash: &str) -> NewBatch {
-    NewBatch {
-        source: "freshness test".to_owned(),
-        kind: "test".to_owned(),
-        content_sha256: hash.to_owned(),
-        synthetic: true,
-    }
-}
-
-/// A batch with one record of the quarter after the latest, through `store`; that quarter.
-async fn ingest_next_quarter(store: &Store, hash: &str) -> String {
-    let mut record = store
-        .records()
-        .await
-        .unwrap()
-        .into_iter()
-        .max_by_key(|r| r.period)
-        .unwrap();
-    record.period = record.period.next();
-    record.revision = 1;
-    store
-        .import_batch(&batch(hash), &[], &[record.clone()])
-        .await
-        .unwrap();
-    record.period.to_string()
-}
 
 async fn etag(app: &TestApp) -> String {
     let (status, headers, _) = support::fetch_raw(app, KAZAKHSTAN_Z3, None, None).await;

@@ -15,8 +15,8 @@ use riskmap_model::{Catalogue, Role, SuppressionPolicy};
 use riskmap_server::AppState;
 use riskmap_server::view::Views;
 use riskmap_server::view::snapshot::{self, BUILD};
-use riskmap_store::{NewBatch, Store};
-use support::{TestApp, grant, issue_token, test_app_with};
+use riskmap_store::Store;
+use support::{TestApp, grant, ingest_next_quarter, issue_token, test_app_with};
 use tower::ServiceExt;
 
 /// What the tests compare: lists of two regions in every format, the units and the tables.
@@ -175,31 +175,11 @@ async fn a_snapshot_of_another_build_version_or_unreadable_is_ignored() {
         "the unreadable snapshot was replaced"
     );
     // A new data version has no snapshot: the old version's is not used for it.
-    ingest_next_quarter(store).await;
+    ingest_next_quarter(store, "next-quarter").await;
     let moved = restarted(&app).await;
     assert!(moved.store.cached_data_version() > version);
     assert!(
         !restore(&moved).await,
         "a snapshot is used only for its own version"
     );
-}
-
-/// One more record, for the quarter after the latest: a new data version.
-async fn ingest_next_quarter(store: &Store) {
-    let mut record = store
-        .records()
-        .await
-        .unwrap()
-        .into_iter()
-        .max_by_key(|r| r.period)
-        .unwrap();
-    record.period = record.period.next();
-    record.revision = 1;
-    let batch = NewBatch {
-        source: "snapshot test".to_owned(),
-        kind: "test".to_owned(),
-        content_sha256: "next-quarter".to_owned(),
-        synthetic: true,
-    };
-    store.import_batch(&batch, &[], &[record]).await.unwrap();
 }

@@ -229,3 +229,28 @@ pub(crate) async fn fetch_raw(
         .to_vec();
     (status, headers, body)
 }
+
+/// Stores, through `store`, one record of the quarter after the latest (a copy of a latest
+/// record) as a batch named `hash`: a new data version. Returns that quarter.
+pub(crate) async fn ingest_next_quarter(store: &Store, hash: &str) -> String {
+    let mut record = store
+        .records()
+        .await
+        .unwrap()
+        .into_iter()
+        .max_by_key(|r| r.period)
+        .unwrap();
+    record.period = record.period.next();
+    record.revision = 1;
+    let batch = NewBatch {
+        source: "test: next quarter".to_owned(),
+        kind: "test".to_owned(),
+        content_sha256: hash.to_owned(),
+        synthetic: true,
+    };
+    store
+        .import_batch(&batch, &[], &[record.clone()])
+        .await
+        .unwrap();
+    record.period.to_string()
+}
