@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use riskmap_model::suppression::Cell;
+use super::discloser::{Cell, Discloser};
 use riskmap_model::{Access, AdminLevel, Audience, Disclosed, Kato, Period, Sensitivity};
 use riskmap_score::composite::{
     PeriodScores, Submission, UnitPeriodInput, UnitScore, score_periods,
@@ -139,7 +139,7 @@ pub fn disclose(
     };
     let hidden = audience.access(Sensitivity::S1, level, unit) == Access::Hidden;
     let show = |value: Option<f64>| match value {
-        _ if hidden => Disclosed::suppressed(),
+        _ if hidden => Discloser::withheld(),
         Some(v) => discloser.quantity((v * 10.0).round() / 10.0, &cell),
         None => Disclosed::not_available(),
     };

@@ -5,7 +5,9 @@
 //! server was started with.
 
 use riskmap_model::protection::Rounding;
-use riskmap_model::suppression::Cell;
+/// The cell a number is published for (reader, level, unit, sensitivity): views name it
+/// through this door too.
+pub use riskmap_model::suppression::Cell;
 use riskmap_model::{Disclosed, Frozen, Sensitivity, SuppressionPolicy};
 
 /// Publishes numbers for one cell and reader with the server's disclosure policy.
@@ -18,6 +20,12 @@ impl Discloser {
     /// The door for `policy`; only `Views::new` makes one.
     pub(super) fn new(policy: SuppressionPolicy) -> Self {
         Self { policy }
+    }
+
+    /// A value withheld whatever it is (`c`): the policy's mark, for cells a view withholds
+    /// by rule (districts outside the release, hidden margins) rather than by threshold.
+    pub fn withheld<T: Copy>() -> Disclosed<T> {
+        Disclosed::suppressed()
     }
 
     /// A count of children (`SuppressionPolicy::count`).

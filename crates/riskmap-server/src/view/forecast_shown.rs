@@ -3,7 +3,7 @@
 //! access only; the scope holds nothing else). The public and the steward see no unit exactly,
 //! so they get no rows.
 
-use riskmap_model::suppression::Cell;
+use super::discloser::Cell;
 use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Period};
 
 use super::forecast::{ScopeForecast, UnitForecast, exact_scope, scope_forecast};

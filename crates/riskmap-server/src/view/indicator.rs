@@ -6,7 +6,7 @@
 //! single quarter is annualised the same way. Sensitive values outside the reader's scope do
 //! not come from here but from the published release (`release.rs`).
 
-use riskmap_model::suppression::Cell;
+use super::discloser::Cell;
 use riskmap_model::{
     AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, MeasureValues, Period,
 };

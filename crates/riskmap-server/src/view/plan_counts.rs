@@ -4,7 +4,7 @@
 //! calendar-year counts only — the observed part of an unfinished year is a window the
 //! release never publishes (two of them would difference to a quarter).
 
-use riskmap_model::suppression::Cell;
+use super::discloser::{Cell, Discloser};
 use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Measure, Period};
 
 use super::release::{Release, complete_years, quarters_of};
@@ -120,7 +120,7 @@ pub fn plan_counts(
         let counts = match level {
             AdminLevel::Country => &release.country.counts,
             AdminLevel::Region => &release.regions.get(unit)?.counts,
-            AdminLevel::District | AdminLevel::School => return Some(Disclosed::suppressed()),
+            AdminLevel::District | AdminLevel::School => return Some(Discloser::withheld()),
         };
         counts.get(&measure).copied()
     };

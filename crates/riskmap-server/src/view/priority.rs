@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use riskmap_model::suppression::Cell;
+use super::discloser::Cell;
 use riskmap_model::{
     Access, AdminLevel, Audience, Disclosed, Kato, Period, School, Sensitivity, Settlement,
 };

@@ -6,7 +6,7 @@
 //! reader's cell, so a programme never shows a reader more than its rules allow, nor more than
 //! its creator saw.
 
-use riskmap_model::suppression::Cell;
+use super::discloser::Cell;
 use riskmap_model::{AdminLevel, Audience, Disclosed, Frozen, Kato, Period, Sensitivity};
 use riskmap_programme::programme::FrozenNumber;
 use riskmap_programme::{Problem, ProblemUnit, Snapshot, SnapshotValue};

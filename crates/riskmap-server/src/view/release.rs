@@ -17,8 +17,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::discloser::{Cell, Discloser};
 use riskmap_model::protection::{Margin, protect_margin};
-use riskmap_model::suppression::Cell;
 use riskmap_model::{
     AdminLevel, Audience, Catalogue, Disclosed, Indicator, Kato, Measure, MeasureKind, Period,
     Sensitivity,
@@ -271,7 +271,7 @@ fn released_indicators(
                 Some(_) => inputs
                     .discloser
                     .rate_of_published(numerator, exposure, indicator.per),
-                None if unit.counts.contains_key(&indicator.denominator) => Disclosed::suppressed(),
+                None if unit.counts.contains_key(&indicator.denominator) => Discloser::withheld(),
                 None => Disclosed::not_available(),
             };
             Some(ReleasedIndicator {

@@ -4,7 +4,7 @@
 //! Quarters do not overlap and no rolling window is published, so these counts cannot be
 //! differenced into smaller ones.
 
-use riskmap_model::suppression::Cell;
+use super::discloser::Cell;
 use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Sensitivity};
 
 /// How the schools of one unit reported one quarter.

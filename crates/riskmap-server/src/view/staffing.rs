@@ -1,7 +1,7 @@
 //! Psychologist and social-pedagogue posts against the norm (S0) of one unit in one quarter,
 //! each figure published by `Discloser::quantity` for the reader.
 
-use riskmap_model::suppression::Cell;
+use super::discloser::Cell;
 use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Measure, Period, Sensitivity};
 
 use super::sums::LevelSums;

@@ -22,6 +22,7 @@ use riskmap_score::composite::UnitScore;
 use riskmap_score::sibling_stats::{Derived, derive};
 
 use super::composite::{DisclosedComposite, LevelScores, disclose};
+use super::discloser::Discloser;
 use super::indicator::{Reader, disclose_values};
 use super::release::{Release, ReleasedIndicator, ReleasedUnit, is_released};
 use super::sums::{LevelSums, whole};
@@ -254,12 +255,12 @@ fn released_indicator(
 ) -> ShownIndicator {
     let withheld: Vec<(Period, Disclosed<f64>)> = rolling_year
         .iter()
-        .map(|q| (*q, Disclosed::suppressed()))
+        .map(|q| (*q, Discloser::withheld()))
         .collect();
     let Some(Some(r)) = released else {
         // Districts (never released) are withheld; with no complete year, nothing exists.
         let (value, numerator) = if year.is_some() {
-            (Disclosed::suppressed(), Disclosed::suppressed())
+            (Discloser::withheld(), Discloser::withheld())
         } else {
             (Disclosed::not_available(), Disclosed::not_available())
         };
