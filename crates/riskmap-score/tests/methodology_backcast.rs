@@ -1,12 +1,13 @@
 //! The methodology file (parsing and every validation rule) and the back-cast entry point
 //! `score_periods`: one call scores every period, each result carries the model version, each
-//! period equals scoring it alone, and indicator values follow the catalogue's pooled formula.
+//! period equals scoring it alone (and `score_period`, which scores only it), and indicator
+//! values follow the catalogue's pooled formula.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod support;
 
 use riskmap_model::Measure;
-use riskmap_score::composite::{Applied, score_periods};
+use riskmap_score::composite::{Applied, score_period, score_periods};
 use riskmap_score::methodology::Methodology;
 use support::{METHODOLOGY, q, record};
 
@@ -116,6 +117,26 @@ fn every_validation_rule_names_its_key() {
         .replace("code = \"isu_opened_rate\"", "code = \"suicide_rate\"");
     let err = Methodology::parse(&text).unwrap_err().to_string();
     assert!(err.contains("twice"), "{err}");
+}
+
+#[test]
+fn one_period_scored_alone_equals_that_period_of_the_back_cast() {
+    let m = support::methodology_with(&[("draws = 100", "draws = 16")]);
+    let quarters = riskmap_model::Period::range_inclusive(q("2023-Q1"), q("2024-Q4"));
+    let mut inputs = support::panel(60, 4, &quarters, true, 11);
+    // A unit that misses a quarter inside the others' windows, so windows differ by unit.
+    let gap = inputs[0].unit.clone();
+    inputs.retain(|r| !(r.unit == gap && r.period == q("2024-Q3")));
+    let all = score_periods(&m, &inputs).unwrap();
+    for expected in &all {
+        let alone = score_period(&m, &inputs, expected.period).unwrap();
+        assert_eq!(alone.as_ref(), Some(expected), "{}", expected.period);
+    }
+    assert_eq!(score_period(&m, &inputs, q("2025-Q1")).unwrap(), None);
+    assert_eq!(score_period(&m, &inputs, q("2022-Q4")).unwrap(), None);
+    let mut doubled = inputs.clone();
+    doubled.push(inputs[0].clone());
+    assert!(score_period(&m, &doubled, q("2024-Q4")).is_err());
 }
 
 #[test]

@@ -1,18 +1,24 @@
 //! The hotspot triggers of domain §5.4 on hand-made inputs, each at its boundary (fires / does
 //! not fire), and the list built from them: which schools are listed, why, in which order, and
-//! that contacts and exact S2 counts stay restricted.
+//! that contacts and exact S2 counts stay restricted; lists of several readers' forecasts built
+//! in one pass equal each built alone.
 #![allow(clippy::unwrap_used, reason = "tests")]
 
 mod support;
 
-use riskmap_model::Measure;
+use std::collections::HashMap;
+
+use riskmap_model::{Kato, Measure};
 use riskmap_score::composite::{Submission, UnitPeriodInput, score_periods};
 use riskmap_score::methodology::Methodology;
 use riskmap_score::priority::triggers::{
     ClusterScope, Evidence, backlog, coping_gap, data_silence, district_cluster, exceedance,
     poisson_upper_tail, s2_event, school_cluster, top_quintile,
 };
-use riskmap_score::priority::{Trigger, priority_list};
+use riskmap_score::priority::{
+    DistrictForecast, Trigger, priority_list, priority_list_with_forecasts,
+    priority_lists_with_forecasts,
+};
 use riskmap_score::staffing::{StaffingInput, staffing_gap};
 use support::{profile, q, record};
 
@@ -338,4 +344,61 @@ fn the_list_reads_only_the_measures_it_declares() {
     assert!(full_list.rows.len() > 10, "{} rows", full_list.rows.len());
     assert_eq!(full_scores, restricted_scores);
     assert_eq!(full_list, restricted_list);
+}
+
+#[test]
+fn lists_for_several_forecast_sets_equal_each_list_built_alone() {
+    let (m, records) = scenario();
+    let profiles: Vec<_> = ["S1", "S2", "S3", "S4", "S5", "S6"]
+        .iter()
+        .map(|s| {
+            let district = if *s == "S5" || *s == "S6" {
+                "110300000"
+            } else {
+                "110200000"
+            };
+            profile(s, district, "110000000")
+        })
+        .collect();
+    let scores = score_periods(&m, &records).unwrap();
+    let firing = |district: &str| {
+        let forecast = DistrictForecast {
+            indicator: "viol_rate".to_owned(),
+            quarter: q("2025-Q2"),
+            mean: 9.0,
+            target: 2.0,
+            probability: 0.99,
+        };
+        std::iter::once((district.parse().unwrap(), vec![forecast])).collect()
+    };
+    let sets: [HashMap<Kato, Vec<DistrictForecast>>; 3] =
+        [HashMap::new(), firing("110300000"), firing("110200000")];
+    let together = priority_lists_with_forecasts(
+        &m,
+        q("2025-Q1"),
+        &profiles,
+        &records,
+        &scores,
+        &sets.iter().collect::<Vec<_>>(),
+    )
+    .unwrap();
+    assert_eq!(together.len(), 3);
+    for (set, list) in sets.iter().zip(&together) {
+        let alone =
+            priority_list_with_forecasts(&m, q("2025-Q1"), &profiles, &records, &scores, set)
+                .unwrap();
+        assert_eq!(list, &alone);
+    }
+    let fires = |list: &riskmap_score::priority::PriorityList, id: &str| {
+        list.rows.iter().any(|r| {
+            r.identity.nobd_org_id.as_str() == id
+                && r.why
+                    .triggers
+                    .iter()
+                    .any(|t| t.trigger == Trigger::ForecastExceedance)
+        })
+    };
+    assert!(!fires(&together[0], "S5") && !fires(&together[0], "S1"));
+    assert!(fires(&together[1], "S5") && !fires(&together[1], "S1"));
+    assert!(fires(&together[2], "S1") && !fires(&together[2], "S5"));
 }

@@ -43,7 +43,7 @@ pub mod svi;
 /// JRC/COINr skewness–kurtosis outlier treatment.
 pub mod treatment;
 
-pub use periods::{Submission, UnitPeriodInput, score_periods};
+pub use periods::{Submission, UnitPeriodInput, score_period, score_periods};
 pub use pooled::{Pooled, PooledUnit, score_pooled};
 pub use rank_intervals::RankInterval;
 pub(crate) use score::group_index;

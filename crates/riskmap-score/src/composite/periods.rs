@@ -112,6 +112,28 @@ pub fn score_periods(m: &Methodology, inputs: &[UnitPeriodInput]) -> Result<Vec<
         .collect()
 }
 
+/// The scores of `period` alone, as [`score_periods`] gives them for that period (its pooled
+/// window read from `inputs` the same way), without scoring the other periods of the input:
+/// for a reader of one quarter (the priority list reads the current quarter's composite).
+/// `None` when `inputs` has no row for `period`.
+///
+/// Errors as [`score_periods`] does (a duplicated (unit, period) anywhere in `inputs`, a
+/// negative count in the period's window).
+pub fn score_period(
+    m: &Methodology,
+    inputs: &[UnitPeriodInput],
+    period: Period,
+) -> Result<Option<PeriodScores>> {
+    let table = Table::new(m, inputs)?;
+    let Some(p) = table.periods.iter().position(|q| *q == period) else {
+        return Ok(None);
+    };
+    if !table.present[p] {
+        return Ok(None);
+    }
+    score_cross_section(m, &table.cross_section(m, p, period)?).map(Some)
+}
+
 /// Inputs indexed by unit and period, with the needed measures extracted once.
 struct Table<'a> {
     inputs: &'a [UnitPeriodInput],

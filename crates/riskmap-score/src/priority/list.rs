@@ -75,6 +75,26 @@ pub fn priority_list_with_forecasts(
     scores: &[PeriodScores],
     forecasts: &HashMap<Kato, Vec<DistrictForecast>>,
 ) -> Result<PriorityList> {
+    priority_lists_with_forecasts(m, current, profiles, records, scores, &[forecasts])?
+        .pop()
+        .ok_or(Error::InvalidParameter {
+            name: "forecast_sets",
+            reason: "one list per set of forecasts".to_owned(),
+        })
+}
+
+/// One [`priority_list_with_forecasts`] per set of district forecasts, in the order given
+/// (readers of the same schools whose exact scopes differ): triggers 1–7, the exceedance
+/// probabilities and the scores are evaluated once, only trigger 8 (and so which schools are
+/// listed) per set. Each list equals the one [`priority_list_with_forecasts`] makes alone.
+pub fn priority_lists_with_forecasts(
+    m: &Methodology,
+    current: Period,
+    profiles: &[SchoolProfile],
+    records: &[UnitPeriodInput],
+    scores: &[PeriodScores],
+    forecast_sets: &[&HashMap<Kato, Vec<DistrictForecast>>],
+) -> Result<Vec<PriorityList>> {
     let t = &m.triggers;
     let mut by_key: HashMap<(&str, Period), &UnitPeriodInput> = HashMap::new();
     for r in records {
@@ -131,7 +151,7 @@ pub fn priority_list_with_forecasts(
 
     let exceed = exceedance_probabilities(m, current, profiles, &values_of)?;
 
-    let mut rows = Vec::new();
+    let mut lists: Vec<Vec<HotspotRow>> = vec![Vec::new(); forecast_sets.len()];
     for (idx, p) in profiles.iter().enumerate() {
         let now = values_of(p, current);
         let score = score_of(p, current);
@@ -211,15 +231,6 @@ pub fn priority_list_with_forecasts(
             .map(|q| (q, row_of(p, q).map(|r| r.submission)))
             .collect();
         push(Trigger::DataSilence, data_silence(&silence));
-        push(
-            Trigger::ForecastExceedance,
-            forecasts
-                .get(&p.place.district)
-                .and_then(|f| forecast_exceedance(f, t.forecast_exceedance_probability)),
-        );
-        if fired.is_empty() {
-            continue;
-        }
         let get = |measure| now.and_then(|v| v.get(measure));
         let sparkline: Vec<(Period, Option<f64>)> = current
             .trailing(SPARKLINE_QUARTERS)
@@ -228,7 +239,7 @@ pub fn priority_list_with_forecasts(
             .collect();
         let previous = score_of(p, current.previous()).and_then(|s| s.composite);
         let composite = score.and_then(|s| s.composite);
-        rows.push(HotspotRow {
+        let row = |triggers: Vec<FiredTrigger>| HotspotRow {
             rank: 0,
             identity: p.identity.clone(),
             place: PlaceRow {
@@ -250,14 +261,14 @@ pub fn priority_list_with_forecasts(
                     .and_then(|s| s.fixed_class)
                     .and_then(|c| m.bands.fixed_labels.get(c).cloned()),
                 change_from_last_quarter: composite.zip(previous).map(|(a, b)| a - b),
-                sparkline,
+                sparkline: sparkline.clone(),
                 reliability: score.map(|s| s.reliability),
                 rank_interval: score.and_then(|s| s.rank_interval),
                 p_exceed: exceed[idx].0,
                 eb_rate_per_1000: exceed[idx].1,
             },
             why: Why {
-                triggers: fired,
+                triggers,
                 drivers: score.map(|s| s.drivers.clone()).unwrap_or_default(),
             },
             harm: Harm {
@@ -293,8 +304,36 @@ pub fn priority_list_with_forecasts(
                 model_version: m.version.clone(),
                 watermark: WATERMARK,
             },
-        });
+        };
+        for (rows, forecasts) in lists.iter_mut().zip(forecast_sets) {
+            let mut triggers = fired.clone();
+            if let Some(evidence) = forecasts
+                .get(&p.place.district)
+                .and_then(|f| forecast_exceedance(f, t.forecast_exceedance_probability))
+            {
+                triggers.push(FiredTrigger {
+                    trigger: Trigger::ForecastExceedance,
+                    evidence,
+                });
+            }
+            if !triggers.is_empty() {
+                rows.push(row(triggers));
+            }
+        }
     }
+    Ok(lists
+        .into_iter()
+        .map(|rows| PriorityList {
+            period: current,
+            model_version: m.version.clone(),
+            rows: in_priority_order(rows),
+        })
+        .collect())
+}
+
+/// `rows` sorted by P(exceed), then composite (both descending, missing last), then school id,
+/// and ranked by position.
+fn in_priority_order(mut rows: Vec<HotspotRow>) -> Vec<HotspotRow> {
     let key = |o: Option<f64>| o.unwrap_or(f64::NEG_INFINITY);
     rows.sort_by(|a, b| {
         key(b.risk.p_exceed)
@@ -305,11 +344,7 @@ pub fn priority_list_with_forecasts(
     for (i, row) in rows.iter_mut().enumerate() {
         row.rank = i + 1;
     }
-    Ok(PriorityList {
-        period: current,
-        model_version: m.version.clone(),
-        rows,
-    })
+    rows
 }
 
 /// Sum of the reported `measures` as a whole count; `None` when none is reported.

@@ -22,7 +22,10 @@ pub mod row;
 /// The seven triggers of domain §5.4 and the forecast exceedance.
 pub mod triggers;
 
-pub use list::{PriorityList, SPARKLINE_QUARTERS, priority_list, priority_list_with_forecasts};
+pub use list::{
+    PriorityList, SPARKLINE_QUARTERS, priority_list, priority_list_with_forecasts,
+    priority_lists_with_forecasts,
+};
 pub use row::{HotspotRow, SchoolProfile};
 pub use triggers::{DistrictForecast, Evidence, FiredTrigger, Trigger};
 

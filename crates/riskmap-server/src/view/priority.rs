@@ -19,11 +19,11 @@ use super::discloser::Cell;
 use riskmap_model::{
     Access, AdminLevel, Audience, Disclosed, Kato, Period, School, Sensitivity, Settlement,
 };
-use riskmap_score::composite::{Submission, UnitPeriodInput, score_periods};
+use riskmap_score::composite::{Submission, UnitPeriodInput, score_period};
 use riskmap_score::methodology::Methodology;
 use riskmap_score::priority::row::{Identity, Place};
 use riskmap_score::priority::triggers::{DistrictForecast, Trigger};
-use riskmap_score::priority::{SchoolProfile, measures_read, priority_list_with_forecasts};
+use riskmap_score::priority::{SchoolProfile, measures_read, priority_lists_with_forecasts};
 use riskmap_store::SchoolScope;
 
 use super::scored::{ScoredList, ScoredRow};
@@ -390,7 +390,7 @@ pub(super) async fn warm_keys(
 }
 
 /// The lists of the schools of `parent` at `period`, one per set of district forecasts: the
-/// schools' last eight quarters are read and scored once for all of them.
+/// schools' last eight quarters are read once and `period` is scored once for all of them.
 async fn build_lists(
     state: &AppState,
     parent: Kato,
@@ -433,22 +433,22 @@ async fn build_lists(
     let profiles: Vec<SchoolProfile> = schools.iter().map(|s| profile(state, s)).collect();
     let read = started.elapsed();
     tokio::task::spawn_blocking(move || {
-        let scores = score_periods(&methodology, &records)?;
+        // Only the list's quarter is scored: the rows read its composite alone (the sparkline
+        // and the previous quarter's composite of `HotspotRow` are not in `ScoredRow`).
+        let scores: Vec<_> = score_period(&methodology, &records, period)?
+            .into_iter()
+            .collect();
         let scored = started.elapsed();
-        let lists = forecast_sets
-            .iter()
-            .map(|forecasts| {
-                priority_list_with_forecasts(
-                    &methodology,
-                    period,
-                    &profiles,
-                    &records,
-                    &scores,
-                    forecasts,
-                )
-                .map(|list| ScoredList::of(&list))
-            })
-            .collect::<Result<Vec<_>, _>>();
+        let sets: Vec<_> = forecast_sets.iter().collect();
+        let lists = priority_lists_with_forecasts(
+            &methodology,
+            period,
+            &profiles,
+            &records,
+            &scores,
+            &sets,
+        )
+        .map(|lists| lists.iter().map(ScoredList::of).collect::<Vec<_>>());
         tracing::debug!(
             read_ms = read.as_millis(),
             scored_ms = scored.as_millis(),
