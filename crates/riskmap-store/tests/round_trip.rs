@@ -195,12 +195,21 @@ async fn round_trip(store: &Store) {
 /// Records and sums (every measure, `None` where nobody reported) by unit and quarter.
 type SumsByUnit = std::collections::BTreeMap<(String, Period), (u64, Vec<Option<f64>>)>;
 
-/// The region × district × quarter partition (current revisions only) adds up to each
-/// level's sums as the store sums them, measure by measure, `None` where nobody reported.
+/// The region × district × quarter partition (current revisions only), in that order, adds up
+/// to each level's sums as the store sums them, measure by measure, `None` where nobody
+/// reported.
 async fn partition_adds_up_to_every_level(store: &Store) {
     let periods = store.periods().await.unwrap();
     let partition = store.partition_period_sums(&periods).await.unwrap();
     assert!(!partition.is_empty());
+    let keys: Vec<_> = partition
+        .iter()
+        .map(|p| (p.region.as_str(), p.district.as_str(), p.period))
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "ordered by region, district and quarter, each once"
+    );
     for level in [AdminLevel::District, AdminLevel::Region] {
         let mut added: SumsByUnit = std::collections::BTreeMap::new();
         for part in &partition {

@@ -250,9 +250,14 @@ pub struct PlanSeries {
 }
 
 impl Methodology {
-    /// The methodology compiled into this build, checked against the built-in catalogue.
+    /// The methodology compiled into this build, checked against the built-in catalogue
+    /// (parsed once per process; each call returns a copy).
     pub fn builtin() -> Self {
-        Self::parse(BUILTIN).expect("data/methodology.toml is checked by the crate's tests")
+        static PARSED: std::sync::LazyLock<Methodology> = std::sync::LazyLock::new(|| {
+            Methodology::parse(BUILTIN)
+                .expect("data/methodology.toml is checked by the crate's tests")
+        });
+        PARSED.clone()
     }
 
     /// Parses and validates a methodology against the built-in catalogue.
