@@ -4,6 +4,7 @@
 
 use std::sync::OnceLock;
 
+use riskmap_model::period::kazakhstan_date;
 use riskmap_model::{Kato, Period, SchoolId};
 use time::Date;
 
@@ -207,9 +208,9 @@ impl RowCtx<'_, '_> {
         }
         if let Some(idx) = cols.submitted_at
             && let Value::Timestamp(at) = &values[idx]
-            && at.date() > due
+            && kazakhstan_date(*at) > due
         {
-            let days = (at.date() - due).whole_days();
+            let days = (kazakhstan_date(*at) - due).whole_days();
             let message = format!(
                 "submitted {days} days after the due date {}",
                 format_date(due)

@@ -5,9 +5,37 @@
 
 use std::fmt;
 
-use time::{Date, Month};
+use time::{Date, Month, OffsetDateTime, UtcOffset};
 
 use crate::{Error, Result};
+
+/// The calendar date in Kazakhstan (the contract's Asia/Almaty time) of the instant `at`,
+/// whatever offset `at` carries: UTC+6 until 1 March 2024 00:00 local time, UTC+5 since, when
+/// the country moved to one time zone (earlier rules are not modelled: NOBD data start later).
+///
+/// # Examples
+///
+/// ```
+/// use riskmap_model::period::kazakhstan_date;
+/// use time::macros::{date, datetime};
+///
+/// // 02:00 in Almaty on 11 April is still 10 April in UTC: the local date counts.
+/// assert_eq!(kazakhstan_date(datetime!(2024-04-10 21:00 UTC)), date!(2024-04-11));
+/// assert_eq!(kazakhstan_date(datetime!(2024-04-11 02:00 +05:00)), date!(2024-04-11));
+/// // Before March 2024 Almaty was six hours ahead.
+/// assert_eq!(kazakhstan_date(datetime!(2023-10-09 18:30 UTC)), date!(2023-10-10));
+/// ```
+pub fn kazakhstan_date(at: OffsetDateTime) -> Date {
+    // 2024-03-01 00:00 at UTC+6 = 2024-02-29 18:00 UTC.
+    const SINGLE_ZONE_FROM_UNIX: i64 = 1_709_229_600;
+    let hours = if at.unix_timestamp() < SINGLE_ZONE_FROM_UNIX {
+        6
+    } else {
+        5
+    };
+    let offset = UtcOffset::from_hms(hours, 0, 0).unwrap_or(UtcOffset::UTC);
+    at.to_offset(offset).date()
+}
 
 /// A calendar quarter, ordered in time.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,6 +110,14 @@ impl Period {
         next.start_date()
             .replace_day(10)
             .expect("the 10th exists in every month")
+    }
+
+    /// Whether a record submitted at `submitted_at` arrived by the due date: its date in
+    /// Kazakhstan ([`kazakhstan_date`]) is on or before [`Period::due_date`]. The same
+    /// instant gives the same answer whatever offset it carries (a file's `+05:00`, a
+    /// database's UTC).
+    pub fn is_on_time(self, submitted_at: OffsetDateTime) -> bool {
+        kazakhstan_date(submitted_at) <= self.due_date()
     }
 
     /// The following quarter.
@@ -176,6 +212,37 @@ mod tests {
 
     fn p(text: &str) -> Period {
         Period::parse(text).unwrap()
+    }
+
+    #[test]
+    fn on_time_is_judged_on_the_date_in_kazakhstan_whatever_the_offset() {
+        use time::macros::datetime;
+        let q1 = p("2024-Q1"); // due 2024-04-10
+        for (at, on_time) in [
+            (datetime!(2024-04-10 23:59:59 +05:00), true),
+            (datetime!(2024-04-10 18:59:59 UTC), true),
+            (datetime!(2024-04-11 00:00 +05:00), false),
+            (datetime!(2024-04-10 19:00 UTC), false),
+            (datetime!(2024-04-11 00:30 +06:00), true), // 23:30 at +05:00
+        ] {
+            assert_eq!(q1.is_on_time(at), on_time, "{at}");
+        }
+        let q3 = p("2023-Q3"); // due 2023-10-10, when Almaty was UTC+6
+        assert!(q3.is_on_time(datetime!(2023-10-10 17:59 UTC)));
+        assert!(!q3.is_on_time(datetime!(2023-10-10 18:00 UTC)));
+        // The change: 2024-03-01 00:00 at UTC+6 is the first instant at UTC+5.
+        assert_eq!(
+            kazakhstan_date(datetime!(2024-02-29 17:59 UTC)),
+            time::macros::date!(2024 - 02 - 29)
+        );
+        assert_eq!(
+            kazakhstan_date(datetime!(2024-02-29 18:00 UTC)),
+            time::macros::date!(2024 - 02 - 29)
+        );
+        assert_eq!(
+            kazakhstan_date(datetime!(2024-02-29 19:00 UTC)),
+            time::macros::date!(2024 - 03 - 01)
+        );
     }
 
     #[test]

@@ -79,8 +79,9 @@ pub struct SchoolQuarterRecord {
 }
 
 impl SchoolQuarterRecord {
-    /// True when submitted after the 10th of the month following the quarter.
+    /// True when submitted after the 10th of the month following the quarter (Kazakhstan's
+    /// date of the submission, `Period::is_on_time`).
     pub fn is_late(&self) -> bool {
-        self.submitted_at.date() > self.period.due_date()
+        !self.period.is_on_time(self.submitted_at)
     }
 }

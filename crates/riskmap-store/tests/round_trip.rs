@@ -342,6 +342,66 @@ async fn chosen_measures_are_the_full_reads(store: &Store) {
     assert_eq!(read, expected);
 }
 
+/// A record sent at 02:00 in Almaty on the day after the due date (still the due date in
+/// UTC) is late, and one sent at 23:30 on the due date is on time, whichever database kept
+/// the time (SQLite keeps the file's offset, PostgreSQL gives UTC back): lateness is judged on
+/// Kazakhstan's date of the instant read back, by every reader of the first submission.
+async fn lateness_reads_the_same_on_every_database(store: &Store) {
+    store.upsert_admin_units(&units()).await.unwrap();
+    let schools = vec![school("S-1", "751110000"), school("S-2", "751210000")];
+    let mut late = record("S-1", "2024-Q1", 1, 3.0);
+    late.submitted_at = datetime!(2024-04-11 02:00 +05:00);
+    let mut on_time = record("S-2", "2024-Q1", 1, 4.0);
+    on_time.submitted_at = datetime!(2024-04-10 23:30 +05:00);
+    let stored = store
+        .import_batch(&batch("late"), &schools, &[late.clone(), on_time.clone()])
+        .await
+        .unwrap();
+    assert!(matches!(stored, BatchOutcome::Stored { .. }));
+    let q1 = Period::parse("2024-Q1").unwrap();
+    let region = kato("750000000");
+    let read = store
+        .school_period_measures_in(
+            riskmap_store::SchoolScope::Region(&region),
+            &[q1],
+            &[Measure::ViolTotal],
+        )
+        .await
+        .unwrap();
+    let submissions = store.submissions_in(Some(region), q1).await.unwrap();
+    for (sent, expected_on_time) in [(&late, false), (&on_time, true)] {
+        let row = read
+            .iter()
+            .find(|r| r.record.school == sent.school)
+            .unwrap();
+        assert_eq!(row.first_submitted_at, sent.submitted_at, "same instant");
+        assert_eq!(q1.is_on_time(row.first_submitted_at), expected_on_time);
+        let first = submissions
+            .iter()
+            .find(|s| s.school == sent.school)
+            .and_then(|s| s.first_submitted_at)
+            .unwrap();
+        assert_eq!(q1.is_on_time(first), expected_on_time);
+        assert_eq!(sent.is_late(), !expected_on_time);
+    }
+}
+
+#[tokio::test]
+async fn sqlite_lateness_is_judged_on_kazakhstan_dates() {
+    let (store, db) = support::sqlite_store().await;
+    lateness_reads_the_same_on_every_database(&store).await;
+    db.finish(store).await;
+}
+
+#[tokio::test]
+async fn postgres_lateness_is_judged_on_kazakhstan_dates() {
+    let Some((store, db)) = support::postgres_store().await else {
+        return;
+    };
+    lateness_reads_the_same_on_every_database(&store).await;
+    db.finish(store).await;
+}
+
 #[tokio::test]
 async fn sqlite_round_trip() {
     let (store, db) = support::sqlite_store().await;

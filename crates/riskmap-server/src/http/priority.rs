@@ -181,7 +181,7 @@ pub(crate) async fn get_priority(
     let watermark = format!(
         "{} — {who} · {}",
         footnotes[0],
-        time::OffsetDateTime::now_utc().date()
+        riskmap_model::period::kazakhstan_date(time::OffsetDateTime::now_utc())
     );
     let words = ExportWords {
         lang,

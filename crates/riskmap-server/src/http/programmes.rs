@@ -49,9 +49,9 @@ pub(crate) fn catalogue(state: &AppState) -> Result<&'static Catalogue> {
         })
 }
 
-/// Today (UTC), the day due dates and closing are judged on.
+/// Today in Kazakhstan, the day due dates and closing are judged on.
 pub(crate) fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    riskmap_model::period::kazakhstan_date(OffsetDateTime::now_utc())
 }
 
 /// Maps a rule of the workflow to an HTTP error.

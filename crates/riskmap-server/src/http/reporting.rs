@@ -132,7 +132,7 @@ async fn reporting(
         let tally = tallies.entry(unit).or_default();
         tally.schools += 1;
         let status = match submission.first_submitted_at {
-            Some(at) if at.date() <= due => {
+            Some(at) if period.is_on_time(at) => {
                 tally.on_time += 1;
                 continue;
             }

@@ -203,12 +203,13 @@ pub fn contacts_visible(audience: &Audience) -> bool {
     matches!(audience, Audience::Crisis { .. } | Audience::Ministry)
 }
 
-/// The work contacts in effect today of the schools of `parent`'s region, by school id.
+/// The work contacts in effect today (Kazakhstan's date) of the schools of `parent`'s region, by
+/// school id.
 async fn contacts_by_school(
     state: &AppState,
     parent: Kato,
 ) -> Result<HashMap<String, Vec<ShownContact>>, Error> {
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = riskmap_model::period::kazakhstan_date(time::OffsetDateTime::now_utc());
     let mut by_school: HashMap<String, Vec<ShownContact>> = HashMap::new();
     for contact in state
         .store
@@ -415,7 +416,7 @@ async fn build_lists(
         .into_iter()
         .filter_map(|v| {
             let school = wanted.get(v.record.school.as_str())?;
-            let on_time = v.first_submitted_at.date() <= v.record.period.due_date();
+            let on_time = v.record.period.is_on_time(v.first_submitted_at);
             Some(UnitPeriodInput {
                 unit: v.record.school.as_str().to_owned(),
                 region: school.region.to_string(),
