@@ -231,6 +231,26 @@ pub fn priority_lists_with_forecasts(
             .map(|q| (q, row_of(p, q).map(|r| r.submission)))
             .collect();
         push(Trigger::DataSilence, data_silence(&silence));
+        // Trigger 8 per set of forecasts; a school no set lists is skipped.
+        let fired_by_set: Vec<Vec<FiredTrigger>> = forecast_sets
+            .iter()
+            .map(|forecasts| {
+                let mut triggers = fired.clone();
+                if let Some(evidence) = forecasts
+                    .get(&p.place.district)
+                    .and_then(|f| forecast_exceedance(f, t.forecast_exceedance_probability))
+                {
+                    triggers.push(FiredTrigger {
+                        trigger: Trigger::ForecastExceedance,
+                        evidence,
+                    });
+                }
+                triggers
+            })
+            .collect();
+        if fired_by_set.iter().all(Vec::is_empty) {
+            continue;
+        }
         let get = |measure| now.and_then(|v| v.get(measure));
         let sparkline: Vec<(Period, Option<f64>)> = current
             .trailing(SPARKLINE_QUARTERS)
@@ -305,17 +325,7 @@ pub fn priority_lists_with_forecasts(
                 watermark: WATERMARK,
             },
         };
-        for (rows, forecasts) in lists.iter_mut().zip(forecast_sets) {
-            let mut triggers = fired.clone();
-            if let Some(evidence) = forecasts
-                .get(&p.place.district)
-                .and_then(|f| forecast_exceedance(f, t.forecast_exceedance_probability))
-            {
-                triggers.push(FiredTrigger {
-                    trigger: Trigger::ForecastExceedance,
-                    evidence,
-                });
-            }
+        for (rows, triggers) in lists.iter_mut().zip(fired_by_set) {
             if !triggers.is_empty() {
                 rows.push(row(triggers));
             }
