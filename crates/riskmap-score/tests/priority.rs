@@ -199,10 +199,10 @@ fn scenario() -> (Methodology, Vec<UnitPeriodInput>) {
     (m, records)
 }
 
-#[test]
-fn the_list_shows_each_school_with_its_triggers_in_priority_order() {
-    let (m, records) = scenario();
-    let profiles: Vec<_> = ["S1", "S2", "S3", "S4", "S5", "S6"]
+/// The profiles of the scenario's schools: S5 and S6 in district 110300000, the rest in
+/// 110200000.
+fn scenario_profiles() -> Vec<riskmap_score::priority::SchoolProfile> {
+    ["S1", "S2", "S3", "S4", "S5", "S6"]
         .iter()
         .map(|s| {
             let district = if *s == "S5" || *s == "S6" {
@@ -212,7 +212,13 @@ fn the_list_shows_each_school_with_its_triggers_in_priority_order() {
             };
             profile(s, district, "110000000")
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_list_shows_each_school_with_its_triggers_in_priority_order() {
+    let (m, records) = scenario();
+    let profiles = scenario_profiles();
     let scores = score_periods(&m, &records).unwrap();
     let list = priority_list(&m, q("2025-Q1"), &profiles, &records, &scores).unwrap();
     let fired = |id: &str| -> Vec<Trigger> {
@@ -349,17 +355,7 @@ fn the_list_reads_only_the_measures_it_declares() {
 #[test]
 fn lists_for_several_forecast_sets_equal_each_list_built_alone() {
     let (m, records) = scenario();
-    let profiles: Vec<_> = ["S1", "S2", "S3", "S4", "S5", "S6"]
-        .iter()
-        .map(|s| {
-            let district = if *s == "S5" || *s == "S6" {
-                "110300000"
-            } else {
-                "110200000"
-            };
-            profile(s, district, "110000000")
-        })
-        .collect();
+    let profiles = scenario_profiles();
     let scores = score_periods(&m, &records).unwrap();
     let firing = |district: &str| {
         let forecast = DistrictForecast {
