@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use super::discloser::{Cell, Discloser};
-use riskmap_model::{Access, AdminLevel, Audience, Disclosed, Kato, Period, Sensitivity};
+use riskmap_model::{AdminLevel, Audience, Disclosed, Kato, Period, Sensitivity};
 use riskmap_score::composite::{
     PeriodScores, Submission, UnitPeriodInput, UnitScore, score_periods,
 };
@@ -137,11 +137,16 @@ pub fn disclose(
         unit,
         audience,
     };
-    let hidden = audience.access(Sensitivity::S1, level, unit) == Access::Hidden;
-    let show = |value: Option<f64>| match value {
-        _ if hidden => Discloser::withheld(),
-        Some(v) => discloser.quantity((v * 10.0).round() / 10.0, &cell),
-        None => Disclosed::not_available(),
+    let hidden = Discloser::hidden(&Cell {
+        sensitivity: Sensitivity::S1,
+        ..cell
+    });
+    let show = |value: Option<f64>| {
+        if hidden {
+            Discloser::withheld()
+        } else {
+            discloser.quantity_or_missing(value.map(|v| (v * 10.0).round() / 10.0), &cell)
+        }
     };
     let Some(score) = score else {
         return DisclosedComposite {

@@ -8,7 +8,7 @@ use riskmap_model::protection::Rounding;
 /// The cell a number is published for (reader, level, unit, sensitivity): views name it
 /// through this door too.
 pub use riskmap_model::suppression::Cell;
-use riskmap_model::{Disclosed, Frozen, Sensitivity, SuppressionPolicy};
+use riskmap_model::{Access, Disclosed, Frozen, Sensitivity, SuppressionPolicy};
 
 /// Publishes numbers for one cell and reader with the server's disclosure policy.
 #[derive(Debug)]
@@ -28,9 +28,39 @@ impl Discloser {
         Disclosed::suppressed()
     }
 
+    /// No value to publish (`–`, not available): the cell has no data.
+    pub fn missing<T: Copy>() -> Disclosed<T> {
+        Disclosed::not_available()
+    }
+
+    /// Whether the cell's reader may not see it at all (the reader's access to the cell).
+    pub fn hidden(cell: &Cell<'_>) -> bool {
+        Self::access(cell) == Access::Hidden
+    }
+
+    /// Whether the cell's reader sees it exactly (no bands).
+    pub fn exact(cell: &Cell<'_>) -> bool {
+        Self::access(cell) == Access::Exact
+    }
+
+    fn access(cell: &Cell<'_>) -> Access {
+        cell.audience
+            .access(cell.sensitivity, cell.level, cell.unit)
+    }
+
     /// A count of children (`SuppressionPolicy::count`).
     pub fn count(&self, count: u64, cell: &Cell<'_>) -> Disclosed<u64> {
         self.policy.count(count, cell)
+    }
+
+    /// [`Discloser::count`] of a count that may be missing ([`Discloser::missing`]).
+    pub fn count_or_missing(&self, count: Option<u64>, cell: &Cell<'_>) -> Disclosed<u64> {
+        count.map_or_else(Self::missing, |count| self.count(count, cell))
+    }
+
+    /// [`Discloser::quantity`] of a value that may be missing ([`Discloser::missing`]).
+    pub fn quantity_or_missing(&self, value: Option<f64>, cell: &Cell<'_>) -> Disclosed<f64> {
+        value.map_or_else(Self::missing, |value| self.quantity(value, cell))
     }
 
     /// A quantity that is not a count of children (`SuppressionPolicy::quantity`).

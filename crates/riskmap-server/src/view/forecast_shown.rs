@@ -93,10 +93,8 @@ fn disclose(
     fit: &ScopeForecast,
     unit: &UnitForecast,
 ) -> ShownForecast {
-    let quantity =
-        |v: Option<f64>| v.map_or_else(Disclosed::not_available, |v| discloser.quantity(v, cell));
-    let count =
-        |v: Option<u64>| v.map_or_else(Disclosed::not_available, |v| discloser.count(v, cell));
+    let quantity = |v: Option<f64>| discloser.quantity_or_missing(v, cell);
+    let count = |v: Option<u64>| discloser.count_or_missing(v, cell);
     let out = unit.outlook.as_ref();
     ShownForecast {
         kato: unit.kato,

@@ -6,7 +6,7 @@
 //! single quarter is annualised the same way. Sensitive values outside the reader's scope do
 //! not come from here but from the published release (`release.rs`).
 
-use super::discloser::Cell;
+use super::discloser::{Cell, Discloser};
 use riskmap_model::{
     AdminLevel, Audience, Disclosed, Indicator, Kato, MeasureKind, MeasureValues, Period,
 };
@@ -56,8 +56,8 @@ pub fn disclose_values(
         (total(indicator.numerator), total(indicator.denominator))
     else {
         return DisclosedIndicator {
-            value: Disclosed::not_available(),
-            numerator: Disclosed::not_available(),
+            value: Discloser::missing(),
+            numerator: Discloser::missing(),
         };
     };
     let cell = Cell {
@@ -88,7 +88,7 @@ pub fn disclose_values(
                     .discloser
                     .quantity(numerator / denominator * indicator.per * pooled, &cell)
             } else {
-                Disclosed::not_available()
+                Discloser::missing()
             };
             DisclosedIndicator {
                 value,

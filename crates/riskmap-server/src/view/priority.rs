@@ -15,9 +15,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::discloser::Cell;
+use super::discloser::{Cell, Discloser};
 use riskmap_model::{
-    Access, AdminLevel, Audience, Disclosed, Kato, Period, School, Sensitivity, Settlement,
+    AdminLevel, Audience, Disclosed, Kato, Period, School, Sensitivity, Settlement,
 };
 use riskmap_score::composite::{Submission, UnitPeriodInput, score_period};
 use riskmap_score::methodology::Methodology;
@@ -520,15 +520,9 @@ fn shown_row(state: &AppState, audience: &Audience, row: &ScoredRow, school: &Sc
         audience,
     };
     let count = |value: Option<f64>, sensitivity: Sensitivity| {
-        value.map_or_else(Disclosed::not_available, |v| {
-            discloser.count(whole(v), &cell(sensitivity))
-        })
+        discloser.count_or_missing(value.map(whole), &cell(sensitivity))
     };
-    let psych_gap = row
-        .psych_gap_fte
-        .map_or_else(Disclosed::not_available, |gap| {
-            discloser.quantity(gap, &cell(Sensitivity::S0))
-        });
+    let psych_gap = discloser.quantity_or_missing(row.psych_gap_fte, &cell(Sensitivity::S0));
     ShownRow {
         rank: row.rank,
         school: school.clone(),
@@ -544,7 +538,7 @@ fn shown_row(state: &AppState, audience: &Audience, row: &ScoredRow, school: &Sc
         viol_total: count(row.viol_total, Sensitivity::S1),
         bullying: count(row.bullying, Sensitivity::S1),
         s2_events: count(Some(row.s2_events), Sensitivity::S2),
-        s2_exact: audience.access(Sensitivity::S2, AdminLevel::School, &district) == Access::Exact,
+        s2_exact: Discloser::exact(&cell(Sensitivity::S2)),
         psych_gap_fte: psych_gap,
         contacts_visible: contacts_visible(audience),
         contacts: Vec::new(),

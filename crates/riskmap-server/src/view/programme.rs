@@ -200,9 +200,7 @@ pub fn school_problem(
         audience,
     };
     let discloser = &state.views.discloser;
-    let composite = row.composite.map_or_else(Disclosed::not_available, |v| {
-        discloser.quantity(v, &cell(COMPOSITE_SENSITIVITY))
-    });
+    let composite = discloser.quantity_or_missing(row.composite, &cell(COMPOSITE_SENSITIVITY));
     let values = vec![
         frozen_count(
             "pupils",

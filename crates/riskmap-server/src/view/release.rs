@@ -203,17 +203,16 @@ fn protected_margin(
     country: &Kato,
 ) -> (Vec<Disclosed<u64>>, Disclosed<u64>) {
     let discloser = inputs.discloser;
-    let publish = |raw: Option<f64>, level: AdminLevel, unit: &Kato| match raw {
-        Some(value) => discloser.count(
-            whole(value),
+    let publish = |raw: Option<f64>, level: AdminLevel, unit: &Kato| {
+        discloser.count_or_missing(
+            raw.map(whole),
             &Cell {
                 sensitivity: measure.sensitivity(),
                 level,
                 unit,
                 audience: &Audience::Public,
             },
-        ),
-        None => Disclosed::not_available(),
+        )
     };
     let raw_cells: Vec<Option<f64>> = inputs
         .regions
@@ -260,7 +259,7 @@ fn released_indicators(
                 .counts
                 .get(&indicator.numerator)
                 .copied()
-                .unwrap_or_else(Disclosed::not_available);
+                .unwrap_or_else(Discloser::missing);
             let denominator = match unit.counts.get(&indicator.denominator) {
                 Some(published) => published.value().map(|v| v as f64),
                 None => sums.total(kato, indicator.denominator, quarters),
@@ -272,7 +271,7 @@ fn released_indicators(
                     .discloser
                     .rate_of_published(numerator, exposure, indicator.per),
                 None if unit.counts.contains_key(&indicator.denominator) => Discloser::withheld(),
-                None => Disclosed::not_available(),
+                None => Discloser::missing(),
             };
             Some(ReleasedIndicator {
                 value,

@@ -143,9 +143,7 @@ fn school_row(
         unit: &school.district,
         audience,
     };
-    let pupils = pupils.map_or_else(Disclosed::not_available, |p| {
-        discloser.count(whole(p), &cell)
-    });
+    let pupils = discloser.count_or_missing(pupils.map(whole), &cell);
     SchoolRow {
         pupils,
         small,

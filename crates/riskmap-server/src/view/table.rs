@@ -262,7 +262,7 @@ fn released_indicator(
         let (value, numerator) = if year.is_some() {
             (Discloser::withheld(), Discloser::withheld())
         } else {
-            (Disclosed::not_available(), Disclosed::not_available())
+            (Discloser::missing(), Discloser::missing())
         };
         return ShownIndicator {
             value,
