@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-use time::{Date, Month, OffsetDateTime, UtcOffset};
+use time::macros::offset;
+use time::{Date, Month, OffsetDateTime};
 
 use crate::{Error, Result};
 
@@ -28,12 +29,11 @@ use crate::{Error, Result};
 pub fn kazakhstan_date(at: OffsetDateTime) -> Date {
     // 2024-03-01 00:00 at UTC+6 = 2024-02-29 18:00 UTC.
     const SINGLE_ZONE_FROM_UNIX: i64 = 1_709_229_600;
-    let hours = if at.unix_timestamp() < SINGLE_ZONE_FROM_UNIX {
-        6
+    let offset = if at.unix_timestamp() < SINGLE_ZONE_FROM_UNIX {
+        offset!(+6)
     } else {
-        5
+        offset!(+5)
     };
-    let offset = UtcOffset::from_hms(hours, 0, 0).unwrap_or(UtcOffset::UTC);
     at.to_offset(offset).date()
 }
 
