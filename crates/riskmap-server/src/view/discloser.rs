@@ -33,6 +33,12 @@ impl Discloser {
         Disclosed::not_available()
     }
 
+    /// No value because none applies to the cell (a rate's numerator where the rate is not of
+    /// a count).
+    pub fn not_applicable<T: Copy>() -> Disclosed<T> {
+        Disclosed::not_applicable()
+    }
+
     /// Whether the cell's reader may not see it at all (the reader's access to the cell).
     pub fn hidden(cell: &Cell<'_>) -> bool {
         Self::access(cell) == Access::Hidden

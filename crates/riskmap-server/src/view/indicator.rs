@@ -92,7 +92,7 @@ pub fn disclose_values(
             };
             DisclosedIndicator {
                 value,
-                numerator: Disclosed::not_applicable(),
+                numerator: Discloser::not_applicable(),
             }
         }
     }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::discloser::Cell;
+use super::discloser::{Cell, Discloser};
 use riskmap_model::{
     AdminLevel, Audience, Disclosed, Kato, Measure, MeasureKind, MeasureValues, Period, School,
     Sensitivity,
@@ -132,7 +132,7 @@ fn school_row(
         .map(|indicator| {
             let mut shown = disclose_values(indicator, values, quarters, reader);
             if small && akimat && indicator.numerator.kind() == MeasureKind::Count {
-                shown.value = Disclosed::not_applicable();
+                shown.value = Discloser::not_applicable();
             }
             shown
         })
