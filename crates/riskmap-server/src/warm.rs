@@ -12,7 +12,9 @@
 //!
 //! A version warmed before by this build (a restart, another instance) starts from its warm
 //! snapshot (`view::snapshot`): the partition sums and the scored lists are restored, not
-//! computed; a version warmed from the records saves its snapshot before it is served.
+//! computed; a version warmed from the records saves its snapshot once it is served (the save
+//! reads the served version's caches, which stay until a newer version is served, and a
+//! newer version arriving meanwhile makes it save nothing).
 
 use std::time::Duration;
 
@@ -29,29 +31,58 @@ pub async fn keep_warm(state: AppState) {
     loop {
         let latest = state.store.cached_data_version();
         if state.served_version() != Some(latest) {
-            let started = std::time::Instant::now();
-            match state.warming(latest, warm(&state)).await {
-                Ok(()) => {
-                    state.serve_version(latest);
-                    tracing::info!(
-                        data_version = latest,
-                        elapsed_ms = started.elapsed().as_millis(),
-                        "caches warm: serving the data version"
-                    );
-                }
-                Err(error) => {
-                    tracing::warn!(?error, data_version = latest, "warm-up failed; retrying");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
+            if let Err(error) = warm_and_serve(&state, latest).await {
+                tracing::warn!(?error, data_version = latest, "warm-up failed; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
         tokio::time::sleep(POLL).await;
     }
 }
 
+/// Warms data version `version`, serves it, then saves its warm snapshot if it was warmed from
+/// the records (what `keep_warm` does with every new version).
+pub async fn warm_and_serve(state: &AppState, version: i64) -> Result<(), Error> {
+    let started = std::time::Instant::now();
+    let warmed = state.warming(version, warm(state)).await?;
+    state.serve_version(version);
+    tracing::info!(
+        data_version = version,
+        elapsed_ms = started.elapsed().as_millis(),
+        "caches warm: serving the data version"
+    );
+    state.warming(version, warmed.save_snapshot(state)).await;
+    Ok(())
+}
+
+/// A version whose caches are warm, not yet saved as a warm snapshot.
+#[must_use = "a version warmed from the records is saved with `save_snapshot`"]
+pub struct Warmed {
+    /// Whether the caches came from the version's snapshot (nothing to save).
+    restored: bool,
+    /// The latest quarter, whose scored lists the snapshot keeps.
+    latest: Option<riskmap_model::Period>,
+}
+
+impl Warmed {
+    /// Saves the warm snapshot of a version warmed from the records (run inside
+    /// `AppState::warming` of that version); a failure is logged and only costs the next
+    /// start its shortcut.
+    pub async fn save_snapshot(self, state: &AppState) {
+        if self.restored {
+            return;
+        }
+        let mut stage = Stage::start();
+        if let Err(error) = crate::view::snapshot::save(state, self.latest).await {
+            tracing::warn!(?error, "warm snapshot not saved");
+        }
+        stage.done("snapshot");
+    }
+}
+
 /// Builds the caches the first answers need, for the version being warmed; each stage's
 /// time is logged at debug level (`RISKMAP_LOG=riskmap_server=debug`).
-pub async fn warm(state: &AppState) -> Result<(), Error> {
+pub async fn warm(state: &AppState) -> Result<Warmed, Error> {
     let mut stage = Stage::start();
     let (_, periods) = state.periods().await?;
     let latest = periods.last().copied();
@@ -111,12 +142,8 @@ pub async fn warm(state: &AppState) -> Result<(), Error> {
         );
     }
     stage.done("priority lists");
-    if !restored && let Err(error) = crate::view::snapshot::save(state, latest).await {
-        tracing::warn!(?error, "warm snapshot not saved");
-    }
-    stage.done("snapshot");
     state.demo_active().await?;
-    Ok(())
+    Ok(Warmed { restored, latest })
 }
 
 /// The clock of one warm-up stage.

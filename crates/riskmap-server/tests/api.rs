@@ -248,11 +248,9 @@ async fn readiness_and_prometheus_metrics() {
     );
     assert_eq!(json["status"], "warming");
     let version = app.state.store.cached_data_version();
-    app.state
-        .warming(version, riskmap_server::warm::warm(&app.state))
+    riskmap_server::warm::warm_and_serve(&app.state, version)
         .await
         .unwrap();
-    app.state.serve_version(version);
     let (status, json) = get(&app, "/readyz").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["status"], "ready");

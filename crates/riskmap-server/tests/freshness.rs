@@ -67,11 +67,9 @@ async fn answers_during_a_rebuild_are_the_previous_versions() {
     let app = test_app_with(Some(Audience::Ministry)).await;
     let warm = |state: riskmap_server::AppState| async move {
         let version = state.store.cached_data_version();
-        state
-            .warming(version, riskmap_server::warm::warm(&state))
+        riskmap_server::warm::warm_and_serve(&state, version)
             .await
             .unwrap();
-        state.serve_version(version);
     };
     warm(app.state.clone()).await;
     let (_, before) = get(&app, "/api/v1/regions?geometry=false").await;

@@ -34,11 +34,9 @@ const URIS: &[&str] = &[
 /// Warms the store's current data version and serves it, as `warm::keep_warm` does.
 async fn warm(state: &AppState) {
     let version = state.store.cached_data_version();
-    state
-        .warming(version, riskmap_server::warm::warm(state))
+    riskmap_server::warm::warm_and_serve(state, version)
         .await
         .unwrap();
-    state.serve_version(version);
 }
 
 /// Whether the snapshot of the current data version is restored into `state`'s caches.
