@@ -114,15 +114,19 @@ pub struct SuppressionPolicy {
     pub stable_numerator: u64,
     /// S2 counts shown to the public are rounded to a multiple of this.
     pub s2_rounding: u64,
+    /// Schools with fewer pupils are small: an akimat sees their counts, not their rates.
+    pub small_school_pupils: u64,
 }
 
 impl SuppressionPolicy {
-    /// The rules recommended in domain §4.3: `c` below 10, `u` below 20, S2 rounded to 5.
+    /// The rules recommended in domain §4.3: `c` below 10, `u` below 20, S2 rounded to 5, and
+    /// no rates for akimats at schools under 100 pupils.
     pub fn recommended() -> Self {
         Self {
             min_count: 10,
             stable_numerator: 20,
             s2_rounding: 5,
+            small_school_pupils: 100,
         }
     }
 
@@ -238,6 +242,50 @@ impl SuppressionPolicy {
             return Disclosed(Shown::Unstable(value));
         }
         Disclosed(Shown::Value(value))
+    }
+}
+
+impl SuppressionPolicy {
+    /// Whether a school of `pupils` pupils is small (fewer than `small_school_pupils`); a school
+    /// whose pupils are not reported is not.
+    pub fn small_school(&self, pupils: Option<f64>) -> bool {
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "a threshold of pupils, far below 2^52"
+        )]
+        let threshold = self.small_school_pupils as f64;
+        pupils.is_some_and(|pupils| pupils < threshold)
+    }
+
+    /// The rate of a count at one school of `pupils` pupils, once `rate` is published for the
+    /// reader: domain §4.3 shows an akimat (tier A) no rate at a small school, only its counts
+    /// and the "small school" tag, so the rate becomes not applicable (`z`); other readers keep
+    /// `rate`.
+    ///
+    /// # Examples
+    /// ```
+    /// use riskmap_model::{AdminLevel, Audience, Kato, Sensitivity, SuppressionPolicy};
+    /// use riskmap_model::suppression::Cell;
+    /// let policy = SuppressionPolicy::recommended();
+    /// let akimat = Audience::Regional { region: Kato::parse("750000000").unwrap(), district: None };
+    /// let district = Kato::parse("751110000").unwrap();
+    /// let cell = Cell { sensitivity: Sensitivity::S1, level: AdminLevel::School, unit: &district, audience: &akimat };
+    /// let rate = policy.rate(25, 200.0, 100.0, &cell);
+    /// assert_eq!(policy.school_count_rate(rate, Some(99.0), &akimat).symbol(), Some("z"));
+    /// assert_eq!(policy.school_count_rate(rate, Some(100.0), &akimat).value(), Some(12.5));
+    /// assert_eq!(policy.school_count_rate(rate, Some(99.0), &Audience::Ministry).value(), Some(12.5));
+    /// ```
+    pub fn school_count_rate(
+        &self,
+        rate: Disclosed<f64>,
+        pupils: Option<f64>,
+        audience: &Audience,
+    ) -> Disclosed<f64> {
+        let akimat = matches!(audience, Audience::Regional { .. });
+        if akimat && self.small_school(pupils) {
+            return Disclosed(Shown::NotApplicable);
+        }
+        rate
     }
 }
 

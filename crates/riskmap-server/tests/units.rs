@@ -6,8 +6,11 @@
 mod support;
 
 use axum::http::StatusCode;
-use riskmap_model::{Audience, Role};
-use support::{get, get_with_token, grant, issue_token, test_app, test_app_with};
+use std::collections::HashSet;
+
+use riskmap_demo::DemoConfig;
+use riskmap_model::{Audience, Measure, Role};
+use support::{get, get_with_token, grant, issue_token, test_app, test_app_shaped, test_app_with};
 
 #[tokio::test]
 async fn every_level_with_filters() {
@@ -217,4 +220,72 @@ async fn compare_takes_two_to_six_units() {
     assert_eq!(json["error"]["code"], "bad_units");
     let seven = "/api/v1/compare?units=100000000,110000000,150000000,190000000,230000000,270000000,310000000";
     assert_eq!(get(&app, seven).await.0, StatusCode::BAD_REQUEST);
+}
+
+/// Domain §4.3: an akimat sees a small school's counts but none of its rates (`z`), and the
+/// school carries the "small school" tag; the ministry sees the same schools' rates, and the
+/// akimat those of schools that are not small. Every region's akimat is asked; every fourth
+/// school is made small (60 pupils), since the demo's schools are larger.
+#[tokio::test]
+async fn akimats_see_no_rates_at_small_schools() {
+    let app = test_app_shaped(None, 0.1, DemoConfig::standard().seed, |data| {
+        let small: HashSet<_> = data
+            .schools
+            .iter()
+            .step_by(4)
+            .map(|s| s.id.clone())
+            .collect();
+        for record in &mut data.records {
+            if small.contains(&record.school) {
+                record.values.set(Measure::PupilsTotal, Some(60.0));
+            }
+        }
+    })
+    .await;
+    let ministry = issue_token(&app, &grant(Role::Ministry, None, &[]), "ministry").await;
+    let (_, regions) = get_with_token(&app, "/api/v1/units?level=region", &ministry).await;
+    let (mut small, mut large) = (0, 0);
+    for region in regions["features"].as_array().unwrap() {
+        let kato = region["properties"]["kato"].as_str().unwrap();
+        let akimat = issue_token(&app, &grant(Role::Akimat, Some(kato), &[]), kato).await;
+        let uri = format!("/api/v1/units?level=school&parent={kato}&indicators=viol_rate");
+        let (_, seen_by_akimat) = get_with_token(&app, &uri, &akimat).await;
+        let (_, seen_by_ministry) = get_with_token(&app, &uri, &ministry).await;
+        let features = |json: &serde_json::Value| json["features"].as_array().unwrap().clone();
+        let (akimat_rows, ministry_rows) = (features(&seen_by_akimat), features(&seen_by_ministry));
+        assert_eq!(akimat_rows.len(), ministry_rows.len(), "{kato}");
+        for (a, m) in akimat_rows.iter().zip(&ministry_rows) {
+            let (a, m) = (&a["properties"], &m["properties"]);
+            assert_eq!(a["school_id"], m["school_id"]);
+            let rate = &a["indicators"]["viol_rate"];
+            let pupils = m["pupils"].as_u64();
+            assert_eq!(
+                a["small_school"],
+                pupils.is_some_and(|p| p < 100),
+                "the tag marks schools under 100 pupils: {a}"
+            );
+            if a["small_school"] == true {
+                small += 1;
+                assert_eq!(rate["value"]["flag"], "z", "no rate at a small school: {a}");
+                assert_eq!(rate["value"]["value"], serde_json::Value::Null, "{a}");
+                assert!(rate["numerator"].is_u64(), "but its count: {a}");
+                let seen = &m["indicators"]["viol_rate"]["value"];
+                assert!(
+                    seen.is_number() || seen["value"].is_number(),
+                    "the ministry sees the rate: {m}"
+                );
+            } else if pupils.is_some_and(|p| p > 0) {
+                large += 1;
+                let value = &rate["value"];
+                assert!(
+                    value.is_number() || value["value"].is_number(),
+                    "a school that is not small shows its rate: {a}"
+                );
+            }
+        }
+    }
+    assert!(
+        small > 0 && large > 0,
+        "both kinds of school: {small} small, {large} not"
+    );
 }

@@ -8,7 +8,7 @@ use riskmap_model::protection::Rounding;
 /// The cell a number is published for (reader, level, unit, sensitivity): views name it
 /// through this door too.
 pub use riskmap_model::suppression::Cell;
-use riskmap_model::{Access, Disclosed, Frozen, Sensitivity, SuppressionPolicy};
+use riskmap_model::{Access, Audience, Disclosed, Frozen, Sensitivity, SuppressionPolicy};
 
 /// Publishes numbers for one cell and reader with the server's disclosure policy.
 #[derive(Debug)]
@@ -37,6 +37,13 @@ impl Discloser {
     /// a count).
     pub fn not_applicable<T: Copy>() -> Disclosed<T> {
         Disclosed::not_applicable()
+    }
+
+    /// Whether what derives from a value published as `shown` (its band, rank, drivers, the
+    /// smoothing of its siblings that reads it) may be published too: only when `shown` is a
+    /// number, so a withheld value never shows through what is derived from it.
+    pub fn published<T: Copy>(shown: &Disclosed<T>) -> bool {
+        shown.value().is_some()
     }
 
     /// Whether the cell's reader may not see it at all (the reader's access to the cell).
@@ -95,6 +102,22 @@ impl Discloser {
         per: f64,
     ) -> Disclosed<f64> {
         self.policy.rate_of_published(count, denominator, per)
+    }
+
+    /// Whether a school of `pupils` pupils is small (`SuppressionPolicy::small_school`).
+    pub fn small_school(&self, pupils: Option<f64>) -> bool {
+        self.policy.small_school(pupils)
+    }
+
+    /// The rate of a count at a school of `pupils` pupils, `rate` already published for
+    /// `audience` (`SuppressionPolicy::school_count_rate`: none for akimats at small schools).
+    pub fn school_count_rate(
+        &self,
+        rate: Disclosed<f64>,
+        pupils: Option<f64>,
+        audience: &Audience,
+    ) -> Disclosed<f64> {
+        self.policy.school_count_rate(rate, pupils, audience)
     }
 
     /// A frozen count shown to a later reader (`SuppressionPolicy::redisclose_count`).

@@ -1,9 +1,9 @@
 //! School rows as one reader may see them: only schools of districts the reader may see
 //! (`Audience::may_see_schools_of`), each indicator over the rolling year disclosed by
 //! the `Discloser` for the reader (exact for crisis teams in their districts and the
-//! ministry; S2 counts as bands and no S2 rates for akimats), and — domain §4.3 — no rates for
-//! akimats at schools under 100 pupils (`z`), only counts and a "small school" tag. The JSON
-//! list and the schools tiles both read these rows.
+//! ministry; S2 counts as bands and no S2 rates for akimats), and — domain §4.3, a rule of the
+//! policy (`Discloser::school_count_rate`) — no rates for akimats at small schools (`z`), only
+//! counts and a "small school" tag. The JSON list and the schools tiles both read these rows.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,9 +19,6 @@ use super::indicator::{DisclosedIndicator, Reader, disclose_values};
 use super::sums::whole;
 use crate::AppState;
 use crate::http::Error;
-
-/// Schools with fewer pupils get counts but no rates for akimats (domain §4.3).
-pub const SMALL_SCHOOL_PUPILS: f64 = 100.0;
 
 /// Cache key: reader, region, quarter.
 pub type SchoolsKey = (Audience, Kato, Option<Period>);
@@ -116,23 +113,22 @@ fn school_row(
 ) -> SchoolRow {
     let latest = values.iter().find(|(p, _)| Some(*p) == period);
     let pupils = latest.and_then(|(_, v)| v.get(Measure::PupilsTotal));
-    let small = pupils.is_some_and(|p| p < SMALL_SCHOOL_PUPILS);
     let discloser = &state.views.discloser;
+    let small = discloser.small_school(pupils);
     let reader = Reader {
         discloser,
         audience,
         level: AdminLevel::School,
         unit: &school.district,
     };
-    let akimat = matches!(audience, Audience::Regional { .. });
     let indicators = state
         .catalogue
         .indicators
         .iter()
         .map(|indicator| {
             let mut shown = disclose_values(indicator, values, quarters, reader);
-            if small && akimat && indicator.numerator.kind() == MeasureKind::Count {
-                shown.value = Discloser::not_applicable();
+            if indicator.numerator.kind() == MeasureKind::Count {
+                shown.value = discloser.school_count_rate(shown.value, pupils, audience);
             }
             shown
         })
