@@ -158,7 +158,7 @@ pub fn disclose(
         };
     };
     let shown = show(score.composite);
-    let visible = shown.value().is_some();
+    let visible = Discloser::published(&shown);
     DisclosedComposite {
         score: shown,
         dimensions: score.dimensions.map(show),

@@ -296,7 +296,7 @@ fn derive_among_regions(inputs: &ReleaseInputs<'_>, regions: &mut HashMap<Kato, 
             .map(|kato| {
                 let released = regions.get(kato).and_then(|u| u.indicators[k]);
                 match released {
-                    Some(r) if r.value.value().is_some() => {
+                    Some(r) if Discloser::published(&r.value) => {
                         #[allow(clippy::cast_precision_loss, reason = "counts fit f64")]
                         let events = r.numerator.value().unwrap_or(0) as f64;
                         (events, r.exposure, true)

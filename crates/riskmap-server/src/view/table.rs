@@ -312,11 +312,11 @@ fn shown_composite(
         .indicators
         .iter()
         .zip(indicators)
-        .filter(|(_, shown)| shown.value.value().is_some())
+        .filter(|(_, shown)| Discloser::published(&shown.value))
         .map(|(i, _)| i.code.as_str())
         .collect();
     let drivers = match score {
-        Some(s) if disclosed.score.value().is_some() => s
+        Some(s) if Discloser::published(&disclosed.score) => s
             .drivers
             .iter()
             .filter(|d| visible_codes.contains(&d.code.as_str()))
