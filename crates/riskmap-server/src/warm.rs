@@ -30,11 +30,11 @@ const POLL: Duration = Duration::from_millis(100);
 pub async fn keep_warm(state: AppState) {
     loop {
         let latest = state.store.cached_data_version();
-        if state.served_version() != Some(latest) {
-            if let Err(error) = warm_and_serve(&state, latest).await {
-                tracing::warn!(?error, data_version = latest, "warm-up failed; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
+        if state.served_version() != Some(latest)
+            && let Err(error) = warm_and_serve(&state, latest).await
+        {
+            tracing::warn!(?error, data_version = latest, "warm-up failed; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
         tokio::time::sleep(POLL).await;
     }

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::discloser::{Cell, Discloser};
+use super::discloser::Cell;
 use riskmap_model::{
     AdminLevel, Audience, Disclosed, Kato, Measure, MeasureKind, MeasureValues, Period, School,
     Sensitivity,
