@@ -137,16 +137,8 @@ pub fn disclose(
         unit,
         audience,
     };
-    let hidden = Discloser::hidden(&Cell {
-        sensitivity: Sensitivity::S1,
-        ..cell
-    });
     let show = |value: Option<f64>| {
-        if hidden {
-            Discloser::withheld()
-        } else {
-            discloser.quantity_or_missing(value.map(|v| (v * 10.0).round() / 10.0), &cell)
-        }
+        discloser.composite_score(value.map(|v| (v * 10.0).round() / 10.0), &cell)
     };
     let Some(score) = score else {
         return DisclosedComposite {

@@ -46,8 +46,22 @@ impl Discloser {
         shown.value().is_some()
     }
 
+    /// A composite risk score, or one of its dimensions, of `cell`'s unit (`cell` is its S0
+    /// cell): withheld from a reader who may not see the unit's S1 values at all, since the
+    /// score is built from them; otherwise published as a quantity that is not a count.
+    pub fn composite_score(&self, value: Option<f64>, cell: &Cell<'_>) -> Disclosed<f64> {
+        let s1 = Cell {
+            sensitivity: Sensitivity::S1,
+            ..*cell
+        };
+        if Self::hidden(&s1) {
+            return Self::withheld();
+        }
+        self.quantity_or_missing(value, cell)
+    }
+
     /// Whether the cell's reader may not see it at all (the reader's access to the cell).
-    pub fn hidden(cell: &Cell<'_>) -> bool {
+    fn hidden(cell: &Cell<'_>) -> bool {
         Self::access(cell) == Access::Hidden
     }
 
