@@ -13,6 +13,11 @@ use crate::data_version::{self, DataVersion};
 use crate::error::QueryContext;
 use crate::{Error, Result};
 
+/// Rows the SQLite driver's worker thread may read ahead of the reader (sqlx's default is 50).
+/// A warm-up reads hundreds of thousands of rows; with a short channel the worker and the
+/// reader hand the CPU to each other every few dozen rows.
+const SQLITE_ROWS_IN_FLIGHT: usize = 1024;
+
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -89,7 +94,8 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(std::time::Duration::from_secs(10));
+                .busy_timeout(std::time::Duration::from_secs(10))
+                .row_buffer_size(SQLITE_ROWS_IN_FLIGHT);
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .connect_with(options)
