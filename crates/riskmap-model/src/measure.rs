@@ -138,38 +138,109 @@ impl Measure {
 
 /// The values of every measure for one record; `None` means "not reported" (empty cell),
 /// which is different from a reported zero (contract §6.1).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MeasureValues(Vec<Option<f64>>);
+///
+/// Kept as one `f64` per measure and one bit per measure saying whether it was reported: half
+/// the size of an `Option<f64>` per measure, which counts when a warm-up holds every record of
+/// a region for eight quarters.
+#[derive(Clone, Default)]
+pub struct MeasureValues {
+    /// The value of each measure by [`Measure::index`]; 0 where not reported (empty until the
+    /// first value is set).
+    values: Vec<f64>,
+    /// Bit `i` set: measure `i` was reported.
+    reported: u128,
+}
+
+// Every measure has its bit in `MeasureValues::reported`.
+const _: () = assert!(Measure::ALL.len() <= u128::BITS as usize);
 
 impl MeasureValues {
     /// A record with nothing reported.
     pub fn empty() -> Self {
-        Self(vec![None; Measure::ALL.len()])
+        Self {
+            values: vec![0.0; Measure::ALL.len()],
+            reported: 0,
+        }
     }
 
     /// The value of one measure.
     pub fn get(&self, measure: Measure) -> Option<f64> {
-        self.0.get(measure.index()).copied().flatten()
+        let idx = measure.index();
+        if self.reported & (1 << idx) == 0 {
+            return None;
+        }
+        self.values.get(idx).copied()
     }
 
     /// Sets the value of one measure.
     pub fn set(&mut self, measure: Measure, value: Option<f64>) {
         let idx = measure.index();
-        if self.0.len() < Measure::ALL.len() {
-            self.0.resize(Measure::ALL.len(), None);
+        if self.values.len() < Measure::ALL.len() {
+            self.values.resize(Measure::ALL.len(), 0.0);
         }
-        self.0[idx] = value;
+        match value {
+            Some(v) => {
+                self.values[idx] = v;
+                self.reported |= 1 << idx;
+            }
+            None => {
+                self.values[idx] = 0.0;
+                self.reported &= !(1 << idx);
+            }
+        }
+    }
+
+    /// Every measure's value in [`Measure::ALL`] order.
+    fn all(&self) -> impl Iterator<Item = Option<f64>> + '_ {
+        Measure::ALL.iter().map(|m| self.get(*m))
+    }
+}
+
+/// Equal when the same measures are reported with the same values.
+impl PartialEq for MeasureValues {
+    fn eq(&self, other: &Self) -> bool {
+        self.reported == other.reported && self.all().eq(other.all())
+    }
+}
+
+impl std::fmt::Debug for MeasureValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("MeasureValues")
+            .field(&self.all().collect::<Vec<_>>())
+            .finish()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Measure;
+    use super::{Measure, MeasureValues};
 
     #[test]
     fn index_is_the_position_in_all() {
         for (position, measure) in Measure::ALL.iter().enumerate() {
             assert_eq!(measure.index(), position, "{measure:?}");
         }
+    }
+
+    #[test]
+    fn values_keep_reported_apart_from_empty() {
+        let mut values = MeasureValues::empty();
+        assert_eq!(values, MeasureValues::default());
+        values.set(Measure::ViolTotal, Some(0.0));
+        values.set(Measure::PupilsTotal, Some(412.0));
+        let last = *Measure::ALL.last().expect("measures");
+        values.set(last, Some(2.5));
+        assert_eq!(values.get(Measure::ViolTotal), Some(0.0));
+        assert_eq!(values.get(Measure::PupilsTotal), Some(412.0));
+        assert_eq!(values.get(last), Some(2.5));
+        assert_eq!(values.get(Measure::SuicideDeaths), None);
+        assert_ne!(values, MeasureValues::empty());
+        values.set(Measure::PupilsTotal, None);
+        assert_eq!(values.get(Measure::PupilsTotal), None);
+        let mut same = MeasureValues::default();
+        same.set(last, Some(2.5));
+        same.set(Measure::ViolTotal, Some(0.0));
+        assert_eq!(values, same);
+        assert!(format!("{values:?}").contains("Some(2.5)"));
     }
 }
