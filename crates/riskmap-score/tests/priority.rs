@@ -9,7 +9,7 @@ mod support;
 use std::collections::HashMap;
 
 use riskmap_model::{Kato, Measure};
-use riskmap_score::composite::{Submission, UnitPeriodInput, score_periods};
+use riskmap_score::composite::{Submission, UnitPeriodInput, score_period, score_periods};
 use riskmap_score::methodology::Methodology;
 use riskmap_score::priority::triggers::{
     ClusterScope, Evidence, backlog, coping_gap, data_silence, district_cluster, exceedance,
@@ -17,7 +17,7 @@ use riskmap_score::priority::triggers::{
 };
 use riskmap_score::priority::{
     DistrictForecast, Trigger, priority_list, priority_list_with_forecasts,
-    priority_lists_with_forecasts,
+    priority_lists_with_forecasts, quarters_read,
 };
 use riskmap_score::staffing::{StaffingInput, staffing_gap};
 use support::{profile, q, record};
@@ -286,12 +286,75 @@ fn duplicated_records_are_refused() {
 #[test]
 fn the_list_reads_only_the_measures_it_declares() {
     let m = support::methodology_with(&[("draws = 100", "draws = 0")]);
-    let quarters = q("2024-Q4").trailing(8);
+    let full = random_records(&q("2024-Q4").trailing(8));
+    let read = riskmap_score::priority::measures_read(&m);
+    assert!(read.len() < Measure::ALL.len(), "{read:?}");
+    let restricted: Vec<UnitPeriodInput> = full
+        .iter()
+        .map(|r| {
+            let mut measures = riskmap_model::MeasureValues::empty();
+            for x in &read {
+                measures.set(*x, r.measures.get(*x));
+            }
+            UnitPeriodInput {
+                measures,
+                ..r.clone()
+            }
+        })
+        .collect();
+    let profiles = random_profiles();
+    let list_of = |records: &[UnitPeriodInput]| {
+        let scores = score_periods(&m, records).unwrap();
+        let list = priority_list(&m, q("2024-Q4"), &profiles, records, &scores).unwrap();
+        (scores, list)
+    };
+    let (full_scores, full_list) = list_of(&full);
+    let (restricted_scores, restricted_list) = list_of(&restricted);
+    assert!(full_list.rows.len() > 10, "{} rows", full_list.rows.len());
+    assert_eq!(full_scores, restricted_scores);
+    assert_eq!(full_list, restricted_list);
+}
+
+/// The server scores only the list's own quarter and reads only `quarters_read` quarters
+/// ending with it: the quarters before them change nothing in that list (every measure of
+/// every record random), and the last quarter read does change it (the count is not longer
+/// than the list needs, and the comparison sees what it compares).
+#[test]
+fn the_list_reads_only_the_quarters_it_declares() {
+    let m = support::methodology_with(&[("draws = 100", "draws = 0")]);
+    let current = q("2024-Q4");
+    let full = random_records(&current.trailing(8));
+    let read = quarters_read(&m);
+    assert!((2..8).contains(&read), "{read}");
+    let last = |quarters: usize| -> Vec<UnitPeriodInput> {
+        let kept = current.trailing(quarters);
+        full.iter()
+            .filter(|r| kept.contains(&r.period))
+            .cloned()
+            .collect()
+    };
+    let profiles = random_profiles();
+    let list_of = |records: &[UnitPeriodInput]| {
+        let scores: Vec<_> = score_period(&m, records, current)
+            .unwrap()
+            .into_iter()
+            .collect();
+        priority_list(&m, current, &profiles, records, &scores).unwrap()
+    };
+    let full_list = list_of(&full);
+    assert!(full_list.rows.len() > 10, "{} rows", full_list.rows.len());
+    assert_eq!(full_list, list_of(&last(read)));
+    assert_ne!(full_list, list_of(&last(read - 1)));
+}
+
+/// 60 schools in 3 districts, one record per quarter of `quarters` (a tenth missing, a fifth
+/// late), every measure random (5 % not reported), pupils 200–1,099.
+fn random_records(quarters: &[riskmap_model::Period]) -> Vec<UnitPeriodInput> {
     let mut mix = support::Mix(748);
     let mut full = Vec::new();
     for school in 0..60 {
         let district = ["110200000", "110300000", "110400000"][school % 3];
-        for &period in &quarters {
+        for &period in quarters {
             if mix.uniform() < 0.1 {
                 continue;
             }
@@ -319,37 +382,17 @@ fn the_list_reads_only_the_measures_it_declares() {
             });
         }
     }
-    let read = riskmap_score::priority::measures_read(&m);
-    assert!(read.len() < Measure::ALL.len(), "{read:?}");
-    let restricted: Vec<UnitPeriodInput> = full
-        .iter()
-        .map(|r| {
-            let mut measures = riskmap_model::MeasureValues::empty();
-            for x in &read {
-                measures.set(*x, r.measures.get(*x));
-            }
-            UnitPeriodInput {
-                measures,
-                ..r.clone()
-            }
-        })
-        .collect();
-    let profiles: Vec<_> = (0..60)
+    full
+}
+
+/// The profiles of [`random_records`]' schools.
+fn random_profiles() -> Vec<riskmap_score::priority::SchoolProfile> {
+    (0..60)
         .map(|s| {
             let district = ["110200000", "110300000", "110400000"][s % 3];
             profile(&format!("S{s}"), district, "110000000")
         })
-        .collect();
-    let list_of = |records: &[UnitPeriodInput]| {
-        let scores = score_periods(&m, records).unwrap();
-        let list = priority_list(&m, q("2024-Q4"), &profiles, records, &scores).unwrap();
-        (scores, list)
-    };
-    let (full_scores, full_list) = list_of(&full);
-    let (restricted_scores, restricted_list) = list_of(&restricted);
-    assert!(full_list.rows.len() > 10, "{} rows", full_list.rows.len());
-    assert_eq!(full_scores, restricted_scores);
-    assert_eq!(full_list, restricted_list);
+        .collect()
 }
 
 #[test]

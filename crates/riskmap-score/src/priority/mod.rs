@@ -87,6 +87,26 @@ pub fn measures_read(m: &Methodology) -> Vec<Measure> {
         .collect()
 }
 
+/// How many quarters, ending with the list's own, [`crate::composite::score_period`] and
+/// [`priority_lists_with_forecasts`] read under `m`: the longest of the indicators' pooling
+/// windows, the cluster window, the exceedance baseline (the quarters before the list's),
+/// the silence window and the rank window. Records of older quarters change nothing in a list
+/// whose scores are those of its own quarter (the server's); the sparkline and the change from
+/// the last quarter, which read other quarters' scores, are not part of the server's lists.
+pub fn quarters_read(m: &Methodology) -> usize {
+    let t = &m.triggers;
+    let pooled = m.indicators.iter().map(|i| i.pooled_quarters);
+    pooled
+        .chain([
+            t.cluster_window_quarters,
+            t.exceedance_baseline_quarters + 1,
+            t.silence_quarters,
+            m.priority.rank_window_quarters,
+        ])
+        .max()
+        .unwrap_or(1)
+}
+
 /// A value only some roles may see (contacts, exact S2 counts).
 ///
 /// # Examples

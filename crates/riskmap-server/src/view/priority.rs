@@ -23,7 +23,9 @@ use riskmap_score::composite::{Submission, UnitPeriodInput, score_period};
 use riskmap_score::methodology::Methodology;
 use riskmap_score::priority::row::{Identity, Place};
 use riskmap_score::priority::triggers::{DistrictForecast, Trigger};
-use riskmap_score::priority::{SchoolProfile, measures_read, priority_lists_with_forecasts};
+use riskmap_score::priority::{
+    SchoolProfile, measures_read, priority_lists_with_forecasts, quarters_read,
+};
 use riskmap_store::SchoolScope;
 
 use super::scored::{ScoredList, ScoredRow};
@@ -391,7 +393,8 @@ pub(super) async fn warm_keys(
 }
 
 /// The lists of the schools of `parent` at `period`, one per set of district forecasts: the
-/// schools' last eight quarters are read once and `period` is scored once for all of them.
+/// schools' quarters the lists read (`quarters_read`) are read once and `period` is scored
+/// once for all of them.
 async fn build_lists(
     state: &AppState,
     parent: Kato,
@@ -400,9 +403,9 @@ async fn build_lists(
     forecast_sets: Vec<HashMap<Kato, Vec<DistrictForecast>>>,
 ) -> Result<Vec<ScoredList>, Error> {
     let started = std::time::Instant::now();
-    let quarters = period.trailing(8);
-    let region = parent.region();
     let methodology = priority_methodology();
+    let quarters = period.trailing(quarters_read(&methodology));
+    let region = parent.region();
     let values = state
         .store
         .school_period_measures_in(
