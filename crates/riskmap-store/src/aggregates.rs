@@ -348,7 +348,12 @@ pub(crate) fn scope_filter(scope: SchoolScope<'_>, n_periods: usize) -> (String,
     (format!(" and {column} = ${}", n_periods + 1), Some(value))
 }
 
-/// [`current_records_query`] with one expression per measure of `measures` only.
+/// [`current_records_query`] with one expression per measure of `measures` only. With a
+/// `filter` on the schools (a region's or a district's), the schools drive the scan (`cross
+/// join` keeps them the outer loop on SQLite), each record found by the primary key: with one
+/// quarter asked, SQLite otherwise walked every record of the quarter in the country by the
+/// `period` index and dropped those outside the scope. Without one, the records of the quarters
+/// are walked by that index, in the order they were stored (twice as fast for every school).
 pub(crate) fn records_query(
     keys: &str,
     per_measure: &str,
@@ -363,8 +368,13 @@ pub(crate) fn records_query(
         sql.push_str(&per_measure.replace("{c}", measure.column()));
     }
     let placeholders: Vec<String> = (1..=n_periods).map(|i| format!("${i}")).collect();
+    let from = if filter.is_empty() {
+        "school_quarter q join school s on s.school_id = q.school_id where"
+    } else {
+        "school s cross join school_quarter q where q.school_id = s.school_id and"
+    };
     sql.push_str(&format!(
-        " from school_quarter q join school s on s.school_id = q.school_id where q.period in ({})",
+        " from {from} q.period in ({})",
         placeholders.join(", ")
     ));
     sql.push_str(filter);
