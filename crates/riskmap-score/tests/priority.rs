@@ -16,8 +16,8 @@ use riskmap_score::priority::triggers::{
     poisson_upper_tail, s2_event, school_cluster, top_quintile,
 };
 use riskmap_score::priority::{
-    DistrictForecast, Trigger, priority_list, priority_list_with_forecasts,
-    priority_lists_with_forecasts, quarters_read,
+    DistrictForecast, Trigger, measures_read_at, priority_list, priority_list_with_forecasts,
+    priority_lists_with_forecasts, quarters_read, reads,
 };
 use riskmap_score::staffing::{StaffingInput, staffing_gap};
 use support::{profile, q, record};
@@ -345,6 +345,67 @@ fn the_list_reads_only_the_quarters_it_declares() {
     assert!(full_list.rows.len() > 10, "{} rows", full_list.rows.len());
     assert_eq!(full_list, list_of(&last(read)));
     assert_ne!(full_list, list_of(&last(read - 1)));
+}
+
+/// Each record carrying only the measures read at its distance from the list's quarter
+/// (`measures_read_at`) gives exactly the list, scored at its own quarter as the server scores
+/// it, that full records give; `reads` covers the `quarters_read` quarters once each, and a
+/// record stripped of one more measure it declares changes the list.
+#[test]
+fn the_list_reads_each_quarter_s_measures_it_declares() {
+    let m = support::methodology_with(&[("draws = 100", "draws = 0")]);
+    let current = q("2024-Q4");
+    let quarters = current.trailing(quarters_read(&m));
+    let full: Vec<UnitPeriodInput> = random_records(&current.trailing(8))
+        .into_iter()
+        .filter(|r| quarters.contains(&r.period))
+        .collect();
+    let lag_of = |period| quarters.len() - 1 - quarters.iter().position(|q| *q == period).unwrap();
+    let keep = |r: &UnitPeriodInput, measures: &[Measure]| {
+        let mut kept = riskmap_model::MeasureValues::empty();
+        for x in measures {
+            kept.set(*x, r.measures.get(*x));
+        }
+        UnitPeriodInput {
+            measures: kept,
+            ..r.clone()
+        }
+    };
+    let restricted: Vec<UnitPeriodInput> = full
+        .iter()
+        .map(|r| keep(r, &measures_read_at(&m, lag_of(r.period))))
+        .collect();
+    let profiles = random_profiles();
+    let list_of = |records: &[UnitPeriodInput]| {
+        let scores: Vec<_> = score_period(&m, records, current)
+            .unwrap()
+            .into_iter()
+            .collect();
+        priority_list(&m, current, &profiles, records, &scores).unwrap()
+    };
+    let full_list = list_of(&full);
+    assert!(full_list.rows.len() > 10, "{} rows", full_list.rows.len());
+    assert_eq!(full_list, list_of(&restricted));
+
+    let older = measures_read_at(&m, 1);
+    assert!(older.len() < measures_read_at(&m, 0).len(), "{older:?}");
+    let stripped: Vec<UnitPeriodInput> = full
+        .iter()
+        .map(|r| match lag_of(r.period) {
+            1 => keep(r, &older[1..]),
+            lag => keep(r, &measures_read_at(&m, lag)),
+        })
+        .collect();
+    assert_ne!(full_list, list_of(&stripped), "without {:?}", older[0]);
+
+    let planned: Vec<_> = reads(&m, current)
+        .into_iter()
+        .flat_map(|(periods, measures)| periods.into_iter().map(move |p| (p, measures.clone())))
+        .collect();
+    assert_eq!(planned.len(), quarters.len());
+    for (period, measures) in planned {
+        assert_eq!(measures, measures_read_at(&m, lag_of(period)), "{period}");
+    }
 }
 
 /// 60 schools in 3 districts, one record per quarter of `quarters` (a tenth missing, a fifth

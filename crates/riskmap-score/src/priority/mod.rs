@@ -31,7 +31,7 @@ pub use triggers::{DistrictForecast, Evidence, FiredTrigger, Trigger};
 
 use std::fmt;
 
-use riskmap_model::Measure;
+use riskmap_model::{Measure, Period};
 
 use crate::methodology::Methodology;
 
@@ -105,6 +105,53 @@ pub fn quarters_read(m: &Methodology) -> usize {
         ])
         .max()
         .unwrap_or(1)
+}
+
+/// The measures [`crate::composite::score_period`] at the list's quarter and
+/// [`priority_lists_with_forecasts`] read from a record `lag` quarters before the list's (0:
+/// the list's own, which gives every row column, [`measures_read`]): an indicator's numerator
+/// and denominator within its pooling window, the S2 events within the cluster window, the
+/// exceedance measures over the baseline, the rank measures and pupils within the rank window;
+/// in `Measure::ALL` order, and nothing past [`quarters_read`].
+pub fn measures_read_at(m: &Methodology, lag: usize) -> Vec<Measure> {
+    if lag == 0 {
+        return measures_read(m);
+    }
+    let t = &m.triggers;
+    let mut used = Vec::new();
+    for indicator in m.indicators.iter().filter(|i| lag < i.pooled_quarters) {
+        used.extend([indicator.numerator, indicator.denominator]);
+    }
+    if lag < t.cluster_window_quarters {
+        used.extend(t.s2_event_measures.iter().copied());
+    }
+    if lag <= t.exceedance_baseline_quarters {
+        used.extend(t.exceedance_measures.iter().copied());
+    }
+    if lag < m.priority.rank_window_quarters {
+        used.extend(m.priority.rank_measures.iter().copied());
+        used.push(Measure::PupilsTotal);
+    }
+    Measure::ALL
+        .iter()
+        .copied()
+        .filter(|x| used.contains(x))
+        .collect()
+}
+
+/// What a list at `current` reads from the store: its [`quarters_read`] quarters, grouped by
+/// the measures read from them ([`measures_read_at`]), newest group first.
+pub fn reads(m: &Methodology, current: Period) -> Vec<(Vec<Period>, Vec<Measure>)> {
+    let mut reads: Vec<(Vec<Period>, Vec<Measure>)> = Vec::new();
+    let quarters = current.trailing(quarters_read(m));
+    for (lag, period) in quarters.into_iter().rev().enumerate() {
+        let measures = measures_read_at(m, lag);
+        match reads.last_mut() {
+            Some((periods, same)) if *same == measures => periods.push(period),
+            _ => reads.push((vec![period], measures)),
+        }
+    }
+    reads
 }
 
 /// A value only some roles may see (contacts, exact S2 counts).
