@@ -34,7 +34,7 @@ const PACKED_COLUMNS: &str =
 
 impl Store {
     /// The contacts of the schools of `region` in effect on `on` (valid from on or before it,
-    /// valid to on or after it or open), ordered by school, role and name.
+    /// valid to on or after it or open), ordered by school, role, name and start (byte order).
     pub async fn contacts_in_region(&self, region: Kato, on: Date) -> Result<Vec<SchoolContact>> {
         let on = date_text(on);
         let packed = match self.backend() {
@@ -44,8 +44,7 @@ impl Store {
         let sql = format!(
             "select c.school_id, c.fte, {packed} \
              from school_contact c join school s on s.school_id = c.school_id \
-             where s.region_kato = $1 and c.valid_from <= $2 and (c.valid_to is null or c.valid_to >= $2) \
-             order by c.school_id, c.role, c.full_name"
+             where s.region_kato = $1 and c.valid_from <= $2 and (c.valid_to is null or c.valid_to >= $2)"
         );
         let rows: Vec<ContactRow> = with_pool!(self, pool, DB => {
             // Audited: the text is built only from fixed fragments.
@@ -56,7 +55,21 @@ impl Store {
             .await
         })
         .context("read school contacts")?;
-        rows.into_iter().map(contact_of).collect()
+        let mut contacts = rows
+            .into_iter()
+            .map(contact_of)
+            .collect::<Result<Vec<_>>>()?;
+        // Sorted here rather than by the database: SQLite sorted a large region's contacts
+        // through temporary files, and byte order is the same on both backends.
+        contacts.sort_unstable_by(|a, b| {
+            (a.school.as_str(), &a.role, &a.full_name, a.valid_from).cmp(&(
+                b.school.as_str(),
+                &b.role,
+                &b.full_name,
+                b.valid_from,
+            ))
+        });
+        Ok(contacts)
     }
 }
 
