@@ -334,13 +334,7 @@ fn the_list_reads_only_the_quarters_it_declares() {
             .collect()
     };
     let profiles = random_profiles();
-    let list_of = |records: &[UnitPeriodInput]| {
-        let scores: Vec<_> = score_period(&m, records, current)
-            .unwrap()
-            .into_iter()
-            .collect();
-        priority_list(&m, current, &profiles, records, &scores).unwrap()
-    };
+    let list_of = |records: &[UnitPeriodInput]| scored_at(&m, current, &profiles, records);
     let full_list = list_of(&full);
     assert!(full_list.rows.len() > 10, "{} rows", full_list.rows.len());
     assert_eq!(full_list, list_of(&last(read)));
@@ -376,13 +370,7 @@ fn the_list_reads_each_quarter_s_measures_it_declares() {
         .map(|r| keep(r, &measures_read_at(&m, lag_of(r.period))))
         .collect();
     let profiles = random_profiles();
-    let list_of = |records: &[UnitPeriodInput]| {
-        let scores: Vec<_> = score_period(&m, records, current)
-            .unwrap()
-            .into_iter()
-            .collect();
-        priority_list(&m, current, &profiles, records, &scores).unwrap()
-    };
+    let list_of = |records: &[UnitPeriodInput]| scored_at(&m, current, &profiles, records);
     let full_list = list_of(&full);
     assert!(full_list.rows.len() > 10, "{} rows", full_list.rows.len());
     assert_eq!(full_list, list_of(&restricted));
@@ -406,6 +394,20 @@ fn the_list_reads_each_quarter_s_measures_it_declares() {
     for (period, measures) in planned {
         assert_eq!(measures, measures_read_at(&m, lag_of(period)), "{period}");
     }
+}
+
+/// The list at `current` scored at its own quarter only, as the server scores it.
+fn scored_at(
+    m: &Methodology,
+    current: riskmap_model::Period,
+    profiles: &[riskmap_score::priority::SchoolProfile],
+    records: &[UnitPeriodInput],
+) -> riskmap_score::priority::PriorityList {
+    let scores: Vec<_> = score_period(m, records, current)
+        .unwrap()
+        .into_iter()
+        .collect();
+    priority_list(m, current, profiles, records, &scores).unwrap()
 }
 
 /// 60 schools in 3 districts, one record per quarter of `quarters` (a tenth missing, a fifth
