@@ -61,16 +61,19 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         // Sorted here rather than by the database: SQLite sorted a large region's contacts
         // through temporary files, and byte order is the same on both backends.
-        contacts.sort_unstable_by(|a, b| {
-            (a.school.as_str(), &a.role, &a.full_name, a.valid_from).cmp(&(
-                b.school.as_str(),
-                &b.role,
-                &b.full_name,
-                b.valid_from,
-            ))
-        });
+        contacts.sort_unstable_by(|a, b| order_key(a).cmp(&order_key(b)));
         Ok(contacts)
     }
+}
+
+/// A contact's place in a region's list: school, role, name, start.
+fn order_key(contact: &SchoolContact) -> (&str, &str, &str, Date) {
+    (
+        contact.school.as_str(),
+        &contact.role,
+        &contact.full_name,
+        contact.valid_from,
+    )
 }
 
 fn contact_of(row: ContactRow) -> Result<SchoolContact> {

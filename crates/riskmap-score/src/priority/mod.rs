@@ -80,11 +80,7 @@ pub fn measures_read(m: &Methodology) -> Vec<Measure> {
         .chain(t.exceedance_measures.iter().copied())
         .chain(m.priority.rank_measures.iter().copied())
         .collect();
-    Measure::ALL
-        .iter()
-        .copied()
-        .filter(|x| used.contains(x))
-        .collect()
+    in_catalogue_order(&used)
 }
 
 /// How many quarters, ending with the list's own, [`crate::composite::score_period`] and
@@ -132,6 +128,11 @@ pub fn measures_read_at(m: &Methodology, lag: usize) -> Vec<Measure> {
         used.extend(m.priority.rank_measures.iter().copied());
         used.push(Measure::PupilsTotal);
     }
+    in_catalogue_order(&used)
+}
+
+/// The distinct measures of `used`, in `Measure::ALL` order.
+fn in_catalogue_order(used: &[Measure]) -> Vec<Measure> {
     Measure::ALL
         .iter()
         .copied()
