@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use geo::{BoundingRect, Centroid, GeodesicArea, InteriorPoint, Intersects};
-use geo_types::{MultiPolygon, Point};
+use geo_types::{MultiPolygon, Point, Rect};
 use riskmap_model::Kato;
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -157,6 +157,9 @@ pub struct Geography {
     districts: Vec<District>,
     centres: Vec<Centre>,
     index: RTree<DistrictBox>,
+    /// The bounding box of each polygon of each district (same order as `districts`), so that
+    /// a point is tested only against the polygons whose box holds it.
+    polygon_boxes: Vec<Vec<Option<Rect<f64>>>>,
     national_population: u64,
 }
 
@@ -300,11 +303,16 @@ impl Geography {
                 })
                 .collect(),
         );
+        let polygon_boxes = districts
+            .iter()
+            .map(|d| d.geometry.iter().map(BoundingRect::bounding_rect).collect())
+            .collect();
         Ok(Self {
             regions,
             districts,
             centres,
             index,
+            polygon_boxes,
             national_population,
         })
     }
@@ -346,11 +354,25 @@ impl Geography {
 
     /// The district containing a WGS84 point (lon, lat), if any. A point on a shared boundary
     /// belongs to one of the districts that share it.
+    ///
+    /// The index holds each district's box, so the district's own box test is skipped; each
+    /// polygon is tested only when its box (boundary included) holds the point, which leaves
+    /// every answer as `MultiPolygon::intersects` gives it.
     pub fn district_at(&self, point: Point<f64>) -> Option<&District> {
         self.index
             .locate_all_at_point(&[point.x(), point.y()])
-            .map(|candidate| &self.districts[candidate.data])
-            .find(|district| district.geometry.intersects(&point))
+            .map(|candidate| candidate.data)
+            .find(|&idx| {
+                let boxes = &self.polygon_boxes[idx];
+                self.districts[idx]
+                    .geometry
+                    .iter()
+                    .zip(boxes)
+                    .any(|(polygon, bbox)| {
+                        bbox.is_some_and(|b| b.intersects(&point)) && polygon.intersects(&point)
+                    })
+            })
+            .map(|idx| &self.districts[idx])
     }
 }
 

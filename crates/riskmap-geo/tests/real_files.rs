@@ -146,3 +146,53 @@ fn broken_feature_is_named_in_the_error() {
     let missing = load_dir(&dir.join("no-such-dir")).unwrap_err().to_string();
     assert!(missing.contains("no-such-dir"), "{missing}");
 }
+
+/// `district_at` against the polygons themselves: on a grid over the country and at every
+/// vertex and edge midpoint of every district (points on a boundary), it names a district
+/// whose geometry holds the point, and none only when no district's geometry does.
+#[test]
+fn district_at_answers_as_the_polygons_do() {
+    use geo::{BoundingRect, Intersects};
+    let geo = geography();
+    let holders = |point: Point<f64>| -> Vec<Kato> {
+        geo.districts()
+            .iter()
+            .filter(|d| d.geometry.intersects(&point))
+            .map(|d| d.kato)
+            .collect()
+    };
+    let check = |point: Point<f64>| {
+        let holding = holders(point);
+        match geo.district_at(point) {
+            Some(found) => assert!(holding.contains(&found.kato), "{point:?}"),
+            None => assert!(holding.is_empty(), "{point:?} is in {holding:?}"),
+        }
+    };
+    let bounds = geo
+        .districts()
+        .iter()
+        .filter_map(|d| d.geometry.bounding_rect())
+        .reduce(|a, b| {
+            geo_types::Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        })
+        .unwrap();
+    let steps = 50;
+    for i in 0..=steps {
+        for j in 0..=steps {
+            let x = bounds.min().x + bounds.width() * f64::from(i) / f64::from(steps);
+            let y = bounds.min().y + bounds.height() * f64::from(j) / f64::from(steps);
+            check(Point::new(x, y));
+        }
+    }
+    for district in geo.districts().iter().step_by(11) {
+        for polygon in &district.geometry {
+            for line in polygon.exterior().lines().step_by(9) {
+                check(line.start.into());
+                check(((line.start + line.end) / 2.0).into());
+            }
+        }
+    }
+}

@@ -49,6 +49,8 @@ pub mod ingest;
 mod keys;
 /// The legal-statistics reader.
 pub mod legal;
+/// Letter classes of ASCII and Cyrillic characters by table (the privacy guard's hot path).
+mod letters;
 /// Bounds on the work and memory of reading one file.
 pub mod limits;
 /// Header mapping (labels, aliases, mapping files).

@@ -6,6 +6,9 @@
 //! text holds a phone number or an e-mail address. Findings name the row and column only:
 //! the offending value is never copied into a message.
 
+use std::borrow::Cow;
+
+use crate::letters::{is_alphabetic, is_cyrillic_lower, is_cyrillic_upper};
 use crate::mapping::normalise_header;
 
 /// What kind of personal data a cell or header looks like.
@@ -193,37 +196,122 @@ pub(crate) fn has_person_name(text: &str) -> bool {
     }
     let lower = text.to_lowercase();
     if lower
-        .split(|c: char| !c.is_alphabetic())
+        .split(|c: char| !is_alphabetic(c))
         .any(|w| NAMED_AFTER.contains(&w))
     {
         return false;
     }
     // «Г.А.» (городская администрация) in place names is not a pair of initials.
-    let text = text.replace("Г.А.", " ").replace("Г. А.", " ");
-    let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphabetic() || c == '-' || c == '.'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let capitalised_at = |i: usize| {
-        words
-            .get(i)
-            .is_some_and(|w| is_capitalised(w) && !w.ends_with('.'))
+    let text = if text.contains("Г.") {
+        Cow::Owned(text.replace("Г.А.", " ").replace("Г. А.", " "))
+    } else {
+        Cow::Borrowed(text)
     };
+    let words: Vec<Word<'_>> = text
+        .split(|c: char| !(is_alphabetic(c) || c == '-' || c == '.'))
+        .filter(|w| !w.is_empty())
+        .map(Word::new)
+        .collect();
+    let capitalised_at = |i: usize| words.get(i).is_some_and(Word::is_plain_capitalised);
     (0..words.len()).any(|i| {
-        is_patronymic(words[i]) && (capitalised_at(i + 1) || (i > 0 && capitalised_at(i - 1)))
-    }) || words.windows(2).any(|p| has_initials(p[0], p[1]))
+        words[i].is_patronymic() && (capitalised_at(i + 1) || (i > 0 && capitalised_at(i - 1)))
+    }) || words.windows(2).any(|p| has_initials(&p[0], &p[1]))
         || words
             .windows(3)
-            .any(|t| has_split_initials(t[0], t[1], t[2]))
-        || words.windows(3).any(|t| in_name_order(t[0], t[1], t[2]))
+            .any(|t| has_split_initials(&t[0], &t[1], &t[2]))
+        || words.windows(3).any(|t| in_name_order(&t[0], &t[1], &t[2]))
 }
 
-fn is_cyrillic_upper(c: char) -> bool {
-    c.is_uppercase() && matches!(c, '\u{0400}'..='\u{04FF}')
+/// A word of a text with what every name rule asks of it, found once per word (the rules
+/// look at each word from several windows).
+struct Word<'t> {
+    text: &'t str,
+    /// [`is_capitalised`].
+    capitalised: bool,
+    /// Ends with a dot (an initial, an abbreviation).
+    dotted: bool,
+    /// Characters in the word; counted only for capitalised words (0 otherwise), the only
+    /// ones whose length a rule asks.
+    chars: usize,
+}
+
+impl<'t> Word<'t> {
+    fn new(text: &'t str) -> Self {
+        let capitalised = is_capitalised(text);
+        Self {
+            text,
+            capitalised,
+            dotted: text.ends_with('.'),
+            chars: if capitalised { text.chars().count() } else { 0 },
+        }
+    }
+
+    /// Capitalised and not an abbreviation: what may stand next to a patronymic.
+    fn is_plain_capitalised(&self) -> bool {
+        self.capitalised && !self.dotted
+    }
+
+    /// A capitalised word of at least six letters with a patronymic ending.
+    fn is_patronymic(&self) -> bool {
+        if !self.capitalised {
+            return false;
+        }
+        let word = self.text.trim_end_matches('.');
+        let dots = self.text.len() - word.len();
+        if self.chars - dots < 6 {
+            return false;
+        }
+        let lower = word.to_lowercase();
+        PATRONYMIC.iter().any(|end| lower.ends_with(end))
+    }
+
+    /// A surname beside initials: capitalised, no dot, at least three letters.
+    fn is_surname_beside_initials(&self) -> bool {
+        self.is_plain_capitalised() && self.chars >= 3
+    }
+
+    /// One or two capital Cyrillic initials, each with its dot (`И.`, `И.О.`); with `two`,
+    /// exactly two.
+    fn is_initials(&self, two: bool) -> bool {
+        if !self.dotted {
+            return false;
+        }
+        let (mut letters, mut dots) = (0usize, 0usize);
+        for c in self.text.chars() {
+            if c == '.' {
+                dots += 1;
+            } else if is_cyrillic_upper(c) {
+                letters += 1;
+            } else {
+                return false;
+            }
+        }
+        (1..=2).contains(&letters) && dots == letters && (!two || dots == 2)
+    }
+
+    /// One capital Cyrillic letter and a dot.
+    fn is_one_initial(&self) -> bool {
+        let mut chars = self.text.chars();
+        chars.next().is_some_and(is_cyrillic_upper) && chars.as_str() == "."
+    }
+
+    /// A word that may be part of a name written out: capitalised, no dot, no hyphen, not a
+    /// place or an institution.
+    fn may_be_name_part(&self) -> bool {
+        self.is_plain_capitalised()
+            && !self.text.contains('-')
+            && !NOT_NAMES.contains(&self.text.to_lowercase().as_str())
+    }
+
+    /// At least four letters with a surname ending.
+    fn has_surname_ending(&self) -> bool {
+        let lower = self.text.to_lowercase();
+        self.chars >= 4 && SURNAME.iter().any(|end| lower.ends_with(end))
+    }
 }
 
 /// A word like `Иванов`: a capital Cyrillic letter, then at least one lower-case letter,
-/// nothing else (a hyphen joins two such words).
+/// nothing else (a hyphen joins two such words; trailing dots are left out).
 fn is_capitalised(word: &str) -> bool {
     let word = word.trim_end_matches('.');
     !word.is_empty()
@@ -231,55 +319,29 @@ fn is_capitalised(word: &str) -> bool {
             let mut chars = part.chars();
             chars.next().is_some_and(is_cyrillic_upper)
                 && part.chars().count() >= 2
-                && chars.all(|c| c.is_lowercase() && matches!(c, '\u{0400}'..='\u{04FF}'))
+                && chars.all(is_cyrillic_lower)
         })
 }
 
-fn is_patronymic(word: &str) -> bool {
-    let word = word.trim_end_matches('.');
-    if !is_capitalised(word) || word.chars().count() < 6 {
-        return false;
-    }
-    let lower = word.to_lowercase();
-    PATRONYMIC.iter().any(|end| lower.ends_with(end))
-}
-
 /// `Иванов И.О.` / `Иванов И. О.` (the initials as one or two words) or `И.О. Иванов`.
-fn has_initials(first: &str, second: &str) -> bool {
-    let initials = |w: &str| {
-        let letters: Vec<char> = w.chars().filter(|c| *c != '.').collect();
-        w.ends_with('.')
-            && (1..=2).contains(&letters.len())
-            && letters.iter().all(|c| is_cyrillic_upper(*c))
-            && w.chars().filter(|c| *c == '.').count() == letters.len()
-    };
-    let two = |w: &str| initials(w) && w.chars().filter(|c| *c == '.').count() == 2;
-    let surname = |w: &str| is_capitalised(w) && !w.ends_with('.') && w.chars().count() >= 3;
-    (surname(first) && two(second)) || (two(first) && surname(second))
+fn has_initials(first: &Word<'_>, second: &Word<'_>) -> bool {
+    (second.is_initials(true) && first.is_surname_beside_initials())
+        || (first.is_initials(true) && second.is_surname_beside_initials())
 }
 
 /// `Иванов И. О.` or `И. О. Иванов`: the initials as two words of one letter and a dot.
-fn has_split_initials(a: &str, b: &str, c: &str) -> bool {
-    let one = |w: &str| {
-        let mut chars = w.chars();
-        chars.next().is_some_and(is_cyrillic_upper) && chars.as_str() == "."
-    };
-    let surname = |w: &str| is_capitalised(w) && !w.ends_with('.') && w.chars().count() >= 3;
-    (surname(a) && one(b) && one(c)) || (one(a) && one(b) && surname(c))
+fn has_split_initials(a: &Word<'_>, b: &Word<'_>, c: &Word<'_>) -> bool {
+    b.is_one_initial()
+        && ((c.is_one_initial() && a.is_surname_beside_initials())
+            || (a.is_one_initial() && c.is_surname_beside_initials()))
 }
 
-fn in_name_order(a: &str, b: &str, c: &str) -> bool {
-    let plain = |w: &str| {
-        is_capitalised(w)
-            && !w.ends_with('.')
-            && !NOT_NAMES.contains(&w.to_lowercase().as_str())
-            && !w.contains('-')
-    };
-    let surname = |w: &str| {
-        let lower = w.to_lowercase();
-        w.chars().count() >= 4 && SURNAME.iter().any(|end| lower.ends_with(end))
-    };
-    plain(a) && plain(b) && plain(c) && (surname(a) || surname(c))
+/// Three name parts in a row with a surname ending first or last.
+fn in_name_order(a: &Word<'_>, b: &Word<'_>, c: &Word<'_>) -> bool {
+    a.may_be_name_part()
+        && b.may_be_name_part()
+        && c.may_be_name_part()
+        && (a.has_surname_ending() || c.has_surname_ending())
 }
 
 /// True when `bytes` holds a run of at least 12 ASCII digits: false rules out an IIN-like

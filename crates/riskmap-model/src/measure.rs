@@ -18,16 +18,19 @@ macro_rules! measures {
             pub const ALL: &'static [Measure] = &[$(Measure::$variant),+];
 
             /// The contract column name (also the store column name).
+            #[inline]
             pub fn column(self) -> &'static str {
                 match self { $(Measure::$variant => $column),+ }
             }
 
             /// Whether the column holds a count (integer) or a decimal.
+            #[inline]
             pub fn kind(self) -> MeasureKind {
                 match self { $(Measure::$variant => MeasureKind::$kind),+ }
             }
 
             /// The sensitivity class of the column (domain §4.3).
+            #[inline]
             pub fn sensitivity(self) -> Sensitivity {
                 match self { $(Measure::$variant => Sensitivity::$class),+ }
             }
@@ -131,6 +134,7 @@ impl Measure {
 
     /// Position in [`Measure::ALL`]: the variant's discriminant, since the `measures!` macro
     /// lists `ALL` in declaration order (a lookup, not a search: it runs for every value read).
+    #[inline]
     pub fn index(self) -> usize {
         self as usize
     }
@@ -164,6 +168,7 @@ impl MeasureValues {
     }
 
     /// The value of one measure.
+    #[inline]
     pub fn get(&self, measure: Measure) -> Option<f64> {
         let idx = measure.index();
         if self.reported & (1 << idx) == 0 {
@@ -173,6 +178,7 @@ impl MeasureValues {
     }
 
     /// Sets the value of one measure.
+    #[inline]
     pub fn set(&mut self, measure: Measure, value: Option<f64>) {
         let idx = measure.index();
         if self.values.len() < Measure::ALL.len() {
