@@ -283,6 +283,59 @@ async fn failed_batch_changes_nothing(store: &Store) {
     assert_eq!(before, after);
 }
 
+/// Runs `sql` on a connection of its own to the test database; true when it is refused.
+async fn refused(url: &str, sql: &'static str) -> bool {
+    use sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.is_err()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.is_err()
+    }
+}
+
+/// A record needs its school and its batch, on either database (PostgreSQL checks it once per
+/// statement, SQLite by foreign key): a record naming a school or batch that is not stored is
+/// refused, and a named school or batch cannot be deleted or re-keyed.
+async fn records_keep_their_parents(store: &Store, url: &str) {
+    store.upsert_admin_units(&units()).await.unwrap();
+    store
+        .import_batch(
+            &batch("first"),
+            &[school("S-1", "751110000"), school("S-2", "751110000")],
+            &[record("S-1", "2024-Q1", 1, 3.0)],
+        )
+        .await
+        .unwrap();
+    let before = store.records().await.unwrap();
+    for sql in [
+        "update school_quarter set school_id = 'NOPE'",
+        "update school_quarter set batch_id = batch_id + 1000",
+        "insert into school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id) \
+         select 'NOPE', period, 2, submitted_at, synthetic, batch_id from school_quarter",
+        "insert into school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id) \
+         select school_id, period, 2, submitted_at, synthetic, batch_id + 1000 from school_quarter",
+        "delete from school where school_id = 'S-1'",
+        "update school set school_id = 'S-9' where school_id = 'S-1'",
+        "delete from ingest_batch",
+        "update ingest_batch set batch_id = batch_id + 1000",
+    ] {
+        assert!(refused(url, sql).await, "{sql}");
+    }
+    assert_eq!(store.records().await.unwrap(), before);
+    // A school no record names may go; a record naming stored parents may be added.
+    assert!(!refused(url, "delete from school where school_id = 'S-2'").await);
+    assert!(
+        !refused(
+            url,
+            "insert into school_quarter (school_id, period, revision, submitted_at, synthetic, batch_id) \
+             select school_id, period, 2, submitted_at, synthetic, batch_id from school_quarter"
+        )
+        .await
+    );
+}
+
 /// Reading only some measures gives the full read's rows (current revisions, same schools and
 /// quarters) with those measures kept and every other one unreported.
 async fn chosen_measures_are_the_full_reads(store: &Store) {
@@ -448,6 +501,22 @@ async fn postgres_failed_batch_changes_nothing() {
         return;
     };
     failed_batch_changes_nothing(&store).await;
+    db.finish(store).await;
+}
+
+#[tokio::test]
+async fn sqlite_records_keep_their_parents() {
+    let (store, db) = support::sqlite_store().await;
+    records_keep_their_parents(&store, &db.url()).await;
+    db.finish(store).await;
+}
+
+#[tokio::test]
+async fn postgres_records_keep_their_parents() {
+    let Some((store, db)) = support::postgres_store().await else {
+        return;
+    };
+    records_keep_their_parents(&store, &db.url()).await;
     db.finish(store).await;
 }
 
