@@ -1,7 +1,7 @@
-//! Letter classes of the characters the privacy guard meets most (ASCII and the Cyrillic
-//! block), answered from a table instead of the standard library's Unicode search, with the
-//! standard library's answer for every other character. The table is built from the standard
-//! library's own functions, so every answer is the same as `char::is_alphabetic`,
+//! Letter classes of the characters the privacy guard meets most (ASCII to the end of the
+//! Cyrillic block), answered from a table instead of the standard library's Unicode search,
+//! with the standard library's answer for every other character. The table is built from the
+//! standard library's own functions, so every answer is the same as `char::is_alphabetic`,
 //! `char::is_uppercase` and `char::is_lowercase`; only the cost differs (a school's name is
 //! scanned for person names letter by letter, and the Unicode search was most of that).
 
@@ -11,18 +11,19 @@ const ALPHABETIC: u8 = 1;
 const UPPERCASE: u8 = 2;
 const LOWERCASE: u8 = 4;
 
-/// The first character of the Cyrillic block (U+0400–U+04FF).
-const CYRILLIC_FIRST: u32 = 0x0400;
+/// Characters up to the end of the Cyrillic block (U+04FF): ASCII, Latin, Greek, Cyrillic.
+const TABLED: usize = 0x0500;
 
-/// The classes of the 256 characters of the Cyrillic block.
-static CYRILLIC: LazyLock<[u8; 256]> = LazyLock::new(|| {
-    let mut table = [0u8; 256];
-    for (offset, classes) in (0u32..).zip(table.iter_mut()) {
-        if let Some(c) = char::from_u32(CYRILLIC_FIRST + offset) {
-            *classes = classes_of(c);
-        }
-    }
-    table
+/// The classes of every character below [`TABLED`].
+static TABLE: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    (0..TABLED)
+        .map(|code| {
+            u32::try_from(code)
+                .ok()
+                .and_then(char::from_u32)
+                .map_or(0, classes_of)
+        })
+        .collect()
 });
 
 fn classes_of(c: char) -> u8 {
@@ -39,25 +40,12 @@ fn classes_of(c: char) -> u8 {
     classes
 }
 
-/// The classes of `c`, by table for ASCII and Cyrillic.
+/// The classes of `c`, by table below [`TABLED`].
 fn classes(c: char) -> u8 {
-    if c.is_ascii() {
-        let mut classes = 0;
-        if c.is_ascii_alphabetic() {
-            classes |= ALPHABETIC;
-        }
-        if c.is_ascii_uppercase() {
-            classes |= UPPERCASE;
-        }
-        if c.is_ascii_lowercase() {
-            classes |= LOWERCASE;
-        }
-        return classes;
-    }
-    match u32::from(c).checked_sub(CYRILLIC_FIRST) {
-        Some(offset @ 0..=255) => CYRILLIC[offset as usize],
-        _ => classes_of(c),
-    }
+    TABLE
+        .get(c as usize)
+        .copied()
+        .unwrap_or_else(|| classes_of(c))
 }
 
 /// `char::is_alphabetic`.
