@@ -18,9 +18,11 @@ use crate::LoadError;
 use crate::context::StoreContext;
 use crate::contract_rows::{batch_items, quarantined};
 
-/// Messages in flight between the checking thread and the store: enough to keep both busy,
-/// few enough that memory does not grow with the file.
-const CHANNEL_CAPACITY: usize = 2048;
+/// Messages in flight between the checking thread and the store: two of the store's largest
+/// chunks, so the checks fill the next chunk while the store writes one (with less, the
+/// database waited for rows a quarter of a PostgreSQL load), and few enough that memory does not
+/// grow with the file.
+const CHANNEL_CAPACITY: usize = 2 * riskmap_store::LARGEST_RECORD_CHUNK;
 
 /// What happened to one file.
 #[derive(Debug, Clone, Serialize)]

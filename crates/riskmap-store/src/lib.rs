@@ -49,7 +49,7 @@ mod warm_snapshots;
 pub use aggregates::{PartitionPeriodSums, SchoolPeriodValues, SchoolScope, UnitPeriodSums};
 pub use batches::{BatchOutcome, NewBatch};
 pub use error::{Error, Result};
-pub use ingest_batch::{BatchStart, BatchWriter};
+pub use ingest_batch::{BatchStart, BatchWriter, LARGEST_RECORD_CHUNK};
 pub use ingest_items::{
     BatchEnd, BatchItem, BatchMessage, LegalStat, QuarantinedRow, RevisionConflict, SchoolContact,
     SchoolReference,
