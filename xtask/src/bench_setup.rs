@@ -155,7 +155,7 @@ impl Drop for Workspace {
 }
 
 /// Runs one SQL statement with `psql` against `url`.
-fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
+pub(crate) fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
     let output = Command::new("psql")
         .args([url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
         .output()
