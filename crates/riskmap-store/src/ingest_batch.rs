@@ -35,10 +35,14 @@ const RECORDS_PER_INSERT: usize = MAX_PARAMETERS / (RECORD_FIXED_COLUMNS + Measu
 /// Records per `COPY` on PostgreSQL (a few MB of text; each chunk costs a few round trips).
 const RECORDS_PER_COPY: usize = 8_192;
 
-/// The most records a batch writes in one go (a `COPY` chunk; SQLite's inserts hold fewer). A
-/// producer that can run this far ahead keeps the database busy: a chunk starts only once the
-/// next one is collected, so rows that arrive only after a chunk ends leave the database idle.
-pub const LARGEST_RECORD_CHUNK: usize = RECORDS_PER_COPY;
+/// The most records a batch writes in one go, on either database. A producer that can run this
+/// far ahead keeps the database busy: a chunk starts only once the next one is collected, so
+/// rows that arrive only after a chunk ends leave the database idle.
+pub const LARGEST_RECORD_CHUNK: usize = if RECORDS_PER_COPY > RECORDS_PER_INSERT {
+    RECORDS_PER_COPY
+} else {
+    RECORDS_PER_INSERT
+};
 
 /// An open batch: a transaction with its `ingest_batch` row, and rows waiting for the next
 /// multi-row insert.
