@@ -169,6 +169,25 @@ pub(crate) fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes out the page cache's dirty pages (`sync`) and, with a PostgreSQL server, has it
+/// checkpoint (its dirty buffers and the write-ahead log of earlier runs), so that the next
+/// timed run starts on a quiet disk (a server that refuses the checkpoint is warned about,
+/// named as `harness`). Shared by `bench-ingest` (before each load) and `bench-api` (before the
+/// server starts, so its first answers do not pay for the data files and the ingest just written).
+pub(crate) fn settle(postgres: Option<&str>, harness: &str) -> anyhow::Result<()> {
+    let status = Command::new("sync").status().context("cannot run sync")?;
+    if !status.success() {
+        bail!("sync failed with {status}");
+    }
+    if let Some(url) = postgres
+        && let Err(error) = psql(url, "checkpoint")
+    {
+        // A role without the right to checkpoint still gets its figures, with a warning.
+        eprintln!("{harness}: PostgreSQL did not checkpoint before the run: {error:#}");
+    }
+    Ok(())
+}
+
 /// `url` with its database name replaced by `name` (query parameters kept).
 fn with_database_name(url: &str, name: &str) -> anyhow::Result<String> {
     let (scheme, rest) = url.split_once("://").context("a URL needs ://")?;

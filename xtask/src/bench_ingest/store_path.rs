@@ -10,7 +10,7 @@
 //!   closed (checkpointed) before the clock stops.
 //!
 //! Each is timed by wall clock from process start to exit, with its peak RSS (`/usr/bin/time`).
-//! Before each run the machine is let settle ([`settle`]): the page cache's dirty pages are
+//! Before each run the machine is let settle (`bench_setup::settle`): the page cache's dirty pages are
 //! written out and PostgreSQL checkpoints, so no run pays for the writes of the one before
 //! (the SQLite file just written, the PostgreSQL database of the size before).
 
@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 
-use crate::bench_setup::Workspace;
+use crate::bench_setup::{Workspace, settle};
 
 /// One process run: wall time and peak resident memory.
 pub(crate) struct Run {
@@ -55,17 +55,17 @@ impl StorePath<'_> {
         let reference = files.dir.join("school_reference.csv");
         let quarter = files.dir.join("school_quarter.csv");
         let rows = count_rows(&quarter)?;
-        settle(self.postgres)?;
+        settle(self.postgres, "bench-ingest")?;
         let sqlite = self.ingest(&files.database.url(), &reference, &quarter)?;
         let postgres = match self.postgres {
             Some(url) => {
                 let store = Workspace::create(url)?;
-                settle(self.postgres)?;
+                settle(self.postgres, "bench-ingest")?;
                 Some(self.ingest(&store.database.url(), &reference, &quarter)?)
             }
             None => None,
         };
-        settle(self.postgres)?;
+        settle(self.postgres, "bench-ingest")?;
         let duckdb = self.duckdb(&reference, &quarter, &files.dir.join("peer.duckdb"))?;
         Ok(SizeResult {
             rows,
@@ -105,23 +105,6 @@ impl StorePath<'_> {
         command.arg(self.peer).arg(reference).arg(quarter).arg(file);
         timed(command)
     }
-}
-
-/// Writes out the page cache's dirty pages (`sync`) and, with a PostgreSQL server, has it
-/// checkpoint (its dirty buffers and the write-ahead log of earlier runs), so that the next
-/// timed run starts on a quiet disk (a server that refuses the checkpoint is warned about).
-fn settle(postgres: Option<&str>) -> anyhow::Result<()> {
-    let status = Command::new("sync").status().context("cannot run sync")?;
-    if !status.success() {
-        bail!("sync failed with {status}");
-    }
-    if let Some(url) = postgres
-        && let Err(error) = crate::bench_setup::psql(url, "checkpoint")
-    {
-        // A role without the right to checkpoint still gets its figures, with a warning.
-        eprintln!("bench-ingest: PostgreSQL did not checkpoint before the run: {error:#}");
-    }
-    Ok(())
 }
 
 /// Runs `command` under `/usr/bin/time -f %M` (peak RSS in kB, the last line of stderr).
