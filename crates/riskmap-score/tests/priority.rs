@@ -277,6 +277,17 @@ fn duplicated_records_are_refused() {
     records.push(records[0].clone());
     let profiles = vec![profile("S1", "110200000", "110000000")];
     assert!(priority_list(&m, q("2025-Q1"), &profiles, &records, &[]).is_err());
+    // Wherever the duplicate is: a school the list does not show, a quarter it does not read.
+    let (_, clean) = scenario();
+    let unlisted = clean.iter().find(|r| r.unit == "S2").unwrap().clone();
+    let mut old = clean[0].clone();
+    old.period = q("2019-Q1");
+    for duplicate in [unlisted, old] {
+        let mut records = clean.clone();
+        records.extend([duplicate.clone(), duplicate]);
+        assert!(priority_list(&m, q("2025-Q1"), &profiles, &records, &[]).is_err());
+    }
+    assert!(priority_list(&m, q("2025-Q1"), &profiles, &clean, &[]).is_ok());
 }
 
 /// Records carrying only `measures_read` give exactly the list (and the composite scores) that

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use riskmap_model::{Kato, Measure, MeasureValues, Period};
 
 use super::Restricted;
+use super::index::ListIndex;
 use super::row::{
     Capacity, Harm, HotspotRow, Metadata, PlaceRow, ROLE_REFERENCES, Risk, S1Counts, S2Counts,
     SchoolProfile, Size, WATERMARK, Why, distance_km,
@@ -28,7 +29,7 @@ use super::triggers::{
     exceedance, forecast_exceedance, s2_event, school_cluster, top_quintile,
 };
 use crate::composite::goalposts::quantile_sorted;
-use crate::composite::{PeriodScores, UnitPeriodInput, UnitScore, group_index};
+use crate::composite::{PeriodScores, UnitPeriodInput, group_index};
 use crate::error::{Error, Result};
 use crate::methodology::Methodology;
 use crate::rates::{GammaPrior, RateData, eb_posteriors, global_eb, hierarchical_eb};
@@ -96,48 +97,37 @@ pub fn priority_lists_with_forecasts(
     forecast_sets: &[&HashMap<Kato, Vec<DistrictForecast>>],
 ) -> Result<Vec<PriorityList>> {
     let t = &m.triggers;
-    let mut by_key: HashMap<(&str, Period), &UnitPeriodInput> = HashMap::new();
-    for r in records {
-        if by_key.insert((r.unit.as_str(), r.period), r).is_some() {
-            return Err(Error::InvalidParameter {
-                name: "records",
-                reason: format!("school {} has two rows for {}", r.unit, r.period),
-            });
-        }
-    }
-    let row_of =
-        |p: &SchoolProfile, q: Period| by_key.get(&(p.identity.nobd_org_id.as_str(), q)).copied();
-    let values_of = |p: &SchoolProfile, q: Period| row_of(p, q).map(|r| &r.measures);
-    let score_maps: HashMap<Period, HashMap<&str, &UnitScore>> = scores
-        .iter()
-        .map(|s| {
-            (
-                s.period,
-                s.units.iter().map(|u| (u.unit.as_str(), u)).collect(),
-            )
-        })
-        .collect();
-    let score_of = |p: &SchoolProfile, q: Period| {
-        score_maps
-            .get(&q)
-            .and_then(|map| map.get(p.identity.nobd_org_id.as_str()).copied())
-    };
+    let index = ListIndex::new(current, quarters_looked_at(m), profiles, records, scores)?;
+    let row_of = |i: usize, q: Period| index.record(i, q);
+    let values_of = |i: usize, q: Period| row_of(i, q).map(|r| &r.measures);
+    let score_of = |i: usize, q: Period| index.score(i, q);
 
     // District S2 events per quarter (trigger 3).
     let cluster_window = current.trailing(t.cluster_window_quarters);
     let s2 =
         |v: Option<&MeasureValues>| v.and_then(|v| count(v, &t.s2_event_measures)).unwrap_or(0);
-    let mut district_s2: HashMap<(Kato, Period), u32> = HashMap::new();
-    for p in profiles {
-        for &q in &cluster_window {
-            *district_s2.entry((p.place.district, q)).or_insert(0) += s2(values_of(p, q));
+    let school_s2: Vec<Vec<u32>> = (0..profiles.len())
+        .map(|i| {
+            cluster_window
+                .iter()
+                .map(|&q| s2(values_of(i, q)))
+                .collect()
+        })
+        .collect();
+    let mut district_s2: HashMap<Kato, Vec<u32>> = HashMap::new();
+    for (p, school) in profiles.iter().zip(&school_s2) {
+        let district = district_s2
+            .entry(p.place.district)
+            .or_insert_with(|| vec![0; cluster_window.len()]);
+        for (sum, events) in district.iter_mut().zip(school) {
+            *sum += events;
         }
     }
 
     // Region thresholds of the backlog share (trigger 6).
     let mut shares: HashMap<Kato, Vec<f64>> = HashMap::new();
-    for p in profiles {
-        if let Some(share) = values_of(p, current).and_then(backlog_share) {
+    for (i, p) in profiles.iter().enumerate() {
+        if let Some(share) = values_of(i, current).and_then(backlog_share) {
             shares.entry(p.place.region).or_default().push(share);
         }
     }
@@ -153,8 +143,8 @@ pub fn priority_lists_with_forecasts(
 
     let mut lists: Vec<Vec<HotspotRow>> = vec![Vec::new(); forecast_sets.len()];
     for (idx, p) in profiles.iter().enumerate() {
-        let now = values_of(p, current);
-        let score = score_of(p, current);
+        let now = values_of(idx, current);
+        let score = score_of(idx, current);
         let mut fired = Vec::new();
         let mut push = |trigger, evidence: Option<_>| {
             if let Some(evidence) = evidence {
@@ -170,25 +160,14 @@ pub fn priority_lists_with_forecasts(
             ),
         );
         push(Trigger::S2Event, s2_event(s2(now)));
-        let school_window: Vec<u32> = cluster_window
-            .iter()
-            .map(|&q| s2(values_of(p, q)))
-            .collect();
-        let district_window: Vec<u32> = cluster_window
-            .iter()
-            .map(|&q| {
-                district_s2
-                    .get(&(p.place.district, q))
-                    .copied()
-                    .unwrap_or(0)
-            })
-            .collect();
+        let school_window = &school_s2[idx];
+        let district_window = &district_s2[&p.place.district];
         push(
             Trigger::Cluster,
-            school_cluster(&school_window, t.cluster_school_min_events).or_else(|| {
+            school_cluster(school_window, t.cluster_school_min_events).or_else(|| {
                 district_cluster(
-                    &district_window,
-                    &school_window,
+                    district_window,
+                    school_window,
                     t.cluster_district_min_events,
                 )
             }),
@@ -197,7 +176,7 @@ pub fn priority_lists_with_forecasts(
             .previous()
             .trailing(t.exceedance_baseline_quarters)
             .into_iter()
-            .map(|q| values_of(p, q).and_then(|v| count(v, &t.exceedance_measures)))
+            .map(|q| values_of(idx, q).and_then(|v| count(v, &t.exceedance_measures)))
             .collect();
         push(
             Trigger::Exceedance,
@@ -228,7 +207,7 @@ pub fn priority_lists_with_forecasts(
         let silence: Vec<_> = current
             .trailing(t.silence_quarters)
             .into_iter()
-            .map(|q| (q, row_of(p, q).map(|r| r.submission)))
+            .map(|q| (q, row_of(idx, q).map(|r| r.submission)))
             .collect();
         push(Trigger::DataSilence, data_silence(&silence));
         // Trigger 8 per set of forecasts; a school no set lists is skipped.
@@ -255,9 +234,9 @@ pub fn priority_lists_with_forecasts(
         let sparkline: Vec<(Period, Option<f64>)> = current
             .trailing(SPARKLINE_QUARTERS)
             .into_iter()
-            .map(|q| (q, score_of(p, q).and_then(|s| s.composite)))
+            .map(|q| (q, score_of(idx, q).and_then(|s| s.composite)))
             .collect();
-        let previous = score_of(p, current.previous()).and_then(|s| s.composite);
+        let previous = score_of(idx, current.previous()).and_then(|s| s.composite);
         let composite = score.and_then(|s| s.composite);
         let row = |triggers: Vec<FiredTrigger>| HotspotRow {
             rank: 0,
@@ -320,7 +299,7 @@ pub fn priority_lists_with_forecasts(
             response: p.response.clone(),
             metadata: Metadata {
                 data_quarter: current,
-                submission: row_of(p, current).map(|r| r.submission),
+                submission: row_of(idx, current).map(|r| r.submission),
                 model_version: m.version.clone(),
                 watermark: WATERMARK,
             },
@@ -341,20 +320,47 @@ pub fn priority_lists_with_forecasts(
         .collect())
 }
 
+/// How many quarters, ending with the list's, the list looks at: the cluster window, the
+/// exceedance baseline before the list's quarter, the silence window, the sparkline, the rank
+/// window and the previous quarter (the change of the composite).
+fn quarters_looked_at(m: &Methodology) -> usize {
+    let t = &m.triggers;
+    [
+        t.cluster_window_quarters,
+        t.exceedance_baseline_quarters + 1,
+        t.silence_quarters,
+        SPARKLINE_QUARTERS,
+        m.priority.rank_window_quarters,
+        2,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(2)
+}
+
 /// `rows` sorted by P(exceed), then composite (both descending, missing last), then school id,
 /// and ranked by position.
-fn in_priority_order(mut rows: Vec<HotspotRow>) -> Vec<HotspotRow> {
+/// (The positions are sorted, not the rows: a row is large, and a sort moves what it sorts.)
+fn in_priority_order(rows: Vec<HotspotRow>) -> Vec<HotspotRow> {
     let key = |o: Option<f64>| o.unwrap_or(f64::NEG_INFINITY);
-    rows.sort_by(|a, b| {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&rows[a], &rows[b]);
         key(b.risk.p_exceed)
             .total_cmp(&key(a.risk.p_exceed))
             .then(key(b.risk.composite).total_cmp(&key(a.risk.composite)))
             .then_with(|| a.identity.nobd_org_id.cmp(&b.identity.nobd_org_id))
     });
-    for (i, row) in rows.iter_mut().enumerate() {
-        row.rank = i + 1;
-    }
-    rows
+    let mut rows: Vec<Option<HotspotRow>> = rows.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .enumerate()
+        .filter_map(|(position, i)| {
+            let mut row = rows[i].take()?;
+            row.rank = position + 1;
+            Some(row)
+        })
+        .collect()
 }
 
 /// Sum of the reported `measures` as a whole count; `None` when none is reported.
@@ -377,15 +383,15 @@ fn backlog_share(values: &MeasureValues) -> Option<f64> {
 fn exceedance_probabilities<'a>(
     m: &Methodology,
     current: Period,
-    profiles: &'a [SchoolProfile],
-    values_of: &dyn Fn(&'a SchoolProfile, Period) -> Option<&'a MeasureValues>,
+    profiles: &[SchoolProfile],
+    values_of: &dyn Fn(usize, Period) -> Option<&'a MeasureValues>,
 ) -> Result<Vec<(Option<f64>, Option<f64>)>> {
     let window = current.trailing(m.priority.rank_window_quarters);
     let mut events = vec![0.0; profiles.len()];
     let mut pupils = vec![0.0; profiles.len()];
-    for (i, p) in profiles.iter().enumerate() {
+    for i in 0..profiles.len() {
         for &q in &window {
-            let Some(v) = values_of(p, q) else { continue };
+            let Some(v) = values_of(i, q) else { continue };
             if let (Some(e), Some(b)) = (
                 count(v, &m.priority.rank_measures),
                 v.get(Measure::PupilsTotal),

@@ -15,6 +15,8 @@
 //! explicitly after checking the caller's role (`riskmap_model::Audience::access`), e.g. show
 //! exact S2 to Role C in its districts and only a band (through `SuppressionPolicy`) to Tier A.
 
+/// The records and scores of the list's schools by school and quarter.
+mod index;
 /// Evaluation of all triggers and ranking into the list.
 mod list;
 /// Row types (§5.4 columns) and the school profile input.
