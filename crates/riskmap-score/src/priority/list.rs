@@ -25,15 +25,15 @@ use super::row::{
     SchoolProfile, Size, WATERMARK, Why, distance_km,
 };
 use super::triggers::{
-    DistrictForecast, FiredTrigger, Trigger, backlog, coping_gap, data_silence, district_cluster,
-    exceedance, forecast_exceedance, s2_event, school_cluster, top_quintile,
+    DistrictForecast, Evidence, FiredTrigger, Trigger, backlog, coping_gap, data_silence,
+    district_cluster, exceedance, forecast_exceedance, s2_event, school_cluster, top_quintile,
 };
 use crate::composite::goalposts::quantile_sorted;
-use crate::composite::{PeriodScores, UnitPeriodInput, group_index};
+use crate::composite::{PeriodScores, UnitPeriodInput, UnitScore, group_index};
 use crate::error::{Error, Result};
 use crate::methodology::Methodology;
 use crate::rates::{GammaPrior, RateData, eb_posteriors, global_eb, hierarchical_eb};
-use crate::staffing::{StaffingInput, staffing_gap};
+use crate::staffing::{StaffingGap, StaffingInput, staffing_gap};
 
 /// Quarters in the sparkline (domain §5.4: "sparkline of the last 8 quarters").
 pub const SPARKLINE_QUARTERS: usize = 8;
@@ -96,55 +96,119 @@ pub fn priority_lists_with_forecasts(
     scores: &[PeriodScores],
     forecast_sets: &[&HashMap<Kato, Vec<DistrictForecast>>],
 ) -> Result<Vec<PriorityList>> {
-    let t = &m.triggers;
     let index = ListIndex::new(current, quarters_looked_at(m), profiles, records, scores)?;
-    let row_of = |i: usize, q: Period| index.record(i, q);
-    let values_of = |i: usize, q: Period| row_of(i, q).map(|r| &r.measures);
-    let score_of = |i: usize, q: Period| index.score(i, q);
-
-    // District S2 events per quarter (trigger 3).
-    let cluster_window = current.trailing(t.cluster_window_quarters);
-    let s2 =
-        |v: Option<&MeasureValues>| v.and_then(|v| count(v, &t.s2_event_measures)).unwrap_or(0);
-    let school_s2: Vec<Vec<u32>> = (0..profiles.len())
-        .map(|i| {
-            cluster_window
-                .iter()
-                .map(|&q| s2(values_of(i, q)))
-                .collect()
-        })
-        .collect();
-    let mut district_s2: HashMap<Kato, Vec<u32>> = HashMap::new();
-    for (p, school) in profiles.iter().zip(&school_s2) {
-        let district = district_s2
-            .entry(p.place.district)
-            .or_insert_with(|| vec![0; cluster_window.len()]);
-        for (sum, events) in district.iter_mut().zip(school) {
-            *sum += events;
+    let list = ListContext::new(m, current, profiles, &index)?;
+    // Which schools each set lists, with their triggers, in profile order.
+    let mut listed: Vec<Vec<(usize, Vec<FiredTrigger>)>> = vec![Vec::new(); forecast_sets.len()];
+    for school in 0..profiles.len() {
+        let fired = list.triggers_1_to_7(school);
+        for (forecasts, listed) in forecast_sets.iter().zip(&mut listed) {
+            let mut triggers = fired.clone();
+            triggers.extend(list.forecast_trigger(school, forecasts));
+            if !triggers.is_empty() {
+                listed.push((school, triggers));
+            }
         }
     }
-
-    // Region thresholds of the backlog share (trigger 6).
-    let mut shares: HashMap<Kato, Vec<f64>> = HashMap::new();
-    for (i, p) in profiles.iter().enumerate() {
-        if let Some(share) = values_of(i, current).and_then(backlog_share) {
-            shares.entry(p.place.region).or_default().push(share);
-        }
-    }
-    let thresholds: HashMap<Kato, f64> = shares
+    Ok(listed
         .into_iter()
-        .filter_map(|(region, mut list)| {
-            list.sort_by(f64::total_cmp);
-            quantile_sorted(&list, t.backlog_region_quantile).map(|q| (region, q))
+        .map(|listed| PriorityList {
+            period: current,
+            model_version: m.version.clone(),
+            rows: list.ranked_rows(listed),
         })
-        .collect();
+        .collect())
+}
 
-    let exceed = exceedance_probabilities(m, current, profiles, &values_of)?;
+/// What every trigger and row of one quarter's lists reads, evaluated once for all schools.
+struct ListContext<'a> {
+    m: &'a Methodology,
+    current: Period,
+    profiles: &'a [SchoolProfile],
+    index: &'a ListIndex<'a>,
+    /// S2 events of each school in each quarter of the cluster window (trigger 3).
+    school_s2: Vec<Vec<u32>>,
+    /// Their sums by district.
+    district_s2: HashMap<Kato, Vec<u32>>,
+    /// Region thresholds of the backlog share (trigger 6).
+    thresholds: HashMap<Kato, f64>,
+    /// (P(exceed), EB rate per 1,000) of each school.
+    exceed: Vec<(Option<f64>, Option<f64>)>,
+}
 
-    let mut lists: Vec<Vec<HotspotRow>> = vec![Vec::new(); forecast_sets.len()];
-    for (idx, p) in profiles.iter().enumerate() {
-        let now = values_of(idx, current);
-        let score = score_of(idx, current);
+impl<'a> ListContext<'a> {
+    fn new(
+        m: &'a Methodology,
+        current: Period,
+        profiles: &'a [SchoolProfile],
+        index: &'a ListIndex<'a>,
+    ) -> Result<Self> {
+        let values_of = |i: usize, q: Period| index.record(i, q).map(|r| &r.measures);
+        let t = &m.triggers;
+        let cluster_window = current.trailing(t.cluster_window_quarters);
+        let school_s2: Vec<Vec<u32>> = (0..profiles.len())
+            .map(|i| {
+                let s2 = |q: Period| s2_events(m, values_of(i, q));
+                cluster_window.iter().map(|&q| s2(q)).collect()
+            })
+            .collect();
+        let mut district_s2: HashMap<Kato, Vec<u32>> = HashMap::new();
+        for (p, school) in profiles.iter().zip(&school_s2) {
+            let district = district_s2
+                .entry(p.place.district)
+                .or_insert_with(|| vec![0; cluster_window.len()]);
+            for (sum, events) in district.iter_mut().zip(school) {
+                *sum += events;
+            }
+        }
+        let mut shares: HashMap<Kato, Vec<f64>> = HashMap::new();
+        for (i, p) in profiles.iter().enumerate() {
+            if let Some(share) = values_of(i, current).and_then(backlog_share) {
+                shares.entry(p.place.region).or_default().push(share);
+            }
+        }
+        let thresholds: HashMap<Kato, f64> = shares
+            .into_iter()
+            .filter_map(|(region, mut list)| {
+                list.sort_by(f64::total_cmp);
+                quantile_sorted(&list, t.backlog_region_quantile).map(|q| (region, q))
+            })
+            .collect();
+        let exceed = exceedance_probabilities(m, current, profiles, &values_of)?;
+        Ok(Self {
+            m,
+            current,
+            profiles,
+            index,
+            school_s2,
+            district_s2,
+            thresholds,
+            exceed,
+        })
+    }
+
+    fn values(&self, school: usize, q: Period) -> Option<&'a MeasureValues> {
+        self.index.record(school, q).map(|r| &r.measures)
+    }
+
+    fn score(&self, school: usize, q: Period) -> Option<&'a UnitScore> {
+        self.index.score(school, q)
+    }
+
+    /// The staffing gaps of `school` in the list's quarter.
+    fn staffing(&self, school: usize) -> StaffingGap {
+        let now = self.values(school, self.current);
+        staffing_gap(
+            &now.map(StaffingInput::from_measures).unwrap_or_default(),
+            self.m.triggers.psych_required_class_sets,
+        )
+    }
+
+    /// Triggers 1–7 of `school`, those that fire, in trigger order.
+    fn triggers_1_to_7(&self, school: usize) -> Vec<FiredTrigger> {
+        let (t, current) = (&self.m.triggers, self.current);
+        let now = self.values(school, current);
+        let score = self.score(school, current);
         let mut fired = Vec::new();
         let mut push = |trigger, evidence: Option<_>| {
             if let Some(evidence) = evidence {
@@ -159,9 +223,9 @@ pub fn priority_lists_with_forecasts(
                 t.top_quintile_percent_rank,
             ),
         );
-        push(Trigger::S2Event, s2_event(s2(now)));
-        let school_window = &school_s2[idx];
-        let district_window = &district_s2[&p.place.district];
+        push(Trigger::S2Event, s2_event(s2_events(self.m, now)));
+        let school_window = &self.school_s2[school];
+        let district_window = &self.district_s2[&self.profiles[school].place.district];
         push(
             Trigger::Cluster,
             school_cluster(school_window, t.cluster_school_min_events).or_else(|| {
@@ -172,74 +236,106 @@ pub fn priority_lists_with_forecasts(
                 )
             }),
         );
-        let baseline: Vec<Option<u32>> = current
-            .previous()
-            .trailing(t.exceedance_baseline_quarters)
-            .into_iter()
-            .map(|q| values_of(idx, q).and_then(|v| count(v, &t.exceedance_measures)))
-            .collect();
-        push(
-            Trigger::Exceedance,
-            exceedance(
-                now.and_then(|v| count(v, &t.exceedance_measures)),
-                &baseline,
-                t.exceedance_p_value,
-                t.exceedance_min_count,
-                t.exceedance_min_baseline_quarters,
-            ),
-        );
-        let staffing = staffing_gap(
-            &now.map(StaffingInput::from_measures).unwrap_or_default(),
-            t.psych_required_class_sets,
-        );
+        push(Trigger::Exceedance, self.exceedance(school));
         push(
             Trigger::CopingGap,
-            coping_gap(&staffing, t.psych_vacancy_max_quarters),
+            coping_gap(&self.staffing(school), t.psych_vacancy_max_quarters),
         );
         push(
             Trigger::Backlog,
             backlog(
                 now.and_then(|v| count(v, &[Measure::IsuOpenOver90d])),
                 now.and_then(|v| count(v, &[Measure::IsuOpenEnd])),
-                thresholds.get(&p.place.region).copied(),
+                self.thresholds
+                    .get(&self.profiles[school].place.region)
+                    .copied(),
             ),
         );
         let silence: Vec<_> = current
             .trailing(t.silence_quarters)
             .into_iter()
-            .map(|q| (q, row_of(idx, q).map(|r| r.submission)))
+            .map(|q| (q, self.index.record(school, q).map(|r| r.submission)))
             .collect();
         push(Trigger::DataSilence, data_silence(&silence));
-        // Trigger 8 per set of forecasts; a school no set lists is skipped.
-        let fired_by_set: Vec<Vec<FiredTrigger>> = forecast_sets
-            .iter()
-            .map(|forecasts| {
-                let mut triggers = fired.clone();
-                if let Some(evidence) = forecasts
-                    .get(&p.place.district)
-                    .and_then(|f| forecast_exceedance(f, t.forecast_exceedance_probability))
-                {
-                    triggers.push(FiredTrigger {
-                        trigger: Trigger::ForecastExceedance,
-                        evidence,
-                    });
-                }
-                triggers
-            })
+        fired
+    }
+
+    /// Trigger 4 of `school`: this quarter's count against its baseline.
+    fn exceedance(&self, school: usize) -> Option<Evidence> {
+        let t = &self.m.triggers;
+        let counted = |q: Period| {
+            self.values(school, q)
+                .and_then(|v| count(v, &t.exceedance_measures))
+        };
+        let baseline: Vec<Option<u32>> = self
+            .current
+            .previous()
+            .trailing(t.exceedance_baseline_quarters)
+            .into_iter()
+            .map(counted)
             .collect();
-        if fired_by_set.iter().all(Vec::is_empty) {
-            continue;
+        exceedance(
+            counted(self.current),
+            &baseline,
+            t.exceedance_p_value,
+            t.exceedance_min_count,
+            t.exceedance_min_baseline_quarters,
+        )
+    }
+
+    /// Trigger 8 of `school` under one set of district forecasts.
+    fn forecast_trigger(
+        &self,
+        school: usize,
+        forecasts: &HashMap<Kato, Vec<DistrictForecast>>,
+    ) -> Option<FiredTrigger> {
+        let probability = self.m.triggers.forecast_exceedance_probability;
+        forecasts
+            .get(&self.profiles[school].place.district)
+            .and_then(|f| forecast_exceedance(f, probability))
+            .map(|evidence| FiredTrigger {
+                trigger: Trigger::ForecastExceedance,
+                evidence,
+            })
+    }
+
+    /// The rows of the `listed` schools in priority order: by P(exceed), then composite (both
+    /// descending, missing last), then school id; ranked by position. The schools are sorted
+    /// before their rows are made, so that each row is built where it stays (a row is large).
+    fn ranked_rows(&self, mut listed: Vec<(usize, Vec<FiredTrigger>)>) -> Vec<HotspotRow> {
+        let key = |o: Option<f64>| o.unwrap_or(f64::NEG_INFINITY);
+        let composite = |i: usize| self.score(i, self.current).and_then(|s| s.composite);
+        let id = |i: usize| self.profiles[i].identity.nobd_org_id.as_str();
+        listed.sort_by(|&(a, _), &(b, _)| {
+            key(self.exceed[b].0)
+                .total_cmp(&key(self.exceed[a].0))
+                .then(key(composite(b)).total_cmp(&key(composite(a))))
+                .then_with(|| id(a).cmp(id(b)))
+        });
+        let mut rows = Vec::with_capacity(listed.len());
+        for (position, (school, triggers)) in listed.into_iter().enumerate() {
+            rows.push(self.row(school, triggers, position + 1));
         }
+        rows
+    }
+
+    /// The §5.4 row of `school` with its fired `triggers`, at `rank`.
+    fn row(&self, school: usize, triggers: Vec<FiredTrigger>, rank: usize) -> HotspotRow {
+        let (m, current, p) = (self.m, self.current, &self.profiles[school]);
+        let now = self.values(school, current);
         let get = |measure| now.and_then(|v| v.get(measure));
+        let score = self.score(school, current);
         let sparkline: Vec<(Period, Option<f64>)> = current
             .trailing(SPARKLINE_QUARTERS)
             .into_iter()
-            .map(|q| (q, score_of(idx, q).and_then(|s| s.composite)))
+            .map(|q| (q, self.score(school, q).and_then(|s| s.composite)))
             .collect();
-        let previous = score_of(idx, current.previous()).and_then(|s| s.composite);
+        let previous = self
+            .score(school, current.previous())
+            .and_then(|s| s.composite);
         let composite = score.and_then(|s| s.composite);
-        let row = |triggers: Vec<FiredTrigger>| HotspotRow {
-            rank: 0,
+        HotspotRow {
+            rank,
             identity: p.identity.clone(),
             place: PlaceRow {
                 place: p.place.clone(),
@@ -260,11 +356,11 @@ pub fn priority_lists_with_forecasts(
                     .and_then(|s| s.fixed_class)
                     .and_then(|c| m.bands.fixed_labels.get(c).cloned()),
                 change_from_last_quarter: composite.zip(previous).map(|(a, b)| a - b),
-                sparkline: sparkline.clone(),
+                sparkline,
                 reliability: score.map(|s| s.reliability),
                 rank_interval: score.and_then(|s| s.rank_interval),
-                p_exceed: exceed[idx].0,
-                eb_rate_per_1000: exceed[idx].1,
+                p_exceed: self.exceed[school].0,
+                eb_rate_per_1000: self.exceed[school].1,
             },
             why: Why {
                 triggers,
@@ -291,7 +387,7 @@ pub fn priority_lists_with_forecasts(
                 }),
             },
             capacity: Capacity {
-                staffing,
+                staffing: self.staffing(school),
                 staff_trained: get(Measure::StaffTrainedChildProtection),
             },
             contacts: p.contacts.clone(),
@@ -299,25 +395,19 @@ pub fn priority_lists_with_forecasts(
             response: p.response.clone(),
             metadata: Metadata {
                 data_quarter: current,
-                submission: row_of(idx, current).map(|r| r.submission),
+                submission: self.index.record(school, current).map(|r| r.submission),
                 model_version: m.version.clone(),
                 watermark: WATERMARK,
             },
-        };
-        for (rows, triggers) in lists.iter_mut().zip(fired_by_set) {
-            if !triggers.is_empty() {
-                rows.push(row(triggers));
-            }
         }
     }
-    Ok(lists
-        .into_iter()
-        .map(|rows| PriorityList {
-            period: current,
-            model_version: m.version.clone(),
-            rows: in_priority_order(rows),
-        })
-        .collect())
+}
+
+/// S2 events of one record (0 without a record or a reported measure).
+fn s2_events(m: &Methodology, values: Option<&MeasureValues>) -> u32 {
+    values
+        .and_then(|v| count(v, &m.triggers.s2_event_measures))
+        .unwrap_or(0)
 }
 
 /// How many quarters, ending with the list's, the list looks at: the cluster window, the
@@ -336,31 +426,6 @@ fn quarters_looked_at(m: &Methodology) -> usize {
     .into_iter()
     .max()
     .unwrap_or(2)
-}
-
-/// `rows` sorted by P(exceed), then composite (both descending, missing last), then school id,
-/// and ranked by position.
-/// (The positions are sorted, not the rows: a row is large, and a sort moves what it sorts.)
-fn in_priority_order(rows: Vec<HotspotRow>) -> Vec<HotspotRow> {
-    let key = |o: Option<f64>| o.unwrap_or(f64::NEG_INFINITY);
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&rows[a], &rows[b]);
-        key(b.risk.p_exceed)
-            .total_cmp(&key(a.risk.p_exceed))
-            .then(key(b.risk.composite).total_cmp(&key(a.risk.composite)))
-            .then_with(|| a.identity.nobd_org_id.cmp(&b.identity.nobd_org_id))
-    });
-    let mut rows: Vec<Option<HotspotRow>> = rows.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .enumerate()
-        .filter_map(|(position, i)| {
-            let mut row = rows[i].take()?;
-            row.rank = position + 1;
-            Some(row)
-        })
-        .collect()
 }
 
 /// Sum of the reported `measures` as a whole count; `None` when none is reported.
