@@ -417,24 +417,20 @@ async fn build_lists(
     let started = std::time::Instant::now();
     let methodology = priority_methodology();
     let region = parent.region();
-    let mut values = Vec::new();
+    let wanted: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut records: Vec<UnitPeriodInput> = Vec::new();
     for (quarters, measures) in reads(&methodology, period) {
         let read = state
             .store
             .school_period_measures_in(SchoolScope::Region(&region), &quarters, &measures)
             .await?;
-        values.extend(read);
-    }
-    let wanted: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
-    let records: Vec<UnitPeriodInput> = values
-        .into_iter()
-        .filter_map(|v| {
+        records.extend(read.into_iter().filter_map(|v| {
             let school = wanted.get(v.record.school.as_str())?;
             let on_time = v.record.period.is_on_time(v.first_submitted_at);
             Some(UnitPeriodInput {
                 unit: v.record.school.as_str().to_owned(),
-                region: school.region.to_string(),
-                parent: Some(school.district.to_string()),
+                region: school.region.as_str().to_owned(),
+                parent: Some(school.district.as_str().to_owned()),
                 period: v.record.period,
                 submission: if on_time {
                     Submission::OnTime
@@ -443,8 +439,8 @@ async fn build_lists(
                 },
                 measures: v.record.values,
             })
-        })
-        .collect();
+        }));
+    }
     let profiles: Vec<SchoolProfile> = schools.iter().map(|s| profile(state, s)).collect();
     let read = started.elapsed();
     tokio::task::spawn_blocking(move || {
