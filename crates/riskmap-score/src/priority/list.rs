@@ -144,36 +144,8 @@ impl<'a> ListContext<'a> {
         index: &'a ListIndex<'a>,
     ) -> Result<Self> {
         let values_of = |i: usize, q: Period| index.record(i, q).map(|r| &r.measures);
-        let t = &m.triggers;
-        let cluster_window = current.trailing(t.cluster_window_quarters);
-        let school_s2: Vec<Vec<u32>> = (0..profiles.len())
-            .map(|i| {
-                let s2 = |q: Period| s2_events(m, values_of(i, q));
-                cluster_window.iter().map(|&q| s2(q)).collect()
-            })
-            .collect();
-        let mut district_s2: HashMap<Kato, Vec<u32>> = HashMap::new();
-        for (p, school) in profiles.iter().zip(&school_s2) {
-            let district = district_s2
-                .entry(p.place.district)
-                .or_insert_with(|| vec![0; cluster_window.len()]);
-            for (sum, events) in district.iter_mut().zip(school) {
-                *sum += events;
-            }
-        }
-        let mut shares: HashMap<Kato, Vec<f64>> = HashMap::new();
-        for (i, p) in profiles.iter().enumerate() {
-            if let Some(share) = values_of(i, current).and_then(backlog_share) {
-                shares.entry(p.place.region).or_default().push(share);
-            }
-        }
-        let thresholds: HashMap<Kato, f64> = shares
-            .into_iter()
-            .filter_map(|(region, mut list)| {
-                list.sort_by(f64::total_cmp);
-                quantile_sorted(&list, t.backlog_region_quantile).map(|q| (region, q))
-            })
-            .collect();
+        let (school_s2, district_s2) = s2_windows(m, current, profiles, &values_of);
+        let thresholds = backlog_thresholds(m, current, profiles, &values_of);
         let exceed = exceedance_probabilities(m, current, profiles, &values_of)?;
         Ok(Self {
             m,
@@ -401,6 +373,56 @@ impl<'a> ListContext<'a> {
             },
         }
     }
+}
+
+/// The S2 events of each school in each quarter of the cluster window (trigger 3), and their
+/// sums by district.
+fn s2_windows<'a>(
+    m: &Methodology,
+    current: Period,
+    profiles: &[SchoolProfile],
+    values_of: &dyn Fn(usize, Period) -> Option<&'a MeasureValues>,
+) -> (Vec<Vec<u32>>, HashMap<Kato, Vec<u32>>) {
+    let cluster_window = current.trailing(m.triggers.cluster_window_quarters);
+    let school_s2: Vec<Vec<u32>> = (0..profiles.len())
+        .map(|i| {
+            let s2 = |q: Period| s2_events(m, values_of(i, q));
+            cluster_window.iter().map(|&q| s2(q)).collect()
+        })
+        .collect();
+    let mut district_s2: HashMap<Kato, Vec<u32>> = HashMap::new();
+    for (p, school) in profiles.iter().zip(&school_s2) {
+        let district = district_s2
+            .entry(p.place.district)
+            .or_insert_with(|| vec![0; cluster_window.len()]);
+        for (sum, events) in district.iter_mut().zip(school) {
+            *sum += events;
+        }
+    }
+    (school_s2, district_s2)
+}
+
+/// The region thresholds of the backlog share (trigger 6): its `backlog_region_quantile` over
+/// the region's schools with an open register in the list's quarter.
+fn backlog_thresholds<'a>(
+    m: &Methodology,
+    current: Period,
+    profiles: &[SchoolProfile],
+    values_of: &dyn Fn(usize, Period) -> Option<&'a MeasureValues>,
+) -> HashMap<Kato, f64> {
+    let mut shares: HashMap<Kato, Vec<f64>> = HashMap::new();
+    for (i, p) in profiles.iter().enumerate() {
+        if let Some(share) = values_of(i, current).and_then(backlog_share) {
+            shares.entry(p.place.region).or_default().push(share);
+        }
+    }
+    shares
+        .into_iter()
+        .filter_map(|(region, mut list)| {
+            list.sort_by(f64::total_cmp);
+            quantile_sorted(&list, m.triggers.backlog_region_quantile).map(|q| (region, q))
+        })
+        .collect()
 }
 
 /// S2 events of one record (0 without a record or a reported measure).
