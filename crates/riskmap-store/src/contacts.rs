@@ -1,12 +1,12 @@
-//! Reads of table C (`school_contact`): the work contacts of a region's schools in effect on a
-//! date, for the readers the server lets see them (crisis teams, the ministry).
+//! Reads of table C (`school_contact`): the work contacts of given schools (a priority list's)
+//! in effect on a date, for the readers the server lets see them (crisis teams, the ministry).
 //!
-//! A region holds thousands of contacts and every priority list of the ministry reads them, so
+//! A list holds thousands of contacts and every priority list of the ministry reads them, so
 //! the text columns travel packed into one JSON array built by the database (`json_array` on
 //! SQLite, `json_build_array(…)::text` on PostgreSQL): the driver decodes three values a row
 //! instead of eight. The FTE stays a column of its own (JSON would print a real rounded).
 
-use riskmap_model::{Kato, SchoolId};
+use riskmap_model::SchoolId;
 use time::Date;
 
 use crate::error::QueryContext;
@@ -33,23 +33,42 @@ const PACKED_COLUMNS: &str =
     "c.role, c.full_name, c.work_phone, c.work_email, c.valid_from, c.valid_to";
 
 impl Store {
-    /// The contacts of the schools of `region` in effect on `on` (valid from on or before it,
-    /// valid to on or after it or open), ordered by school, role, name and start (byte order).
-    pub async fn contacts_in_region(&self, region: Kato, on: Date) -> Result<Vec<SchoolContact>> {
+    /// The contacts of the schools `schools` (ids) in effect on `on` (valid from on or before
+    /// it, valid to on or after it or open), ordered by school, role, name and start (byte
+    /// order). The ids travel as one JSON array and each school's contacts are found by the
+    /// primary key, so a list reads the contacts of its own schools only, not its region's.
+    pub async fn contacts_of_schools(
+        &self,
+        schools: &[&SchoolId],
+        on: Date,
+    ) -> Result<Vec<SchoolContact>> {
+        if schools.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = serde_json::to_string(&schools.iter().map(|s| s.as_str()).collect::<Vec<_>>())
+            .map_err(|e| Error::Corrupt {
+                message: format!("school ids as JSON: {e}"),
+            })?;
         let on = date_text(on);
-        let packed = match self.backend() {
-            Backend::Sqlite => format!("json_array({PACKED_COLUMNS})"),
-            Backend::Postgres => format!("json_build_array({PACKED_COLUMNS})::text"),
+        let (packed, listed) = match self.backend() {
+            Backend::Sqlite => (
+                format!("json_array({PACKED_COLUMNS})"),
+                "select value from json_each($1)",
+            ),
+            Backend::Postgres => (
+                format!("json_build_array({PACKED_COLUMNS})::text"),
+                "select json_array_elements_text($1::json)",
+            ),
         };
         let sql = format!(
-            "select c.school_id, c.fte, {packed} \
-             from school_contact c join school s on s.school_id = c.school_id \
-             where s.region_kato = $1 and c.valid_from <= $2 and (c.valid_to is null or c.valid_to >= $2)"
+            "select c.school_id, c.fte, {packed} from school_contact c \
+             where c.school_id in ({listed}) \
+             and c.valid_from <= $2 and (c.valid_to is null or c.valid_to >= $2)"
         );
         let rows: Vec<ContactRow> = with_pool!(self, pool, DB => {
             // Audited: the text is built only from fixed fragments.
             sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(region.as_str().to_owned())
+            .bind(ids)
             .bind(on)
             .fetch_all(pool)
             .await
@@ -66,7 +85,7 @@ impl Store {
     }
 }
 
-/// A contact's place in a region's list: school, role, name, start.
+/// A contact's place in the list read: school, role, name, start.
 fn order_key(contact: &SchoolContact) -> (&str, &str, &str, Date) {
     (
         contact.school.as_str(),

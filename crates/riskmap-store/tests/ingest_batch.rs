@@ -382,12 +382,20 @@ fn contact(
     }))
 }
 
-/// Contacts are read by region and only while in effect: from `valid_from` through
-/// `valid_to` (open when empty), never another region's.
+/// Contacts are read by school and only while in effect: from `valid_from` through
+/// `valid_to` (open when empty), never another school's.
 async fn contacts_in_effect(store: &Store) {
     units(store).await;
     let items = vec![
         school("S-1", "first", date!(2020 - 01 - 01)),
+        school("S-2", "second", date!(2020 - 01 - 01)),
+        contact(
+            "S-2",
+            "director",
+            "Абаев Ерлан",
+            date!(2020 - 01 - 01),
+            None,
+        ),
         contact(
             "S-1",
             "director",
@@ -417,9 +425,9 @@ async fn contacts_in_effect(store: &Store) {
             Some(date!(2019 - 12 - 31)),
         ),
     ];
-    let awkward = match &items[4] {
+    let awkward = match &items[6] {
         BatchItem::Contact(contact) => (**contact).clone(),
-        _ => unreachable!("the fifth item is a contact"),
+        _ => unreachable!("the seventh item is a contact"),
     };
     assert!(matches!(
         stream(store, "c1", items, commit()).await,
@@ -431,8 +439,12 @@ async fn contacts_in_effect(store: &Store) {
             .map(|c| c.full_name)
             .collect::<Vec<_>>()
     };
-    let almaty = kato("750000000");
-    let on = |day| async move { names(store.contacts_in_region(almaty, day).await.unwrap()) };
+    let (first, second) = (
+        SchoolId::parse("S-1").unwrap(),
+        SchoolId::parse("S-2").unwrap(),
+    );
+    let (first, second) = (&first, &second);
+    let on = |day| async move { names(store.contacts_of_schools(&[first], day).await.unwrap()) };
     assert_eq!(on(date!(2023 - 06 - 01)).await, ["Бекова Сауле"]);
     assert_eq!(
         on(date!(2024 - 12 - 31)).await,
@@ -444,7 +456,7 @@ async fn contacts_in_effect(store: &Store) {
         ["Ахметова Айгерим", "Касымова Жанар"]
     );
     let read = store
-        .contacts_in_region(almaty, date!(2025 - 01 - 01))
+        .contacts_of_schools(&[first], date!(2025 - 01 - 01))
         .await
         .unwrap();
     assert_eq!(read[0].work_phone.as_deref(), Some("+7 727 000 00 00"));
@@ -452,18 +464,41 @@ async fn contacts_in_effect(store: &Store) {
     // Every field comes back as stored, quotes, backslashes, tabs and any letter included.
     assert_eq!(
         store
-            .contacts_in_region(almaty, date!(2019 - 06 - 01))
+            .contacts_of_schools(&[first], date!(2019 - 06 - 01))
             .await
             .unwrap(),
         [awkward]
     );
-    assert!(
-        store
-            .contacts_in_region(kato("710000000"), date!(2025 - 01 - 01))
-            .await
-            .unwrap()
-            .is_empty()
+    // Only the schools asked, in school order whatever the order asked; none, nothing.
+    let both = |day| async move {
+        names(
+            store
+                .contacts_of_schools(&[second, first], day)
+                .await
+                .unwrap(),
+        )
+    };
+    assert_eq!(
+        both(date!(2025 - 01 - 01)).await,
+        ["Ахметова Айгерим", "Абаев Ерлан"]
     );
+    assert_eq!(
+        names(
+            store
+                .contacts_of_schools(&[second], date!(2025 - 01 - 01))
+                .await
+                .unwrap()
+        ),
+        ["Абаев Ерлан"]
+    );
+    let unknown = SchoolId::parse("S-404").unwrap();
+    for asked in [&[][..], &[&unknown][..]] {
+        let read = store
+            .contacts_of_schools(asked, date!(2025 - 01 - 01))
+            .await
+            .unwrap();
+        assert!(read.is_empty());
+    }
 }
 
 #[tokio::test]

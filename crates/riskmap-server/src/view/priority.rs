@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::discloser::{Cell, Discloser};
 use riskmap_model::{
-    AdminLevel, Audience, Disclosed, Kato, Period, School, Sensitivity, Settlement,
+    AdminLevel, Audience, Disclosed, Kato, Period, School, SchoolId, Sensitivity, Settlement,
 };
 use riskmap_score::composite::{Submission, UnitPeriodInput, score_period};
 use riskmap_score::methodology::Methodology;
@@ -133,7 +133,7 @@ pub async fn priority(
                     })
                 })
                 .await?;
-            disclose(state, audience, parent, period, &schools, &list).await
+            disclose(state, audience, period, &schools, &list).await
         })
         .await
 }
@@ -170,25 +170,28 @@ pub(super) async fn visible_schools(
 async fn disclose(
     state: &AppState,
     audience: &Audience,
-    parent: Kato,
     period: Period,
     schools: &[School],
     list: &ScoredList,
 ) -> Result<PriorityView, Error> {
     let located: HashMap<&str, &School> = schools.iter().map(|s| (s.id.as_str(), s)).collect();
+    let listed: Vec<(&ScoredRow, &School)> = list
+        .rows
+        .iter()
+        .filter_map(|row| Some((row, *located.get(row.school.as_str())?)))
+        .collect();
     let mut contacts = if contacts_visible(audience) {
-        contacts_by_school(state, parent).await?
+        let ids: Vec<&SchoolId> = listed.iter().map(|(_, school)| &school.id).collect();
+        contacts_by_school(state, &ids).await?
     } else {
         HashMap::new()
     };
-    let rows = list
-        .rows
-        .iter()
-        .filter_map(|row| {
-            let school = located.get(row.school.as_str())?;
+    let rows = listed
+        .into_iter()
+        .map(|(row, school)| {
             let mut shown = shown_row(state, audience, row, school);
             shown.contacts = contacts.remove(school.id.as_str()).unwrap_or_default();
-            Some(shown)
+            shown
         })
         .collect();
     Ok(PriorityView {
@@ -203,19 +206,15 @@ pub fn contacts_visible(audience: &Audience) -> bool {
     matches!(audience, Audience::Crisis { .. } | Audience::Ministry)
 }
 
-/// The work contacts in effect today (Kazakhstan's date) of the schools of `parent`'s region, by
+/// The work contacts in effect today (Kazakhstan's date) of the listed schools `ids`, by
 /// school id.
 async fn contacts_by_school(
     state: &AppState,
-    parent: Kato,
+    ids: &[&SchoolId],
 ) -> Result<HashMap<String, Vec<ShownContact>>, Error> {
     let today = riskmap_model::period::kazakhstan_date(time::OffsetDateTime::now_utc());
     let mut by_school: HashMap<String, Vec<ShownContact>> = HashMap::new();
-    for contact in state
-        .store
-        .contacts_in_region(parent.region(), today)
-        .await?
-    {
+    for contact in state.store.contacts_of_schools(ids, today).await? {
         by_school
             .entry(contact.school.as_str().to_owned())
             .or_default()
