@@ -45,10 +45,8 @@ impl Store {
         if schools.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = serde_json::to_string(&schools.iter().map(|s| s.as_str()).collect::<Vec<_>>())
-            .map_err(|e| Error::Corrupt {
-                message: format!("school ids as JSON: {e}"),
-            })?;
+        let ids = serde_json::Value::from(schools.iter().map(|s| s.as_str()).collect::<Vec<_>>())
+            .to_string();
         let on = date_text(on);
         let (packed, listed) = match self.backend() {
             Backend::Sqlite => (

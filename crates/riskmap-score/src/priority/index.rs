@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use riskmap_model::Period;
+use riskmap_model::{MeasureValues, Period};
 
 use super::row::SchoolProfile;
 use crate::composite::{PeriodScores, UnitPeriodInput, UnitScore};
@@ -103,6 +103,11 @@ impl<'a> ListIndex<'a> {
     pub(super) fn record(&self, profile: usize, period: Period) -> Option<&'a UnitPeriodInput> {
         let cell = self.cell(Some(self.slot_of[profile]), period)?;
         self.records[cell]
+    }
+
+    /// The measures of that record.
+    pub(super) fn values(&self, profile: usize, period: Period) -> Option<&'a MeasureValues> {
+        self.record(profile, period).map(|r| &r.measures)
     }
 
     /// The score of the profile at position `profile` in quarter `period`.

@@ -143,10 +143,9 @@ impl<'a> ListContext<'a> {
         profiles: &'a [SchoolProfile],
         index: &'a ListIndex<'a>,
     ) -> Result<Self> {
-        let values_of = |i: usize, q: Period| index.record(i, q).map(|r| &r.measures);
-        let (school_s2, district_s2) = s2_windows(m, current, profiles, &values_of);
-        let thresholds = backlog_thresholds(m, current, profiles, &values_of);
-        let exceed = exceedance_probabilities(m, current, profiles, &values_of)?;
+        let (school_s2, district_s2) = s2_windows(m, current, profiles, index);
+        let thresholds = backlog_thresholds(m, current, profiles, index);
+        let exceed = exceedance_probabilities(m, current, profiles, index)?;
         Ok(Self {
             m,
             current,
@@ -160,7 +159,7 @@ impl<'a> ListContext<'a> {
     }
 
     fn values(&self, school: usize, q: Period) -> Option<&'a MeasureValues> {
-        self.index.record(school, q).map(|r| &r.measures)
+        self.index.values(school, q)
     }
 
     fn score(&self, school: usize, q: Period) -> Option<&'a UnitScore> {
@@ -377,16 +376,16 @@ impl<'a> ListContext<'a> {
 
 /// The S2 events of each school in each quarter of the cluster window (trigger 3), and their
 /// sums by district.
-fn s2_windows<'a>(
+fn s2_windows(
     m: &Methodology,
     current: Period,
     profiles: &[SchoolProfile],
-    values_of: &dyn Fn(usize, Period) -> Option<&'a MeasureValues>,
+    index: &ListIndex<'_>,
 ) -> (Vec<Vec<u32>>, HashMap<Kato, Vec<u32>>) {
     let cluster_window = current.trailing(m.triggers.cluster_window_quarters);
     let school_s2: Vec<Vec<u32>> = (0..profiles.len())
         .map(|i| {
-            let s2 = |q: Period| s2_events(m, values_of(i, q));
+            let s2 = |q: Period| s2_events(m, index.values(i, q));
             cluster_window.iter().map(|&q| s2(q)).collect()
         })
         .collect();
@@ -404,15 +403,15 @@ fn s2_windows<'a>(
 
 /// The region thresholds of the backlog share (trigger 6): its `backlog_region_quantile` over
 /// the region's schools with an open register in the list's quarter.
-fn backlog_thresholds<'a>(
+fn backlog_thresholds(
     m: &Methodology,
     current: Period,
     profiles: &[SchoolProfile],
-    values_of: &dyn Fn(usize, Period) -> Option<&'a MeasureValues>,
+    index: &ListIndex<'_>,
 ) -> HashMap<Kato, f64> {
     let mut shares: HashMap<Kato, Vec<f64>> = HashMap::new();
     for (i, p) in profiles.iter().enumerate() {
-        if let Some(share) = values_of(i, current).and_then(backlog_share) {
+        if let Some(share) = index.values(i, current).and_then(backlog_share) {
             shares.entry(p.place.region).or_default().push(share);
         }
     }
@@ -467,18 +466,20 @@ fn backlog_share(values: &MeasureValues) -> Option<f64> {
 }
 
 /// (P(λ > national rate), posterior mean per 1,000 pupils a year) of every profile.
-fn exceedance_probabilities<'a>(
+fn exceedance_probabilities(
     m: &Methodology,
     current: Period,
     profiles: &[SchoolProfile],
-    values_of: &dyn Fn(usize, Period) -> Option<&'a MeasureValues>,
+    index: &ListIndex<'_>,
 ) -> Result<Vec<(Option<f64>, Option<f64>)>> {
     let window = current.trailing(m.priority.rank_window_quarters);
     let mut events = vec![0.0; profiles.len()];
     let mut pupils = vec![0.0; profiles.len()];
     for i in 0..profiles.len() {
         for &q in &window {
-            let Some(v) = values_of(i, q) else { continue };
+            let Some(v) = index.values(i, q) else {
+                continue;
+            };
             if let (Some(e), Some(b)) = (
                 count(v, &m.priority.rank_measures),
                 v.get(Measure::PupilsTotal),

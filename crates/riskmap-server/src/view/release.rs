@@ -112,7 +112,7 @@ pub struct ReleaseInputs<'a> {
     pub catalogue: &'a Catalogue,
     /// The methodology of the composite.
     pub methodology: &'a Methodology,
-    /// Disclosure thresholds.
+    /// The view layer's discloser: every number of the output is published through it.
     pub discloser: &'a super::Discloser,
     /// The regions, in geography order.
     pub regions: &'a [Kato],

@@ -113,7 +113,7 @@ impl UnitTable {
 pub struct TableInputs<'a> {
     /// The catalogue.
     pub catalogue: &'a Catalogue,
-    /// Disclosure thresholds.
+    /// The view layer's discloser: every number of the output is published through it.
     pub discloser: &'a super::Discloser,
     /// The reader.
     pub audience: &'a Audience,
